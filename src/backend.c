@@ -1,0 +1,98 @@
+#include "backend.h"
+
+#include <string.h>
+
+const char *reg_view_name(enum reg_view view)
+{
+	return view == REG_VIEW_32 ? "32-bit" : "64-bit";
+}
+
+void reg_display_path_sb(struct strbuf *sb, enum reg_view view, const char *path)
+{
+	sb_addf(sb, "HKLM\\%s%s", path, view == REG_VIEW_32 ? " (32-bit view)" : "");
+}
+
+char *reg_display_path(enum reg_view view, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	reg_display_path_sb(&sb, view, path);
+	return sb_detach(&sb);
+}
+
+int reg_read_value_at(const struct reg_backend *b, enum reg_view view, const char *path,
+		      const char *name, struct reg_value *out, struct sc_err *err)
+{
+	struct reg_key *key = NULL;
+	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &key, err);
+
+	if (rc != SC_OK)
+		return rc;
+	rc = b->read_value(b, key, name, out, err);
+	b->close_key(b, key);
+	return rc;
+}
+
+int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *path,
+		   struct sc_err *err)
+{
+	struct reg_key *key = NULL;
+	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &key, err);
+
+	if (rc == SC_OK)
+		b->close_key(b, key);
+	return rc;
+}
+
+/* Windows limits a key name to 255 characters and a path to 32767. */
+#define REG_MAX_KEY_NAME 255
+#define REG_MAX_PATH 32767
+
+bool reg_path_valid(const char *path, struct sc_err *err)
+{
+	size_t component = 0, total = strlen(path);
+	const char *p;
+
+	if (!*path) {
+		sc_err_set(err, "empty key path");
+		return false;
+	}
+	if (total > REG_MAX_PATH) {
+		sc_err_set(err, "key path longer than %d characters", REG_MAX_PATH);
+		return false;
+	}
+	if (path[0] == '\\' || path[total - 1] == '\\') {
+		sc_err_set(err, "key path \"%s\" starts or ends with a backslash", path);
+		return false;
+	}
+	for (p = path; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			sc_err_set(err, "key path \"%s\" contains a control character", path);
+			return false;
+		}
+		if (*p != '\\') {
+			if (++component > REG_MAX_KEY_NAME) {
+				sc_err_set(err, "a key name in \"%s\" is longer than %d characters",
+					   path, REG_MAX_KEY_NAME);
+				return false;
+			}
+			continue;
+		}
+		if (p[1] == '\\') {
+			sc_err_set(err, "key path \"%s\" has an empty component", path);
+			return false;
+		}
+		component = 0;
+	}
+	if (!utf8_valid(path, total)) {
+		sc_err_set(err, "key path is not valid UTF-8");
+		return false;
+	}
+	return true;
+}
+
+void reg_backend_free(struct reg_backend *b)
+{
+	if (b && b->destroy)
+		b->destroy(b);
+}

@@ -1,0 +1,114 @@
+/*
+ * backend.h - the one door to a registry.
+ *
+ * Everything schannelcfg reads or writes goes through a `const struct
+ * reg_backend *`. The core never knows which registry is behind it:
+ *   - win32   (backend_win32.c): the live registry through advapi32;
+ *   - regfile (regfile.c): a .reg file loaded into memory, saved on request;
+ *   - mem     (backend_mem.c): in-memory, for unit tests;
+ *   - wrappers (backend_wrap.c): count or trace calls, inject faults.
+ *
+ * Paths are UTF-8, relative to HKEY_LOCAL_MACHINE, components separated by
+ * one backslash, no leading/trailing backslash ("SYSTEM\CurrentControlSet").
+ * A forward slash is an ordinary character: "RC4 128/128" is one key.
+ * Names compare case-insensitively (ASCII folding), as the registry does.
+ *
+ * Views: REG_VIEW_64 is the native 64-bit view; REG_VIEW_32 is what a 32-bit
+ * process sees (KEY_WOW64_32KEY). Under HKLM\SOFTWARE the 32-bit view is the
+ * Wow6432Node subtree; HKLM\SYSTEM is shared by both views. Callers never
+ * spell "Wow6432Node" themselves; the backend maps the view.
+ *
+ * Every function returns SC_OK, SC_NOT_FOUND (where documented) or SC_ERROR
+ * with a message naming the full key path in *err. No function prints.
+ */
+#ifndef SCHANNELCFG_BACKEND_H
+#define SCHANNELCFG_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "regvalue.h"
+#include "util.h"
+
+enum reg_view {
+	REG_VIEW_64 = 0,
+	REG_VIEW_32 = 1,
+};
+
+enum reg_access {
+	REG_ACCESS_READ,  /* query values, enumerate */
+	REG_ACCESS_WRITE, /* also set and delete values */
+};
+
+/* An open key. Backend-specific; released with close_key. */
+struct reg_key;
+
+struct reg_backend {
+	const char *name;
+	void *self; /* the backend's own state */
+
+	/* Opens an existing key. SC_NOT_FOUND if it (or a parent) is missing. */
+	int (*open_key)(const struct reg_backend *b, enum reg_view view, const char *path,
+			enum reg_access access, struct reg_key **key, struct sc_err *err);
+
+	/* Opens a key for writing, creating it and any missing parents.
+	 * *created (may be NULL) tells whether the key itself was new. */
+	int (*create_key)(const struct reg_backend *b, enum reg_view view, const char *path,
+			  struct reg_key **key, bool *created, struct sc_err *err);
+
+	/* Reads a value ("" is the default value). SC_NOT_FOUND if absent.
+	 * On SC_OK the caller owns out->data (regvalue_free). */
+	int (*read_value)(const struct reg_backend *b, struct reg_key *key, const char *name,
+			  struct reg_value *out, struct sc_err *err);
+
+	int (*write_value)(const struct reg_backend *b, struct reg_key *key, const char *name,
+			   const struct reg_value *value, struct sc_err *err);
+
+	/* SC_NOT_FOUND if the value was already absent. */
+	int (*delete_value)(const struct reg_backend *b, struct reg_key *key, const char *name,
+			    struct sc_err *err);
+
+	/* Deletes the key if it has no values and no subkeys; *deleted says
+	 * whether it did. SC_NOT_FOUND if the key does not exist. Never
+	 * deletes anything recursively. */
+	int (*delete_key_if_empty)(const struct reg_backend *b, enum reg_view view,
+				   const char *path, bool *deleted, struct sc_err *err);
+
+	/* Enumerates by index, like RegEnumKeyEx / RegEnumValue: SC_NOT_FOUND
+	 * past the end. *name is malloc'd (caller frees). */
+	int (*enum_subkey)(const struct reg_backend *b, struct reg_key *key, size_t index,
+			   char **name, struct sc_err *err);
+	int (*enum_value)(const struct reg_backend *b, struct reg_key *key, size_t index,
+			  char **name, struct sc_err *err);
+
+	void (*close_key)(const struct reg_backend *b, struct reg_key *key);
+
+	/* Releases the backend itself (and self). May be NULL for static ones. */
+	void (*destroy)(struct reg_backend *b);
+};
+
+/* "HKLM\path" or "HKLM\path (32-bit view)", for messages. xmalloc'd. */
+char *reg_display_path(enum reg_view view, const char *path);
+void reg_display_path_sb(struct strbuf *sb, enum reg_view view, const char *path);
+const char *reg_view_name(enum reg_view view); /* "64-bit" / "32-bit" */
+
+/* Convenience: opens path for reading, reads one value, closes. */
+int reg_read_value_at(const struct reg_backend *b, enum reg_view view, const char *path,
+		      const char *name, struct reg_value *out, struct sc_err *err);
+
+/* True if the key exists (SC_OK), false if not (SC_NOT_FOUND); SC_ERROR on error. */
+int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *path,
+		   struct sc_err *err);
+
+/*
+ * Checks that a path is well-formed: non-empty components of at most 255
+ * characters, no leading/trailing/double backslash, no control characters,
+ * total length at most 32767... Returns true when valid; otherwise fills
+ * err with the reason.
+ */
+bool reg_path_valid(const char *path, struct sc_err *err);
+
+/* Releases a backend made by any *_backend_new function. NULL is fine. */
+void reg_backend_free(struct reg_backend *b);
+
+#endif

@@ -1,0 +1,10 @@
+/*
+ * commands.h - the command implementations, one file each (cmd_*.c).
+ * Each takes the parsed command line and returns an exit code (enum sc_exit).
+ */
+#ifndef SCHANNELCFG_COMMANDS_H
+#define SCHANNELCFG_COMMANDS_H
+
+#include "cli.h"
+
+#endif

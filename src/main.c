@@ -1,0 +1,339 @@
+/*
+ * main.c - the command table and the one place command flags are checked.
+ *
+ * MUST: a command flagged NEEDS_ADMIN is refused (exit 5) before it opens
+ * anything when it would write the live registry and the process is not
+ * elevated. MUST: usage errors exit 2 before anything is opened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "platform.h"
+#include "version.h"
+
+enum {
+	CMD_NEEDS_ADMIN = 1 << 0, /* writes the live registry: must be elevated */
+	CMD_MUTATES = 1 << 1,     /* writes registry or state file */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli);
+	unsigned flags;
+	unsigned options; /* OPT_* accepted */
+	int min_args, max_args;
+	const char *args;    /* "PROFILE", "[SNAPSHOT]" */
+	const char *summary; /* one line */
+	const char *help;    /* more lines, or NULL */
+};
+
+static int cmd_help(struct cli *cli);
+static int cmd_version(struct cli *cli);
+
+static const struct command commands[] = {
+
+	{"help", cmd_help, 0, 0, 0, 1, "[COMMAND]", "Show usage, or the help of one command.", NULL},
+	{"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},
+};
+
+static const char exit_code_help[] =
+	"Exit codes:\n"
+	"  0     success, nothing to do, or compliant\n"
+	"  1     drift: the registry differs from the profile (check)\n"
+	"  2     usage or input error; nothing was touched\n"
+	"  3     apply failed and was rolled back automatically\n"
+	"  4     rollback failed: registry state uncertain (see the snapshot path)\n"
+	"  5     refused: not elevated, another apply running, or snapshot invalid\n"
+	"  3010  applied; a reboot is required for the change to take effect\n";
+
+static const char option_help[] =
+	"Options (where a command accepts them):\n"
+	"  --state FILE.reg       use a .reg file as the registry instead of the live one\n"
+	"  --format text|json|reg output format (reg: a .reg file making the change)\n"
+	"  --snapshot-dir DIR     where rollback snapshots are written and looked for\n"
+	"  --os MAJOR.MINOR.BUILD Windows version to assume for --state files\n"
+	"  --force                allow what is refused by default (see the command's help)\n"
+	"  --allow-any-key        allow raw keys outside the TLS-related roots\n"
+	"  --no-color             never colour the output\n";
+
+void cli_out(const char *text)
+{
+	platform_write(1, text, strlen(text));
+}
+
+static void write_vf(int fd, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_vaddf(&sb, fmt, ap);
+	platform_write(fd, sb_str(&sb), sb.len);
+	sb_free(&sb);
+}
+
+void cli_outf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	write_vf(1, fmt, ap);
+	va_end(ap);
+}
+
+void cli_errf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	write_vf(2, fmt, ap);
+	va_end(ap);
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(void)
+{
+	size_t i;
+
+	cli_outf("schannelcfg %s - declarative, reversible SCHANNEL/TLS registry configuration\n\n",
+		 SCHANNELCFG_VERSION);
+	cli_out("Usage: schannelcfg COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		cli_outf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	cli_outf("\n%s\n%s\nRun 'schannelcfg help COMMAND' for details.\n", option_help,
+		 exit_code_help);
+}
+
+static void print_command_help(const struct command *c)
+{
+	cli_outf("Usage: schannelcfg %s%s%s\n\n%s\n", c->name, *c->args ? " " : "", c->args,
+		 c->summary);
+	if (c->help)
+		cli_outf("\n%s", c->help);
+	if (c->flags & CMD_NEEDS_ADMIN)
+		cli_out("\nOn the live registry this command must run elevated (as Administrator).\n");
+	cli_outf("\n%s", exit_code_help);
+}
+
+static int cmd_help(struct cli *cli)
+{
+	const struct command *c;
+
+	if (!cli->nargs) {
+		print_usage();
+		return EXIT_OK;
+	}
+	c = find_command(cli->args[0]);
+	if (!c) {
+		cli_errf("schannelcfg: unknown command '%s' (try 'schannelcfg help')\n", cli->args[0]);
+		return EXIT_USAGE;
+	}
+	print_command_help(c);
+	return EXIT_OK;
+}
+
+static int cmd_version(struct cli *cli)
+{
+	(void)cli;
+	cli_outf("schannelcfg %s\n", SCHANNELCFG_VERSION);
+	return EXIT_OK;
+}
+
+static const struct {
+	const char *name;
+	unsigned bit;
+	bool takes_value;
+} option_table[] = {
+	{"--state", OPT_STATE, true},
+	{"--format", OPT_FORMAT, true},
+	{"--snapshot-dir", OPT_SNAPSHOT_DIR, true},
+	{"--os", OPT_OS, true},
+	{"--force", OPT_FORCE, false},
+	{"--allow-any-key", OPT_ALLOW_ANY_KEY, false},
+	{"--no-color", OPT_NO_COLOR, false},
+};
+
+static int set_format(struct cli *cli, const struct command *c, const char *value)
+{
+	if (!strcmp(value, "text"))
+		cli->format = FORMAT_TEXT;
+	else if (!strcmp(value, "json"))
+		cli->format = FORMAT_JSON;
+	else if (!strcmp(value, "reg") && (c->options & OPT_FORMAT_REG))
+		cli->format = FORMAT_REG;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_option(struct cli *cli, const struct command *c, unsigned bit, const char *value)
+{
+	switch (bit) {
+	case OPT_STATE: cli->state_file = value; break;
+	case OPT_SNAPSHOT_DIR: cli->snapshot_dir = value; break;
+	case OPT_OS: cli->os_version = value; break;
+	case OPT_FORCE: cli->force = true; break;
+	case OPT_ALLOW_ANY_KEY: cli->allow_any_key = true; break;
+	case OPT_NO_COLOR: cli->color = false; break;
+	case OPT_FORMAT:
+		if (set_format(cli, c, value)) {
+			cli_errf("schannelcfg %s: --format must be text or json%s, not '%s'\n",
+				 c->name, (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
+			return EXIT_USAGE;
+		}
+		break;
+	}
+	return EXIT_OK;
+}
+
+/* Returns the option's table index, or -1. Accepts --opt=value too. */
+static int match_option(const char *arg, const char **inline_value)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(option_table); i++) {
+		size_t n = strlen(option_table[i].name);
+
+		if (strncmp(arg, option_table[i].name, n))
+			continue;
+		if (arg[n] == '\0') {
+			*inline_value = NULL;
+			return (int)i;
+		}
+		if (arg[n] == '=' && option_table[i].takes_value) {
+			*inline_value = arg + n + 1;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int parse_options(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *value = NULL;
+		int o;
+
+		if (!strcmp(argv[i], "--")) {
+			for (i++; i < argc; i++)
+				cli->args[cli->nargs++] = argv[i];
+			break;
+		}
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			cli->args[cli->nargs++] = argv[i];
+			continue;
+		}
+		o = match_option(argv[i], &value);
+		if (o < 0 || !(c->options & option_table[o].bit & ~OPT_FORMAT_REG)) {
+			cli_errf("schannelcfg %s: unknown option '%s' (see 'schannelcfg help %s')\n",
+				 c->name, argv[i], c->name);
+			return EXIT_USAGE;
+		}
+		if (option_table[o].takes_value && !value) {
+			if (i + 1 >= argc) {
+				cli_errf("schannelcfg %s: %s needs a value\n", c->name, argv[i]);
+				return EXIT_USAGE;
+			}
+			value = argv[++i];
+		}
+		if (set_option(cli, c, option_table[o].bit, value) != EXIT_OK)
+			return EXIT_USAGE;
+	}
+	if (cli->nargs < c->min_args || cli->nargs > c->max_args) {
+		cli_errf("schannelcfg %s: wrong number of arguments\nUsage: schannelcfg %s %s\n",
+			 c->name, c->name, c->args);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* The single place command flags are enforced. */
+static int check_flags(const struct command *c, const struct cli *cli)
+{
+	if ((c->flags & CMD_NEEDS_ADMIN) && !cli->state_file && !platform_is_elevated()) {
+		cli_errf("schannelcfg %s: refused: this command changes the live registry and must "
+			 "run elevated (as Administrator). Nothing was changed.\n",
+			 c->name);
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+int sc_main(int argc, char **argv);
+
+int sc_main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	const struct command *c;
+	int rc;
+
+	platform_init();
+	if (argc < 2) {
+		print_usage();
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cmd_version(&cli);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_usage();
+		return EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		cli_errf("schannelcfg: unknown command '%s' (try 'schannelcfg help')\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	cli.command = c->name;
+	cli.color = platform_isatty(1);
+	cli.args = xcalloc((size_t)argc, sizeof(*cli.args));
+	rc = parse_options(&cli, c, argc - 2, argv + 2);
+	if (rc == EXIT_OK)
+		rc = check_flags(c, &cli);
+	if (rc == EXIT_OK)
+		rc = c->run(&cli);
+	free(cli.args);
+	return rc;
+}
+
+#ifdef _WIN32
+#include <windows.h>
+
+/* -municode: the arguments arrive as UTF-16 and are converted once here. */
+int wmain(int argc, wchar_t **wargv);
+
+int wmain(int argc, wchar_t **wargv)
+{
+	char **argv = xcalloc((size_t)argc + 1, sizeof(*argv));
+	int i, rc;
+
+	for (i = 0; i < argc; i++) {
+		argv[i] = utf16_to_utf8((const uint16_t *)wargv[i], wcslen(wargv[i]), NULL);
+		if (!argv[i]) {
+			fprintf(stderr, "schannelcfg: out of memory\n");
+			return EXIT_USAGE;
+		}
+	}
+	rc = sc_main(argc, argv);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return rc;
+}
+#else
+int main(int argc, char **argv)
+{
+	return sc_main(argc, argv);
+}
+#endif

@@ -1,0 +1,81 @@
+/*
+ * platform.h - everything that differs between Windows and a POSIX host.
+ *
+ * platform_win32.c implements it with Win32; platform_posix.c for the Linux
+ * build, where only .reg state files (--state) can be managed.
+ * Strings are UTF-8 throughout.
+ */
+#ifndef SCHANNELCFG_PLATFORM_H
+#define SCHANNELCFG_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "backend.h"
+#include "util.h"
+
+/* Called once at startup: restricts the DLL search path, sets up the
+ * console for UTF-8. */
+void platform_init(void);
+
+/* Writes UTF-8 text to stdout (fd 1) or stderr (fd 2). On a Windows console
+ * the text is converted to UTF-16 and written with WriteConsoleW. */
+void platform_write(int fd, const char *text, size_t len);
+/* True if fd 1/2 is an interactive terminal (console). */
+bool platform_isatty(int fd);
+
+/* True if the process runs with administrative rights (an elevated token
+ * on Windows, uid 0 on POSIX). */
+bool platform_is_elevated(void);
+
+/* The live registry (win32 backend) or NULL with an explanation in err on
+ * hosts without one. Release with reg_backend_free. */
+struct reg_backend *platform_live_backend(struct sc_err *err);
+
+/* Default snapshot folder: %ProgramData%\schannelcfg\snapshots on Windows,
+ * $XDG_STATE_HOME/schannelcfg/snapshots (or ~/.local/state/...) elsewhere.
+ * xmalloc'd. */
+char *platform_default_snapshot_dir(void);
+
+/* Creates a folder (and missing parents). protect: on Windows the folder is
+ * created with a DACL granting access only to SYSTEM and Administrators;
+ * on POSIX it is created with mode 0700. An existing folder is accepted. */
+int platform_mkdir(const char *path, bool protect, struct sc_err *err);
+
+/* write_file_atomic with the same protection as platform_mkdir. */
+int platform_write_file(const char *path, const void *data, size_t size, bool protect,
+			struct sc_err *err);
+
+/* Lists the names (not paths) of the files in a folder ending in suffix.
+ * Returns an xmalloc'd array (strlist_free), or NULL with err set. A missing
+ * folder is an empty list. */
+char **platform_list_dir(const char *dir, const char *suffix, size_t *count, struct sc_err *err);
+
+/* Resolves a path to an absolute, canonical one (xmalloc'd), or NULL. */
+char *platform_realpath(const char *path);
+
+/* An exclusive, non-blocking lock. name: a mutex name on Windows (created
+ * in a namespace only administrators can create in) or, when path_based, a
+ * lock file path. SC_OK and *lock set; SC_NOT_FOUND if someone else holds
+ * it ("busy"); SC_ERROR otherwise. */
+struct platform_lock;
+int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
+			  struct sc_err *err);
+void platform_lock_release(struct platform_lock *lock);
+
+/* Windows version: RtlGetVersion on Windows (GetVersionEx lies to
+ * unmanifested programs); false on other hosts. */
+bool platform_os_version(uint32_t *major, uint32_t *minor, uint32_t *build);
+
+/* Current UTC time. */
+time_t platform_now(void);
+
+/* "DOMAIN\user" (Windows) or the login name; xmalloc'd, never NULL. */
+char *platform_user_name(void);
+
+/* Writes one Application-log event (source "schannelcfg"). Failures are
+ * ignored by design: logging must never fail an apply. */
+void platform_event_log(bool error, const char *message);
+
+#endif

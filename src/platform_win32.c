@@ -1,0 +1,464 @@
+/*
+ * platform_win32.c - platform.h on Windows 7 SP1 and later.
+ *
+ * MUST: APIs newer than Windows 7 SP1 are resolved at run time with a
+ * fallback (SetDefaultDllDirectories needs KB2533623 on Windows 7).
+ * MUST: the snapshot folder and files are created with a DACL that grants
+ * access to SYSTEM and Administrators only (never fixed up afterwards).
+ * MUST: the apply mutex lives in a private namespace whose boundary is the
+ * Administrators group, so an unprivileged process cannot pre-create it.
+ */
+#include "platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+#include <sddl.h>
+#include <shlobj.h>
+
+#include "backend_win32.h"
+
+/* Full control for SYSTEM and Administrators, protected from inheritance;
+ * OICI: inherited by files and folders created inside. */
+static const wchar_t protected_dir_sddl[] = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+static const wchar_t protected_file_sddl[] = L"D:P(A;;FA;;;SY)(A;;FA;;;BA)";
+
+void platform_init(void)
+{
+	typedef BOOL(WINAPI * set_default_dll_dirs_fn)(DWORD);
+	HMODULE kernel32 = GetModuleHandleW(L"kernel32.dll");
+	set_default_dll_dirs_fn set_dirs = NULL;
+
+	/* Only System32 for any DLL loaded later (no planted DLL in the
+	 * current or application folder). */
+	if (kernel32)
+		set_dirs = (set_default_dll_dirs_fn)(void (*)(void))GetProcAddress(
+			kernel32, "SetDefaultDllDirectories");
+	if (!set_dirs || !set_dirs(LOAD_LIBRARY_SEARCH_SYSTEM32))
+		SetDllDirectoryW(L""); /* fallback: at least drop the current folder */
+}
+
+static HANDLE std_handle(int fd)
+{
+	return GetStdHandle(fd == 2 ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE);
+}
+
+bool platform_isatty(int fd)
+{
+	DWORD mode;
+
+	return GetConsoleMode(std_handle(fd), &mode) != 0;
+}
+
+void platform_write(int fd, const char *text, size_t len)
+{
+	HANDLE h = std_handle(fd);
+	DWORD written;
+
+	if (platform_isatty(fd)) {
+		size_t units;
+		uint16_t *w = utf8_to_utf16(text, len, &units);
+
+		if (w) {
+			WriteConsoleW(h, w, (DWORD)units, &written, NULL);
+			free(w);
+			return;
+		}
+	}
+	fflush(fd == 2 ? stderr : stdout);
+	while (len) {
+		DWORD chunk = len > 65536 ? 65536 : (DWORD)len;
+
+		if (!WriteFile(h, text, chunk, &written, NULL) || !written)
+			return;
+		text += written;
+		len -= written;
+	}
+}
+
+bool platform_is_elevated(void)
+{
+	TOKEN_ELEVATION elevation = {0};
+	HANDLE token = NULL;
+	DWORD size = 0;
+	bool elevated = false;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return false;
+	if (GetTokenInformation(token, TokenElevation, &elevation, sizeof(elevation), &size))
+		elevated = elevation.TokenIsElevated != 0;
+	CloseHandle(token);
+	return elevated;
+}
+
+static void free_live_backend(struct reg_backend *b)
+{
+	free(b);
+}
+
+struct reg_backend *platform_live_backend(struct sc_err *err)
+{
+	struct reg_backend *b = xmalloc(sizeof(*b));
+
+	(void)err;
+	*b = *win32_backend_get();
+	b->destroy = free_live_backend;
+	return b;
+}
+
+static char *utf8_of(const wchar_t *w)
+{
+	char *s = utf16_to_utf8((const uint16_t *)w, wcslen(w), NULL);
+
+	if (!s) {
+		fprintf(stderr, "schannelcfg: out of memory\n");
+		abort();
+	}
+	return s;
+}
+
+static wchar_t *wide_of(const char *s, struct sc_err *err)
+{
+	wchar_t *w = (wchar_t *)utf8_to_utf16(s, strlen(s), NULL);
+
+	if (!w)
+		sc_err_set(err, "%s: not valid UTF-8", s);
+	return w;
+}
+
+char *platform_default_snapshot_dir(void)
+{
+	wchar_t *program_data = NULL;
+	char *dir;
+
+	/* The known-folder API, not %ProgramData%: the environment belongs to
+	 * whoever started the process. */
+	if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &program_data) == S_OK) {
+		char *base = utf8_of(program_data);
+
+		dir = xasprintf("%s\\schannelcfg\\snapshots", base);
+		free(base);
+	} else {
+		dir = xstrdup("C:\\ProgramData\\schannelcfg\\snapshots");
+	}
+	CoTaskMemFree(program_data);
+	return dir;
+}
+
+static bool make_sa(const wchar_t *sddl, SECURITY_ATTRIBUTES *sa)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd,
+								  NULL))
+		return false;
+	sa->nLength = sizeof(*sa);
+	sa->lpSecurityDescriptor = sd;
+	sa->bInheritHandle = FALSE;
+	return true;
+}
+
+static int create_one_dir(const char *path, bool protect, struct sc_err *err)
+{
+	SECURITY_ATTRIBUTES sa = {0};
+	wchar_t *w = wide_of(path, err);
+	int rc = SC_OK;
+
+	if (!w)
+		return SC_ERROR;
+	if (protect && !make_sa(protected_dir_sddl, &sa)) {
+		free(w);
+		return sc_err_set(err, "%s: cannot build security descriptor (error %lu)", path,
+				  GetLastError());
+	}
+	if (!CreateDirectoryW(w, protect ? &sa : NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+		rc = sc_err_set(err, "%s: cannot create folder (error %lu)", path, GetLastError());
+	LocalFree(sa.lpSecurityDescriptor);
+	free(w);
+	return rc;
+}
+
+int platform_mkdir(const char *path, bool protect, struct sc_err *err)
+{
+	char *copy = xstrdup(path);
+	char *p;
+	int rc = SC_OK;
+
+	/* Creates each missing component; existing ones (C:\, ProgramData)
+	 * are left as they are. */
+	for (p = copy; ; p++) {
+		char saved = *p;
+
+		if (saved != '\\' && saved != '/' && saved != '\0')
+			continue;
+		*p = '\0';
+		if (p > copy && p[-1] != ':')
+			rc = create_one_dir(copy, protect, err);
+		*p = saved;
+		if (rc != SC_OK || !saved)
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+int platform_write_file(const char *path, const void *data, size_t size, bool protect,
+			struct sc_err *err)
+{
+	SECURITY_ATTRIBUTES sa = {0};
+	int rc;
+
+	if (protect && !make_sa(protected_file_sddl, &sa))
+		return sc_err_set(err, "%s: cannot build security descriptor (error %lu)", path,
+				  GetLastError());
+	rc = write_file_atomic_sa(path, data, size, protect ? &sa : NULL, err);
+	LocalFree(sa.lpSecurityDescriptor);
+	return rc;
+}
+
+char **platform_list_dir(const char *dir, const char *suffix, size_t *count, struct sc_err *err)
+{
+	char *pattern = xasprintf("%s\\*%s", dir, suffix);
+	wchar_t *w = wide_of(pattern, err);
+	WIN32_FIND_DATAW fd;
+	HANDLE h;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	free(pattern);
+	*count = 0;
+	if (!w)
+		return NULL;
+	h = FindFirstFileW(w, &fd);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE) {
+		DWORD e = GetLastError();
+
+		if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+			return xcalloc(1, sizeof(char *));
+		sc_err_set(err, "%s: cannot list folder (error %lu)", dir, e);
+		return NULL;
+	}
+	do {
+		if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+			continue;
+		xgrow(&names, &cap, n + 1, sizeof(*names));
+		names[n++] = utf8_of(fd.cFileName);
+	} while (FindNextFileW(h, &fd));
+	FindClose(h);
+	*count = n;
+	return names ? names : xcalloc(1, sizeof(char *));
+}
+
+char *platform_realpath(const char *path)
+{
+	wchar_t *w = wide_of(path, NULL);
+	wchar_t full[32768];
+	DWORD n;
+
+	if (!w)
+		return NULL;
+	n = GetFullPathNameW(w, ARRAY_SIZE(full), full, NULL);
+	free(w);
+	if (!n || n >= ARRAY_SIZE(full))
+		return NULL;
+	if (GetFileAttributesW(full) == INVALID_FILE_ATTRIBUTES)
+		return NULL;
+	return utf8_of(full);
+}
+
+struct platform_lock {
+	HANDLE handle;
+	HANDLE name_space;
+	bool is_mutex;
+};
+
+/* A private namespace bounded by the Administrators SID: only an
+ * administrator can create it, so nobody else can squat on our mutex. */
+static HANDLE open_admin_namespace(struct sc_err *err)
+{
+	static const wchar_t alias[] = L"schannelcfg";
+	BYTE admins_sid[SECURITY_MAX_SID_SIZE];
+	DWORD sid_size = sizeof(admins_sid);
+	SECURITY_ATTRIBUTES sa = {0};
+	HANDLE boundary, ns = NULL;
+
+	if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, admins_sid, &sid_size)) {
+		sc_err_set(err, "CreateWellKnownSid failed (error %lu)", GetLastError());
+		return NULL;
+	}
+	boundary = CreateBoundaryDescriptorW(alias, 0);
+	if (!boundary || !AddSIDToBoundaryDescriptor(&boundary, admins_sid)) {
+		sc_err_set(err, "cannot build the lock namespace boundary (error %lu)",
+			   GetLastError());
+		goto out;
+	}
+	if (!make_sa(L"D:P(A;;GA;;;SY)(A;;GA;;;BA)", &sa)) {
+		sc_err_set(err, "cannot build security descriptor (error %lu)", GetLastError());
+		goto out;
+	}
+	ns = CreatePrivateNamespaceW(&sa, boundary, alias);
+	if (!ns && GetLastError() == ERROR_ALREADY_EXISTS)
+		ns = OpenPrivateNamespaceW(boundary, alias);
+	if (!ns)
+		sc_err_set(err, "cannot create or open the lock namespace (error %lu)",
+			   GetLastError());
+out:
+	LocalFree(sa.lpSecurityDescriptor);
+	if (boundary)
+		DeleteBoundaryDescriptor(boundary);
+	return ns;
+}
+
+static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc_err *err)
+{
+	char *full = xasprintf("schannelcfg\\%s", name);
+	wchar_t *w = wide_of(full, err);
+	DWORD wait;
+
+	free(full);
+	if (!w)
+		return SC_ERROR;
+	lock->name_space = open_admin_namespace(err);
+	if (!lock->name_space) {
+		free(w);
+		return SC_ERROR;
+	}
+	lock->handle = CreateMutexW(NULL, FALSE, w);
+	free(w);
+	if (!lock->handle)
+		return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
+	wait = WaitForSingleObject(lock->handle, 0);
+	if (wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED)
+		return SC_OK;
+	return SC_NOT_FOUND;
+}
+
+static int acquire_file(const char *path, struct platform_lock *lock, struct sc_err *err)
+{
+	wchar_t *w = wide_of(path, err);
+
+	if (!w)
+		return SC_ERROR;
+	lock->handle = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS,
+				   FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+	free(w);
+	if (lock->handle != INVALID_HANDLE_VALUE)
+		return SC_OK;
+	lock->handle = NULL;
+	if (GetLastError() == ERROR_SHARING_VIOLATION)
+		return SC_NOT_FOUND;
+	return sc_err_set(err, "%s: cannot open lock file (error %lu)", path, GetLastError());
+}
+
+int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
+			  struct sc_err *err)
+{
+	struct platform_lock *l = xcalloc(1, sizeof(*l));
+	int rc;
+
+	l->is_mutex = !path_based;
+	rc = path_based ? acquire_file(name, l, err) : acquire_mutex(name, l, err);
+	if (rc != SC_OK) {
+		platform_lock_release(l);
+		return rc;
+	}
+	*lock = l;
+	return SC_OK;
+}
+
+void platform_lock_release(struct platform_lock *lock)
+{
+	if (!lock)
+		return;
+	if (lock->handle && lock->is_mutex)
+		ReleaseMutex(lock->handle);
+	if (lock->handle)
+		CloseHandle(lock->handle);
+	if (lock->name_space)
+		ClosePrivateNamespace(lock->name_space, 0);
+	free(lock);
+}
+
+bool platform_os_version(uint32_t *major, uint32_t *minor, uint32_t *build)
+{
+	typedef LONG(WINAPI * rtl_get_version_fn)(OSVERSIONINFOW *);
+	HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+	rtl_get_version_fn get_version = NULL;
+	OSVERSIONINFOW info;
+
+	memset(&info, 0, sizeof(info));
+	info.dwOSVersionInfoSize = sizeof(info);
+
+	if (ntdll)
+		get_version = (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll,
+										 "RtlGetVersion");
+	if (!get_version || get_version(&info) != 0)
+		return false;
+	*major = info.dwMajorVersion;
+	*minor = info.dwMinorVersion;
+	*build = info.dwBuildNumber;
+	return true;
+}
+
+time_t platform_now(void)
+{
+	wchar_t buf[32];
+	DWORD n = GetEnvironmentVariableW(L"SCHANNELCFG_FAKE_TIME", buf, ARRAY_SIZE(buf));
+	uint64_t t;
+
+	/* Tests pin the clock so snapshot ids and golden output are stable. */
+	if (n && n < ARRAY_SIZE(buf)) {
+		char *s = utf8_of(buf);
+		bool ok = parse_u64(s, (uint64_t)INT32_MAX * 4, &t);
+
+		free(s);
+		if (ok)
+			return (time_t)t;
+	}
+	return time(NULL);
+}
+
+char *platform_user_name(void)
+{
+	wchar_t name[256], domain[256];
+	DWORD name_len = ARRAY_SIZE(name), domain_len = ARRAY_SIZE(domain);
+	BYTE buf[512];
+	TOKEN_USER *user = (TOKEN_USER *)buf;
+	SID_NAME_USE use;
+	HANDLE token = NULL;
+	DWORD size = 0;
+	char *result = NULL;
+
+	if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token) &&
+	    GetTokenInformation(token, TokenUser, buf, sizeof(buf), &size) &&
+	    LookupAccountSidW(NULL, user->User.Sid, name, &name_len, domain, &domain_len, &use)) {
+		char *n = utf8_of(name), *d = utf8_of(domain);
+
+		result = xasprintf("%s\\%s", d, n);
+		free(n);
+		free(d);
+	}
+	if (token)
+		CloseHandle(token);
+	return result ? result : xstrdup("unknown");
+}
+
+void platform_event_log(bool error, const char *message)
+{
+	HANDLE source = RegisterEventSourceW(NULL, L"schannelcfg");
+	wchar_t *w;
+	const wchar_t *strings[1];
+
+	if (!source)
+		return;
+	w = (wchar_t *)utf8_to_utf16(message, strlen(message), NULL);
+	if (w) {
+		strings[0] = w;
+		ReportEventW(source, error ? EVENTLOG_ERROR_TYPE : EVENTLOG_INFORMATION_TYPE, 0,
+			     error ? 1001 : 1000, NULL, 1, 0, strings, NULL);
+		free(w);
+	}
+	DeregisterEventSource(source);
+}

@@ -1,0 +1,740 @@
+#include "regfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_mem.h"
+
+static const char header_v5[] = "Windows Registry Editor Version 5.00";
+static const char header_v4[] = "REGEDIT4";
+
+struct parser {
+	const char *source;
+	struct regfile *rf;
+	struct sc_err *err;
+	char *text;         /* decoded, NUL-terminated UTF-8 */
+	size_t len;
+	size_t pos;         /* next unread byte */
+	unsigned line;      /* line number of the current line (1-based) */
+	unsigned next_line;
+	bool have_key;      /* a [KEY] header is open */
+	bool key_deleted;   /* ...and it was a [-KEY] */
+	bool key_is_root;
+	enum reg_view view;
+	char *path;
+};
+
+static int fail(struct parser *p, const char *fmt, ...) SC_PRINTF(2, 3);
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[SC_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sc_err_set(p->err, "%s:%u: %s", p->source, p->line, msg);
+}
+
+/* Latin-1 to UTF-8, for REGEDIT4 files that are not valid UTF-8. */
+static char *latin1_to_utf8(const uint8_t *data, size_t size, size_t *out_len)
+{
+	char *out = xmalloc(size * 2 + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < size; i++) {
+		if (data[i] < 0x80) {
+			out[o++] = (char)data[i];
+		} else {
+			out[o++] = (char)(0xC0 | (data[i] >> 6));
+			out[o++] = (char)(0x80 | (data[i] & 0x3F));
+		}
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
+static bool looks_like_bomless_utf16(const uint8_t *data, size_t size)
+{
+	return size >= 4 && data[0] && !data[1] && data[2] && !data[3];
+}
+
+/* Turns the file's bytes into UTF-8 text. */
+static int decode(struct parser *p, const uint8_t *data, size_t size)
+{
+	struct regfile *rf = p->rf;
+
+	p->line = 1;
+	if (size >= 2 && data[0] == 0xFF && data[1] == 0xFE) {
+		if (size % 2)
+			return fail(p, "UTF-16 file has an odd number of bytes (truncated?)");
+		rf->encoding = REGFILE_UTF16LE;
+		p->text = utf16le_bytes_to_utf8(data + 2, size - 2, &p->len);
+		if (!p->text)
+			return fail(p, "out of memory decoding UTF-16");
+		return SC_OK;
+	}
+	if (size >= 2 && data[0] == 0xFE && data[1] == 0xFF)
+		return fail(p, "UTF-16 big-endian is not a .reg encoding (expected UTF-16LE)");
+	if (looks_like_bomless_utf16(data, size))
+		return fail(p, "looks like UTF-16 without a byte-order mark (expected FF FE)");
+	rf->encoding = REGFILE_UTF8;
+	if (size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+		data += 3;
+		size -= 3;
+	}
+	if (memchr(data, '\0', size))
+		return fail(p, "file contains a NUL byte (expected text)");
+	if (utf8_valid((const char *)data, size)) {
+		p->text = xstrndup((const char *)data, size);
+		p->len = size;
+	} else if (size >= sizeof(header_v4) - 1 && !memcmp(data, header_v4, sizeof(header_v4) - 1)) {
+		p->text = latin1_to_utf8(data, size, &p->len);
+	} else {
+		return fail(p, "file is neither UTF-16LE with a byte-order mark nor valid UTF-8");
+	}
+	return SC_OK;
+}
+
+/* Returns the next physical line (CR/LF stripped, NUL-terminated in place),
+ * or NULL at the end. */
+static char *next_physical_line(struct parser *p, int *rc)
+{
+	char *start, *end;
+
+	*rc = SC_OK;
+	if (p->pos >= p->len)
+		return NULL;
+	start = p->text + p->pos;
+	end = memchr(start, '\n', p->len - p->pos);
+	if (!end)
+		end = p->text + p->len;
+	p->pos = (size_t)(end - p->text) + (end < p->text + p->len ? 1 : 0);
+	p->line = p->next_line++;
+	*end = '\0';
+	if (end > start && end[-1] == '\r')
+		end[-1] = '\0';
+	if (strlen(start) > REGFILE_MAX_LINE) {
+		*rc = fail(p, "line longer than %u characters", REGFILE_MAX_LINE);
+		return NULL;
+	}
+	if (strchr(start, '\r')) {
+		*rc = fail(p, "stray carriage return in the middle of a line");
+		return NULL;
+	}
+	return start;
+}
+
+static void add_record(struct parser *p, enum regfile_rec_kind kind, const char *name,
+		       struct reg_value *value)
+{
+	struct regfile *rf = p->rf;
+	struct regfile_record *r;
+
+	xgrow(&rf->records, &rf->cap, rf->nrecords + 1, sizeof(*rf->records));
+	r = &rf->records[rf->nrecords++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->view = p->view;
+	r->path = xstrdup(p->path);
+	r->name = name ? xstrdup(name) : NULL;
+	if (value) {
+		r->value = *value;
+		value->data = NULL;
+		value->size = 0;
+	}
+	r->line = p->line;
+}
+
+static int parse_key_header(struct parser *p, char *line)
+{
+	char *close = strrchr(line, ']');
+	bool deletion = line[1] == '-';
+	char *name = line + (deletion ? 2 : 1);
+	const char *rest;
+	struct sc_err why;
+
+	if (!close)
+		return fail(p, "key header without closing ']'");
+	if (*trim(close + 1))
+		return fail(p, "unexpected text after ']'");
+	*close = '\0';
+	if (starts_with_ci(name, "HKEY_LOCAL_MACHINE"))
+		rest = name + strlen("HKEY_LOCAL_MACHINE");
+	else if (starts_with_ci(name, "HKLM"))
+		rest = name + strlen("HKLM");
+	else
+		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
+	if (*rest && *rest != '\\')
+		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
+	free(p->path);
+	p->path = NULL;
+	p->have_key = true;
+	p->key_deleted = deletion;
+	p->key_is_root = !*rest || !rest[1];
+	if (p->key_is_root) {
+		if (deletion)
+			return fail(p, "refusing to delete HKEY_LOCAL_MACHINE itself");
+		p->path = xstrdup("");
+		return SC_OK;
+	}
+	if (!reg_path_valid(rest + 1, &why))
+		return fail(p, "%s", why.msg);
+	p->path = mem_logical_path(rest + 1, &p->view);
+	add_record(p, deletion ? RF_DELETE_KEY : RF_KEY, NULL, NULL);
+	return SC_OK;
+}
+
+/* Parses a quoted string at *s (which points at the opening quote) and
+ * leaves *s after the closing quote. Returns the unescaped text. */
+static char *parse_quoted(struct parser *p, char **s, int *rc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *c = *s + 1;
+
+	*rc = SC_OK;
+	for (; *c && *c != '"'; c++) {
+		if (*c == '\\') {
+			if (c[1] != '\\' && c[1] != '"') {
+				*rc = fail(p, "unknown escape \"\\%c\" in a quoted string "
+					      "(only \\\\ and \\\" are allowed)",
+					   c[1] ? c[1] : ' ');
+				sb_free(&sb);
+				return NULL;
+			}
+			c++;
+		}
+		sb_addc(&sb, *c);
+	}
+	if (*c != '"') {
+		*rc = fail(p, "missing closing quote");
+		sb_free(&sb);
+		return NULL;
+	}
+	*s = c + 1;
+	return sb_detach(&sb);
+}
+
+/* Joins continuation lines of a hex list into one buffer. */
+static int collect_hex(struct parser *p, const char *first, struct strbuf *out)
+{
+	const char *line = first;
+	int rc;
+
+	for (;;) {
+		size_t len = strlen(line);
+
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+			len--;
+		if (!len || line[len - 1] != '\\') {
+			sb_add(out, line, len);
+			return SC_OK;
+		}
+		sb_add(out, line, len - 1);
+		if (out->len > (size_t)RV_MAX_DATA * 3 + 64)
+			return fail(p, "value data longer than %u bytes", RV_MAX_DATA);
+		{
+			unsigned start_line = p->line;
+			char *next = next_physical_line(p, &rc);
+
+			if (rc != SC_OK)
+				return rc;
+			if (!next) {
+				p->line = start_line;
+				return fail(p, "file ends inside a continued hex list");
+			}
+			while (*next == ' ' || *next == '\t')
+				next++;
+			line = next;
+		}
+	}
+}
+
+static int parse_hex_bytes(struct parser *p, const char *list, struct strbuf *bytes)
+{
+	const char *c = list;
+
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (!*c)
+		return SC_OK;
+	for (;;) {
+		char digits[3] = {0};
+		uint64_t b;
+
+		while (*c == ' ' || *c == '\t')
+			c++;
+		if (!c[0] || !c[1])
+			return fail(p, "expected two hex digits in a hex list");
+		digits[0] = c[0];
+		digits[1] = c[1];
+		if (!parse_hex_u64(digits, 2, &b))
+			return fail(p, "\"%s\" is not a hex byte", digits);
+		sb_addc(bytes, (char)b);
+		if (bytes->len > RV_MAX_DATA)
+			return fail(p, "value data longer than %u bytes", RV_MAX_DATA);
+		c += 2;
+		while (*c == ' ' || *c == '\t')
+			c++;
+		if (!*c)
+			return SC_OK;
+		if (*c != ',')
+			return fail(p, "expected ',' between hex bytes, found '%c'", *c);
+		c++;
+	}
+}
+
+/* REGEDIT4 stores string types as single-byte text; widen to UTF-16LE. */
+static void widen_v4_strings(struct reg_value *v)
+{
+	uint8_t *wide;
+	size_t i;
+
+	if (v->type != RV_SZ && v->type != RV_EXPAND_SZ && v->type != RV_MULTI_SZ)
+		return;
+	wide = xmalloc(v->size * 2 + 1);
+	for (i = 0; i < v->size; i++) {
+		wide[2 * i] = v->data[i];
+		wide[2 * i + 1] = 0;
+	}
+	free(v->data);
+	v->data = wide;
+	v->size *= 2;
+}
+
+static int parse_hex_value(struct parser *p, const char *data, struct reg_value *v)
+{
+	struct strbuf list = STRBUF_INIT, bytes = STRBUF_INIT;
+	const char *colon;
+	uint64_t type = RV_BINARY;
+	int rc;
+
+	if (data[3] == '(') {
+		const char *close = strchr(data, ')');
+		char digits[16] = {0};
+
+		if (!close || close - data - 4 < 1 || close - data - 4 > 8)
+			return fail(p, "expected hex(TYPE): with a hex type number");
+		memcpy(digits, data + 4, (size_t)(close - data - 4));
+		if (!parse_hex_u64(digits, 8, &type))
+			return fail(p, "\"%s\" is not a hex type number", digits);
+		if (type > RV_TYPE_MAX)
+			return fail(p, "unknown value type hex(%s) (known: 0-b)", digits);
+		colon = close + 1;
+	} else {
+		colon = data + 3;
+	}
+	if (*colon != ':')
+		return fail(p, "expected ':' after hex type");
+	rc = collect_hex(p, colon + 1, &list);
+	if (rc == SC_OK)
+		rc = parse_hex_bytes(p, sb_str(&list), &bytes);
+	sb_free(&list);
+	if (rc != SC_OK) {
+		sb_free(&bytes);
+		return rc;
+	}
+	v->type = (uint32_t)type;
+	v->size = bytes.len;
+	v->data = (uint8_t *)sb_detach(&bytes);
+	if (!v->size) {
+		free(v->data);
+		v->data = NULL;
+	}
+	if (p->rf->format == REGFILE_V4)
+		widen_v4_strings(v);
+	return SC_OK;
+}
+
+/* Parses the data after '='. *deletion set for "-". */
+static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *deletion)
+{
+	uint64_t dword;
+	int rc;
+
+	*deletion = false;
+	if (!strcmp(trim(data), "-")) {
+		*deletion = true;
+		return SC_OK;
+	}
+	if (*data == '"') {
+		char *s = data;
+		char *text = parse_quoted(p, &s, &rc);
+
+		if (!text)
+			return rc;
+		if (*trim(s)) {
+			free(text);
+			return fail(p, "unexpected text after the closing quote");
+		}
+		if (!regvalue_set_string(v, RV_SZ, text)) {
+			free(text);
+			return fail(p, "string is not valid text");
+		}
+		free(text);
+		return SC_OK;
+	}
+	if (starts_with_ci(data, "dword:")) {
+		if (!parse_hex_u64(trim(data + 6), 8, &dword))
+			return fail(p, "expected dword:XXXXXXXX with 1 to 8 hex digits");
+		regvalue_set_dword(v, (uint32_t)dword);
+		return SC_OK;
+	}
+	if (starts_with_ci(data, "hex"))
+		return parse_hex_value(p, data, v);
+	return fail(p, "expected \"string\", dword:, hex:, hex(N): or - after '='");
+}
+
+static int parse_value_line(struct parser *p, char *line)
+{
+	struct reg_value v = {0};
+	char *name, *s = line;
+	bool deletion;
+	int rc = SC_OK;
+
+	if (!p->have_key)
+		return fail(p, "value before any [KEY] header");
+	if (p->key_deleted)
+		return fail(p, "value under a deleted key [-...]");
+	if (*s == '@') {
+		name = xstrdup("");
+		s++;
+	} else {
+		name = parse_quoted(p, &s, &rc);
+		if (!name)
+			return rc;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '=') {
+		free(name);
+		return fail(p, "expected '=' after the value name");
+	}
+	if (p->key_is_root) {
+		free(name);
+		return fail(p, "values directly under HKEY_LOCAL_MACHINE are not supported");
+	}
+	rc = parse_data(p, s + 1, &v, &deletion);
+	if (rc == SC_OK)
+		add_record(p, deletion ? RF_DELETE_VALUE : RF_SET, name, deletion ? NULL : &v);
+	regvalue_free(&v);
+	free(name);
+	return rc;
+}
+
+static void add_comment(struct regfile *rf, const char *text)
+{
+	char *copy = xstrdup(text);
+
+	xgrow(&rf->header_comments, &rf->comments_cap, rf->ncomments + 1,
+	      sizeof(*rf->header_comments));
+	rf->header_comments[rf->ncomments++] = xstrdup(trim(copy));
+	free(copy);
+}
+
+static int parse_header(struct parser *p)
+{
+	int rc;
+	char *line = next_physical_line(p, &rc);
+
+	if (rc != SC_OK)
+		return rc;
+	if (!line)
+		return fail(p, "empty file (expected \"%s\")", header_v5);
+	line = trim(line);
+	if (!strcmp(line, header_v5)) {
+		p->rf->format = REGFILE_V5;
+	} else if (!strcmp(line, header_v4)) {
+		p->rf->format = REGFILE_V4;
+	} else {
+		return fail(p, "expected \"%s\" or \"%s\" on the first line", header_v5, header_v4);
+	}
+	return SC_OK;
+}
+
+static int parse_lines(struct parser *p)
+{
+	char *line;
+	int rc;
+
+	while ((line = next_physical_line(p, &rc)) != NULL) {
+		char *t = trim(line);
+
+		if (!*t)
+			continue;
+		if (*t == ';') {
+			if (!p->have_key)
+				add_comment(p->rf, t + 1);
+			continue;
+		}
+		if (*t == '[')
+			rc = parse_key_header(p, t);
+		else if (*t == '"' || *t == '@')
+			rc = parse_value_line(p, t);
+		else
+			rc = fail(p, "expected [KEY], \"name\"=value, @=value or a ; comment");
+		if (rc != SC_OK)
+			return rc;
+	}
+	return rc;
+}
+
+int regfile_parse(const char *source, const uint8_t *data, size_t size, struct regfile *rf,
+		  struct sc_err *err)
+{
+	struct parser p = {.source = source, .rf = rf, .err = err, .next_line = 1};
+	int rc;
+
+	memset(rf, 0, sizeof(*rf));
+	if (size > REGFILE_MAX_SIZE)
+		return sc_err_set(err, "%s: file larger than %u bytes", source, REGFILE_MAX_SIZE);
+	rc = decode(&p, data, size);
+	if (rc == SC_OK) {
+		rf->text = xstrndup(p.text, p.len);
+		rf->text_len = p.len;
+		if (strlen(p.text) != p.len)
+			rc = fail(&p, "file contains a NUL character (expected text)");
+	}
+	if (rc == SC_OK)
+		rc = parse_header(&p);
+	if (rc == SC_OK)
+		rc = parse_lines(&p);
+	free(p.text);
+	free(p.path);
+	if (rc != SC_OK)
+		regfile_free(rf);
+	return rc;
+}
+
+void regfile_free(struct regfile *rf)
+{
+	size_t i;
+
+	for (i = 0; i < rf->nrecords; i++) {
+		free(rf->records[i].path);
+		free(rf->records[i].name);
+		regvalue_free(&rf->records[i].value);
+	}
+	for (i = 0; i < rf->ncomments; i++)
+		free(rf->header_comments[i]);
+	free(rf->records);
+	free(rf->header_comments);
+	free(rf->text);
+	memset(rf, 0, sizeof(*rf));
+}
+
+static int apply_record(const struct regfile_record *r, const struct reg_backend *b,
+			struct sc_err *err)
+{
+	struct reg_key *key = NULL;
+	int rc;
+
+	if (r->kind == RF_DELETE_KEY) {
+		char *physical;
+
+		if (!mem_backend_is(b))
+			return sc_err_set(err, "[-KEY] is only supported when loading a state file");
+		physical = mem_physical_path(r->view, r->path);
+		mem_delete_tree(b, physical);
+		free(physical);
+		return SC_OK;
+	}
+	rc = b->create_key(b, r->view, r->path, &key, NULL, err);
+	if (rc != SC_OK)
+		return rc;
+	if (r->kind == RF_SET)
+		rc = b->write_value(b, key, r->name, &r->value, err);
+	else if (r->kind == RF_DELETE_VALUE)
+		rc = b->delete_value(b, key, r->name, err);
+	b->close_key(b, key);
+	return rc == SC_NOT_FOUND ? SC_OK : rc;
+}
+
+int regfile_apply_records(const struct regfile *rf, const struct reg_backend *b,
+			  struct sc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < rf->nrecords; i++) {
+		int rc = apply_record(&rf->records[i], b, err);
+
+		if (rc != SC_OK)
+			return rc;
+	}
+	return SC_OK;
+}
+
+static void format_quoted(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			sb_addc(sb, '\\');
+		sb_addc(sb, *s);
+	}
+	sb_addc(sb, '"');
+}
+
+static void format_name(struct strbuf *sb, const char *name)
+{
+	if (!*name)
+		sb_addc(sb, '@');
+	else
+		format_quoted(sb, name);
+	sb_addc(sb, '=');
+}
+
+static bool has_control_chars(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* regedit wraps hex data so no line exceeds 80 columns, continuing with
+ * ",\" and a two-space indent. */
+static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_value *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->size; i++) {
+		if (i) {
+			sb_addc(sb, ',');
+			if (sb->len - line_start > 76) {
+				sb_adds(sb, "\\\r\n  ");
+				line_start = sb->len - 2;
+			}
+		}
+		sb_addf(sb, "%02x", v->data[i]);
+	}
+}
+
+void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_value *v)
+{
+	size_t line_start = sb->len;
+	uint32_t dword;
+
+	format_name(sb, name);
+	if (regvalue_get_dword(v, &dword)) {
+		sb_addf(sb, "dword:%08x", dword);
+	} else if (v->type == RV_SZ && regvalue_is_clean_string(v)) {
+		char *text = regvalue_get_string(v);
+
+		if (has_control_chars(text)) {
+			sb_adds(sb, "hex(1):");
+			format_hex(sb, line_start, v);
+		} else {
+			format_quoted(sb, text);
+		}
+		free(text);
+	} else {
+		if (v->type == RV_BINARY)
+			sb_adds(sb, "hex:");
+		else
+			sb_addf(sb, "hex(%x):", v->type);
+		format_hex(sb, line_start, v);
+	}
+	sb_adds(sb, "\r\n");
+}
+
+void regfile_format_key(struct strbuf *sb, enum reg_view view, const char *path, bool deletion)
+{
+	char *physical = mem_physical_path(view, path);
+
+	sb_addf(sb, "[%sHKEY_LOCAL_MACHINE\\%s]\r\n", deletion ? "-" : "", physical);
+	free(physical);
+}
+
+void regfile_format_delete_value(struct strbuf *sb, const char *name)
+{
+	format_name(sb, name);
+	sb_adds(sb, "-\r\n");
+}
+
+static int format_mem_key(void *ctx, const struct mem_key_info *key)
+{
+	struct strbuf *sb = ctx;
+	size_t i;
+
+	if (!key->nvalues && key->nsubkeys)
+		return 0;
+	sb_addf(sb, "[HKEY_LOCAL_MACHINE\\%s]\r\n", key->path);
+	for (i = 0; i < key->nvalues; i++)
+		regfile_format_value(sb, key->value_names[i], key->values[i]);
+	sb_adds(sb, "\r\n");
+	return 0;
+}
+
+void regfile_format_mem(const struct reg_backend *mem, struct strbuf *sb)
+{
+	sb_addf(sb, "%s\r\n\r\n", header_v5);
+	mem_walk(mem, format_mem_key, sb);
+}
+
+uint8_t *regfile_encode(const char *text, size_t len, enum regfile_encoding enc, size_t *size)
+{
+	uint16_t *w;
+	uint8_t *out;
+	size_t units, i;
+
+	if (enc == REGFILE_UTF8) {
+		*size = len;
+		return (uint8_t *)xstrndup(text, len);
+	}
+	w = utf8_to_utf16(text, len, &units);
+	if (!w) {
+		fprintf(stderr, "schannelcfg: out of memory or invalid text while encoding\n");
+		abort();
+	}
+	out = xmalloc(2 + units * 2);
+	out[0] = 0xFF;
+	out[1] = 0xFE;
+	for (i = 0; i < units; i++) {
+		out[2 + 2 * i] = (uint8_t)(w[i] & 0xFF);
+		out[3 + 2 * i] = (uint8_t)(w[i] >> 8);
+	}
+	free(w);
+	*size = 2 + units * 2;
+	return out;
+}
+
+struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err)
+{
+	struct reg_backend *b = NULL;
+	struct regfile rf;
+	size_t size;
+	char *data = read_file(path, REGFILE_MAX_SIZE, &size, err);
+
+	if (!data)
+		return NULL;
+	if (regfile_parse(path, (const uint8_t *)data, size, &rf, err) == SC_OK) {
+		b = mem_backend_new();
+		if (regfile_apply_records(&rf, b, err) != SC_OK) {
+			sc_err_prefix(err, "%s", path);
+			reg_backend_free(b);
+			b = NULL;
+		}
+		regfile_free(&rf);
+	}
+	free(data);
+	return b;
+}
+
+int regfile_backend_save(const struct reg_backend *b, const char *path, struct sc_err *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	uint8_t *bytes;
+	size_t size;
+	int rc;
+
+	regfile_format_mem(b, &text);
+	bytes = regfile_encode(text.buf, text.len, REGFILE_UTF16LE, &size);
+	rc = write_file_atomic(path, bytes, size, err);
+	free(bytes);
+	sb_free(&text);
+	return rc;
+}
