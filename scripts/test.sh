@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine: installs what it
+# needs (scripts/setup-deps.sh), builds both targets, creates a Wine prefix,
+# then runs every suite below. Exit status 0 only if all pass.
+#   scripts/test.sh            everything
+#   scripts/test.sh unit e2e   only the named suites
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export ROOT
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+all_suites=(unit win e2e)
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=("${all_suites[@]}")
+
+failed=()
+declare -A took
+
+section() { printf '\n=== %s\n' "$*"; }
+
+run_suite() {
+    local name=$1 start=$SECONDS
+    section "suite: $name"
+    if "suite_$name"; then :; else failed+=("$name"); fi
+    took[$name]=$((SECONDS - start))
+}
+
+suite_unit() {
+    local t rc=0
+    for t in build/host/tests/test_*; do
+        [ -x "$t" ] || continue
+        "$t" || rc=1
+    done
+    return $rc
+}
+
+# Windows-only unit tests (cmocka cross-built), run under Wine in a
+# throwaway prefix.
+suite_win() {
+    local t rc=0 prefix
+    prefix=$(mktemp -d /tmp/sc-win.XXXXXX)
+    cp -a build/wine/base/. "$prefix/"
+    (
+        export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+        unset DISPLAY
+        wineserver -p >/dev/null 2>&1 || true
+        for t in build/win/tests/test_*.exe; do
+            [ -f "$t" ] || continue
+            echo "== $t"
+            wine "$t" || rc=1
+        done
+        wineserver -k >/dev/null 2>&1 || true
+        exit $rc
+    ) || rc=1
+    rm -rf "$prefix"
+    return $rc
+}
+
+suite_e2e() {
+    local t rc=0
+    for t in tests/e2e/test_*.sh; do
+        [ -f "$t" ] || continue
+        echo "== $t"
+        bash "$t" || rc=1
+    done
+    return $rc
+}
+
+start=$SECONDS
+section "setup"
+scripts/setup-deps.sh
+section "build"
+make -j"$JOBS" all >/dev/null
+make -f Makefile.mingw -j"$JOBS" tests >/dev/null
+scripts/wine-prefix.sh
+
+for s in "${suites[@]}"; do
+    declare -F "suite_$s" >/dev/null || { echo "unknown suite: $s"; exit 2; }
+    run_suite "$s"
+done
+
+section "summary ($((SECONDS - start)) s)"
+for s in "${suites[@]}"; do printf '  %-10s %4s s\n' "$s" "${took[$s]}"; done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "all suites passed"

@@ -1,0 +1,147 @@
+/*
+ * profile.h - reading profiles (INI) into settings.
+ *
+ * A profile is parsed with inih (configured for hostile input, see
+ * common.mk) after profile.c has read the text itself and rejected NUL
+ * bytes, invalid UTF-8, over-long lines and over-long section headers
+ * (inih would silently truncate them). Every error in a file is collected
+ * as "file:line: message"; nothing is ever written while loading.
+ *
+ * Includes are resolved here: a built-in profile may include built-ins; a
+ * profile file may include NAME.ini from its own folder or a built-in. The
+ * including profile's settings win; two includes that set the same thing
+ * differently are an error naming both places; cycles are an error.
+ */
+#ifndef SCHANNELCFG_PROFILE_H
+#define SCHANNELCFG_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "regvalue.h"
+#include "schema.h"
+#include "util.h"
+
+/* Longest profile line, and the most include levels, accepted. */
+#define PROFILE_MAX_LINE 4096
+#define PROFILE_MAX_SIZE (1024 * 1024)
+#define PROFILE_MAX_INCLUDE_DEPTH 16
+/* inih truncates section names at 49 bytes; longer headers are refused. */
+#define PROFILE_MAX_SECTION 49
+
+/* A list of diagnostics ("file:line: message"). */
+struct diag {
+	char **lines;
+	size_t count, cap;
+	size_t errors;
+};
+void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
+	SC_PRINTF(4, 5);
+void diag_free(struct diag *d);
+/* Appends every line, each followed by '\n'. */
+void diag_format(const struct diag *d, struct strbuf *sb);
+
+enum state { STATE_ENABLED, STATE_DISABLED, STATE_DEFAULT };
+
+enum suite_where { WHERE_AUTO, WHERE_LOCAL, WHERE_POLICY };
+
+/* A version condition of applies-to. */
+struct version_rule {
+	enum { RULE_WINDOWS, RULE_BUILD } what;
+	enum { CMP_GE, CMP_GT, CMP_LE, CMP_LT, CMP_EQ } cmp;
+	uint32_t major, minor, build;
+};
+
+/*
+ * One thing a profile sets. `id` identifies what is set (two settings with
+ * the same id are the same registry value(s)); `canonical` is the value in
+ * normal form, so includes can be compared.
+ */
+struct setting {
+	enum setting_kind kind;
+	char *id;        /* "protocol TLS 1.2 client", "dotnet v4.0.30319 32 SchUseStrongCrypto" */
+	char *subject;   /* in words: "TLS 1.2 client" */
+	char *value_text;/* in words: "enabled", "TLS 1.1 TLS 1.2 (0x00000a00)" */
+	char *canonical;
+	char *file;      /* source file display name (owned) */
+	unsigned line;
+
+	size_t word;              /* vocabulary index (protocol, cipher, hash, kex) */
+	const char *registry;     /* value name for single-value settings */
+	enum state state;         /* VK_STATE kinds */
+	bool is_default;          /* number kinds: "default" = remove */
+	uint32_t number;          /* number kinds */
+	enum reg_view view;       /* dotnet, winhttp, raw */
+	const char *version;      /* dotnet */
+
+	/* ST_SUITES */
+	enum suite_where where;
+	char **order;  size_t norder; bool has_order;
+	char **remove; size_t nremove;
+	char **prefer; size_t nprefer;
+	/* ST_CURVES */
+	char **curves; size_t ncurves;
+
+	/* ST_RAW */
+	char *path;
+	char *name;
+	bool delete_value;
+	struct reg_value value;
+	bool reboot;
+};
+
+struct profile {
+	char *name;
+	char **aliases;
+	size_t naliases;
+	char *summary;
+	char **references;
+	size_t nreferences;
+	char **notes;
+	size_t nnotes;
+	char **includes; /* as written */
+	size_t nincludes;
+	struct version_rule *applies_to;
+	size_t napplies;
+	char *applies_text;
+	char *file;      /* display name: "builtin:NAME.ini" or the path */
+	bool builtin;
+	struct setting *settings;
+	size_t nsettings, cap;
+};
+
+struct profile_options {
+	bool allow_any_key; /* raw keys outside the TLS-related roots */
+};
+
+/*
+ * Loads a profile: `what` is a built-in name or alias, or a path to an
+ * .ini file (anything containing a path separator or ending in ".ini").
+ * Includes are resolved and merged. On success returns SC_OK and *out
+ * (free with profile_free). On failure returns SC_ERROR with every problem
+ * in diags (each "file:line: message").
+ */
+int profile_load(const char *what, const struct profile_options *opts, struct profile **out,
+		 struct diag *diags);
+
+/* Parses one profile text without resolving includes (fuzzing, tests).
+ * Returns SC_OK or SC_ERROR with diags. */
+int profile_parse_text(const char *file, const char *text, size_t size,
+		       const struct profile_options *opts, struct profile **out, struct diag *diags);
+
+void profile_free(struct profile *p);
+
+/* The built-in profiles, parsed (metadata only is used by `list`).
+ * Returns an array of `count` profiles (free each with profile_free, then
+ * the array), or NULL with diags when a built-in is broken. */
+struct profile **profile_list_builtins(size_t *count, struct diag *diags);
+
+/* Finds a setting by id; NULL if absent. */
+const struct setting *profile_find_setting(const struct profile *p, const char *id);
+
+/* True if a Windows version satisfies every applies-to rule. */
+bool profile_applies(const struct profile *p, uint32_t major, uint32_t minor, uint32_t build);
+
+#endif

@@ -1,0 +1,87 @@
+# Shared helpers for the end-to-end tests (sourced, not run).
+# Each test gets a throwaway Wine prefix copied from the base prefix that
+# scripts/test.sh prepared (build/wine/base), and runs the real .exe.
+set -euo pipefail
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+EXE=${EXE:-$ROOT/build/win/schannelcfg.exe}
+HOSTBIN=${HOSTBIN:-$ROOT/build/host/schannelcfg}
+WINE_BASE=${WINE_BASE:-$ROOT/build/wine/base}
+export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+unset DISPLAY
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sc-e2e.XXXXXX")
+PASS=0
+FAIL=0
+
+cleanup_e2e() {
+    if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
+        wineserver -k >/dev/null 2>&1 || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup_e2e EXIT
+
+# new_prefix: a fresh registry for one scenario (about 2 s).
+new_prefix() {
+    if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
+        wineserver -k >/dev/null 2>&1 || true
+        rm -rf "$WINEPREFIX"
+    fi
+    export WINEPREFIX="$TMP/prefix.$RANDOM$RANDOM"
+    cp -a "$WINE_BASE" "$WINEPREFIX"
+    wineserver -p >/dev/null 2>&1 || true
+}
+
+# sc ARGS...: runs schannelcfg.exe; prints its stdout+stderr; returns its
+# exit code modulo 256 (3010 arrives as 194).
+sc() {
+    wine "$EXE" "$@"
+}
+
+# winreg ARGS...: wine's reg.exe, output with CRs stripped.
+winreg() {
+    wine reg "$@" 2>&1 | tr -d '\r'
+}
+
+# reg_value KEY NAME [/reg:32|/reg:64]: prints "TYPE DATA" as reg query shows
+# them, or "ABSENT".
+reg_value() {
+    local key=$1 name=$2 view=${3:-/reg:64} out
+    if ! out=$(wine reg query "$key" /v "$name" "$view" 2>/dev/null | tr -d '\r'); then
+        echo ABSENT
+        return 0
+    fi
+    printf '%s\n' "$out" | awk -v n="$name" '
+        { line = $0; sub(/^ +/, "", line) }
+        index(line, n "    ") == 1 {
+            rest = substr(line, length(n) + 5); split(rest, f, "    ")
+            data = substr(rest, length(f[1]) + 5); print f[1] " " data; found = 1; exit }
+        END { if (!found) print "ABSENT" }'
+}
+
+ok() { PASS=$((PASS + 1)); echo "  ok   $*"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "  FAIL $*"; }
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], expected [$3]"; fi
+}
+
+# expect_rc WHAT ACTUAL EXPECTED
+expect_rc() {
+    if [ "$2" -eq "$3" ]; then ok "$1 (exit $2)"; else not_ok "$1: exit $2, expected $3"; fi
+}
+
+# expect_contains WHAT HAYSTACK NEEDLE
+expect_contains() {
+    case "$2" in
+    *"$3"*) ok "$1" ;;
+    *) not_ok "$1: output lacks [$3]"; printf '%s\n' "$2" | sed 's/^/       | /' | head -40 ;;
+    esac
+}
+
+finish() {
+    echo "  $PASS passed, $FAIL failed"
+    [ "$FAIL" -eq 0 ]
+}

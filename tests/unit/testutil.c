@@ -1,0 +1,68 @@
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_mem.h"
+#include "regfile.h"
+
+struct reg_backend *t_state(const char *reg_text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct reg_backend *b;
+	struct regfile rf;
+	struct sc_err err = {{0}};
+
+	if (!starts_with(reg_text, "Windows Registry Editor"))
+		sb_adds(&sb, "Windows Registry Editor Version 5.00\n\n");
+	sb_adds(&sb, reg_text);
+	if (regfile_parse("t_state", (const uint8_t *)sb_str(&sb), sb.len, &rf, &err) != SC_OK)
+		fail_msg("t_state: %s", err.msg);
+	b = mem_backend_new();
+	if (regfile_apply_records(&rf, b, &err) != SC_OK)
+		fail_msg("t_state: %s", err.msg);
+	regfile_free(&rf);
+	sb_free(&sb);
+	return b;
+}
+
+char *t_dump(const struct reg_backend *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	mem_dump(b, &sb);
+	return sb_detach(&sb);
+}
+
+uint32_t t_dword(const struct reg_backend *b, enum reg_view view, const char *path,
+		 const char *name)
+{
+	struct reg_value v = {0};
+	struct sc_err err = {{0}};
+	uint32_t d = 0;
+
+	if (reg_read_value_at(b, view, path, name, &v, &err) != SC_OK)
+		fail_msg("t_dword: %s\\%s absent (%s)", path, name, err.msg);
+	if (!regvalue_get_dword(&v, &d))
+		fail_msg("t_dword: %s\\%s is not a REG_DWORD", path, name);
+	regvalue_free(&v);
+	return d;
+}
+
+bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *path,
+		 const char *name)
+{
+	struct reg_value v = {0};
+	struct sc_err err = {{0}};
+	int rc = reg_read_value_at(b, view, path, name, &v, &err);
+
+	regvalue_free(&v);
+	if (rc == SC_ERROR)
+		fail_msg("t_has_value: %s", err.msg);
+	return rc == SC_OK;
+}
+
+const char *t_src(const char *relative)
+{
+	return relative;
+}

@@ -1,0 +1,31 @@
+/*
+ * testutil.h - shared helpers for the cmocka unit tests.
+ * Include this instead of <cmocka.h> (it brings cmocka's prerequisites).
+ */
+#ifndef SCHANNELCFG_TESTUTIL_H
+#define SCHANNELCFG_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "backend.h"
+#include "util.h"
+
+/* A mem registry loaded from .reg text (UTF-8, v5 header added when the
+ * text does not start with one). Fails the test on a parse error. */
+struct reg_backend *t_state(const char *reg_text);
+/* mem_dump of a backend, as a malloc'd string. */
+char *t_dump(const struct reg_backend *b);
+/* Reads a DWORD; fails the test if absent or not a DWORD. */
+uint32_t t_dword(const struct reg_backend *b, enum reg_view view, const char *path,
+		 const char *name);
+/* True if the value exists. */
+bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *path,
+		 const char *name);
+/* Path of a source-tree file (tests run from the repository root). */
+const char *t_src(const char *relative);
+
+#endif
