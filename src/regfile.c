@@ -57,6 +57,36 @@ static char *latin1_to_utf8(const uint8_t *data, size_t size, size_t *out_len)
 	return out;
 }
 
+/* 1-based line number of byte offset `at` in text. */
+static unsigned line_at(const char *text, size_t at)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < at; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+/* Line of the first invalid UTF-8 sequence: '\n' is never inside one, so
+ * checking line by line finds it. */
+static unsigned first_bad_utf8_line(const char *s, size_t len)
+{
+	const char *end = s + len;
+	unsigned line = 1;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		if (!utf8_valid(s, n))
+			break;
+		s += n + 1;
+		line++;
+	}
+	return line;
+}
+
 static bool looks_like_bomless_utf16(const uint8_t *data, size_t size)
 {
 	return size >= 4 && data[0] && !data[1] && data[2] && !data[3];
@@ -66,6 +96,7 @@ static bool looks_like_bomless_utf16(const uint8_t *data, size_t size)
 static int decode(struct parser *p, const uint8_t *data, size_t size)
 {
 	struct regfile *rf = p->rf;
+	const uint8_t *nul;
 
 	p->line = 1;
 	if (size >= 2 && data[0] == 0xFF && data[1] == 0xFE) {
@@ -86,14 +117,18 @@ static int decode(struct parser *p, const uint8_t *data, size_t size)
 		data += 3;
 		size -= 3;
 	}
-	if (memchr(data, '\0', size))
+	nul = memchr(data, '\0', size);
+	if (nul) {
+		p->line = line_at((const char *)data, (size_t)(nul - data));
 		return fail(p, "file contains a NUL byte (expected text)");
+	}
 	if (utf8_valid((const char *)data, size)) {
 		p->text = xstrndup((const char *)data, size);
 		p->len = size;
 	} else if (size >= sizeof(header_v4) - 1 && !memcmp(data, header_v4, sizeof(header_v4) - 1)) {
 		p->text = latin1_to_utf8(data, size, &p->len);
 	} else {
+		p->line = first_bad_utf8_line((const char *)data, size);
 		return fail(p, "file is neither UTF-16LE with a byte-order mark nor valid UTF-8");
 	}
 	return SC_OK;
@@ -356,7 +391,8 @@ static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *d
 	int rc;
 
 	*deletion = false;
-	if (!strcmp(trim(data), "-")) {
+	data = trim(data); /* "name"= "text" and "name"=dword:1 alike */
+	if (!strcmp(data, "-")) {
 		*deletion = true;
 		return SC_OK;
 	}
@@ -495,8 +531,10 @@ int regfile_parse(const char *source, const uint8_t *data, size_t size, struct r
 	if (rc == SC_OK) {
 		rf->text = xstrndup(p.text, p.len);
 		rf->text_len = p.len;
-		if (strlen(p.text) != p.len)
+		if (strlen(p.text) != p.len) {
+			p.line = line_at(p.text, strlen(p.text));
 			rc = fail(&p, "file contains a NUL character (expected text)");
+		}
 	}
 	if (rc == SC_OK)
 		rc = parse_header(&p);
@@ -595,6 +633,21 @@ static bool has_control_chars(const char *s)
 	return false;
 }
 
+/* A REG_SZ may be written as "text" only if reading it back gives the same
+ * bytes: a lone surrogate decodes to U+FFFD, and control characters cannot
+ * be quoted. */
+static bool reads_back_same(const struct reg_value *v, const char *text)
+{
+	struct reg_value back;
+	bool same;
+
+	if (has_control_chars(text) || !regvalue_set_string(&back, v->type, text))
+		return false;
+	same = regvalue_equal(&back, v);
+	regvalue_free(&back);
+	return same;
+}
+
 /* regedit wraps hex data so no line exceeds 80 columns, continuing with
  * ",\" and a two-space indent. */
 static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_value *v)
@@ -623,13 +676,18 @@ void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_
 		sb_addf(sb, "dword:%08x", dword);
 	} else if (v->type == RV_SZ && regvalue_is_clean_string(v)) {
 		char *text = regvalue_get_string(v);
+		struct strbuf quoted = STRBUF_INIT;
 
-		if (has_control_chars(text)) {
+		format_quoted(&quoted, text);
+		/* hex wraps; a quoted string longer than a line would not parse */
+		if (reads_back_same(v, text) &&
+		    sb->len - line_start + quoted.len <= REGFILE_MAX_LINE) {
+			sb_add(sb, quoted.buf, quoted.len);
+		} else {
 			sb_adds(sb, "hex(1):");
 			format_hex(sb, line_start, v);
-		} else {
-			format_quoted(sb, text);
 		}
+		sb_free(&quoted);
 		free(text);
 	} else {
 		if (v->type == RV_BINARY)
