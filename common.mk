@@ -22,7 +22,7 @@ PROFILES = $(sort $(wildcard profiles/*.ini))
 
 # The portable core: no <windows.h>, builds and is tested on Linux.
 CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem.c \
-            src/regfile.c
+            src/regfile.c src/suites.c
 POSIX_SRCS = src/platform_posix.c
 WIN_SRCS   = src/backend_win32.c src/platform_win32.c
 CLI_SRCS   = src/main.c
