@@ -7,7 +7,7 @@ include common.mk
 CC       ?= cc
 BUILD    ?= build/host
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(WARNINGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(INI_FLAGS) \
+ALL_CFLAGS = $(CFLAGS) $(EXTRA_CFLAGS) $(WARNINGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(INI_FLAGS) \
             -Isrc -I$(INIH_DIR) -I$(BUILD)/gen
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -21,28 +21,34 @@ all: $(BUILD)/schannelcfg $(TEST_BINS)
 
 $(BUILD)/%.o: %.c $(wildcard src/*.h) | $(BUILD)/gen/builtin_profiles.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
 
 $(BUILD)/ini.o: $(INIH_DIR)/ini.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -w -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -w -c $< -o $@
 
 $(BUILD)/gen/builtin_profiles.c: $(PROFILES) scripts/embed-profiles.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-profiles.sh $(PROFILES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/builtin_profiles.o: $(BUILD)/gen/builtin_profiles.c
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libcore.a: $(CORE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/schannelcfg: $(MAIN_OBJS) $(BUILD)/libcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+# regtool: a native helper for tests/e2e/test_regfile_interop.sh (not shipped).
+all: $(BUILD)/tests/regtool
+$(BUILD)/tests/regtool: $(BUILD)/tests/tools/regtool.o $(BUILD)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 test: all
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done

@@ -7,4 +7,7 @@
 
 #include "cli.h"
 
+int cmd_list(struct cli *cli);
+int cmd_show(struct cli *cli);
+
 #endif

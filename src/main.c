@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "platform.h"
+#include "schema.h"
 #include "version.h"
 
 enum {
@@ -34,8 +35,16 @@ static int cmd_help(struct cli *cli);
 static int cmd_version(struct cli *cli);
 
 static const struct command commands[] = {
+	{"list", cmd_list, 0, OPT_FORMAT, 0, 0, "[--format text|json]",
+	 "List the built-in profiles.", NULL},
+	{"show", cmd_show, 0, OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY, 1, 1,
+	 "PROFILE [--format text|json] [--os VERSION]",
+	 "Explain a profile: its settings in words and the registry operations they compile to.",
+	 "PROFILE is a built-in name or alias (see 'schannelcfg list') or a path to an .ini file.\n"
+	 "Nothing is read from or written to the registry.\n"},
 
-	{"help", cmd_help, 0, 0, 0, 1, "[COMMAND]", "Show usage, or the help of one command.", NULL},
+	{"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
+	 "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
 	{"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},
 };
 
@@ -131,6 +140,14 @@ static int cmd_help(struct cli *cli)
 
 	if (!cli->nargs) {
 		print_usage();
+		return EXIT_OK;
+	}
+	if (!strcmp(cli->args[0], "profiles")) {
+		struct strbuf sb = STRBUF_INIT;
+
+		schema_describe(&sb);
+		cli_out(sb_str(&sb));
+		sb_free(&sb);
 		return EXIT_OK;
 	}
 	c = find_command(cli->args[0]);

@@ -39,6 +39,9 @@ struct diag {
 };
 void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
 	SC_PRINTF(4, 5);
+/* Adds a message that already carries its "file:line: " prefix. */
+void diag_add(struct diag *d, const char *line);
+void diag_addf(struct diag *d, const char *fmt, ...) SC_PRINTF(2, 3);
 void diag_free(struct diag *d);
 /* Appends every line, each followed by '\n'. */
 void diag_format(const struct diag *d, struct strbuf *sb);
@@ -98,13 +101,14 @@ struct profile {
 	size_t naliases;
 	char *summary;
 	char **references;
-	size_t nreferences;
+	size_t nreferences, references_cap;
 	char **notes;
-	size_t nnotes;
+	size_t nnotes, notes_cap;
 	char **includes; /* as written */
 	size_t nincludes;
+	unsigned include_line;
 	struct version_rule *applies_to;
-	size_t napplies;
+	size_t napplies, applies_cap;
 	char *applies_text;
 	char *file;      /* display name: "builtin:NAME.ini" or the path */
 	bool builtin;
@@ -137,6 +141,10 @@ void profile_free(struct profile *p);
  * Returns an array of `count` profiles (free each with profile_free, then
  * the array), or NULL with diags when a built-in is broken. */
 struct profile **profile_list_builtins(size_t *count, struct diag *diags);
+
+/* Deep copy of a setting (dst owns its own copies of everything). */
+void profile_setting_copy(struct setting *dst, const struct setting *src);
+void profile_setting_free(struct setting *s);
 
 /* Finds a setting by id; NULL if absent. */
 const struct setting *profile_find_setting(const struct profile *p, const char *id);

@@ -424,6 +424,43 @@ static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *d
 	return fail(p, "expected \"string\", dword:, hex:, hex(N): or - after '='");
 }
 
+int regfile_parse_assignment(const char *source, unsigned line, const char *name_part,
+			     const char *data_part, char **name, struct reg_value *v, bool *deletion,
+			     struct sc_err *err)
+{
+	struct regfile rf = {.format = REGFILE_V5};
+	struct parser p = {.source = source, .rf = &rf, .err = err, .line = line};
+	char *name_copy = xstrdup(name_part), *s = name_copy;
+	int rc = SC_OK;
+
+	/* The data is one line: a trailing backslash has no next line to join. */
+	p.text = xstrdup("");
+	*name = NULL;
+	if (!strcmp(trim(s), "@")) {
+		*name = xstrdup("");
+	} else if (*s == '"') {
+		*name = parse_quoted(&p, &s, &rc);
+		if (*name && *trim(s)) {
+			rc = fail(&p, "unexpected text after the quoted value name");
+		}
+	} else {
+		rc = fail(&p, "expected a quoted value name or @");
+	}
+	if (rc == SC_OK) {
+		char *data = xstrdup(data_part);
+
+		rc = parse_data(&p, data, v, deletion);
+		free(data);
+	}
+	if (rc != SC_OK) {
+		free(*name);
+		*name = NULL;
+	}
+	free(name_copy);
+	free(p.text);
+	return rc;
+}
+
 static int parse_value_line(struct parser *p, char *line)
 {
 	struct reg_value v = {0};

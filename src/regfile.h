@@ -71,6 +71,17 @@ int regfile_parse(const char *source, const uint8_t *data, size_t size, struct r
 		  struct sc_err *err);
 void regfile_free(struct regfile *rf);
 
+/*
+ * Parses one value assignment in .reg syntax, as profiles' [key] sections
+ * write them: name_part is "\"Name\"" or "@", data_part "dword:...",
+ * "\"text\"", "hex(7):..." or "-". Returns SC_OK with *name (malloc'd) and
+ * either *v (owned by the caller) or *deletion; SC_ERROR with
+ * "source:line: message".
+ */
+int regfile_parse_assignment(const char *source, unsigned line, const char *name_part,
+			     const char *data_part, char **name, struct reg_value *v, bool *deletion,
+			     struct sc_err *err);
+
 /* Applies the records to a backend in order (mem or any other). Returns
  * SC_OK or SC_ERROR. [-KEY] on a non-mem backend is refused. */
 int regfile_apply_records(const struct regfile *rf, const struct reg_backend *b,

@@ -186,6 +186,19 @@ void strlist_free(char **items, size_t count)
 	free(items);
 }
 
+char **strlist_dup(char *const *items, size_t count)
+{
+	char **copy;
+	size_t i;
+
+	if (!count)
+		return NULL;
+	copy = xcalloc(count, sizeof(*copy));
+	for (i = 0; i < count; i++)
+		copy[i] = xstrdup(items[i]);
+	return copy;
+}
+
 bool regvalue_is_clean_string(const struct reg_value *v)
 {
 	size_t units = v->size / 2, i;

@@ -80,6 +80,8 @@ char *regvalue_get_string(const struct reg_value *v);
  */
 char **regvalue_get_multi_sz(const struct reg_value *v, size_t *count);
 void strlist_free(char **items, size_t count);
+/* Deep copy of a string list (xmalloc); NULL for an empty list. */
+char **strlist_dup(char *const *items, size_t count);
 
 /* True if the data is a well-formed string of its type: even size, exactly
  * one terminating NUL (two for an empty REG_MULTI_SZ list ends), no other

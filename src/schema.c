@@ -205,31 +205,31 @@ static const struct key_def raw_keys[] = {
 };
 
 const struct section_def schema_sections[] = {
-	{"profile", ARG_NONE, NULL, KEYS(profile_keys), false, NULL,
+	{"profile", "profile", ARG_NONE, NULL, KEYS(profile_keys), false, NULL,
 	 "what the profile is: name, summary, where its values come from"},
-	{"protocol", ARG_VOCAB, &vocab_protocols, KEYS(protocol_keys), false,
+	{"protocol", "protocol", ARG_VOCAB, &vocab_protocols, KEYS(protocol_keys), false,
 	 SCHANNEL_KEY "\\Protocols\\<P>\\{Client,Server}",
 	 "enabled = Enabled 1 + DisabledByDefault 0; disabled = Enabled 0 + DisabledByDefault 1; "
 	 "default = both values removed (Windows decides)"},
-	{"ciphers", ARG_NONE, NULL, KEYS(cipher_keys), false, SCHANNEL_KEY "\\Ciphers\\<C>",
+	{"ciphers", "cipher", ARG_NONE, NULL, KEYS(cipher_keys), false, SCHANNEL_KEY "\\Ciphers\\<C>",
 	 "bulk ciphers, by SChannel key name (\"RC4 128/128\" is one key)"},
-	{"hashes", ARG_NONE, NULL, KEYS(hash_keys), false, SCHANNEL_KEY "\\Hashes\\<H>",
+	{"hashes", "hash", ARG_NONE, NULL, KEYS(hash_keys), false, SCHANNEL_KEY "\\Hashes\\<H>",
 	 "hash algorithms"},
-	{"key-exchange", ARG_NONE, NULL, KEYS(kex_keys), false,
+	{"key-exchange", "key exchange", ARG_NONE, NULL, KEYS(kex_keys), false,
 	 SCHANNEL_KEY "\\KeyExchangeAlgorithms\\<K>", "key-exchange algorithms and key sizes"},
-	{"schannel", ARG_NONE, NULL, KEYS(schannel_keys), false, SCHANNEL_KEY,
+	{"schannel", "SChannel", ARG_NONE, NULL, KEYS(schannel_keys), false, SCHANNEL_KEY,
 	 "SChannel-wide settings"},
-	{"cipher-suites", ARG_NONE, NULL, KEYS(suite_keys), false,
+	{"cipher-suites", "cipher suites", ARG_NONE, NULL, KEYS(suite_keys), false,
 	 SUITES_LOCAL_KEY " (Functions, REG_MULTI_SZ); " SUITES_POLICY_KEY
 	 " (Functions, REG_SZ; EccCurves)",
 	 "the cipher-suite order; removing suites never creates the Group Policy list"},
-	{"dotnet", ARG_NONE, NULL, KEYS(dotnet_keys), false, DOTNET_KEY "\\<version>",
+	{"dotnet", ".NET", ARG_NONE, NULL, KEYS(dotnet_keys), false, DOTNET_KEY "\\<version>",
 	 ".NET Framework TLS behaviour"},
-	{"winhttp", ARG_NONE, NULL, KEYS(winhttp_keys), false, WINHTTP_KEY, "WinHTTP defaults"},
-	{"eap-tls", ARG_NONE, NULL, KEYS(eap_keys), false, EAP_TLS_KEY,
+	{"winhttp", "WinHTTP", ARG_NONE, NULL, KEYS(winhttp_keys), false, WINHTTP_KEY, "WinHTTP defaults"},
+	{"eap-tls", "EAP-TLS", ARG_NONE, NULL, KEYS(eap_keys), false, EAP_TLS_KEY,
 	 "EAP-TLS for RAS / SSTP VPN clients"},
-	{"fips", ARG_NONE, NULL, KEYS(fips_keys), false, FIPS_KEY, "FIPS algorithm policy"},
-	{"key", ARG_LABEL, NULL, KEYS(raw_keys), true, NULL,
+	{"fips", "FIPS", ARG_NONE, NULL, KEYS(fips_keys), false, FIPS_KEY, "FIPS algorithm policy"},
+	{"key", "key", ARG_LABEL, NULL, KEYS(raw_keys), true, NULL,
 	 "any other value, in .reg syntax: \"Name\" = dword:00000c00 | \"text\" | hex(7):... | - "
 	 "(delete). Keys outside the TLS-related roots need --allow-any-key"},
 };

@@ -108,6 +108,7 @@ enum section_arg {
 
 struct section_def {
 	const char *name;
+	const char *title; /* how settings of this section are named in words */
 	enum section_arg arg;
 	const struct vocab *arg_words;
 	const struct key_def *keys;

@@ -1,0 +1,104 @@
+#include "cli_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "regfile.h"
+
+static bool parse_os(const char *s, uint32_t *major, uint32_t *minor, uint32_t *build)
+{
+	char *copy = xstrdup(s);
+	char *a = copy, *b = strchr(a, '.'), *c;
+	uint64_t x, y, z = 0;
+	bool ok = false;
+
+	if (b) {
+		*b++ = '\0';
+		c = strchr(b, '.');
+		if (c)
+			*c++ = '\0';
+		ok = parse_u64(a, 100, &x) && parse_u64(b, 100, &y) &&
+		     (!c || parse_u64(c, 1000000, &z));
+	}
+	free(copy);
+	if (ok) {
+		*major = (uint32_t)x;
+		*minor = (uint32_t)y;
+		*build = (uint32_t)z;
+	}
+	return ok;
+}
+
+int cli_os_version(const struct cli *cli, struct compile_options *os)
+{
+	memset(os, 0, sizeof(*os));
+	os->force = cli->force;
+	if (cli->os_version) {
+		if (!parse_os(cli->os_version, &os->major, &os->minor, &os->build)) {
+			cli_errf("schannelcfg %s: --os expects MAJOR.MINOR.BUILD such as 6.1.7601 or "
+				 "10.0.20348, not '%s'\n",
+				 cli->command, cli->os_version);
+			return EXIT_USAGE;
+		}
+		os->have_os = true;
+		return EXIT_OK;
+	}
+	if (!cli->state_file)
+		os->have_os = platform_os_version(&os->major, &os->minor, &os->build);
+	return EXIT_OK;
+}
+
+static void print_diags(const struct cli *cli, const struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	diag_format(d, &sb);
+	cli_errf("%s", sb_str(&sb));
+	cli_errf("schannelcfg %s: %zu error%s; nothing was changed.\n", cli->command, d->errors,
+		 d->errors == 1 ? "" : "s");
+	sb_free(&sb);
+}
+
+int cli_load_and_compile(const struct cli *cli, const char *what, struct loaded *out)
+{
+	struct profile_options popts = {.allow_any_key = cli->allow_any_key};
+	struct diag diags = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = cli_os_version(cli, &out->os);
+	if (rc != EXIT_OK)
+		return rc;
+	if (profile_load(what, &popts, &out->profile, &diags) != SC_OK ||
+	    compile_profile(out->profile, &out->os, &out->plan, &diags) != SC_OK) {
+		print_diags(cli, &diags);
+		diag_free(&diags);
+		profile_free(out->profile);
+		out->profile = NULL;
+		return EXIT_USAGE;
+	}
+	diag_free(&diags);
+	return EXIT_OK;
+}
+
+void cli_loaded_free(struct loaded *l)
+{
+	profile_free(l->profile);
+	if (l->plan.profile)
+		plan_free(&l->plan);
+	memset(l, 0, sizeof(*l));
+}
+
+int cli_open_registry(const struct cli *cli, struct reg_backend **b)
+{
+	struct sc_err err = {{0}};
+
+	*b = cli->state_file ? regfile_backend_open(cli->state_file, &err)
+			     : platform_live_backend(&err);
+	if (!*b) {
+		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}

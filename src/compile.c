@@ -1,0 +1,455 @@
+/*
+ * compile.c - settings -> registry operations.
+ *
+ * Conventions (../shared/REGISTRY.md, with Microsoft's sources):
+ *   protocols: enabled = Enabled 1 + DisabledByDefault 0,
+ *              disabled = Enabled 0 + DisabledByDefault 1 ("TLS registry
+ *              settings"; 1, not 0xffffffff, which Microsoft's Exchange
+ *              HealthChecker flags as misconfigured);
+ *   ciphers, hashes, key exchange: Enabled 0xffffffff / 0 (KB245030);
+ *   "default" removes the values, then the key once it is empty.
+ * MUST: removing suites never creates the Group Policy list (it would
+ * override the local one).
+ */
+#include "compile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "suites.h"
+
+#define ENABLED_ALL_BITS 0xFFFFFFFFu
+
+struct cc {
+	const struct compile_options *o;
+	struct plan *plan;
+	struct diag *diags;
+	const struct setting *s; /* the setting being compiled */
+};
+
+static char *source_of(const struct setting *s)
+{
+	return xasprintf("%s:%u", s->file, s->line);
+}
+
+/* Adds an op for the current setting with a "subject: value - what" reason. */
+static struct plan_op *emit(struct cc *c, enum op_kind kind, enum area area, enum reg_view view,
+			    const char *path, const char *name, bool reboot, const char *what)
+{
+	struct plan_op *op = plan_add(c->plan, kind, area, view, path, name);
+
+	op->source = source_of(c->s);
+	op->reason = xasprintf("%s: %s - %s", c->s->subject, c->s->value_text, what);
+	op->reboot = reboot;
+	return op;
+}
+
+static void emit_dword(struct cc *c, enum area area, enum reg_view view, const char *path,
+		       const char *name, uint32_t value, bool reboot, const char *what)
+{
+	struct plan_op *op = emit(c, OP_SET, area, view, path, name, reboot, what);
+
+	regvalue_set_dword(&op->value, value);
+}
+
+static void emit_delete(struct cc *c, enum area area, enum reg_view view, const char *path,
+			const char *name, bool reboot)
+{
+	emit(c, OP_DELETE_VALUE, area, view, path, name, reboot,
+	     "value removed: Windows uses its built-in default");
+}
+
+static void emit_rmkey(struct cc *c, enum area area, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan->nops; i++) {
+		const struct plan_op *op = &c->plan->ops[i];
+
+		if (op->kind == OP_DELETE_KEY_IF_EMPTY && streq_ci(op->path, path))
+			return;
+	}
+	emit(c, OP_DELETE_KEY_IF_EMPTY, area, REG_VIEW_64, path, NULL, true,
+	     "key removed once it holds nothing");
+}
+
+static void compile_protocol(struct cc *c)
+{
+	const struct setting *s = c->s;
+	const char *proto = vocab_protocols.entries[s->word].name;
+	bool client = strstr(s->id, " client") != NULL;
+	char *key = xasprintf(SCHANNEL_KEY "\\Protocols\\%s", proto);
+	char *side = xasprintf("%s\\%s", key, client ? "Client" : "Server");
+
+	if (s->state == STATE_DEFAULT) {
+		emit_delete(c, AREA_PROTOCOLS, REG_VIEW_64, side, "Enabled", true);
+		emit_delete(c, AREA_PROTOCOLS, REG_VIEW_64, side, "DisabledByDefault", true);
+		emit_rmkey(c, AREA_PROTOCOLS, side);
+		emit_rmkey(c, AREA_PROTOCOLS, key);
+	} else {
+		bool on = s->state == STATE_ENABLED;
+
+		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "Enabled", on ? 1 : 0, true,
+			   on ? "Enabled=1: the protocol may be used"
+			      : "Enabled=0: the protocol is switched off");
+		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "DisabledByDefault", on ? 0 : 1, true,
+			   on ? "DisabledByDefault=0: offered when applications ask for the "
+				"system defaults"
+			      : "DisabledByDefault=1: not offered by default either");
+	}
+	free(side);
+	free(key);
+}
+
+/* Ciphers, hashes and key-exchange algorithms share one convention. */
+static void compile_algorithm(struct cc *c, enum area area, const char *folder,
+			      const struct vocab *v)
+{
+	const struct setting *s = c->s;
+	char *key = xasprintf(SCHANNEL_KEY "\\%s\\%s", folder, v->entries[s->word].name);
+
+	if (s->state == STATE_DEFAULT) {
+		emit_delete(c, area, REG_VIEW_64, key, "Enabled", true);
+		emit_rmkey(c, area, key);
+	} else if (s->state == STATE_ENABLED) {
+		emit_dword(c, area, REG_VIEW_64, key, "Enabled", ENABLED_ALL_BITS, true,
+			   "Enabled=0xffffffff: may be used (KB245030 convention)");
+	} else {
+		emit_dword(c, area, REG_VIEW_64, key, "Enabled", 0, true,
+			   "Enabled=0: never used");
+	}
+	free(key);
+}
+
+/* A setting that is one DWORD (or its removal) at a fixed key. */
+static void compile_number(struct cc *c, enum area area, enum reg_view view, const char *key,
+			   const char *name, bool reboot, const char *what)
+{
+	if (c->s->is_default)
+		emit_delete(c, area, view, key, name, reboot);
+	else
+		emit_dword(c, area, view, key, name, c->s->number, reboot, what);
+}
+
+static void compile_kex_bits(struct cc *c)
+{
+	const struct setting *s = c->s;
+	bool pkcs = strstr(s->id, "pkcs-") != NULL;
+	char *key = xasprintf(SCHANNEL_KEY "\\KeyExchangeAlgorithms\\%s",
+			      pkcs ? "PKCS" : "Diffie-Hellman");
+
+	compile_number(c, AREA_KEY_EXCHANGE, REG_VIEW_64, key, s->registry, true,
+		       "minimum key size in bits");
+	if (s->is_default)
+		emit_rmkey(c, AREA_KEY_EXCHANGE, key);
+	free(key);
+}
+
+static bool mask_has(uint32_t mask, uint32_t bit)
+{
+	return bit && (mask & bit) == bit;
+}
+
+/* WinHTTP and EAP masks: warn about SSL 2.0/3.0 and TLS 1.3 bits. */
+static void warn_mask(struct cc *c, uint32_t mask, bool eap)
+{
+	const struct vocab_entry *ssl3 = vocab_find(&vocab_protocols, "SSL 3.0", NULL);
+	const struct vocab_entry *ssl2 = vocab_find(&vocab_protocols, "SSL 2.0", NULL);
+	char *src = source_of(c->s);
+
+	if (c->s->is_default)
+		goto out;
+	if (!eap && (mask_has(mask, ssl3->winhttp) || mask_has(mask, ssl2->winhttp)))
+		plan_warn(c->plan, src,
+			  "%s 0x%08x includes SSL %s, which is insecure (POODLE); TLS 1.1 + 1.2 "
+			  "(0x00000a00) or TLS 1.2 alone (0x00000800) is enough",
+			  c->s->registry, mask, mask_has(mask, ssl2->winhttp) ? "2.0" : "3.0");
+	if (!mask)
+		plan_warn(c->plan, src, "%s 0 turns every protocol off", c->s->registry);
+out:
+	free(src);
+}
+
+static void compile_dotnet(struct cc *c)
+{
+	char *key = xasprintf(DOTNET_KEY "\\%s", c->s->version);
+
+	/* .NET reads these when a process starts: restart the applications
+	 * (Microsoft's guidance simply reboots). */
+	compile_number(c, AREA_DOTNET, c->s->view, key, c->s->registry, false,
+		       "read by .NET applications when they start");
+	free(key);
+}
+
+static void compile_suites(struct cc *c)
+{
+	const struct setting *s = c->s;
+	bool local = s->where != WHERE_POLICY, policy = s->where != WHERE_LOCAL;
+	char *src = source_of(s);
+
+	if (local) {
+		struct plan_op *op = emit(c, OP_LIST_EDIT, AREA_SUITES, REG_VIEW_64, SUITES_LOCAL_KEY,
+					  "Functions", true, "the local cipher-suite order");
+
+		op->edit.format = LIST_MULTI_SZ;
+		op->edit.create_if_absent = s->has_order;
+	}
+	if (policy) {
+		struct plan_op *op = emit(
+			c, OP_LIST_EDIT, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY, "Functions", true,
+			s->where == WHERE_POLICY ? "the Group Policy cipher-suite order"
+						 : "the Group Policy order, only where it exists "
+						   "(it overrides the local one)");
+
+		op->edit.format = LIST_COMMA_SZ;
+		op->edit.create_if_absent = s->has_order && s->where == WHERE_POLICY;
+	}
+	/* Each op owns its copy of the setting's lists. */
+	{
+		size_t i, first = c->plan->nops - (size_t)local - (size_t)policy;
+
+		for (i = first; i < c->plan->nops; i++) {
+			struct list_edit *e = &c->plan->ops[i].edit;
+
+			e->has_order = s->has_order;
+			e->order = strlist_dup(s->order, s->norder);
+			e->norder = s->norder;
+			e->remove = strlist_dup(s->remove, s->nremove);
+			e->nremove = s->nremove;
+			e->prefer = strlist_dup(s->prefer, s->nprefer);
+			e->nprefer = s->nprefer;
+		}
+	}
+	if (local && s->has_order)
+		plan_warn(c->plan, src,
+			  "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY
+			  " Functions), where one exists, overrides the local order; and Windows "
+			  "servicing may reset the local list");
+	free(src);
+}
+
+static void compile_curves(struct cc *c)
+{
+	const struct setting *s = c->s;
+
+	if (s->is_default) {
+		emit_delete(c, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY, "EccCurves", true);
+		return;
+	}
+	{
+		struct plan_op *op = emit(c, OP_SET, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY,
+					  "EccCurves", true, "elliptic-curve order (Group Policy)");
+
+		if (!regvalue_set_multi_sz(&op->value, s->curves, s->ncurves))
+			abort(); /* names were validated */
+	}
+}
+
+static void compile_raw(struct cc *c)
+{
+	const struct setting *s = c->s;
+
+	if (s->delete_value) {
+		emit(c, OP_DELETE_VALUE, AREA_RAW, s->view, s->path, s->name, s->reboot,
+		     "value removed");
+	} else {
+		struct plan_op *op = emit(c, OP_SET, AREA_RAW, s->view, s->path, s->name, s->reboot,
+					  "raw value");
+
+		regvalue_set_bytes(&op->value, s->value.type, s->value.data, s->value.size);
+	}
+}
+
+static void warn_protocol(struct cc *c)
+{
+	const struct setting *s = c->s;
+	const char *proto = vocab_protocols.entries[s->word].name;
+	char *src = source_of(s);
+
+	if (s->state == STATE_ENABLED && (!strcmp(proto, "SSL 2.0") || !strcmp(proto, "SSL 3.0")))
+		plan_warn(c->plan, src, "%s is insecure; enabling it is almost never right", proto);
+	if (s->state == STATE_ENABLED && !strcmp(proto, "TLS 1.3")) {
+		if (!c->o->have_os)
+			plan_warn(c->plan, src,
+				  "TLS 1.3 exists only on Windows 11 / Server 2022 (build 20348) "
+				  "and later; enabling it on older Windows is unsupported and "
+				  "breaks connections");
+		else if (c->o->build < 20348 && !c->o->force)
+			diag_error(c->diags, s->file, s->line,
+				   "TLS 1.3 is enabled, but this Windows (%u.%u.%u) is older than "
+				   "Windows 11 / Server 2022 (build 20348): enabling it there breaks "
+				   "TLS; remove the line, use applies-to, or pass --force",
+				   c->o->major, c->o->minor, c->o->build);
+	}
+	free(src);
+}
+
+static void compile_setting(struct cc *c)
+{
+	const struct setting *s = c->s;
+
+	switch (s->kind) {
+	case ST_PROTOCOL:
+		warn_protocol(c);
+		compile_protocol(c);
+		break;
+	case ST_CIPHER: compile_algorithm(c, AREA_CIPHERS, "Ciphers", &vocab_ciphers); break;
+	case ST_HASH: compile_algorithm(c, AREA_HASHES, "Hashes", &vocab_hashes); break;
+	case ST_KEX:
+		compile_algorithm(c, AREA_KEY_EXCHANGE, "KeyExchangeAlgorithms", &vocab_kex);
+		break;
+	case ST_KEX_BITS: compile_kex_bits(c); break;
+	case ST_EVENT_LOGGING:
+		compile_number(c, AREA_SCHANNEL, REG_VIEW_64, SCHANNEL_KEY, "EventLogging", true,
+			       "what SChannel logs");
+		break;
+	case ST_SUITES: compile_suites(c); break;
+	case ST_CURVES: compile_curves(c); break;
+	case ST_DOTNET: compile_dotnet(c); break;
+	case ST_WINHTTP:
+		warn_mask(c, s->number, false);
+		compile_number(c, AREA_WINHTTP, s->view, WINHTTP_KEY, "DefaultSecureProtocols", true,
+			       "protocols WinHTTP offers by default (KB3140245 on 7/2008 R2/2012)");
+		break;
+	case ST_EAP:
+		warn_mask(c, s->number, true);
+		compile_number(c, AREA_EAP, REG_VIEW_64, EAP_TLS_KEY, "TlsVersion", true,
+			       "TLS versions EAP-TLS may use (KB2977292 on 7/8.1; or restart "
+			       "EapHost)");
+		break;
+	case ST_FIPS:
+		if (s->state == STATE_DEFAULT)
+			emit_delete(c, AREA_FIPS, REG_VIEW_64, FIPS_KEY, "Enabled", true);
+		else
+			emit_dword(c, AREA_FIPS, REG_VIEW_64, FIPS_KEY, "Enabled",
+				   s->state == STATE_ENABLED ? 1 : 0, true,
+				   "FIPS-approved algorithms only when 1");
+		break;
+	case ST_RAW: compile_raw(c); break;
+	case ST_NONE: break;
+	}
+}
+
+/* Settings in a fixed order: kind, vocabulary position, then id. */
+static int cmp_settings(const void *a, const void *b)
+{
+	const struct setting *const *x = a, *const *y = b;
+
+	if ((*x)->kind != (*y)->kind)
+		return (int)(*x)->kind - (int)(*y)->kind;
+	if ((*x)->word != (*y)->word)
+		return (*x)->word < (*y)->word ? -1 : 1;
+	return strcmp_ci((*x)->id, (*y)->id);
+}
+
+static size_t depth_of(const char *path)
+{
+	size_t d = 0;
+
+	for (; *path; path++)
+		d += *path == '\\';
+	return d;
+}
+
+/* Key removals go last within their area, deepest first, so a key is
+ * only considered once everything below it has been handled. */
+static int cmp_ops(const void *a, const void *b)
+{
+	const struct plan_op *x = a, *y = b;
+	bool xk = x->kind == OP_DELETE_KEY_IF_EMPTY, yk = y->kind == OP_DELETE_KEY_IF_EMPTY;
+
+	if (x->area != y->area)
+		return (int)x->area - (int)y->area;
+	if (xk != yk)
+		return xk ? 1 : -1;
+	if (xk && depth_of(x->path) != depth_of(y->path))
+		return depth_of(x->path) > depth_of(y->path) ? -1 : 1;
+	return 0;
+}
+
+/* qsort is not stable: keep the emit order among equal ops. */
+static void sort_ops(struct plan *plan)
+{
+	size_t i, j;
+
+	for (i = 1; i < plan->nops; i++) {
+		struct plan_op tmp = plan->ops[i];
+
+		for (j = i; j > 0 && cmp_ops(&plan->ops[j - 1], &tmp) > 0; j--)
+			plan->ops[j] = plan->ops[j - 1];
+		plan->ops[j] = tmp;
+	}
+}
+
+static bool same_target(const struct plan_op *a, const struct plan_op *b)
+{
+	return a->kind != OP_DELETE_KEY_IF_EMPTY && b->kind != OP_DELETE_KEY_IF_EMPTY &&
+	       a->view == b->view && streq_ci(a->path, b->path) && streq_ci(a->name, b->name);
+}
+
+static void check_conflicts(const struct plan *plan, struct diag *diags)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->nops; i++) {
+		for (j = 0; j < i; j++) {
+			if (!same_target(&plan->ops[i], &plan->ops[j]))
+				continue;
+			diag_addf(diags, "%s: HKLM\\%s \"%s\" is also set at %s; one place "
+					    "must decide",
+				     plan->ops[i].source, plan->ops[i].path, plan->ops[i].name,
+				     plan->ops[j].source);
+			break;
+		}
+	}
+}
+
+static void check_applies(const struct profile *p, const struct compile_options *o,
+			  struct plan *plan, struct diag *diags)
+{
+	if (!p->napplies)
+		return;
+	if (!o->have_os) {
+		plan_warn(plan, p->file, "profile applies to %s; the Windows version is unknown "
+					 "here (pass --os to check)",
+			  p->applies_text);
+		return;
+	}
+	if (profile_applies(p, o->major, o->minor, o->build))
+		return;
+	if (o->force)
+		plan_warn(plan, p->file, "profile applies to %s, not %u.%u.%u (--force given)",
+			  p->applies_text, o->major, o->minor, o->build);
+	else
+		diag_addf(diags, "%s: profile applies to %s, and this Windows is %u.%u.%u "
+				    "(pass --force to apply it anyway)",
+			     p->file, p->applies_text, o->major, o->minor, o->build);
+}
+
+int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
+		    struct diag *diags)
+{
+	struct compile_options none = {0};
+	struct cc c = {.o = o ? o : &none, .plan = plan, .diags = diags};
+	const struct setting **order = xcalloc(p->nsettings + 1, sizeof(*order));
+	size_t errors = diags->errors, i;
+
+	plan_init(plan, p->name);
+	check_applies(p, c.o, plan, diags);
+	for (i = 0; i < p->nsettings; i++)
+		order[i] = &p->settings[i];
+	qsort(order, p->nsettings, sizeof(*order), cmp_settings);
+	for (i = 0; i < p->nsettings; i++) {
+		c.s = order[i];
+		compile_setting(&c);
+	}
+	free(order);
+	sort_ops(plan);
+	check_conflicts(plan, diags);
+	if (diags->errors > errors) {
+		plan_free(plan);
+		return SC_ERROR;
+	}
+	return SC_OK;
+}

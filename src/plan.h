@@ -1,0 +1,121 @@
+/*
+ * plan.h - a compiled profile: an ordered, deterministic list of registry
+ * operations. Made by compile.c; read by diff.c; never touches a backend.
+ *
+ * Each operation carries where it came from ("file:line"), why it exists
+ * (one line, in words) and whether its effect needs a reboot.
+ */
+#ifndef SCHANNELCFG_PLAN_H
+#define SCHANNELCFG_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend.h"
+#include "regvalue.h"
+#include "util.h"
+
+enum op_kind {
+	OP_SET,                 /* write `value` */
+	OP_DELETE_VALUE,        /* remove the value if present */
+	OP_DELETE_KEY_IF_EMPTY, /* remove the key if it holds nothing */
+	OP_LIST_EDIT,           /* edit a cipher-suite list (see list_edit) */
+};
+
+/* Areas group operations in output, in this order. */
+enum area {
+	AREA_PROTOCOLS,
+	AREA_CIPHERS,
+	AREA_HASHES,
+	AREA_KEY_EXCHANGE,
+	AREA_SCHANNEL,
+	AREA_SUITES,
+	AREA_DOTNET,
+	AREA_WINHTTP,
+	AREA_EAP,
+	AREA_FIPS,
+	AREA_RAW,
+	AREA_COUNT
+};
+const char *area_name(enum area a);
+
+enum list_format {
+	LIST_MULTI_SZ, /* the local list: one suite per string */
+	LIST_COMMA_SZ, /* the Group Policy list: one REG_SZ, comma separated */
+};
+
+/*
+ * How a cipher-suite list changes: start from `order` (when has_order) or
+ * from the current list; drop every suite matching a `remove` pattern; then
+ * move the suites matching each `prefer` pattern to the front (pattern by
+ * pattern, each group keeping its order). An absent list is created only
+ * when create_if_absent (an explicit order for that list); otherwise an
+ * absent list stays absent.
+ */
+struct list_edit {
+	enum list_format format;
+	bool create_if_absent;
+	bool has_order;
+	char **order;
+	size_t norder;
+	char **remove;
+	size_t nremove;
+	char **prefer;
+	size_t nprefer;
+};
+
+struct plan_op {
+	enum op_kind kind;
+	enum area area;
+	enum reg_view view;
+	char *path;             /* relative to HKLM */
+	char *name;             /* value name; NULL for OP_DELETE_KEY_IF_EMPTY */
+	struct reg_value value; /* OP_SET */
+	struct list_edit edit;  /* OP_LIST_EDIT */
+	char *source;           /* "file:line" */
+	char *reason;           /* one line, in words */
+	bool reboot;            /* a change here takes effect after a reboot */
+};
+
+struct plan_warning {
+	char *source; /* "file:line" or "" */
+	char *text;
+};
+
+struct plan {
+	char *profile;        /* profile name */
+	struct plan_op *ops;
+	size_t nops, cap;
+	struct plan_warning *warnings;
+	size_t nwarnings, wcap;
+};
+
+void plan_init(struct plan *p, const char *profile_name);
+void plan_free(struct plan *p);
+/* Appends an operation; the plan takes ownership of the strings passed
+ * (xstrdup'd by the caller) and of value/edit contents. */
+struct plan_op *plan_add(struct plan *p, enum op_kind kind, enum area area, enum reg_view view,
+			 const char *path, const char *name);
+void plan_warn(struct plan *p, const char *source, const char *fmt, ...) SC_PRINTF(3, 4);
+
+/* Applies a list edit to `current` (NULL when the list is absent). Returns
+ * the new list (xmalloc'd, *count set), or NULL when the list stays absent. */
+char **list_edit_apply(const struct list_edit *e, char *const *current, size_t ncurrent,
+		       size_t *count);
+/* The list as the registry stores it (REG_MULTI_SZ or comma REG_SZ). */
+void list_to_value(enum list_format f, char *const *items, size_t n, struct reg_value *out);
+/* Splits a stored list; tolerates the other type (returns false if the
+ * value's type does not match the format, *items still filled). */
+bool list_from_value(enum list_format f, const struct reg_value *v, char ***items, size_t *n);
+
+/* True if the glob pattern ('*' = any run) matches name. */
+bool suite_pattern_match(const char *pattern, const char *name);
+
+/*
+ * Appends the plan in its canonical text form: one line per operation,
+ *   set    HKLM\...\TLS 1.2\Client [64] Enabled = REG_DWORD 0x00000001  reboot  (file:line) reason
+ * The golden tests pin this form for every built-in profile.
+ */
+void plan_format(const struct plan *p, struct strbuf *sb);
+
+#endif

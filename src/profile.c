@@ -1,0 +1,1307 @@
+/*
+ * profile.c - profile text -> struct profile (settings), with includes.
+ *
+ * MUST: read the text ourselves before inih sees it and refuse what inih
+ * would silently mangle (NUL bytes, over-long lines, section headers longer
+ * than inih's 49 bytes). MUST: report every error of a file, each as
+ * "file:line: message". MUST NOT: touch any registry backend.
+ */
+#include "profile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "ini.h"
+#include "plan.h"
+#include "regfile.h"
+#include "roots.h"
+#include "suites.h"
+
+void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (line)
+		sb_addf(&sb, "%s:%u: ", file, line);
+	else
+		sb_addf(&sb, "%s: ", file);
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	xgrow(&d->lines, &d->cap, d->count + 1, sizeof(*d->lines));
+	d->lines[d->count++] = sb_detach(&sb);
+	d->errors++;
+}
+
+void diag_add(struct diag *d, const char *line)
+{
+	xgrow(&d->lines, &d->cap, d->count + 1, sizeof(*d->lines));
+	d->lines[d->count++] = xstrdup(line);
+	d->errors++;
+}
+
+void diag_addf(struct diag *d, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	diag_add(d, sb_str(&sb));
+	sb_free(&sb);
+}
+
+void diag_free(struct diag *d)
+{
+	strlist_free(d->lines, d->count);
+	memset(d, 0, sizeof(*d));
+}
+
+void diag_format(const struct diag *d, struct strbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < d->count; i++)
+		sb_addf(sb, "%s\n", d->lines[i]);
+}
+
+/* ---- raw INI entries, as inih delivers them ---- */
+
+struct entry {
+	char *key;
+	char *value;
+	unsigned line;
+};
+
+struct section {
+	char *header; /* as written between [ ] */
+	unsigned line;
+	struct entry *entries;
+	size_t n, cap;
+};
+
+struct reader {
+	const char *file;
+	struct diag *diags;
+	struct section *sections;
+	size_t n, cap;
+	bool orphan_reported;
+};
+
+static int on_ini_line(void *user, const char *section, const char *key, const char *value,
+		       int lineno)
+{
+	struct reader *r = user;
+	struct section *s;
+	struct entry *e;
+
+	if (!key) {
+		xgrow(&r->sections, &r->cap, r->n + 1, sizeof(*r->sections));
+		s = &r->sections[r->n++];
+		memset(s, 0, sizeof(*s));
+		s->header = xstrdup(section);
+		s->line = (unsigned)lineno;
+		return 1;
+	}
+	if (!r->n) {
+		if (!r->orphan_reported)
+			diag_error(r->diags, r->file, (unsigned)lineno,
+				   "\"%s\" is outside any [section] (expected [profile] first)", key);
+		r->orphan_reported = true;
+		return 1;
+	}
+	s = &r->sections[r->n - 1];
+	xgrow(&s->entries, &s->cap, s->n + 1, sizeof(*s->entries));
+	e = &s->entries[s->n++];
+	e->key = xstrdup(key);
+	e->value = xstrdup(value);
+	e->line = (unsigned)lineno;
+	return 1;
+}
+
+static void reader_free(struct reader *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; j < r->sections[i].n; j++) {
+			free(r->sections[i].entries[j].key);
+			free(r->sections[i].entries[j].value);
+		}
+		free(r->sections[i].entries);
+		free(r->sections[i].header);
+	}
+	free(r->sections);
+}
+
+/* Checks one line for what inih would mangle or reject without telling
+ * which line. */
+static void prescan_line(const char *file, unsigned lineno, const char *line, size_t len,
+			 struct diag *d)
+{
+	const char *t = line, *close;
+
+	if (len > PROFILE_MAX_LINE) {
+		diag_error(d, file, lineno, "line longer than %d characters", PROFILE_MAX_LINE);
+		return;
+	}
+	if (!utf8_valid(line, len)) {
+		diag_error(d, file, lineno, "not valid UTF-8 text");
+		return;
+	}
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (*t == ';' || *t == '#' || (size_t)(t - line) == len)
+		return;
+	if (*t == '[') {
+		close = memchr(t, ']', len - (size_t)(t - line));
+		if (!close)
+			diag_error(d, file, lineno, "section header without closing ']'");
+		else if (close - t - 1 > PROFILE_MAX_SECTION)
+			diag_error(d, file, lineno, "section header longer than %d characters",
+				   PROFILE_MAX_SECTION);
+		return;
+	}
+	if (!memchr(line, '=', len) && !memchr(line, ':', len))
+		diag_error(d, file, lineno, "expected \"key = value\", [section] or a ; comment");
+}
+
+static void prescan(const char *file, const char *text, size_t size, struct diag *d)
+{
+	size_t pos = 0;
+	unsigned lineno = 0;
+
+	if (size >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		pos = 3;
+	while (pos < size) {
+		const char *start = text + pos;
+		const char *nl = memchr(start, '\n', size - pos);
+		size_t len = nl ? (size_t)(nl - start) : size - pos;
+		const char *nul = memchr(start, '\0', len);
+
+		lineno++;
+		if (nul) {
+			diag_error(d, file, lineno, "NUL byte in the file (expected text)");
+		} else {
+			size_t trimmed = len && start[len - 1] == '\r' ? len - 1 : len;
+
+			prescan_line(file, lineno, start, trimmed, d);
+		}
+		pos += len + 1;
+	}
+}
+
+/* ---- value parsing ---- */
+
+struct ctx {
+	const char *file;
+	struct diag *diags;
+	struct profile *p;
+	const struct profile_options *opts;
+};
+
+#define ERR(c, line, ...) diag_error((c)->diags, (c)->file, (line), __VA_ARGS__)
+
+/* Splits on spaces, tabs and commas into xmalloc'd words. */
+static char **split_words(const char *s, size_t *count)
+{
+	char **words = NULL;
+	size_t n = 0, cap = 0;
+
+	while (*s) {
+		size_t len = strcspn(s, " \t,");
+
+		if (len) {
+			xgrow(&words, &cap, n + 1, sizeof(*words));
+			words[n++] = xstrndup(s, len);
+		}
+		s += len;
+		s += strspn(s, " \t,");
+	}
+	*count = n;
+	return words;
+}
+
+static const char *comment_hint(const char *value)
+{
+	return (strstr(value, " ;") || strstr(value, " #"))
+		       ? " (comments must be on their own line)"
+		       : "";
+}
+
+static bool parse_state(struct ctx *c, const struct entry *e, enum state *out)
+{
+	if (streq_ci(e->value, "enabled"))
+		*out = STATE_ENABLED;
+	else if (streq_ci(e->value, "disabled"))
+		*out = STATE_DISABLED;
+	else if (streq_ci(e->value, "default"))
+		*out = STATE_DEFAULT;
+	else {
+		ERR(c, e->line, "%s: expected enabled, disabled or default, not \"%s\"%s", e->key,
+		    e->value, comment_hint(e->value));
+		return false;
+	}
+	return true;
+}
+
+/* A bounded number, or "default". */
+static bool parse_number(struct ctx *c, const struct entry *e, uint64_t min, uint64_t max,
+			 struct setting *s)
+{
+	uint64_t v;
+
+	if (streq_ci(e->value, "default")) {
+		s->is_default = true;
+		return true;
+	}
+	if (!parse_u64(e->value, max, &v) || v < min) {
+		ERR(c, e->line, "%s: expected a number from %llu to %llu or default, not \"%s\"%s",
+		    e->key, (unsigned long long)min, (unsigned long long)max, e->value,
+		    comment_hint(e->value));
+		return false;
+	}
+	s->number = (uint32_t)v;
+	return true;
+}
+
+static uint32_t mask_bit(const struct vocab_entry *v, bool eap)
+{
+	return eap ? v->eap : v->winhttp;
+}
+
+/* Protocol words -> WinHTTP or EAP bitmask; numbers must use known bits. */
+static bool parse_mask(struct ctx *c, const struct entry *e, bool eap, struct setting *s)
+{
+	const struct vocab *v = &vocab_protocols;
+	uint32_t known = 0, mask = 0;
+	uint64_t number;
+	size_t i, n;
+	char **words;
+	bool ok = true;
+
+	for (i = 0; i < v->count; i++)
+		known |= mask_bit(&v->entries[i], eap);
+	if (streq_ci(e->value, "default")) {
+		s->is_default = true;
+		return true;
+	}
+	if (parse_u64(e->value, UINT32_MAX, &number)) {
+		if (number & ~(uint64_t)known) {
+			ERR(c, e->line, "%s: 0x%llx has bits that are not %s protocol bits "
+				       "(known: 0x%x)",
+			    e->key, (unsigned long long)number, eap ? "EAP-TLS" : "WinHTTP", known);
+			return false;
+		}
+		s->number = (uint32_t)number;
+		return true;
+	}
+	words = split_words(e->value, &n);
+	for (i = 0; i < n; i++) {
+		const struct vocab_entry *p = vocab_find(v, words[i], NULL);
+
+		if (!p || !mask_bit(p, eap)) {
+			ERR(c, e->line, "%s: \"%s\" is not a protocol %s can be told to use%s", e->key,
+			    words[i], eap ? "EAP-TLS" : "WinHTTP", comment_hint(e->value));
+			ok = false;
+			break;
+		}
+		mask |= mask_bit(p, eap);
+	}
+	if (!n) {
+		ERR(c, e->line, "%s: expected protocol names, a number or default", e->key);
+		ok = false;
+	}
+	strlist_free(words, n);
+	s->number = mask;
+	return ok;
+}
+
+static bool suite_word_ok(const char *w)
+{
+	size_t i, stars = 0;
+
+	for (i = 0; w[i]; i++) {
+		if (w[i] == '*' && ++stars > 4)
+			return false;
+		if (!((w[i] >= 'A' && w[i] <= 'Z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '_' ||
+		      w[i] == '*'))
+			return false;
+	}
+	return i > 0 && i < 128;
+}
+
+static bool pattern_matches_any(const char *pattern)
+{
+	size_t i;
+
+	for (i = 0; i < suite_count; i++)
+		if (suite_pattern_match(pattern, suite_table[i].name))
+			return true;
+	return false;
+}
+
+static bool check_suite_word(struct ctx *c, const struct entry *e, const char *w, bool allow_glob)
+{
+	if (!suite_word_ok(w)) {
+		ERR(c, e->line, "%s: \"%s\" is not a cipher-suite name (upper-case letters, digits, "
+			       "'_'%s)%s",
+		    e->key, w, allow_glob ? ", '*'" : "", comment_hint(e->value));
+		return false;
+	}
+	if (strchr(w, '*')) {
+		if (!allow_glob) {
+			ERR(c, e->line, "%s: patterns are not allowed in an explicit order (\"%s\")",
+			    e->key, w);
+			return false;
+		}
+		if (!pattern_matches_any(w)) {
+			ERR(c, e->line, "%s: pattern \"%s\" matches no Windows cipher suite", e->key, w);
+			return false;
+		}
+		return true;
+	}
+	if (!suite_find(w)) {
+		ERR(c, e->line, "%s: \"%s\" is not a cipher suite any Windows release knows", e->key,
+		    w);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_suites(struct ctx *c, const struct entry *e, bool allow_glob, char ***out,
+			 size_t *count)
+{
+	size_t i, j, n;
+	char **words = split_words(e->value, &n);
+	bool ok = n > 0;
+
+	if (!n)
+		ERR(c, e->line, "%s: expected at least one cipher suite", e->key);
+	for (i = 0; ok && i < n; i++) {
+		ok = check_suite_word(c, e, words[i], allow_glob);
+		for (j = 0; ok && j < i; j++) {
+			if (!strcmp(words[i], words[j])) {
+				ERR(c, e->line, "%s: \"%s\" is listed twice", e->key, words[i]);
+				ok = false;
+			}
+		}
+	}
+	if (!ok) {
+		strlist_free(words, n);
+		return false;
+	}
+	*out = words;
+	*count = n;
+	return true;
+}
+
+static bool parse_curves(struct ctx *c, const struct entry *e, struct setting *s)
+{
+	size_t i, n;
+	char **words;
+
+	if (streq_ci(e->value, "default")) {
+		s->is_default = true;
+		return true;
+	}
+	words = split_words(e->value, &n);
+	for (i = 0; i < n; i++) {
+		if (!curve_known(words[i])) {
+			ERR(c, e->line, "%s: \"%s\" is not an ECC curve Windows knows%s", e->key,
+			    words[i], comment_hint(e->value));
+			strlist_free(words, n);
+			return false;
+		}
+	}
+	if (!n) {
+		ERR(c, e->line, "%s: expected curve names or default", e->key);
+		return false;
+	}
+	s->curves = words;
+	s->ncurves = n;
+	return true;
+}
+
+/* views: "64", "32" or "both" -> bit 0 = 64-bit, bit 1 = 32-bit. */
+static bool parse_views(struct ctx *c, const struct entry *e, unsigned *views)
+{
+	if (!strcmp(e->value, "64"))
+		*views = 1;
+	else if (!strcmp(e->value, "32"))
+		*views = 2;
+	else if (streq_ci(e->value, "both"))
+		*views = 3;
+	else {
+		ERR(c, e->line, "%s: expected 64, 32 or both, not \"%s\"", e->key, e->value);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_versions(struct ctx *c, const struct entry *e, unsigned *versions)
+{
+	size_t i, n, index;
+	char **words;
+	bool ok = true;
+
+	if (streq_ci(e->value, "both")) {
+		*versions = 3;
+		return true;
+	}
+	*versions = 0;
+	words = split_words(e->value, &n);
+	for (i = 0; ok && i < n; i++) {
+		if (vocab_find(&vocab_dotnet_versions, words[i], &index)) {
+			*versions |= 1u << index;
+		} else {
+			ERR(c, e->line, "%s: expected v2.0.50727, v4.0.30319 or both, not \"%s\"",
+			    e->key, words[i]);
+			ok = false;
+		}
+	}
+	strlist_free(words, n);
+	if (ok && !*versions) {
+		ERR(c, e->line, "%s: expected v2.0.50727, v4.0.30319 or both", e->key);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool parse_yesno(struct ctx *c, const struct entry *e, bool *out)
+{
+	if (streq_ci(e->value, "yes"))
+		*out = true;
+	else if (streq_ci(e->value, "no"))
+		*out = false;
+	else {
+		ERR(c, e->line, "%s: expected yes or no, not \"%s\"", e->key, e->value);
+		return false;
+	}
+	return true;
+}
+
+/* "HKLM\X" -> logical path and view (Wow6432Node means the 32-bit view). */
+static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path,
+			   enum reg_view *view, bool *wow)
+{
+	const char *rest = NULL;
+	struct sc_err why;
+
+	if (starts_with_ci(e->value, "HKEY_LOCAL_MACHINE\\"))
+		rest = e->value + strlen("HKEY_LOCAL_MACHINE\\");
+	else if (starts_with_ci(e->value, "HKLM\\"))
+		rest = e->value + strlen("HKLM\\");
+	if (!rest) {
+		ERR(c, e->line, "path: expected HKLM\\... (schannelcfg manages HKEY_LOCAL_MACHINE "
+			       "only), not \"%s\"",
+		    e->value);
+		return false;
+	}
+	if (!reg_path_valid(rest, &why)) {
+		ERR(c, e->line, "path: %s", why.msg);
+		return false;
+	}
+	if (starts_with_ci(rest, "SOFTWARE\\Wow6432Node\\")) {
+		*path = xasprintf("SOFTWARE\\%s", rest + strlen("SOFTWARE\\Wow6432Node\\"));
+		*wow = true;
+		*view = REG_VIEW_32;
+	} else {
+		*path = xstrdup(rest);
+		*wow = false;
+		*view = REG_VIEW_64;
+	}
+	if (!c->opts->allow_any_key && !tls_root_contains(*path)) {
+		struct strbuf roots = STRBUF_INIT;
+
+		tls_roots_describe(&roots, "  ");
+		ERR(c, e->line, "path: HKLM\\%s is outside the TLS-related roots; pass "
+			       "--allow-any-key to allow it. Allowed roots:\n%s",
+		    *path, sb_str(&roots));
+		sb_free(&roots);
+		free(*path);
+		*path = NULL;
+		return false;
+	}
+	return true;
+}
+
+static bool parse_rule(const char *text, struct version_rule *r)
+{
+	char what[16], op[3];
+	uint64_t a, b, build;
+	char numbers[64];
+	int n = 0;
+
+	if (sscanf(text, " %15[a-z] %2[<>=] %63s %n", what, op, numbers, &n) != 3 || text[n])
+		return false;
+	if (!strcmp(op, ">="))
+		r->cmp = CMP_GE;
+	else if (!strcmp(op, ">"))
+		r->cmp = CMP_GT;
+	else if (!strcmp(op, "<="))
+		r->cmp = CMP_LE;
+	else if (!strcmp(op, "<"))
+		r->cmp = CMP_LT;
+	else if (!strcmp(op, "="))
+		r->cmp = CMP_EQ;
+	else
+		return false;
+	if (!strcmp(what, "build")) {
+		r->what = RULE_BUILD;
+		r->major = r->minor = 0;
+		if (!parse_u64(numbers, 1000000, &build))
+			return false;
+		r->build = (uint32_t)build;
+		return true;
+	}
+	if (strcmp(what, "windows"))
+		return false;
+	r->what = RULE_WINDOWS;
+	{
+		char *dot = strchr(numbers, '.'), *dot2;
+
+		if (!dot)
+			return false;
+		*dot = '\0';
+		dot2 = strchr(dot + 1, '.');
+		if (dot2)
+			*dot2 = '\0';
+		if (!parse_u64(numbers, 100, &a) || !parse_u64(dot + 1, 100, &b) ||
+		    (dot2 && !parse_u64(dot2 + 1, 1000000, &build)))
+			return false;
+		r->major = (uint32_t)a;
+		r->minor = (uint32_t)b;
+		r->build = dot2 ? (uint32_t)build : 0;
+	}
+	return true;
+}
+
+static bool parse_applies(struct ctx *c, const struct entry *e)
+{
+	struct profile *p = c->p;
+	char *copy = xstrdup(e->value), *part, *save = NULL;
+	bool ok = true;
+
+	for (part = strtok_r(copy, ",", &save); ok && part; part = strtok_r(NULL, ",", &save)) {
+		xgrow(&p->applies_to, &p->applies_cap, p->napplies + 1, sizeof(*p->applies_to));
+		if (!parse_rule(part, &p->applies_to[p->napplies])) {
+			ERR(c, e->line, "applies-to: expected rules like \"windows >= 6.1\" or "
+				       "\"build >= 20348\", separated by commas, not \"%s\"",
+			    trim(part));
+			ok = false;
+		} else {
+			p->napplies++;
+		}
+	}
+	free(copy);
+	if (ok && !p->napplies) {
+		ERR(c, e->line, "applies-to: expected at least one rule");
+		ok = false;
+	}
+	if (ok)
+		p->applies_text = xstrdup(e->value);
+	return ok;
+}
+
+/* ---- settings ---- */
+
+static struct setting *add_setting(struct ctx *c, enum setting_kind kind, unsigned line)
+{
+	struct profile *p = c->p;
+	struct setting *s;
+
+	xgrow(&p->settings, &p->cap, p->nsettings + 1, sizeof(*p->settings));
+	s = &p->settings[p->nsettings++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->file = xstrdup(c->file);
+	s->line = line;
+	return s;
+}
+
+static void set_words(struct setting *s, const char *subject, const char *value, const char *id,
+		      const char *canonical)
+{
+	s->subject = xstrdup(subject);
+	s->value_text = xstrdup(value);
+	s->id = xstrdup(id);
+	s->canonical = xstrdup(canonical);
+}
+
+static const char *state_word(enum state st)
+{
+	return st == STATE_ENABLED ? "enabled" : st == STATE_DISABLED ? "disabled" : "default";
+}
+
+static void mask_words(uint32_t mask, bool eap, struct strbuf *sb)
+{
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < vocab_protocols.count; i++) {
+		const struct vocab_entry *v = &vocab_protocols.entries[i];
+
+		if (mask_bit(v, eap) && (mask & mask_bit(v, eap)) == mask_bit(v, eap)) {
+			sb_addf(sb, "%s%s", first ? "" : ", ", v->name);
+			first = false;
+		}
+	}
+	sb_addf(sb, "%s(0x%08x)", first ? "none " : " ", mask);
+}
+
+static void number_words(const struct setting *s, const struct key_def *k, struct strbuf *sb)
+{
+	if (s->is_default)
+		sb_adds(sb, "default");
+	else if (k->kind == VK_WINHTTP_MASK || k->kind == VK_EAP_MASK)
+		mask_words(s->number, k->kind == VK_EAP_MASK, sb);
+	else
+		sb_addf(sb, "%u", s->number);
+}
+
+/* A setting holding one state or number, for [protocol], [ciphers], ... */
+static void add_simple(struct ctx *c, const struct section_def *sd, const char *arg,
+		       const struct key_def *k, size_t word, const struct entry *e)
+{
+	struct setting tmp = {0}, *s;
+	struct strbuf subject = STRBUF_INIT, value = STRBUF_INIT, id = STRBUF_INIT;
+	const char *name = k->name ? k->name : k->words->entries[word].name;
+	bool ok;
+
+	switch (k->kind) {
+	case VK_STATE: ok = parse_state(c, e, &tmp.state); break;
+	case VK_KEY_BITS: ok = parse_number(c, e, 512, 16384, &tmp); break;
+	case VK_EVENT_LOGGING: ok = parse_number(c, e, 0, 7, &tmp); break;
+	case VK_FLAG01: ok = parse_number(c, e, 0, 1, &tmp); break;
+	case VK_WINHTTP_MASK: ok = parse_mask(c, e, false, &tmp); break;
+	case VK_EAP_MASK: ok = parse_mask(c, e, true, &tmp); break;
+	default: ok = false; break;
+	}
+	if (!ok)
+		return;
+	if (k->kind == VK_STATE)
+		sb_adds(&value, state_word(tmp.state));
+	else
+		number_words(&tmp, k, &value);
+	if (sd->arg == ARG_VOCAB)
+		sb_addf(&subject, "%s %s", arg, name);
+	else
+		sb_addf(&subject, "%s %s", sd->title, name);
+	if (sd->arg == ARG_VOCAB)
+		vocab_find(sd->arg_words, arg, &word);
+	sb_addf(&id, "%s%s%s %s", sd->name, arg ? " " : "", arg ? arg : "", name);
+	s = add_setting(c, k->setting, e->line);
+	*s = (struct setting){.kind = k->setting, .file = s->file, .line = s->line,
+			      .word = word, .registry = k->registry, .state = tmp.state,
+			      .is_default = tmp.is_default, .number = tmp.number};
+	set_words(s, sb_str(&subject), sb_str(&value), sb_str(&id), sb_str(&value));
+	sb_free(&subject);
+	sb_free(&value);
+	sb_free(&id);
+}
+
+/* Section-wide options gathered before settings are made. */
+struct section_opts {
+	unsigned views;     /* bit 0: 64-bit, bit 1: 32-bit */
+	unsigned versions;  /* bit i: dotnet version i */
+	enum suite_where where;
+	char *path;         /* [key] */
+	bool wow;           /* path spelled with Wow6432Node */
+	enum reg_view path_view;
+	bool reboot;
+	bool views_given;
+	unsigned path_line;
+};
+
+void profile_setting_copy(struct setting *dst, const struct setting *src)
+{
+	*dst = *src;
+	dst->id = xstrdup(src->id);
+	dst->subject = xstrdup(src->subject);
+	dst->value_text = xstrdup(src->value_text);
+	dst->canonical = xstrdup(src->canonical);
+	dst->file = xstrdup(src->file);
+	dst->path = src->path ? xstrdup(src->path) : NULL;
+	dst->name = src->name ? xstrdup(src->name) : NULL;
+	regvalue_set_bytes(&dst->value, src->value.type, src->value.data, src->value.size);
+	dst->order = strlist_dup(src->order, src->norder);
+	dst->remove = strlist_dup(src->remove, src->nremove);
+	dst->prefer = strlist_dup(src->prefer, src->nprefer);
+	dst->curves = strlist_dup(src->curves, src->ncurves);
+}
+
+/* Replaces the settings made by one section (from `first` on) by one copy
+ * per registry view (and .NET version) they apply to. */
+static void expand_views(struct ctx *c, size_t first, const struct section_opts *o, bool dotnet)
+{
+	struct profile *p = c->p;
+	size_t i, end = p->nsettings, v, ver;
+	size_t nversions = dotnet ? vocab_dotnet_versions.count : 1;
+
+	for (i = first; i < end; i++) {
+		for (ver = 0; ver < nversions; ver++) {
+			const char *vname = vocab_dotnet_versions.entries[ver].name;
+
+			if (dotnet && !(o->versions & (1u << ver)))
+				continue;
+			for (v = 0; v < 2; v++) {
+				struct setting *s, *base;
+
+				if (!(o->views & (1u << v)))
+					continue;
+				s = add_setting(c, ST_NONE, 0);
+				free(s->file);
+				base = &p->settings[i]; /* add_setting may have moved it */
+				profile_setting_copy(s, base);
+				s->view = v ? REG_VIEW_32 : REG_VIEW_64;
+				s->version = dotnet ? vname : NULL;
+				free(s->subject);
+				free(s->id);
+				s->subject = dotnet ? xasprintf(".NET %s %s (%s)", vname, base->registry,
+								reg_view_name(s->view))
+						    : xasprintf("%s (%s)", base->subject,
+								reg_view_name(s->view));
+				s->id = xasprintf("%s %s %d", base->id, dotnet ? vname : "-", (int)v);
+			}
+		}
+	}
+	for (i = first; i < end; i++)
+		profile_setting_free(&p->settings[i]);
+	memmove(p->settings + first, p->settings + end, (p->nsettings - end) * sizeof(*p->settings));
+	p->nsettings -= end - first;
+}
+
+static void add_suites(struct ctx *c, const struct section *sec, const struct section_opts *o)
+{
+	struct setting tmp = {0}, *s;
+	struct strbuf words = STRBUF_INIT, canon = STRBUF_INIT;
+	unsigned line = 0;
+	bool ok = true, any = false;
+	size_t i;
+
+	for (i = 0; i < sec->n; i++) {
+		const struct entry *e = &sec->entries[i];
+
+		if (streq_ci(e->key, "remove"))
+			ok &= parse_suites(c, e, true, &tmp.remove, &tmp.nremove);
+		else if (streq_ci(e->key, "prefer"))
+			ok &= parse_suites(c, e, true, &tmp.prefer, &tmp.nprefer);
+		else if (streq_ci(e->key, "order"))
+			ok &= (tmp.has_order = parse_suites(c, e, false, &tmp.order, &tmp.norder));
+		else
+			continue;
+		any = true;
+		if (!line)
+			line = e->line;
+		sb_addf(&words, "%s%s = %s", words.len ? "; " : "", e->key, e->value);
+	}
+	if (!any || !ok) {
+		strlist_free(tmp.remove, tmp.nremove);
+		strlist_free(tmp.prefer, tmp.nprefer);
+		strlist_free(tmp.order, tmp.norder);
+		sb_free(&words);
+		return;
+	}
+	if (tmp.has_order && o->where != WHERE_LOCAL) {
+		struct strbuf joined = STRBUF_INIT;
+
+		for (i = 0; i < tmp.norder; i++)
+			sb_addf(&joined, "%s%s", i ? "," : "", tmp.order[i]);
+		if (joined.len > POLICY_FUNCTIONS_MAX)
+			ERR(c, line, "order: the Group Policy list is limited to %d characters; this "
+				     "one has %zu (shorten it, or use where = local)",
+			    POLICY_FUNCTIONS_MAX, joined.len);
+		sb_free(&joined);
+	}
+	sb_addf(&canon, "where=%d %s", (int)o->where, sb_str(&words));
+	s = add_setting(c, ST_SUITES, line);
+	s->where = o->where;
+	s->remove = tmp.remove, s->nremove = tmp.nremove;
+	s->prefer = tmp.prefer, s->nprefer = tmp.nprefer;
+	s->order = tmp.order, s->norder = tmp.norder, s->has_order = tmp.has_order;
+	set_words(s, "cipher-suite list", sb_str(&words), "cipher-suites", sb_str(&canon));
+	sb_free(&words);
+	sb_free(&canon);
+}
+
+static void add_curves(struct ctx *c, const struct entry *e)
+{
+	struct setting tmp = {0}, *s;
+
+	if (!parse_curves(c, e, &tmp))
+		return;
+	s = add_setting(c, ST_CURVES, e->line);
+	s->is_default = tmp.is_default;
+	s->curves = tmp.curves;
+	s->ncurves = tmp.ncurves;
+	s->registry = "EccCurves";
+	set_words(s, "ECC curve order", e->value, "cipher-suites ecc-curves", e->value);
+}
+
+static void add_raw(struct ctx *c, const struct entry *e, const struct section_opts *o)
+{
+	struct reg_value v = {0};
+	struct sc_err err = {{0}};
+	bool deletion = false;
+	char *name = NULL, *lower;
+	struct setting *s;
+	struct strbuf text = STRBUF_INIT;
+
+	if (regfile_parse_assignment(c->file, e->line, e->key, e->value, &name, &v, &deletion,
+				     &err) != SC_OK) {
+		diag_add(c->diags, err.msg); /* already "file:line: ..." */
+		return;
+	}
+	if (deletion)
+		sb_adds(&text, "- (delete)");
+	else
+		regvalue_describe(&v, &text);
+	s = add_setting(c, ST_RAW, e->line);
+	s->path = xstrdup(o->path);
+	s->name = name;
+	s->delete_value = deletion;
+	s->value = v;
+	s->reboot = o->reboot;
+	lower = xasprintf("raw %s\\%s", o->path, name);
+	s->subject = xasprintf("HKLM\\%s \"%s\"", o->path, *name ? name : "(default)");
+	s->value_text = sb_detach(&text);
+	s->id = lower;
+	s->canonical = xstrdup(s->value_text);
+}
+
+/* ---- sections ---- */
+
+static void split_header(const char *header, char **name, char **arg, bool *bad_quote)
+{
+	const char *sp = strpbrk(header, " \t");
+	const char *a;
+	size_t len;
+
+	*bad_quote = false;
+	*arg = NULL;
+	if (!sp) {
+		*name = xstrdup(header);
+		return;
+	}
+	*name = xstrndup(header, (size_t)(sp - header));
+	a = sp + strspn(sp, " \t");
+	len = strlen(a);
+	while (len && (a[len - 1] == ' ' || a[len - 1] == '\t'))
+		len--;
+	if (len < 2 || a[0] != '"' || a[len - 1] != '"' || memchr(a + 1, '"', len - 2)) {
+		*bad_quote = true;
+		return;
+	}
+	*arg = xstrndup(a + 1, len - 2);
+}
+
+static bool check_section_arg(struct ctx *c, const struct section *sec,
+			      const struct section_def *sd, const char *arg, bool bad_quote)
+{
+	if (sd->arg == ARG_NONE && (arg || bad_quote)) {
+		ERR(c, sec->line, "[%s] takes no argument", sd->name);
+		return false;
+	}
+	if (sd->arg != ARG_NONE && (!arg || bad_quote)) {
+		ERR(c, sec->line, "[%s] needs a quoted %s, e.g. [%s \"%s\"]", sd->name,
+		    sd->arg == ARG_VOCAB ? "name" : "label", sd->name,
+		    sd->arg == ARG_VOCAB ? sd->arg_words->entries[5].name : "eap-tls");
+		return false;
+	}
+	if (sd->arg == ARG_VOCAB && !vocab_find(sd->arg_words, arg, NULL)) {
+		struct strbuf known = STRBUF_INIT;
+
+		vocab_list(sd->arg_words, &known);
+		ERR(c, sec->line, "unknown %s \"%s\" (known: %s)", sd->arg_words->what, arg,
+		    sb_str(&known));
+		sb_free(&known);
+		return false;
+	}
+	return true;
+}
+
+static void unknown_key(struct ctx *c, const struct section_def *sd, const struct entry *e)
+{
+	struct strbuf known = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sd->nkeys; i++) {
+		if (sd->keys[i].name)
+			sb_addf(&known, "%s%s", known.len ? ", " : "", sd->keys[i].name);
+		else
+			sb_addf(&known, "%sa %s name", known.len ? ", " : "", sd->keys[i].words->what);
+	}
+	if (sd->raw_values)
+		sb_adds(&known, ", or \"ValueName\" = data");
+	ERR(c, e->line, "unknown key \"%s\" in [%s] (expected %s)", e->key, sd->name,
+	    sb_str(&known));
+	sb_free(&known);
+}
+
+static bool is_raw_value_key(const char *key)
+{
+	return key[0] == '"' || !strcmp(key, "@");
+}
+
+/* Reports repeated keys; returns false if entry i repeats an earlier one. */
+static bool first_occurrence(struct ctx *c, const struct section *sec, size_t i,
+			     const struct section_def *sd)
+{
+	const struct entry *e = &sec->entries[i];
+	size_t j, wi = 0, wj = 0;
+	const struct key_def *k = sd ? schema_key(sd, e->key, &wi) : NULL;
+
+	if (k && (k->flags & KEY_REPEATABLE))
+		return true;
+	for (j = 0; j < i; j++) {
+		const struct entry *o = &sec->entries[j];
+		const struct key_def *ko = sd ? schema_key(sd, o->key, &wj) : NULL;
+		bool same = k ? (k == ko && (k->name || wi == wj)) : streq_ci(o->key, e->key);
+
+		if (same) {
+			ERR(c, e->line, "\"%s\" is set twice in [%s] (first at line %u)", e->key,
+			    sec->header, o->line);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void profile_meta(struct ctx *c, const struct entry *e)
+{
+	struct profile *p = c->p;
+	size_t i, n;
+	char **words;
+
+	if (streq_ci(e->key, "name")) {
+		for (i = 0; e->value[i]; i++) {
+			char ch = e->value[i];
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+			      ch == '.'))
+				break;
+		}
+		if (!e->value[0] || e->value[i] || i > 64)
+			ERR(c, e->line, "name: expected lower-case letters, digits, '-' or '.', not "
+				       "\"%s\"",
+			    e->value);
+		else
+			p->name = xstrdup(e->value);
+	} else if (streq_ci(e->key, "summary")) {
+		if (!e->value[0])
+			ERR(c, e->line, "summary: expected one line of text");
+		else
+			p->summary = xstrdup(e->value);
+	} else if (streq_ci(e->key, "aliases")) {
+		strlist_free(p->aliases, p->naliases);
+		p->aliases = split_words(e->value, &p->naliases);
+	} else if (streq_ci(e->key, "include")) {
+		words = split_words(e->value, &n);
+		strlist_free(p->includes, p->nincludes);
+		p->includes = words;
+		p->nincludes = n;
+		p->include_line = e->line;
+	} else if (streq_ci(e->key, "reference")) {
+		xgrow(&p->references, &p->references_cap, p->nreferences + 1, sizeof(char *));
+		p->references[p->nreferences++] = xstrdup(e->value);
+	} else if (streq_ci(e->key, "note")) {
+		xgrow(&p->notes, &p->notes_cap, p->nnotes + 1, sizeof(char *));
+		p->notes[p->nnotes++] = xstrdup(e->value);
+	} else if (streq_ci(e->key, "applies-to")) {
+		parse_applies(c, e);
+	}
+}
+
+/* Reads the options of a section (views, where, path, ...). */
+static bool section_options(struct ctx *c, const struct section *sec,
+			    const struct section_def *sd, struct section_opts *o)
+{
+	bool ok = true;
+	size_t i;
+
+	*o = (struct section_opts){.views = 3, .versions = 3, .where = WHERE_AUTO, .reboot = true};
+	if (sd->raw_values)
+		o->views = 1;
+	for (i = 0; i < sec->n; i++) {
+		const struct entry *e = &sec->entries[i];
+		const struct key_def *k = is_raw_value_key(e->key) ? NULL : schema_key(sd, e->key, NULL);
+
+		if (!k || !(k->flags & KEY_OPTION))
+			continue;
+		if (k->kind == VK_VIEWS) {
+			ok &= parse_views(c, e, &o->views);
+			o->views_given = true;
+		} else if (k->kind == VK_VERSIONS) {
+			ok &= parse_versions(c, e, &o->versions);
+		} else if (k->kind == VK_YESNO) {
+			ok &= parse_yesno(c, e, &o->reboot);
+		} else if (k->kind == VK_REG_PATH) {
+			ok &= parse_reg_path(c, e, &o->path, &o->path_view, &o->wow);
+			o->path_line = e->line;
+		} else if (k->kind == VK_WHERE) {
+			if (streq_ci(e->value, "auto"))
+				o->where = WHERE_AUTO;
+			else if (streq_ci(e->value, "local"))
+				o->where = WHERE_LOCAL;
+			else if (streq_ci(e->value, "policy"))
+				o->where = WHERE_POLICY;
+			else {
+				ERR(c, e->line, "where: expected auto, local or policy, not \"%s\"",
+				    e->value);
+				ok = false;
+			}
+		}
+	}
+	/* Only HKLM\SOFTWARE is split by WOW64; elsewhere the 32-bit view is
+	 * the same key, written once through the 64-bit view. */
+	if (sd->raw_values && o->path && !o->wow && !starts_with_ci(o->path, "SOFTWARE\\"))
+		o->views = 1;
+	if (o->wow) {
+		if (o->views_given && o->views != 2)
+			ERR(c, o->path_line, "path names Wow6432Node (the 32-bit view) but view is "
+					     "not 32");
+		o->views = 2;
+	}
+	return ok;
+}
+
+static void check_required(struct ctx *c, const struct section *sec,
+			   const struct section_def *sd)
+{
+	size_t i, j;
+
+	for (i = 0; i < sd->nkeys; i++) {
+		bool found = false;
+
+		if (!(sd->keys[i].flags & KEY_REQUIRED))
+			continue;
+		for (j = 0; j < sec->n && !found; j++)
+			found = !is_raw_value_key(sec->entries[j].key) &&
+				streq_ci(sec->entries[j].key, sd->keys[i].name);
+		if (!found)
+			ERR(c, sec->line, "[%s] needs \"%s = ...\" (%s)", sd->name, sd->keys[i].name,
+			    sd->keys[i].doc);
+	}
+}
+
+static void process_entry(struct ctx *c, const struct section *sec, const struct section_def *sd,
+			  const char *arg, size_t i, const struct section_opts *o)
+{
+	const struct entry *e = &sec->entries[i];
+	const struct key_def *k;
+	size_t word = 0;
+
+	if (sd->raw_values && is_raw_value_key(e->key)) {
+		if (o->path)
+			add_raw(c, e, o);
+		return;
+	}
+	k = schema_key(sd, e->key, &word);
+	if (!k) {
+		unknown_key(c, sd, e);
+		return;
+	}
+	if (!first_occurrence(c, sec, i, sd) || (k->flags & KEY_OPTION))
+		return;
+	if (!strcmp(sd->name, "profile"))
+		profile_meta(c, e);
+	else if (k->setting == ST_SUITES)
+		; /* gathered per section by add_suites */
+	else if (k->setting == ST_CURVES)
+		add_curves(c, e);
+	else
+		add_simple(c, sd, arg, k, word, e);
+}
+
+static void process_section(struct ctx *c, const struct section *sec)
+{
+	const struct section_def *sd;
+	struct section_opts o;
+	char *name, *arg;
+	bool bad_quote;
+	size_t i, first = c->p->nsettings;
+
+	split_header(sec->header, &name, &arg, &bad_quote);
+	sd = schema_section(name);
+	if (!sd) {
+		struct strbuf known = STRBUF_INIT;
+
+		for (i = 0; i < schema_section_count; i++)
+			sb_addf(&known, "%s%s", i ? ", " : "", schema_sections[i].name);
+		ERR(c, sec->line, "unknown section [%s] (known: %s)", sec->header, sb_str(&known));
+		sb_free(&known);
+		goto out;
+	}
+	if (!check_section_arg(c, sec, sd, arg, bad_quote))
+		goto out;
+	if (arg && sd->arg == ARG_VOCAB) {
+		char *canonical = xstrdup(vocab_find(sd->arg_words, arg, NULL)->name);
+
+		free(arg);
+		arg = canonical;
+	}
+	check_required(c, sec, sd);
+	if (!section_options(c, sec, sd, &o))
+		goto out_opts;
+	for (i = 0; i < sec->n; i++) {
+		if (sd->raw_values && is_raw_value_key(sec->entries[i].key) &&
+		    !first_occurrence(c, sec, i, NULL))
+			continue;
+		process_entry(c, sec, sd, arg, i, &o);
+	}
+	if (!strcmp(sd->name, "cipher-suites"))
+		add_suites(c, sec, &o);
+	if (!strcmp(sd->name, "dotnet") || !strcmp(sd->name, "winhttp") || sd->raw_values)
+		expand_views(c, first, &o, !strcmp(sd->name, "dotnet"));
+out_opts:
+	free(o.path);
+out:
+	free(name);
+	free(arg);
+}
+
+static void check_duplicate_sections(struct ctx *c, const struct reader *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; j < i; j++) {
+			if (streq_ci(r->sections[i].header, r->sections[j].header)) {
+				ERR(c, r->sections[i].line, "section [%s] appears twice (first at "
+							    "line %u); merge them",
+				    r->sections[i].header, r->sections[j].line);
+				break;
+			}
+		}
+	}
+}
+
+static void check_profile_section(struct ctx *c, const struct reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->sections[i].header, "profile"))
+			return;
+	ERR(c, 1, "missing [profile] section (every profile needs a name and a summary)");
+}
+
+int profile_parse_text(const char *file, const char *text, size_t size,
+		       const struct profile_options *opts, struct profile **out, struct diag *diags)
+{
+	struct profile_options none = {0};
+	struct reader r = {.file = file, .diags = diags};
+	struct ctx c = {.file = file, .diags = diags, .opts = opts ? opts : &none};
+	size_t errors = diags->errors, i;
+	char *copy;
+
+	*out = NULL;
+	if (size > PROFILE_MAX_SIZE) {
+		diag_error(diags, file, 0, "file larger than %d bytes", PROFILE_MAX_SIZE);
+		return SC_ERROR;
+	}
+	prescan(file, text, size, diags);
+	if (diags->errors > errors)
+		return SC_ERROR;
+	copy = xstrndup(text, size);
+	if (ini_parse_string(copy, on_ini_line, &r) != 0 && diags->errors == errors)
+		diag_error(diags, file, 0, "INI syntax error");
+	free(copy);
+	c.p = xcalloc(1, sizeof(*c.p));
+	c.p->file = xstrdup(file);
+	check_profile_section(&c, &r);
+	check_duplicate_sections(&c, &r);
+	for (i = 0; i < r.n; i++)
+		process_section(&c, &r.sections[i]);
+	reader_free(&r);
+	if (diags->errors > errors) {
+		profile_free(c.p);
+		return SC_ERROR;
+	}
+	*out = c.p;
+	return SC_OK;
+}
+
+void profile_setting_free(struct setting *s)
+{
+	free(s->id);
+	free(s->subject);
+	free(s->value_text);
+	free(s->canonical);
+	free(s->file);
+	strlist_free(s->order, s->norder);
+	strlist_free(s->remove, s->nremove);
+	strlist_free(s->prefer, s->nprefer);
+	strlist_free(s->curves, s->ncurves);
+	free(s->path);
+	free(s->name);
+	regvalue_free(&s->value);
+}
+
+void profile_free(struct profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nsettings; i++)
+		profile_setting_free(&p->settings[i]);
+	free(p->settings);
+	free(p->name);
+	strlist_free(p->aliases, p->naliases);
+	free(p->summary);
+	strlist_free(p->references, p->nreferences);
+	strlist_free(p->notes, p->nnotes);
+	strlist_free(p->includes, p->nincludes);
+	free(p->applies_to);
+	free(p->applies_text);
+	free(p->file);
+	free(p);
+}
+
+const struct setting *profile_find_setting(const struct profile *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsettings; i++)
+		if (streq_ci(p->settings[i].id, id))
+			return &p->settings[i];
+	return NULL;
+}
+
+static bool rule_holds(const struct version_rule *r, uint32_t major, uint32_t minor,
+		       uint32_t build)
+{
+	int64_t have, want;
+
+	if (r->what == RULE_BUILD) {
+		have = build;
+		want = r->build;
+	} else {
+		have = ((int64_t)major << 40) | ((int64_t)minor << 24) | (r->build ? build : 0);
+		want = ((int64_t)r->major << 40) | ((int64_t)r->minor << 24) | r->build;
+	}
+	switch (r->cmp) {
+	case CMP_GE: return have >= want;
+	case CMP_GT: return have > want;
+	case CMP_LE: return have <= want;
+	case CMP_LT: return have < want;
+	case CMP_EQ: return have == want;
+	}
+	return false;
+}
+
+bool profile_applies(const struct profile *p, uint32_t major, uint32_t minor, uint32_t build)
+{
+	size_t i;
+
+	for (i = 0; i < p->napplies; i++)
+		if (!rule_holds(&p->applies_to[i], major, minor, build))
+			return false;
+	return true;
+}

@@ -1,0 +1,25 @@
+/*
+ * render.h - turning profiles, plans and diffs into text, JSON and .reg.
+ *
+ * Every function appends to a strbuf; nothing here prints or touches a
+ * registry. The JSON shapes are documented in docs/json.md and are a
+ * contract (stable key names; new keys may be added, none renamed).
+ */
+#ifndef SCHANNELCFG_RENDER_H
+#define SCHANNELCFG_RENDER_H
+
+#include "plan.h"
+#include "profile.h"
+#include "util.h"
+
+/* Schema version written as "schema" in every JSON document. */
+#define JSON_SCHEMA_VERSION 1
+
+void render_profile_list_json(struct profile **list, size_t n, struct strbuf *sb);
+void render_show_text(const struct profile *p, const struct plan *plan, struct strbuf *sb);
+void render_show_json(const struct profile *p, const struct plan *plan, struct strbuf *sb);
+
+/* The area a setting belongs to (for grouping). */
+enum area area_of_setting(const struct setting *s);
+
+#endif
