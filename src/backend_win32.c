@@ -195,10 +195,32 @@ static int w32_read_value(const struct reg_backend *b, struct reg_key *key, cons
 	return SC_OK;
 }
 
+/* RegSetValueEx "helps" with strings: when the last character is not NUL
+ * but the one just past the buffer is, it stores that NUL too (NT does
+ * this, and Wine copies it). A copy followed by a non-NUL guard keeps the
+ * bytes as given, so a malformed before-image is restored bit for bit. */
+static BYTE *guarded_copy(const struct reg_value *value)
+{
+	BYTE *copy = malloc(value->size + 2);
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, value->data, value->size);
+	copy[value->size] = 0xFF;
+	copy[value->size + 1] = 0xFF;
+	return copy;
+}
+
+static bool is_string_type(uint32_t type)
+{
+	return type == REG_SZ || type == REG_EXPAND_SZ || type == REG_MULTI_SZ;
+}
+
 static int w32_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
 			   const struct reg_value *value, struct sc_err *err)
 {
 	wchar_t *wname = wide(name, err, "value name");
+	BYTE *copy = NULL;
 	LSTATUS st;
 
 	(void)b;
@@ -209,7 +231,16 @@ static int w32_write_value(const struct reg_backend *b, struct reg_key *key, con
 		return sc_err_set(err, "HKLM\\%s: value \"%s\" is larger than %u bytes", key->path,
 				  name, RV_MAX_DATA);
 	}
-	st = RegSetValueExW(key->h, wname, 0, value->type, value->data, (DWORD)value->size);
+	if (value->size && is_string_type(value->type)) {
+		copy = guarded_copy(value);
+		if (!copy) {
+			free(wname);
+			return sc_err_set(err, "HKLM\\%s: out of memory", key->path);
+		}
+	}
+	st = RegSetValueExW(key->h, wname, 0, value->type, copy ? copy : value->data,
+			    (DWORD)value->size);
+	free(copy);
 	free(wname);
 	if (st != ERROR_SUCCESS)
 		return win_fail(err, key->view, key->path, "RegSetValueEx", st);

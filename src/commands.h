@@ -9,5 +9,10 @@
 
 int cmd_list(struct cli *cli);
 int cmd_show(struct cli *cli);
+int cmd_diff(struct cli *cli);
+int cmd_check(struct cli *cli);
+int cmd_apply(struct cli *cli);
+int cmd_rollback(struct cli *cli);
+int cmd_snapshots(struct cli *cli);
 
 #endif

@@ -43,6 +43,35 @@ static const struct command commands[] = {
 	 "PROFILE is a built-in name or alias (see 'schannelcfg list') or a path to an .ini file.\n"
 	 "Nothing is read from or written to the registry.\n"},
 
+	{"diff", cmd_diff, 0, OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE |
+	 OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json]",
+	 "Show what applying PROFILE would change. Reads only; never writes.",
+	 "Text: one line per changed value, before -> after with types; list edits element by\n"
+	 "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
+	 "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
+	{"check", cmd_check, 0, OPT_STATE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
+	 OPT_NO_COLOR, 1, 1, "PROFILE [--state FILE.reg] [--format text|json]",
+	 "Exit 0 if the registry complies with PROFILE, 1 (with the diff) if it drifted.", NULL},
+	{"apply", cmd_apply, CMD_NEEDS_ADMIN | CMD_MUTATES,
+	 OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
+	 OPT_NO_COLOR, 1, 1, "PROFILE [--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
+	 "Make the registry match PROFILE, after writing a rollback snapshot.",
+	 "Nothing to change: nothing is written (no snapshot either). Otherwise the before-image\n"
+	 "of every value about to change is written to the snapshot folder first (default\n"
+	 "%ProgramData%\\schannelcfg\\snapshots), then each change is made and read back. If any\n"
+	 "step fails, the before-image is restored and verified automatically (exit 3).\n"
+	 "--force allows what the Windows-version checks refuse.\n"},
+	{"rollback", cmd_rollback, CMD_NEEDS_ADMIN | CMD_MUTATES,
+	 OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 0, 1,
+	 "[SNAPSHOT] [--state FILE.reg] [--snapshot-dir DIR] [--force]",
+	 "Restore the registry exactly as a snapshot recorded it (default: the latest).",
+	 "SNAPSHOT is an id (see 'schannelcfg snapshots') or a file in the snapshot folder.\n"
+	 "Refused (exit 5): a snapshot whose integrity check fails, one naming keys outside the\n"
+	 "TLS-related roots, one outside the snapshot folder or taken of another registry\n"
+	 "(unless --force). The rollback writes its own snapshot first, so it can be undone.\n"},
+	{"snapshots", cmd_snapshots, 0, OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY, 0, 0,
+	 "[--snapshot-dir DIR] [--format text|json]",
+	 "List rollback snapshots: id, time, profile, number of values.", NULL},
 	{"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
 	 "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
 	{"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},

@@ -246,7 +246,7 @@ static void format_edit(const struct list_edit *e, struct strbuf *sb)
 
 void plan_format(const struct plan *p, struct strbuf *sb)
 {
-	static const char *const verbs[] = {"set", "delete", "rmkey", "edit"};
+	static const char *const verbs[] = {"set", "delete", "rmkey", "edit", "mkkey"};
 	size_t i;
 
 	for (i = 0; i < p->nops; i++) {

@@ -20,6 +20,7 @@ enum op_kind {
 	OP_DELETE_VALUE,        /* remove the value if present */
 	OP_DELETE_KEY_IF_EMPTY, /* remove the key if it holds nothing */
 	OP_LIST_EDIT,           /* edit a cipher-suite list (see list_edit) */
+	OP_CREATE_KEY,          /* make sure the key exists (restoring snapshots) */
 };
 
 /* Areas group operations in output, in this order. */
@@ -69,7 +70,7 @@ struct plan_op {
 	enum area area;
 	enum reg_view view;
 	char *path;             /* relative to HKLM */
-	char *name;             /* value name; NULL for OP_DELETE_KEY_IF_EMPTY */
+	char *name;             /* value name; NULL for key operations */
 	struct reg_value value; /* OP_SET */
 	struct list_edit edit;  /* OP_LIST_EDIT */
 	char *source;           /* "file:line" */

@@ -272,11 +272,12 @@ struct platform_lock {
 	HANDLE handle;
 	HANDLE name_space;
 	bool is_mutex;
+	bool boundary_supported;
 };
 
 /* A private namespace bounded by the Administrators SID: only an
  * administrator can create it, so nobody else can squat on our mutex. */
-static HANDLE open_admin_namespace(struct sc_err *err)
+static HANDLE open_admin_namespace(struct platform_lock *lock, struct sc_err *err)
 {
 	static const wchar_t alias[] = L"schannelcfg";
 	BYTE admins_sid[SECURITY_MAX_SID_SIZE];
@@ -289,7 +290,10 @@ static HANDLE open_admin_namespace(struct sc_err *err)
 		return NULL;
 	}
 	boundary = CreateBoundaryDescriptorW(alias, 0);
-	if (!boundary || !AddSIDToBoundaryDescriptor(&boundary, admins_sid)) {
+	lock->boundary_supported = boundary != NULL;
+	if (!boundary)
+		return NULL;
+	if (!AddSIDToBoundaryDescriptor(&boundary, admins_sid)) {
 		sc_err_set(err, "cannot build the lock namespace boundary (error %lu)",
 			   GetLastError());
 		goto out;
@@ -311,24 +315,50 @@ out:
 	return ns;
 }
 
-static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc_err *err)
+/* Fallback where private namespaces are not implemented (Wine stubs
+ * CreateBoundaryDescriptorW): a Global\ mutex whose DACL admits only SYSTEM
+ * and Administrators. Someone else could squat on the name there, which
+ * blocks applies (exit 5) but grants nothing; see README "Threat model". */
+static HANDLE create_global_mutex(const char *name, struct sc_err *err)
 {
-	char *full = xasprintf("schannelcfg\\%s", name);
+	SECURITY_ATTRIBUTES sa = {0};
+	char *full = xasprintf("Global\\schannelcfg-%s", name);
 	wchar_t *w = wide_of(full, err);
-	DWORD wait;
+	HANDLE h = NULL;
 
 	free(full);
-	if (!w)
-		return SC_ERROR;
-	lock->name_space = open_admin_namespace(err);
-	if (!lock->name_space) {
+	if (w && make_sa(L"D:P(A;;GA;;;SY)(A;;GA;;;BA)", &sa))
+		h = CreateMutexW(&sa, FALSE, w);
+	if (w && !h)
+		sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
+	LocalFree(sa.lpSecurityDescriptor);
+	free(w);
+	return h;
+}
+
+static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc_err *err)
+{
+	DWORD wait;
+
+	lock->name_space = open_admin_namespace(lock, err);
+	if (lock->name_space) {
+		char *full = xasprintf("schannelcfg\\%s", name);
+		wchar_t *w = wide_of(full, err);
+
+		free(full);
+		if (!w)
+			return SC_ERROR;
+		lock->handle = CreateMutexW(NULL, FALSE, w);
 		free(w);
+		if (!lock->handle)
+			return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
+	} else if (!lock->boundary_supported) {
+		lock->handle = create_global_mutex(name, err);
+		if (!lock->handle)
+			return GetLastError() == ERROR_ACCESS_DENIED ? SC_NOT_FOUND : SC_ERROR;
+	} else {
 		return SC_ERROR;
 	}
-	lock->handle = CreateMutexW(NULL, FALSE, w);
-	free(w);
-	if (!lock->handle)
-		return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
 	wait = WaitForSingleObject(lock->handle, 0);
 	if (wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED)
 		return SC_OK;

@@ -80,7 +80,8 @@ static void show_settings(const struct profile *p, struct strbuf *sb)
 
 static void show_op(const struct plan_op *op, struct strbuf *sb)
 {
-	static const char *const verbs[] = {"set", "delete", "remove key if empty", "edit list"};
+	static const char *const verbs[] = {"set", "delete", "remove key if empty", "edit list",
+					    "create key"};
 
 	sb_addf(sb, "    %s HKLM\\%s%s", verbs[op->kind], op->path,
 		op->view == REG_VIEW_32 ? " (32-bit view)" : "");
@@ -202,8 +203,6 @@ void render_profile_list_json(struct profile **list, size_t n, struct strbuf *sb
 	json_finish(&j);
 }
 
-void render_value_json(struct json *j, const char *key, const struct reg_value *v);
-
 /* {"type": "REG_DWORD", "data": 1} / "data": "text" / ["a","b"] / "hex". */
 void render_value_json(struct json *j, const char *key, const struct reg_value *v)
 {
@@ -242,19 +241,16 @@ void render_value_json(struct json *j, const char *key, const struct reg_value *
 		json_str(j, sb_str(&hex));
 		sb_free(&hex);
 	}
-	json_key_str(j, "hex", NULL);
 	json_obj_end(j);
 }
 
 static const char *op_kind_name(enum op_kind k)
 {
 	static const char *const names[] = {"set", "delete_value", "delete_key_if_empty",
-					    "list_edit"};
+					    "list_edit", "create_key"};
 
 	return names[k];
 }
-
-void render_op_json(struct json *j, const struct plan_op *op);
 
 void render_op_json(struct json *j, const struct plan_op *op)
 {
@@ -294,8 +290,6 @@ static void json_plan_ops(struct json *j, const struct plan *plan)
 	}
 	json_arr_end(j);
 }
-
-void render_warnings_json(struct json *j, const struct plan *plan);
 
 void render_warnings_json(struct json *j, const struct plan *plan)
 {

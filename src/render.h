@@ -19,6 +19,15 @@ void render_profile_list_json(struct profile **list, size_t n, struct strbuf *sb
 void render_show_text(const struct profile *p, const struct plan *plan, struct strbuf *sb);
 void render_show_json(const struct profile *p, const struct plan *plan, struct strbuf *sb);
 
+struct json;
+/* {"type": "REG_DWORD", "data": 1}: DWORDs as numbers, clean strings as
+ * strings, REG_MULTI_SZ as arrays, anything else as a hex string; NULL
+ * (an absent value) as null. */
+void render_value_json(struct json *j, const char *key, const struct reg_value *v);
+/* The fields every operation object has (op, area, key, view, value, ...). */
+void render_op_json(struct json *j, const struct plan_op *op);
+void render_warnings_json(struct json *j, const struct plan *plan);
+
 /* The area a setting belongs to (for grouping). */
 enum area area_of_setting(const struct setting *s);
 

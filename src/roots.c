@@ -15,16 +15,36 @@ static const char *const tls_roots[] = {
 	FIPS_KEY,
 };
 
-bool tls_root_contains(const char *path)
+/* True if `inner` is `outer` or below it (whole components). */
+static bool within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	return starts_with_ci(inner, outer) && (inner[n] == '\0' || inner[n] == '\\');
+}
+
+const char *tls_root_of(const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(tls_roots); i++) {
-		size_t n = strlen(tls_roots[i]);
+	for (i = 0; i < ARRAY_SIZE(tls_roots); i++)
+		if (within(path, tls_roots[i]))
+			return tls_roots[i];
+	return NULL;
+}
 
-		if (starts_with_ci(path, tls_roots[i]) && (path[n] == '\0' || path[n] == '\\'))
+bool tls_root_contains(const char *path)
+{
+	return tls_root_of(path) != NULL;
+}
+
+bool tls_root_below(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tls_roots); i++)
+		if (strlen(path) < strlen(tls_roots[i]) && within(tls_roots[i], path))
 			return true;
-	}
 	return false;
 }
 

@@ -18,6 +18,11 @@
  * roots or below one. Case-insensitive, whole components only. */
 bool tls_root_contains(const char *path);
 
+/* The TLS-related root containing path (a static string), or NULL. */
+const char *tls_root_of(const char *path);
+/* True if path is a strict ancestor of a TLS-related root (HKLM\SYSTEM). */
+bool tls_root_below(const char *path);
+
 /* Appends the roots, one "HKLM\..." per line, each prefixed by indent. */
 void tls_roots_describe(struct strbuf *sb, const char *indent);
 

@@ -1,0 +1,290 @@
+/*
+ * apply.c - the transaction of apply.h.
+ *
+ * MUST: no exit() and no aborting allocation between the first write and
+ * the end of the automatic restore. Everything that allocates with
+ * xmalloc (diff, snapshot, restore plan) happens in PREPARE, before any
+ * write; EXECUTE and RESTORE call only the backend and plain malloc.
+ */
+#include "apply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "snapshot.h"
+
+/* Keys opened for writing during EXECUTE/RESTORE (plain malloc). */
+struct open_key {
+	enum reg_view view;
+	const char *path; /* borrowed from the op */
+	struct reg_key *key;
+};
+
+struct executor {
+	const struct reg_backend *b;
+	struct open_key *keys;
+	size_t n, cap;
+	size_t writes;
+};
+
+static void close_key_at(struct executor *x, size_t i)
+{
+	x->b->close_key(x->b, x->keys[i].key);
+	x->keys[i] = x->keys[--x->n];
+}
+
+static void close_all(struct executor *x)
+{
+	while (x->n)
+		close_key_at(x, x->n - 1);
+	free(x->keys);
+	x->keys = NULL;
+	x->cap = 0;
+}
+
+static void forget_key(struct executor *x, enum reg_view view, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		if (x->keys[i].view == view && streq_ci(x->keys[i].path, path)) {
+			close_key_at(x, i);
+			return;
+		}
+	}
+}
+
+/* Opens (creating when needed) the op's key for writing, once. */
+static int key_for(struct executor *x, const struct plan_op *op, struct reg_key **key,
+		   struct sc_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < x->n; i++) {
+		if (x->keys[i].view == op->view && streq_ci(x->keys[i].path, op->path)) {
+			*key = x->keys[i].key;
+			return SC_OK;
+		}
+	}
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		struct open_key *grown = realloc(x->keys, cap * sizeof(*grown));
+
+		if (!grown)
+			return sc_err_set(err, "out of memory");
+		x->keys = grown;
+		x->cap = cap;
+	}
+	rc = x->b->create_key(x->b, op->view, op->path, key, NULL, err);
+	if (rc != SC_OK)
+		return rc;
+	x->keys[x->n++] = (struct open_key){op->view, op->path, *key};
+	return SC_OK;
+}
+
+static int verify_value(struct executor *x, struct reg_key *key, const struct plan_op *op,
+			bool present, const struct reg_value *want, struct sc_err *err)
+{
+	struct reg_value got = {0};
+	int rc = x->b->read_value(x->b, key, op->name, &got, err);
+	bool ok;
+
+	if (rc == SC_ERROR)
+		return rc;
+	ok = present ? rc == SC_OK && regvalue_equal(&got, want) : rc == SC_NOT_FOUND;
+	regvalue_free(&got);
+	if (!ok)
+		return sc_err_set(err, "HKLM\\%s \"%s\": read back %s, not what was written",
+				  op->path, op->name, rc == SC_OK ? "a different value" : "nothing");
+	return SC_OK;
+}
+
+/* Writes (present) or deletes one value, then reads it back. */
+static int put_value(struct executor *x, const struct plan_op *op, bool present,
+		     const struct reg_value *v, struct sc_err *err)
+{
+	struct reg_key *key;
+	int rc = key_for(x, op, &key, err);
+
+	if (rc != SC_OK)
+		return rc;
+	x->writes++;
+	if (present)
+		rc = x->b->write_value(x->b, key, op->name, v, err);
+	else
+		rc = x->b->delete_value(x->b, key, op->name, err);
+	if (rc == SC_NOT_FOUND)
+		rc = SC_OK;
+	if (rc != SC_OK)
+		return rc;
+	return verify_value(x, key, op, present, v, err);
+}
+
+static int remove_key(struct executor *x, const struct plan_op *op, bool must_delete,
+		      struct sc_err *err)
+{
+	bool deleted = false;
+	int rc;
+
+	forget_key(x, op->view, op->path);
+	x->writes++;
+	rc = x->b->delete_key_if_empty(x->b, op->view, op->path, &deleted, err);
+	if (rc == SC_NOT_FOUND)
+		return SC_OK;
+	if (rc != SC_OK)
+		return rc;
+	if (!deleted && must_delete)
+		return sc_err_set(err, "HKLM\\%s is no longer empty; not removed", op->path);
+	return SC_OK;
+}
+
+static int make_key(struct executor *x, const struct plan_op *op, struct sc_err *err)
+{
+	struct reg_key *key;
+
+	x->writes++;
+	return key_for(x, op, &key, err);
+}
+
+/* Executes one changed diff entry. */
+static int execute_entry(struct executor *x, const struct diff_entry *e, struct sc_err *err)
+{
+	switch (e->op->kind) {
+	case OP_SET:
+	case OP_DELETE_VALUE:
+	case OP_LIST_EDIT:
+		return put_value(x, e->op, e->after_present, &e->after, err);
+	case OP_DELETE_KEY_IF_EMPTY:
+		return remove_key(x, e->op, true, err);
+	case OP_CREATE_KEY:
+		return make_key(x, e->op, err);
+	}
+	return SC_ERROR;
+}
+
+/* Executes a restore plan unconditionally (every op is idempotent). The
+ * first failure stops it: the state is then uncertain. */
+static int execute_restore(struct executor *x, const struct plan *restore, struct sc_err *err)
+{
+	size_t i;
+	int rc = SC_OK;
+
+	for (i = 0; rc == SC_OK && i < restore->nops; i++) {
+		const struct plan_op *op = &restore->ops[i];
+
+		switch (op->kind) {
+		case OP_SET: rc = put_value(x, op, true, &op->value, err); break;
+		case OP_DELETE_VALUE: rc = put_value(x, op, false, NULL, err); break;
+		case OP_DELETE_KEY_IF_EMPTY: rc = remove_key(x, op, false, err); break;
+		case OP_CREATE_KEY: rc = make_key(x, op, err); break;
+		case OP_LIST_EDIT: rc = sc_err_set(err, "a restore plan has no list edits"); break;
+		}
+	}
+	return rc;
+}
+
+static bool prepare_lock(const struct apply_options *o, struct platform_lock **lock,
+			 struct apply_result *r)
+{
+	int rc;
+
+	if (!o->lock_name)
+		return true;
+	rc = platform_lock_acquire(o->lock_name, o->lock_is_file, lock, &r->err);
+	if (rc == SC_OK)
+		return true;
+	if (rc == SC_NOT_FOUND)
+		sc_err_set(&r->err, "another schannelcfg apply or rollback is running (%s); try "
+				    "again when it has finished",
+			   o->lock_name);
+	r->status = APPLY_REFUSED;
+	return false;
+}
+
+/* OPEN -> PREPARED: diff, snapshot, restore plan. Returns false when the
+ * transaction ends here (nothing to do, or an error; nothing written). */
+static bool prepare(const struct plan *plan, const struct apply_options *o,
+		    struct apply_result *r, struct snapshot *snap, struct plan *restore)
+{
+	if (diff_compute(plan, o->backend, &r->diff, &r->err) != SC_OK) {
+		r->status = APPLY_INPUT_ERROR;
+		return false;
+	}
+	if (!r->diff.nchanged) {
+		r->status = APPLY_NOTHING;
+		return false;
+	}
+	snapshot_from_diff(&r->diff, o->profile_name, o->target, o->now, snap);
+	if (snapshot_write(snap, o->snapshot_dir, &r->snapshot_path, &r->err) != SC_OK) {
+		sc_err_prefix(&r->err, "cannot write the rollback snapshot; nothing was changed");
+		r->status = APPLY_REFUSED;
+		return false;
+	}
+	r->snapshot_id = xstrdup(snap->id);
+	snapshot_restore_plan(snap, r->snapshot_path, restore);
+	return true;
+}
+
+/* PREPARED -> COMMITTED, or ABORTED with the restore executed. */
+static void execute(const struct apply_options *o, struct apply_result *r,
+		    const struct plan *restore)
+{
+	struct executor x = {.b = o->backend};
+	int rc = SC_OK;
+	size_t i;
+
+	for (i = 0; rc == SC_OK && i < r->diff.n; i++) {
+		if (!r->diff.entries[i].changed)
+			continue;
+		rc = execute_entry(&x, &r->diff.entries[i], &r->err);
+		r->executed++;
+	}
+	if (rc == SC_OK && o->commit)
+		rc = o->commit(o->commit_ctx, &r->err);
+	if (rc == SC_OK) {
+		r->status = APPLY_DONE;
+		r->reboot = r->diff.reboot;
+	} else {
+		close_all(&x);
+		x.b = o->backend;
+		rc = execute_restore(&x, restore, &r->restore_err);
+		r->status = rc == SC_OK ? APPLY_ROLLED_BACK : APPLY_ROLLBACK_FAILED;
+	}
+	close_all(&x);
+	r->writes = x.writes;
+}
+
+enum apply_status apply_plan(const struct plan *plan, const struct apply_options *o,
+			     struct apply_result *r)
+{
+	struct platform_lock *lock = NULL;
+	struct snapshot snap = {0};
+	struct plan restore = {0};
+
+	memset(r, 0, sizeof(*r));
+	if (o->require_elevation && !(o->is_elevated && o->is_elevated())) {
+		sc_err_set(&r->err, "this command changes the live registry and must run elevated "
+				    "(as Administrator); nothing was changed");
+		r->status = APPLY_REFUSED;
+		return r->status;
+	}
+	if (!prepare_lock(o, &lock, r))
+		return r->status;
+	if (prepare(plan, o, r, &snap, &restore))
+		execute(o, r, &restore);
+	platform_lock_release(lock);
+	snapshot_free(&snap);
+	if (restore.profile)
+		plan_free(&restore);
+	return r->status;
+}
+
+void apply_result_free(struct apply_result *r)
+{
+	diff_free(&r->diff);
+	free(r->snapshot_path);
+	free(r->snapshot_id);
+	memset(r, 0, sizeof(*r));
+}

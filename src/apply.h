@@ -1,0 +1,80 @@
+/*
+ * apply.h - changing a registry as a transaction.
+ *
+ * States of one apply (git's ref-transaction shape):
+ *   OPEN       the caller's checks passed and the lock is held; nothing read.
+ *   PREPARED   the diff is computed and, when anything changes, the snapshot
+ *              (before-image) is on disk and its restore plan is in memory.
+ *              Nothing has been written. Failures up to here change nothing.
+ *   COMMITTED  every operation was executed and read back as expected (and,
+ *              for a .reg state file, the file was rewritten).
+ *   ABORTED    an operation or its verification failed: the restore plan was
+ *              executed and verified (APPLY_ROLLED_BACK), or that failed too
+ *              (APPLY_ROLLBACK_FAILED: state uncertain; the snapshot path is
+ *              in the result).
+ * MUST: nothing is written before the snapshot is on disk. MUST: nothing
+ * between the first write and the end of the automatic restore can exit the
+ * process: backend calls report errors, and the restore plan is built
+ * before the first write so that restoring needs no allocation beyond the
+ * backends' own (which report failure instead of aborting).
+ */
+#ifndef SCHANNELCFG_APPLY_H
+#define SCHANNELCFG_APPLY_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "backend.h"
+#include "diff.h"
+#include "plan.h"
+#include "util.h"
+
+enum apply_status {
+	APPLY_DONE,            /* committed */
+	APPLY_NOTHING,         /* compliant: nothing written, no snapshot */
+	APPLY_INPUT_ERROR,     /* the plan cannot be applied (nothing touched) */
+	APPLY_REFUSED,         /* not elevated, lock busy, snapshot not writable */
+	APPLY_ROLLED_BACK,     /* failed; the prior state was restored */
+	APPLY_ROLLBACK_FAILED, /* failed; restoring failed too */
+};
+
+struct apply_options {
+	const struct reg_backend *backend;
+	/* Elevation: when require_elevation, is_elevated() must say yes
+	 * (injectable, so tests cover the refusal). */
+	bool require_elevation;
+	bool (*is_elevated)(void);
+	/* Exclusive lock: a mutex name, or a lock file path (lock_is_file).
+	 * NULL: no lock (unit tests). */
+	const char *lock_name;
+	bool lock_is_file;
+	/* Snapshot: written to snapshot_dir before the first write. */
+	const char *snapshot_dir;
+	const char *profile_name;
+	const char *target; /* "live" or "state:<path>", recorded in the snapshot */
+	time_t now;
+	/* Called after every operation succeeded, still inside the
+	 * transaction (a --state file is saved here). NULL: nothing. */
+	int (*commit)(void *ctx, struct sc_err *err);
+	void *commit_ctx;
+};
+
+struct apply_result {
+	enum apply_status status;
+	struct diff diff;    /* what was (to be) changed */
+	char *snapshot_path; /* written snapshot, or NULL */
+	char *snapshot_id;
+	bool reboot;         /* a committed change needs a reboot */
+	size_t executed;     /* operations executed before success/failure */
+	struct sc_err err;   /* why it failed */
+	struct sc_err restore_err; /* why restoring failed (ROLLBACK_FAILED) */
+	size_t writes;       /* registry writes made (sets, deletes, key ops) */
+};
+
+/* Runs the transaction. Always fills *r (free with apply_result_free);
+ * returns r->status. */
+enum apply_status apply_plan(const struct plan *plan, const struct apply_options *o,
+			     struct apply_result *r);
+void apply_result_free(struct apply_result *r);
+
+#endif

@@ -1,0 +1,423 @@
+/*
+ * diff.c - plan + registry state -> what would change.
+ *
+ * MUST NOT write: only open_key(READ), read_value and enumeration are used.
+ * Each distinct key is opened once (the benchmark counts calls).
+ */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+/* An opened (or known missing) key, shared by the ops on it. */
+struct key_slot {
+	enum reg_view view;
+	char *path;
+	struct reg_key *key; /* NULL if the key does not exist */
+	bool enumerated;
+	char **values, **subkeys;
+	size_t nvalues, nsubkeys;
+};
+
+struct differ {
+	const struct plan *plan;
+	const struct reg_backend *b;
+	struct diff *d;
+	struct sc_err *err;
+	struct key_slot *slots;
+	size_t nslots, cap;
+};
+
+static void add_warning(struct diff *d, const char *source, const char *fmt, ...) SC_PRINTF(3, 4);
+
+static void add_warning(struct diff *d, const char *source, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	xgrow(&d->warnings, &d->wcap, d->nwarnings + 1, sizeof(*d->warnings));
+	d->warnings[d->nwarnings].source = xstrdup(source ? source : "");
+	d->warnings[d->nwarnings++].text = sb_detach(&sb);
+}
+
+/* Finds or opens the key; SC_OK (slot set, key may be NULL) or SC_ERROR. */
+static int slot_for(struct differ *df, enum reg_view view, const char *path,
+		    struct key_slot **out)
+{
+	struct key_slot *s;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < df->nslots; i++) {
+		if (df->slots[i].view == view && streq_ci(df->slots[i].path, path)) {
+			*out = &df->slots[i];
+			return SC_OK;
+		}
+	}
+	xgrow(&df->slots, &df->cap, df->nslots + 1, sizeof(*df->slots));
+	s = &df->slots[df->nslots];
+	memset(s, 0, sizeof(*s));
+	s->view = view;
+	s->path = xstrdup(path);
+	df->d->opens++;
+	rc = df->b->open_key(df->b, view, path, REG_ACCESS_READ, &s->key, df->err);
+	if (rc == SC_ERROR) {
+		free(s->path);
+		return SC_ERROR;
+	}
+	if (rc == SC_NOT_FOUND)
+		s->key = NULL;
+	df->nslots++;
+	*out = s;
+	return SC_OK;
+}
+
+static void slots_free(struct differ *df)
+{
+	size_t i;
+
+	for (i = 0; i < df->nslots; i++) {
+		if (df->slots[i].key)
+			df->b->close_key(df->b, df->slots[i].key);
+		free(df->slots[i].path);
+		strlist_free(df->slots[i].values, df->slots[i].nvalues);
+		strlist_free(df->slots[i].subkeys, df->slots[i].nsubkeys);
+	}
+	free(df->slots);
+}
+
+/* Reads the current value of an op; before_present tells if it exists. */
+static int read_before(struct differ *df, struct diff_entry *e)
+{
+	struct key_slot *s;
+	int rc = slot_for(df, e->op->view, e->op->path, &s);
+
+	if (rc != SC_OK)
+		return rc;
+	e->key_existed = s->key != NULL;
+	if (!s->key || !e->op->name)
+		return SC_OK;
+	df->d->reads++;
+	rc = df->b->read_value(df->b, s->key, e->op->name, &e->before, df->err);
+	if (rc == SC_ERROR)
+		return SC_ERROR;
+	e->before_present = rc == SC_OK;
+	if (e->before_present && e->before.type > RV_TYPE_MAX)
+		return sc_err_set(df->err, "HKLM\\%s \"%s\" has an unknown type 0x%x that a snapshot "
+					   "could not restore; refusing to touch it",
+				  e->op->path, e->op->name, e->before.type);
+	return SC_OK;
+}
+
+/* The shallowest missing key on the way to path (which is missing). */
+static int find_created_root(struct differ *df, enum reg_view view, const char *path,
+			     char **root)
+{
+	const char *p = path;
+
+	*root = NULL;
+	for (;;) {
+		const char *end = strchr(p, '\\');
+		char *prefix = xstrndup(path, end ? (size_t)(end - path) : strlen(path));
+		struct key_slot *s;
+		int rc = slot_for(df, view, prefix, &s);
+
+		if (rc != SC_OK || !s->key) {
+			if (rc == SC_OK)
+				*root = prefix;
+			else
+				free(prefix);
+			return rc;
+		}
+		free(prefix);
+		if (!end)
+			return SC_OK; /* it exists after all */
+		p = end + 1;
+	}
+}
+
+static void diff_set(struct diff_entry *e)
+{
+	e->after_present = true;
+	regvalue_set_bytes(&e->after, e->op->value.type, e->op->value.data, e->op->value.size);
+	e->changed = !e->before_present || !regvalue_equal(&e->before, &e->after);
+}
+
+static void diff_delete(struct diff_entry *e)
+{
+	e->after_present = false;
+	e->changed = e->before_present;
+}
+
+static bool lists_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static int diff_list(struct differ *df, struct diff_entry *e)
+{
+	const struct list_edit *ed = &e->op->edit;
+	bool type_ok = true;
+
+	if (e->before_present)
+		type_ok = list_from_value(ed->format, &e->before, &e->before_list, &e->nbefore);
+	if (e->before_present && !type_ok) {
+		add_warning(df->d, e->op->source,
+			    "HKLM\\%s %s is %s, not the %s Windows reads there; left alone",
+			    e->op->path, e->op->name, regvalue_type_name(e->before.type),
+			    ed->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ");
+		e->note = xstrdup("wrong value type: left alone");
+		return SC_OK;
+	}
+	if (!e->before_present && !ed->create_if_absent) {
+		e->note = xstrdup(ed->format == LIST_COMMA_SZ
+					  ? "no Group Policy order here: nothing to edit (and none is "
+					    "created)"
+					  : "the local list is absent: Windows uses its built-in order");
+		if (ed->format == LIST_MULTI_SZ)
+			add_warning(df->d, e->op->source,
+				    "HKLM\\%s Functions is absent, so Windows uses its built-in "
+				    "order and there is nothing to edit; add \"order = ...\" to "
+				    "pin a list",
+				    e->op->path);
+		return SC_OK;
+	}
+	e->after_list = list_edit_apply(ed, e->before_present ? e->before_list : NULL, e->nbefore,
+					&e->nafter);
+	if (!e->nafter)
+		return sc_err_set(df->err, "%s: the edit would leave HKLM\\%s %s empty, which turns "
+					   "TLS off entirely; refusing",
+				  e->op->source, e->op->path, e->op->name);
+	if (e->before_present && lists_equal(e->before_list, e->nbefore, e->after_list, e->nafter))
+		return SC_OK;
+	if (ed->format == LIST_COMMA_SZ) {
+		struct reg_value tmp;
+		list_to_value(ed->format, e->after_list, e->nafter, &tmp);
+		if (tmp.size / 2 - 1 > POLICY_FUNCTIONS_MAX) {
+			regvalue_free(&tmp);
+			return sc_err_set(df->err, "%s: the Group Policy list would be longer than "
+						   "%d characters",
+					  e->op->source, POLICY_FUNCTIONS_MAX);
+		}
+		e->after = tmp;
+	} else {
+		list_to_value(ed->format, e->after_list, e->nafter, &e->after);
+	}
+	e->after_present = true;
+	e->changed = true;
+	return SC_OK;
+}
+
+static int enumerate(struct differ *df, struct key_slot *s)
+{
+	size_t i;
+	char *name;
+	int rc;
+
+	if (s->enumerated || !s->key)
+		return SC_OK;
+	for (i = 0; (rc = df->b->enum_value(df->b, s->key, i, &name, df->err)) == SC_OK; i++) {
+		s->values = xrealloc(s->values, (s->nvalues + 1) * sizeof(*s->values));
+		s->values[s->nvalues++] = name;
+	}
+	if (rc == SC_ERROR)
+		return rc;
+	for (i = 0; (rc = df->b->enum_subkey(df->b, s->key, i, &name, df->err)) == SC_OK; i++) {
+		s->subkeys = xrealloc(s->subkeys, (s->nsubkeys + 1) * sizeof(*s->subkeys));
+		s->subkeys[s->nsubkeys++] = name;
+	}
+	s->enumerated = true;
+	return rc == SC_ERROR ? rc : SC_OK;
+}
+
+/* Will the value `name` of key (view, path) exist after the plan? */
+static bool value_after(const struct diff *d, size_t upto, enum reg_view view, const char *path,
+			const char *name, bool now)
+{
+	size_t i;
+	bool present = now;
+
+	for (i = 0; i < upto; i++) {
+		const struct diff_entry *e = &d->entries[i];
+
+		if (e->op->name && e->op->view == view && streq_ci(e->op->path, path) &&
+		    streq_ci(e->op->name, name) && e->op->kind != OP_CREATE_KEY)
+			present = e->after_present || (!e->changed && e->before_present);
+	}
+	return present;
+}
+
+/* Will the child key exist after the plan (up to entry `upto`)? */
+static bool subkey_after(const struct diff *d, size_t upto, enum reg_view view,
+			 const char *child, bool now)
+{
+	size_t i, n = strlen(child);
+	bool present = now;
+
+	for (i = 0; i < upto; i++) {
+		const struct diff_entry *e = &d->entries[i];
+		const char *p = e->op->path;
+
+		if (e->op->view != view || !starts_with_ci(p, child) || (p[n] && p[n] != '\\'))
+			continue;
+		if (e->op->kind == OP_DELETE_KEY_IF_EMPTY && !p[n] && e->changed)
+			present = false;
+		else if (e->after_present || e->op->kind == OP_CREATE_KEY)
+			present = true;
+	}
+	return present;
+}
+
+static int diff_delete_key(struct differ *df, struct diff_entry *e, size_t index)
+{
+	struct key_slot *s;
+	size_t i;
+	int rc = slot_for(df, e->op->view, e->op->path, &s);
+
+	if (rc != SC_OK)
+		return rc;
+	e->key_existed = s->key != NULL;
+	if (!s->key)
+		return SC_OK;
+	rc = enumerate(df, s);
+	if (rc != SC_OK)
+		return rc;
+	for (i = 0; i < s->nvalues; i++)
+		if (value_after(df->d, index, e->op->view, e->op->path, s->values[i], true))
+			return SC_OK;
+	for (i = 0; i < s->nsubkeys; i++) {
+		char *child = xasprintf("%s\\%s", e->op->path, s->subkeys[i]);
+		bool stays = subkey_after(df->d, index, e->op->view, child, true);
+
+		free(child);
+		if (stays)
+			return SC_OK;
+	}
+	e->changed = true;
+	return SC_OK;
+}
+
+static bool writes(const struct diff_entry *e)
+{
+	return e->changed && (e->after_present || e->op->kind == OP_CREATE_KEY);
+}
+
+static int diff_entry(struct differ *df, size_t index)
+{
+	struct diff_entry *e = &df->d->entries[index];
+	int rc;
+
+	if (e->op->kind == OP_DELETE_KEY_IF_EMPTY)
+		return diff_delete_key(df, e, index);
+	rc = read_before(df, e);
+	if (rc != SC_OK)
+		return rc;
+	switch (e->op->kind) {
+	case OP_SET: diff_set(e); break;
+	case OP_DELETE_VALUE: diff_delete(e); break;
+	case OP_LIST_EDIT: rc = diff_list(df, e); break;
+	case OP_CREATE_KEY: e->changed = !e->key_existed; break;
+	case OP_DELETE_KEY_IF_EMPTY: break;
+	}
+	if (rc == SC_OK && writes(e) && !e->key_existed)
+		rc = find_created_root(df, e->op->view, e->op->path, &e->created_root);
+	return rc;
+}
+
+/* A local-list edit while a Group Policy list exists that the plan leaves
+ * alone: the change will not take effect. */
+static int warn_policy_override(struct differ *df)
+{
+	struct diff *d = df->d;
+	bool local_changes = false, policy_edited = false;
+	struct reg_value v = {0};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < d->n; i++) {
+		const struct plan_op *op = d->entries[i].op;
+
+		if (op->kind != OP_LIST_EDIT)
+			continue;
+		if (op->edit.format == LIST_MULTI_SZ && d->entries[i].changed)
+			local_changes = true;
+		if (op->edit.format == LIST_COMMA_SZ)
+			policy_edited = true;
+	}
+	if (!local_changes || policy_edited)
+		return SC_OK;
+	d->reads++;
+	rc = reg_read_value_at(df->b, REG_VIEW_64, SUITES_POLICY_KEY, "Functions", &v, df->err);
+	if (rc == SC_ERROR)
+		return rc;
+	if (rc == SC_OK)
+		add_warning(d, NULL,
+			    "a Group Policy cipher-suite order exists (HKLM\\" SUITES_POLICY_KEY
+			    " Functions) and overrides the local list this plan changes");
+	regvalue_free(&v);
+	return SC_OK;
+}
+
+int diff_compute(const struct plan *plan, const struct reg_backend *b, struct diff *out,
+		 struct sc_err *err)
+{
+	struct differ df = {.plan = plan, .b = b, .d = out, .err = err};
+	size_t i;
+	int rc = SC_OK;
+
+	memset(out, 0, sizeof(*out));
+	out->entries = xcalloc(plan->nops + 1, sizeof(*out->entries));
+	out->n = plan->nops;
+	for (i = 0; i < plan->nops; i++)
+		out->entries[i].op = &plan->ops[i];
+	for (i = 0; i < plan->nwarnings; i++)
+		add_warning(out, plan->warnings[i].source, "%s", plan->warnings[i].text);
+	for (i = 0; rc == SC_OK && i < plan->nops; i++) {
+		rc = diff_entry(&df, i);
+		if (rc == SC_OK && out->entries[i].changed) {
+			out->nchanged++;
+			out->reboot |= plan->ops[i].reboot;
+		}
+	}
+	if (rc == SC_OK)
+		rc = warn_policy_override(&df);
+	slots_free(&df);
+	if (rc != SC_OK)
+		diff_free(out);
+	return rc;
+}
+
+void diff_free(struct diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		struct diff_entry *e = &d->entries[i];
+
+		regvalue_free(&e->before);
+		regvalue_free(&e->after);
+		free(e->created_root);
+		strlist_free(e->before_list, e->nbefore);
+		strlist_free(e->after_list, e->nafter);
+		free(e->note);
+	}
+	for (i = 0; i < d->nwarnings; i++) {
+		free(d->warnings[i].source);
+		free(d->warnings[i].text);
+	}
+	free(d->entries);
+	free(d->warnings);
+	memset(d, 0, sizeof(*d));
+}

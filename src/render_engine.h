@@ -1,0 +1,22 @@
+/*
+ * render_engine.h - output of apply/rollback and of the snapshot list
+ * (text and JSON; shapes in docs/json.md).
+ */
+#ifndef SCHANNELCFG_RENDER_ENGINE_H
+#define SCHANNELCFG_RENDER_ENGINE_H
+
+#include <stdbool.h>
+
+#include "apply.h"
+#include "util.h"
+
+/* The diff document of diff_format_json plus status, exit code and snapshot. */
+void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
+		       const char *target, int exit_code, struct strbuf *sb);
+
+/* One line (or JSON object) per snapshot file: id, time, profile, number of
+ * values, or why it is invalid. names are file names inside dir. */
+void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
+		      bool allow_any_key, struct strbuf *sb);
+
+#endif
