@@ -3,8 +3,9 @@
  *
  * MUST: read the text ourselves before inih sees it and refuse what inih
  * would silently mangle (NUL bytes, over-long lines, section headers longer
- * than inih's 49 bytes). MUST: report every error of a file, each as
- * "file:line: message". MUST NOT: touch any registry backend.
+ * than inih's 49 bytes, text after a header's ']'). MUST: report every
+ * error of a file, each as "file:line: message". MUST NOT: touch any
+ * registry backend.
  */
 #include "profile.h"
 
@@ -138,6 +139,13 @@ static void reader_free(struct reader *r)
 	free(r->sections);
 }
 
+static bool blank_after(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s == end;
+}
+
 /* Checks one line for what inih would mangle or reject without telling
  * which line. */
 static void prescan_line(const char *file, unsigned lineno, const char *line, size_t len,
@@ -164,6 +172,10 @@ static void prescan_line(const char *file, unsigned lineno, const char *line, si
 		else if (close - t - 1 > PROFILE_MAX_SECTION)
 			diag_error(d, file, lineno, "section header longer than %d characters",
 				   PROFILE_MAX_SECTION);
+		else if (!blank_after(close + 1, line + len))
+			/* inih drops whatever follows ']' without a word. */
+			diag_error(d, file, lineno, "text after the section header's ']' (keys and "
+						    "comments go on their own lines)");
 		return;
 	}
 	if (!memchr(line, '=', len) && !memchr(line, ':', len))
@@ -776,29 +788,44 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 	p->nsettings -= end - first;
 }
 
+/* The first entry of a section with this key (a repeat is reported by
+ * first_occurrence), or NULL. */
+static const struct entry *first_entry(const struct section *sec, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n; i++)
+		if (streq_ci(sec->entries[i].key, key))
+			return &sec->entries[i];
+	return NULL;
+}
+
 static void add_suites(struct ctx *c, const struct section *sec, const struct section_opts *o)
 {
+	/* Described in this fixed order, so the same section gives the same
+	 * text (and includes compare equal) whatever the order of its lines. */
+	static const char *const keys[] = {"order", "remove", "prefer"};
 	struct setting tmp = {0}, *s;
 	struct strbuf words = STRBUF_INIT, canon = STRBUF_INIT;
 	unsigned line = 0;
 	bool ok = true, any = false;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < sec->n; i++) {
-		const struct entry *e = &sec->entries[i];
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		const struct entry *e = first_entry(sec, keys[k]);
 
-		if (streq_ci(e->key, "remove"))
-			ok &= parse_suites(c, e, true, &tmp.remove, &tmp.nremove);
-		else if (streq_ci(e->key, "prefer"))
-			ok &= parse_suites(c, e, true, &tmp.prefer, &tmp.nprefer);
-		else if (streq_ci(e->key, "order"))
-			ok &= (tmp.has_order = parse_suites(c, e, false, &tmp.order, &tmp.norder));
-		else
+		if (!e)
 			continue;
+		if (k == 0)
+			ok &= (tmp.has_order = parse_suites(c, e, false, &tmp.order, &tmp.norder));
+		else if (k == 1)
+			ok &= parse_suites(c, e, true, &tmp.remove, &tmp.nremove);
+		else
+			ok &= parse_suites(c, e, true, &tmp.prefer, &tmp.nprefer);
 		any = true;
-		if (!line)
+		if (!line || e->line < line)
 			line = e->line;
-		sb_addf(&words, "%s%s = %s", words.len ? "; " : "", e->key, e->value);
+		sb_addf(&words, "%s%s = %s", words.len ? "; " : "", keys[k], e->value);
 	}
 	if (!any || !ok) {
 		strlist_free(tmp.remove, tmp.nremove);
@@ -1165,13 +1192,35 @@ out:
 	free(arg);
 }
 
+/* What a header names: [protocol "TLS1.2"] and [protocol  "tls 1.2"] are
+ * the same section as [protocol "TLS 1.2"]. xmalloc'd. */
+static char *section_identity(const char *header)
+{
+	const struct section_def *sd;
+	const struct vocab_entry *v = NULL;
+	char *name, *arg, *id;
+	bool bad_quote;
+
+	split_header(header, &name, &arg, &bad_quote);
+	sd = schema_section(name);
+	if (sd && sd->arg == ARG_VOCAB && arg)
+		v = vocab_find(sd->arg_words, arg, NULL);
+	id = v ? xasprintf("%s \"%s\"", name, v->name) : xstrdup(header);
+	free(name);
+	free(arg);
+	return id;
+}
+
 static void check_duplicate_sections(struct ctx *c, const struct reader *r)
 {
+	char **ids = xcalloc(r->n + 1, sizeof(*ids));
 	size_t i, j;
 
+	for (i = 0; i < r->n; i++)
+		ids[i] = section_identity(r->sections[i].header);
 	for (i = 0; i < r->n; i++) {
 		for (j = 0; j < i; j++) {
-			if (streq_ci(r->sections[i].header, r->sections[j].header)) {
+			if (streq_ci(ids[i], ids[j])) {
 				ERR(c, r->sections[i].line, "section [%s] appears twice (first at "
 							    "line %u); merge them",
 				    r->sections[i].header, r->sections[j].line);
@@ -1179,6 +1228,7 @@ static void check_duplicate_sections(struct ctx *c, const struct reader *r)
 			}
 		}
 	}
+	strlist_free(ids, r->n);
 }
 
 static void check_profile_section(struct ctx *c, const struct reader *r)

@@ -3,9 +3,10 @@
  *
  * A profile is parsed with inih (configured for hostile input, see
  * common.mk) after profile.c has read the text itself and rejected NUL
- * bytes, invalid UTF-8, over-long lines and over-long section headers
- * (inih would silently truncate them). Every error in a file is collected
- * as "file:line: message"; nothing is ever written while loading.
+ * bytes, invalid UTF-8, over-long lines, over-long section headers and
+ * text after a header's ']' (inih would silently truncate or drop them).
+ * Every error in a file is collected as "file:line: message"; nothing is
+ * ever written while loading.
  *
  * Includes are resolved here: a built-in profile may include built-ins; a
  * profile file may include NAME.ini from its own folder or a built-in. The

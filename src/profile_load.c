@@ -186,7 +186,9 @@ static bool file_exists(const char *path)
 
 /* Where a profile comes from: a file (*path) or a built-in (*builtin).
  * On the command line a path-looking argument is a file; an include is
- * first looked for beside the including file, then among the built-ins. */
+ * first looked for beside the including file, then among the built-ins.
+ * base_dir is NULL when the includer is a built-in: those include only
+ * built-ins, whatever files lie in the current folder. */
 static bool locate(const char *what, const char *base_dir, bool is_include, char **path,
 		   long *builtin)
 {
@@ -196,7 +198,7 @@ static bool locate(const char *what, const char *base_dir, bool is_include, char
 		*path = xstrdup(what);
 		return true;
 	}
-	if (is_include && *base_dir) {
+	if (is_include && base_dir) {
 		size_t n = strlen(what);
 		bool has_ext = n > 4 && streq_ci(what + n - 4, ".ini");
 		char *candidate = xasprintf("%s%s%s", base_dir, what, has_ext ? "" : ".ini");
@@ -212,7 +214,8 @@ static bool locate(const char *what, const char *base_dir, bool is_include, char
 }
 
 /* Loads a profile (and, recursively, its includes). base_dir is the
- * folder of the including file ("" for built-ins and the command line). */
+ * folder of the including file ("" for the current folder; NULL for
+ * built-ins and the command line). */
 static int load_any(struct loader *l, const char *what, const char *base_dir,
 		    struct profile **out, const char *from_file, unsigned from_line)
 {
@@ -252,7 +255,9 @@ static int load_any(struct loader *l, const char *what, const char *base_dir,
 	else
 		rc = parse_source(l, display, builtin_profiles[builtin].text,
 				  builtin_profiles[builtin].size, out);
-	dir = path ? dir_of(path) : xstrdup("");
+	/* A file named without a folder ("my.ini") has "" here, not NULL:
+	 * its includes are looked for in the current folder. */
+	dir = path ? dir_of(path) : NULL;
 	if (rc == SC_OK)
 		rc = resolve_includes(l, *out, dir);
 	l->depth--;

@@ -105,7 +105,7 @@ void vocab_list(const struct vocab *v, struct strbuf *sb)
 
 static const struct key_def profile_keys[] = {
 	{"name", NULL, VK_WORDS, ST_NONE, KEY_REQUIRED, NULL,
-	 "the profile's name: lower-case letters, digits and '-'"},
+	 "the profile's name: lower-case letters, digits, '-' and '.'"},
 	{"aliases", NULL, VK_WORDS, ST_NONE, 0, NULL, "other names it can be called by"},
 	{"summary", NULL, VK_TEXT, ST_NONE, KEY_REQUIRED, NULL, "one line: what it is for"},
 	{"reference", NULL, VK_TEXT, ST_NONE, KEY_REPEATABLE, NULL,
