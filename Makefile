@@ -55,3 +55,18 @@ test: all
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- fuzzing (issue "Hardening"): libFuzzer harnesses over the core, built
+# with clang and ASan+UBSan. scripts/fuzz.sh runs them.
+FUZZ_BUILD  = build/fuzz
+FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZERS     = $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz
+fuzz:
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) EXTRA_CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		$(FUZZ_BUILD)/libcore.a
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) $(FUZZERS)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libcore.a
+	clang $(ALL_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^

@@ -161,9 +161,10 @@ static void prescan_line(const char *file, unsigned lineno, const char *line, si
 		diag_error(d, file, lineno, "not valid UTF-8 text");
 		return;
 	}
-	while (*t == ' ' || *t == '\t')
+	/* The line is not NUL-terminated: never look past len. */
+	while ((size_t)(t - line) < len && (*t == ' ' || *t == '\t'))
 		t++;
-	if (*t == ';' || *t == '#' || (size_t)(t - line) == len)
+	if ((size_t)(t - line) == len || *t == ';' || *t == '#')
 		return;
 	if (*t == '[') {
 		close = memchr(t, ']', len - (size_t)(t - line));
@@ -615,8 +616,10 @@ static bool parse_applies(struct ctx *c, const struct entry *e)
 		ERR(c, e->line, "applies-to: expected at least one rule");
 		ok = false;
 	}
-	if (ok)
+	if (ok) {
+		free(p->applies_text);
 		p->applies_text = xstrdup(e->value);
+	}
 	return ok;
 }
 
@@ -782,6 +785,8 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 			}
 		}
 	}
+	if (end == first)
+		return;
 	for (i = first; i < end; i++)
 		profile_setting_free(&p->settings[i]);
 	memmove(p->settings + first, p->settings + end, (p->nsettings - end) * sizeof(*p->settings));
@@ -1017,13 +1022,17 @@ static void profile_meta(struct ctx *c, const struct entry *e)
 			ERR(c, e->line, "name: expected lower-case letters, digits, '-' or '.', not "
 				       "\"%s\"",
 			    e->value);
-		else
+		else {
+			free(p->name); /* a repeated [profile] section is reported elsewhere */
 			p->name = xstrdup(e->value);
+		}
 	} else if (streq_ci(e->key, "summary")) {
 		if (!e->value[0])
 			ERR(c, e->line, "summary: expected one line of text");
-		else
+		else {
+			free(p->summary);
 			p->summary = xstrdup(e->value);
+		}
 	} else if (streq_ci(e->key, "aliases")) {
 		strlist_free(p->aliases, p->naliases);
 		p->aliases = split_words(e->value, &p->naliases);
@@ -1068,6 +1077,8 @@ static bool section_options(struct ctx *c, const struct section *sec,
 		} else if (k->kind == VK_YESNO) {
 			ok &= parse_yesno(c, e, &o->reboot);
 		} else if (k->kind == VK_REG_PATH) {
+			free(o->path); /* a repeated path = is reported as a duplicate */
+			o->path = NULL;
 			ok &= parse_reg_path(c, e, &o->path, &o->path_view, &o->wow);
 			o->path_line = e->line;
 		} else if (k->kind == VK_WHERE) {
