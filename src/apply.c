@@ -55,9 +55,10 @@ static void forget_key(struct executor *x, enum reg_view view, const char *path)
 	}
 }
 
-/* Opens (creating when needed) the op's key for writing, once. */
-static int key_for(struct executor *x, const struct plan_op *op, struct reg_key **key,
-		   struct sc_err *err)
+/* Opens the op's key for writing, once: creating it (and its parents)
+ * when `create`, otherwise SC_NOT_FOUND when it is missing. */
+static int key_for(struct executor *x, const struct plan_op *op, bool create,
+		   struct reg_key **key, struct sc_err *err)
 {
 	size_t i;
 	int rc;
@@ -77,7 +78,10 @@ static int key_for(struct executor *x, const struct plan_op *op, struct reg_key 
 		x->keys = grown;
 		x->cap = cap;
 	}
-	rc = x->b->create_key(x->b, op->view, op->path, key, NULL, err);
+	if (create)
+		rc = x->b->create_key(x->b, op->view, op->path, key, NULL, err);
+	else
+		rc = x->b->open_key(x->b, op->view, op->path, REG_ACCESS_WRITE, key, err);
 	if (rc != SC_OK)
 		return rc;
 	x->keys[x->n++] = (struct open_key){op->view, op->path, *key};
@@ -101,13 +105,17 @@ static int verify_value(struct executor *x, struct reg_key *key, const struct pl
 	return SC_OK;
 }
 
-/* Writes (present) or deletes one value, then reads it back. */
+/* Writes (present) or deletes one value, then reads it back. A deletion
+ * never creates the key: a missing key holds no value (and a restore that
+ * created keys only to delete from them would have more to undo). */
 static int put_value(struct executor *x, const struct plan_op *op, bool present,
 		     const struct reg_value *v, struct sc_err *err)
 {
 	struct reg_key *key;
-	int rc = key_for(x, op, &key, err);
+	int rc = key_for(x, op, present, &key, err);
 
+	if (rc == SC_NOT_FOUND && !present)
+		return SC_OK;
 	if (rc != SC_OK)
 		return rc;
 	x->writes++;
@@ -145,7 +153,7 @@ static int make_key(struct executor *x, const struct plan_op *op, struct sc_err 
 	struct reg_key *key;
 
 	x->writes++;
-	return key_for(x, op, &key, err);
+	return key_for(x, op, true, &key, err);
 }
 
 /* Executes one changed diff entry. */
@@ -164,25 +172,33 @@ static int execute_entry(struct executor *x, const struct diff_entry *e, struct 
 	return SC_ERROR;
 }
 
-/* Executes a restore plan unconditionally (every op is idempotent). The
- * first failure stops it: the state is then uncertain. */
+/* Executes a restore plan unconditionally (every op is idempotent). A
+ * failure does not stop it: every other value is still put back, so that
+ * as little as possible stays changed. Returns the first failure (the
+ * state is then uncertain) with its message in err. */
 static int execute_restore(struct executor *x, const struct plan *restore, struct sc_err *err)
 {
+	struct sc_err op_err;
 	size_t i;
-	int rc = SC_OK;
+	int rc, first = SC_OK;
 
-	for (i = 0; rc == SC_OK && i < restore->nops; i++) {
+	for (i = 0; i < restore->nops; i++) {
 		const struct plan_op *op = &restore->ops[i];
 
+		op_err.msg[0] = '\0';
 		switch (op->kind) {
-		case OP_SET: rc = put_value(x, op, true, &op->value, err); break;
-		case OP_DELETE_VALUE: rc = put_value(x, op, false, NULL, err); break;
-		case OP_DELETE_KEY_IF_EMPTY: rc = remove_key(x, op, false, err); break;
-		case OP_CREATE_KEY: rc = make_key(x, op, err); break;
-		case OP_LIST_EDIT: rc = sc_err_set(err, "a restore plan has no list edits"); break;
+		case OP_SET: rc = put_value(x, op, true, &op->value, &op_err); break;
+		case OP_DELETE_VALUE: rc = put_value(x, op, false, NULL, &op_err); break;
+		case OP_DELETE_KEY_IF_EMPTY: rc = remove_key(x, op, false, &op_err); break;
+		case OP_CREATE_KEY: rc = make_key(x, op, &op_err); break;
+		default: rc = sc_err_set(&op_err, "a restore plan has no list edits"); break;
+		}
+		if (rc != SC_OK && first == SC_OK) {
+			first = SC_ERROR;
+			*err = op_err;
 		}
 	}
-	return rc;
+	return first;
 }
 
 static bool prepare_lock(const struct apply_options *o, struct platform_lock **lock,
@@ -214,6 +230,12 @@ static bool prepare(const struct plan *plan, const struct apply_options *o,
 	}
 	if (!r->diff.nchanged) {
 		r->status = APPLY_NOTHING;
+		return false;
+	}
+	if (!o->snapshot_dir) {
+		sc_err_set(&r->err, "no snapshot folder to write the rollback snapshot to; nothing "
+				    "was changed");
+		r->status = APPLY_REFUSED;
 		return false;
 	}
 	snapshot_from_diff(&r->diff, o->profile_name, o->target, o->now, snap);

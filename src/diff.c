@@ -166,6 +166,14 @@ static bool lists_equal(char *const *a, size_t na, char *const *b, size_t nb)
 	return true;
 }
 
+/* An entry that leaves its value as it is: after = before. */
+static void diff_unchanged(struct diff_entry *e)
+{
+	e->after_present = e->before_present;
+	if (e->before_present)
+		regvalue_set_bytes(&e->after, e->before.type, e->before.data, e->before.size);
+}
+
 static int diff_list(struct differ *df, struct diff_entry *e)
 {
 	const struct list_edit *ed = &e->op->edit;
@@ -179,6 +187,7 @@ static int diff_list(struct differ *df, struct diff_entry *e)
 			    e->op->path, e->op->name, regvalue_type_name(e->before.type),
 			    ed->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ");
 		e->note = xstrdup("wrong value type: left alone");
+		diff_unchanged(e);
 		return SC_OK;
 	}
 	if (!e->before_present && !ed->create_if_absent) {
@@ -200,8 +209,10 @@ static int diff_list(struct differ *df, struct diff_entry *e)
 		return sc_err_set(df->err, "%s: the edit would leave HKLM\\%s %s empty, which turns "
 					   "TLS off entirely; refusing",
 				  e->op->source, e->op->path, e->op->name);
-	if (e->before_present && lists_equal(e->before_list, e->nbefore, e->after_list, e->nafter))
+	if (e->before_present && lists_equal(e->before_list, e->nbefore, e->after_list, e->nafter)) {
+		diff_unchanged(e);
 		return SC_OK;
+	}
 	if (ed->format == LIST_COMMA_SZ) {
 		struct reg_value tmp;
 		list_to_value(ed->format, e->after_list, e->nafter, &tmp);
@@ -280,6 +291,47 @@ static bool subkey_after(const struct diff *d, size_t upto, enum reg_view view,
 	return present;
 }
 
+static bool listed(char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq_ci(names[i], name))
+			return true;
+	return false;
+}
+
+/* Does an op before `upto` put a value or a subkey into the key (view,
+ * path) that it does not hold now (s: the key's enumeration)? */
+static bool plan_fills(const struct diff *d, size_t upto, enum reg_view view, const char *path,
+		       const struct key_slot *s)
+{
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < upto; i++) {
+		const struct plan_op *op = d->entries[i].op;
+		const char *p = op->path;
+		bool present;
+
+		if (op->view != view || !starts_with_ci(p, path) || (p[n] && p[n] != '\\'))
+			continue;
+		if (!p[n]) {
+			if (!op->name || listed(s->values, s->nvalues, op->name))
+				continue;
+			present = value_after(d, upto, view, path, op->name, false);
+		} else {
+			char *child = xstrndup(p, n + 1 + strcspn(p + n + 1, "\\"));
+
+			present = !listed(s->subkeys, s->nsubkeys, child + n + 1) &&
+				  subkey_after(d, upto, view, child, false);
+			free(child);
+		}
+		if (present)
+			return true;
+	}
+	return false;
+}
+
 static int diff_delete_key(struct differ *df, struct diff_entry *e, size_t index)
 {
 	struct key_slot *s;
@@ -297,9 +349,22 @@ static int diff_delete_key(struct differ *df, struct diff_entry *e, size_t index
 	for (i = 0; i < s->nvalues; i++)
 		if (value_after(df->d, index, e->op->view, e->op->path, s->values[i], true))
 			return SC_OK;
+	if (plan_fills(df->d, index, e->op->view, e->op->path, s))
+		return SC_OK;
 	for (i = 0; i < s->nsubkeys; i++) {
-		char *child = xasprintf("%s\\%s", e->op->path, s->subkeys[i]);
-		bool stays = subkey_after(df->d, index, e->op->view, child, true);
+		enum reg_view view = e->op->view;
+		char *child;
+		bool stays;
+
+		/* The 64-bit SOFTWARE\Wow6432Node is the 32-bit view's SOFTWARE. */
+		if (view == REG_VIEW_64 && streq_ci(e->op->path, "SOFTWARE") &&
+		    streq_ci(s->subkeys[i], "Wow6432Node")) {
+			view = REG_VIEW_32;
+			child = xstrdup("SOFTWARE");
+		} else {
+			child = xasprintf("%s\\%s", e->op->path, s->subkeys[i]);
+		}
+		stays = subkey_after(df->d, index, view, child, true);
 
 		free(child);
 		if (stays)
@@ -343,6 +408,7 @@ static int warn_policy_override(struct differ *df)
 	struct diff *d = df->d;
 	bool local_changes = false, policy_edited = false;
 	struct reg_value v = {0};
+	struct key_slot *s;
 	size_t i;
 	int rc;
 
@@ -358,8 +424,12 @@ static int warn_policy_override(struct differ *df)
 	}
 	if (!local_changes || policy_edited)
 		return SC_OK;
+	/* Through the slots: the policy key may be open already (EccCurves). */
+	rc = slot_for(df, REG_VIEW_64, SUITES_POLICY_KEY, &s);
+	if (rc != SC_OK || !s->key)
+		return rc;
 	d->reads++;
-	rc = reg_read_value_at(df->b, REG_VIEW_64, SUITES_POLICY_KEY, "Functions", &v, df->err);
+	rc = df->b->read_value(df->b, s->key, "Functions", &v, df->err);
 	if (rc == SC_ERROR)
 		return rc;
 	if (rc == SC_OK)

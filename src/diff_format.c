@@ -136,11 +136,9 @@ static void warnings_text(const struct diff *d, const struct colors *c, struct s
 	size_t i;
 
 	for (i = 0; i < d->nwarnings; i++)
-		sb_addf(sb, "%s! %s%s%s%s\n", c->warn, d->warnings[i].text,
+		sb_addf(sb, "%s! %s%s%s%s%s\n", c->warn, d->warnings[i].text,
 			*d->warnings[i].source ? " (" : "", d->warnings[i].source,
-			*d->warnings[i].source ? ")" : "");
-	for (i = 0; i < d->nwarnings; i++)
-		sb_adds(sb, c->reset);
+			*d->warnings[i].source ? ")" : "", c->reset);
 }
 
 void diff_format_text(const struct diff *d, const char *heading, bool color, struct strbuf *sb)

@@ -17,6 +17,12 @@
 #define SNAPSHOT_MAGIC "schannelcfg snapshot"
 #define SNAPSHOT_FORMAT "1"
 #define SHA_PREFIX "; sha256: "
+/* Everything before the integrity line, byte for byte. The hash covers
+ * everything after it (header fields and body), so no line outside the
+ * hash can carry meaning. */
+#define SNAPSHOT_PREAMBLE                                                                          \
+	"Windows Registry Editor Version 5.00\r\n\r\n"                                            \
+	"; " SNAPSHOT_MAGIC " - restores the registry as it was before an apply.\r\n"
 
 #ifdef _WIN32
 #define PATH_SEP '\\'
@@ -74,26 +80,36 @@ static char *iso_time(time_t now)
 	return xstrdup(buf);
 }
 
-/* Records that the apply creates `root` on the way to `path`. A root above
- * the TLS-related root containing path is clamped to that TLS root; the
- * keys above it go to s->above. */
+/* Records that the apply creates `root` on the way to `path`. The .reg
+ * body may delete ([-KEY]) only from a TLS-related root down: a root above
+ * that is clamped to the TLS root, and the keys above it go to s->above
+ * (as do created keys that are themselves above a root: a rollback
+ * re-creating such a key). */
 static void add_created(struct snapshot *s, enum reg_view view, const char *path,
 			const char *root)
 {
 	const char *tls = tls_root_of(path);
 
-	if (tls && strlen(root) < strlen(tls)) {
-		char *p = xstrndup(path, strlen(tls));
+	if ((tls && strlen(root) < strlen(tls)) || (!tls && tls_root_below(path))) {
+		char *p = xstrndup(path, tls ? strlen(tls) : strlen(path));
 
-		add_key(&s->created, &s->ncreated, &s->ccap, view, p);
+		if (tls)
+			add_key(&s->created, &s->ncreated, &s->ccap, view, p);
+		else
+			add_key(&s->above, &s->nabove, &s->acap, view, p);
 		while (strlen(p) > strlen(root)) {
 			*strrchr(p, '\\') = '\0';
 			add_key(&s->above, &s->nabove, &s->acap, view, p);
 		}
 		free(p);
-		return;
+	} else {
+		add_key(&s->created, &s->ncreated, &s->ccap, view, root);
 	}
-	add_key(&s->created, &s->ncreated, &s->ccap, view, root);
+	/* The 32-bit view's SOFTWARE is SOFTWARE\Wow6432Node: when that was
+	 * missing, so may the 64-bit SOFTWARE have been (a state file). It
+	 * is removed only if empty, and a real HKLM\SOFTWARE never is. */
+	if (view == REG_VIEW_32 && streq_ci(root, "SOFTWARE"))
+		add_key(&s->above, &s->nabove, &s->acap, REG_VIEW_64, "SOFTWARE");
 }
 
 void snapshot_from_diff(const struct diff *d, const char *profile, const char *target,
@@ -104,7 +120,7 @@ void snapshot_from_diff(const struct diff *d, const char *profile, const char *t
 	memset(s, 0, sizeof(*s));
 	s->time = iso_time(now);
 	s->profile = xstrdup(profile ? profile : "");
-	s->target = xstrdup(target);
+	s->target = xstrdup(target ? target : "");
 	s->tool = xstrdup(SCHANNELCFG_VERSION);
 	for (i = 0; i < d->n; i++) {
 		const struct diff_entry *e = &d->entries[i];
@@ -116,8 +132,14 @@ void snapshot_from_diff(const struct diff *d, const char *profile, const char *t
 			add_key(&s->existed, &s->nexisted, &s->ecap, op->view, op->path);
 		else if (op->name)
 			add_value(s, op->view, op->path, op->name, e->before_present, &e->before);
-		if (e->created_root)
-			add_created(s, op->view, op->path, e->created_root);
+		if (!e->created_root)
+			continue;
+		add_created(s, op->view, op->path, e->created_root);
+		/* A key re-created empty (a rollback's OP_CREATE_KEY) holds no
+		 * value that would lead the restore plan down to it: name it,
+		 * so that its own restore removes it again. */
+		if (op->kind == OP_CREATE_KEY)
+			add_created(s, op->view, op->path, op->path);
 	}
 }
 
@@ -187,30 +209,29 @@ static void format_body(const struct snapshot *s, struct strbuf *sb)
 
 void snapshot_format(const struct snapshot *s, struct strbuf *sb)
 {
-	struct strbuf body = STRBUF_INIT;
+	struct strbuf hashed = STRBUF_INIT;
 	char hex[65];
 	size_t i;
 
-	format_body(s, &body);
-	sha256_hex(body.buf ? body.buf : "", body.len, hex);
-	sb_adds(sb, "Windows Registry Editor Version 5.00\r\n\r\n");
-	sb_adds(sb, "; " SNAPSHOT_MAGIC " - restores the registry as it was before an apply.\r\n");
-	sb_adds(sb, "; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\r\n");
-	sb_addf(sb, "; format: %s\r\n", SNAPSHOT_FORMAT);
-	sb_addf(sb, "; id: %s\r\n", s->id ? s->id : "");
-	sb_addf(sb, "; time: %s\r\n", s->time);
-	sb_addf(sb, "; profile: %s\r\n", s->profile);
-	sb_addf(sb, "; target: %s\r\n", s->target);
-	sb_addf(sb, "; tool: schannelcfg %s\r\n", s->tool);
-	sb_addf(sb, "; values: %zu\r\n", s->nvalues);
-	sb_addf(sb, "; existed-keys: %zu\r\n", s->nexisted);
-	sb_addf(sb, "; created-keys: %zu\r\n", s->ncreated);
+	sb_adds(&hashed, "; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\r\n");
+	sb_addf(&hashed, "; format: %s\r\n", SNAPSHOT_FORMAT);
+	sb_addf(&hashed, "; id: %s\r\n", s->id ? s->id : "");
+	sb_addf(&hashed, "; time: %s\r\n", s->time);
+	sb_addf(&hashed, "; profile: %s\r\n", s->profile);
+	sb_addf(&hashed, "; target: %s\r\n", s->target);
+	sb_addf(&hashed, "; tool: schannelcfg %s\r\n", s->tool);
+	sb_addf(&hashed, "; values: %zu\r\n", s->nvalues);
+	sb_addf(&hashed, "; existed-keys: %zu\r\n", s->nexisted);
+	sb_addf(&hashed, "; created-keys: %zu\r\n", s->ncreated);
 	for (i = 0; i < s->nabove; i++)
-		sb_addf(sb, "; created-above-root: %s %s\r\n",
+		sb_addf(&hashed, "; created-above-root: %s %s\r\n",
 			s->above[i].view == REG_VIEW_32 ? "32" : "64", s->above[i].path);
+	format_body(s, &hashed);
+	sha256_hex(hashed.buf, hashed.len, hex);
+	sb_adds(sb, SNAPSHOT_PREAMBLE);
 	sb_addf(sb, SHA_PREFIX "%s\r\n", hex);
-	sb_add(sb, body.buf ? body.buf : "", body.len);
-	sb_free(&body);
+	sb_add(sb, hashed.buf, hashed.len);
+	sb_free(&hashed);
 }
 
 /* ---- reading ---- */
@@ -229,21 +250,27 @@ static const char *header_field(const struct regfile *rf, const char *name)
 	return NULL;
 }
 
+/* The integrity line follows the fixed preamble; its hash covers the
+ * rest of the file: every header field and the body. */
 static int check_integrity(const char *source, const struct regfile *rf, struct sc_err *err)
 {
-	const char *line = strstr(rf->text, SHA_PREFIX);
-	const char *body;
+	size_t preamble = strlen(SNAPSHOT_PREAMBLE);
+	const char *line, *body;
 	char want[65], got[65];
 
-	if (!line || (line != rf->text && line[-1] != '\n'))
-		return sc_err_set(err, "%s: no \"sha256:\" integrity line; not a snapshot or damaged",
+	if (rf->text_len < preamble || memcmp(rf->text, SNAPSHOT_PREAMBLE, preamble) ||
+	    !starts_with(rf->text + preamble, SHA_PREFIX))
+		return sc_err_set(err, "%s: no \"sha256:\" integrity line right after the snapshot "
+				       "title; not a snapshot, or damaged",
 				  source);
-	if (strlen(line) < strlen(SHA_PREFIX) + 64)
-		return sc_err_set(err, "%s: integrity line cut short", source);
-	memcpy(want, line + strlen(SHA_PREFIX), 64);
+	line = rf->text + preamble + strlen(SHA_PREFIX);
+	if (strspn(line, "0123456789abcdef") != 64 || !strchr("\r\n", line[64]) ||
+	    (line[64] == '\r' && line[65] != '\n'))
+		return sc_err_set(err, "%s: integrity line damaged (expected 64 hex digits)",
+				  source);
+	memcpy(want, line, 64);
 	want[64] = '\0';
-	body = strchr(line, '\n');
-	body = body ? body + 1 : rf->text + rf->text_len;
+	body = line + 64 + (line[64] == '\r') + (line[64] != '\0');
 	sha256_hex(body, rf->text_len - (size_t)(body - rf->text), got);
 	if (strcmp(want, got))
 		return sc_err_set(err, "%s: integrity check failed (the file was changed, truncated "
@@ -434,12 +461,28 @@ static struct plan_op *restore_op(struct plan *plan, enum op_kind kind, enum reg
 	return op;
 }
 
+/* Depth in the physical tree: the 32-bit view's SOFTWARE\X is
+ * SOFTWARE\Wow6432Node\X, one level deeper than the 64-bit one. */
+static size_t physical_depth(const struct snap_key *k)
+{
+	size_t d = depth(k->path);
+
+	if (k->view == REG_VIEW_32 && starts_with_ci(k->path, "SOFTWARE") &&
+	    (k->path[8] == '\0' || k->path[8] == '\\'))
+		d++;
+	return d;
+}
+
 static int cmp_depth_asc(const void *a, const void *b)
 {
 	const struct snap_key *x = a, *y = b;
-	size_t dx = depth(x->path), dy = depth(y->path);
+	size_t dx = physical_depth(x), dy = physical_depth(y);
+	int c;
 
-	return dx != dy ? (dx < dy ? -1 : 1) : strcmp_ci(x->path, y->path);
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	c = strcmp_ci(x->path, y->path);
+	return c ? c : (int)x->view - (int)y->view;
 }
 
 static int cmp_depth_desc(const void *a, const void *b)

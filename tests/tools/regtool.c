@@ -18,10 +18,10 @@
 #include "regfile.h"
 
 #define TEST_KEY "SOFTWARE\\schannelcfg-test"
-#define RC4_KEY "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Ciphers\\RC4 128/128"
+#define RC4_KEY                                                                                    \
+	"SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Ciphers\\RC4 128/128"
 
-static void value(struct strbuf *sb, const char *name, uint32_t type, const void *data,
-		  size_t size)
+static void value(struct strbuf *sb, const char *name, uint32_t type, const void *data, size_t size)
 {
 	struct reg_value v;
 
@@ -178,6 +178,6 @@ int main(int argc, char **argv)
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "dump"))
 		return cmd_dump(argv[2], argc == 4 ? argv[3] : NULL);
 	fprintf(stderr, "usage: regtool fixture OUT.reg\n"
-			"       regtool dump FILE.reg [KEY]\n");
+	                "       regtool dump FILE.reg [KEY]\n");
 	return 2;
 }

@@ -33,7 +33,7 @@ static void mk(const struct reg_backend *b, enum reg_view view, const char *path
 }
 
 static void put_dword(const struct reg_backend *b, enum reg_view view, const char *path,
-		      const char *name, uint32_t d)
+                      const char *name, uint32_t d)
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
@@ -79,7 +79,7 @@ static void test_create_and_open(void **state)
 	assert_string_equal(b->name, "mem");
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH), SC_NOT_FOUND);
 	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH "\\Protocols", &k, &created, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(created);
 	b->close_key(b, k);
 	/* every parent was created */
@@ -89,7 +89,7 @@ static void test_create_and_open(void **state)
 	/* second create: exists */
 	created = true;
 	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH "\\Protocols", &k, &created, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_false(created);
 	b->close_key(b, k);
 	/* a parent that exists is not "created" even though the leaf is */
@@ -132,9 +132,9 @@ static void test_values(void **state)
 	struct reg_value v, out = {0}, bin;
 	static const uint8_t bytes[] = {1, 2, 3};
 
-	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.2\\Server", &k,
-				       NULL, &err),
-			 SC_OK);
+	assert_int_equal(
+	    b->create_key(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.2\\Server", &k, NULL, &err),
+	    SC_OK);
 	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
 	regvalue_set_dword(&v, 1);
 	assert_int_equal(b->write_value(b, k, "Enabled", &v, &err), SC_OK);
@@ -185,7 +185,7 @@ static void test_values(void **state)
 	assert_int_equal(t_dword(b, REG_VIEW_64, SCH, "EventLogging"), 7);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, SCH, "Nope", &out, &err), SC_NOT_FOUND);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, SCH "\\Nope", "x", &out, &err),
-			 SC_NOT_FOUND);
+	                 SC_NOT_FOUND);
 }
 
 static void test_case_insensitive(void **state)
@@ -198,12 +198,12 @@ static void test_case_insensitive(void **state)
 	char *name = NULL;
 
 	mk(b, REG_VIEW_64, "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL");
-	assert_int_equal(open_rc(b, REG_VIEW_64, "system\\currentcontrolset\\CONTROL\\"
-						 "securityproviders\\schannel"),
-			 SC_OK);
-	assert_int_equal(b->create_key(b, REG_VIEW_64, "SyStEm\\CURRENTCONTROLSET", &k, &created,
-				       &err),
-			 SC_OK);
+	assert_int_equal(open_rc(b, REG_VIEW_64,
+	                         "system\\currentcontrolset\\CONTROL\\"
+	                         "securityproviders\\schannel"),
+	                 SC_OK);
+	assert_int_equal(
+	    b->create_key(b, REG_VIEW_64, "SyStEm\\CURRENTCONTROLSET", &k, &created, &err), SC_OK);
 	assert_false(created);
 	/* the first spelling is kept */
 	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_OK);
@@ -242,7 +242,7 @@ static void test_slash_is_not_a_separator(void **state)
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128\\128"), SC_NOT_FOUND);
 	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Ciphers", REG_ACCESS_READ, &k, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "RC4 128/128");
 	free(name);
@@ -250,13 +250,13 @@ static void test_slash_is_not_a_separator(void **state)
 	b->close_key(b, k);
 	assert_int_equal(t_dword(b, REG_VIEW_64, SCH "\\Ciphers\\rc4 128/128", "Enabled"), 0);
 	assert_dump(b, "[SYSTEM]\n"
-		       "[SYSTEM\\CurrentControlSet]\n"
-		       "[SYSTEM\\CurrentControlSet\\Control]\n"
-		       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders]\n"
-		       "[" SCH "]\n"
-		       "[" SCH "\\Ciphers]\n"
-		       "[" SCH "\\Ciphers\\RC4 128/128]\n"
-		       "  \"Enabled\" REG_DWORD:00000000\n");
+	               "[SYSTEM\\CurrentControlSet]\n"
+	               "[SYSTEM\\CurrentControlSet\\Control]\n"
+	               "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders]\n"
+	               "[" SCH "]\n"
+	               "[" SCH "\\Ciphers]\n"
+	               "[" SCH "\\Ciphers\\RC4 128/128]\n"
+	               "  \"Enabled\" REG_DWORD:00000000\n");
 }
 
 static void test_views(void **state)
@@ -271,10 +271,8 @@ static void test_views(void **state)
 	put_dword(b, REG_VIEW_64, "SOFTWARE\\Vendor\\App", "Bits", 64);
 	assert_int_equal(t_dword(b, REG_VIEW_32, "SOFTWARE\\Vendor\\App", "Bits"), 32);
 	assert_int_equal(t_dword(b, REG_VIEW_64, "SOFTWARE\\Vendor\\App", "Bits"), 64);
-	assert_int_equal(t_dword(b, REG_VIEW_64, "SOFTWARE\\Wow6432Node\\Vendor\\App", "Bits"),
-			 32);
-	assert_int_equal(t_dword(b, REG_VIEW_64, "software\\wow6432node\\Vendor\\App", "Bits"),
-			 32);
+	assert_int_equal(t_dword(b, REG_VIEW_64, "SOFTWARE\\Wow6432Node\\Vendor\\App", "Bits"), 32);
+	assert_int_equal(t_dword(b, REG_VIEW_64, "software\\wow6432node\\Vendor\\App", "Bits"), 32);
 	/* a key only in the 32-bit view */
 	mk(b, REG_VIEW_32, "SOFTWARE\\Only32");
 	assert_int_equal(open_rc(b, REG_VIEW_32, "SOFTWARE\\Only32"), SC_OK);
@@ -310,17 +308,17 @@ static void test_physical_paths(void **state)
 		enum reg_view view;
 		const char *logical, *physical;
 	} cases[] = {
-		{REG_VIEW_64, "SOFTWARE\\X", "SOFTWARE\\X"},
-		{REG_VIEW_32, "SOFTWARE\\X", "SOFTWARE\\Wow6432Node\\X"},
-		{REG_VIEW_32, "Software\\X\\Y", "Software\\Wow6432Node\\X\\Y"},
-		{REG_VIEW_32, "SOFTWARE", "SOFTWARE\\Wow6432Node"},
-		{REG_VIEW_32, SCH, SCH},
-		{REG_VIEW_64, SCH, SCH},
-		{REG_VIEW_32, "SOFTWAREX\\Y", "SOFTWAREX\\Y"},
-		{REG_VIEW_32, "SOFTWARE\\Wow6432Node\\X", "SOFTWARE\\Wow6432Node\\X"},
-		{REG_VIEW_32, "SOFTWARE\\Wow6432Node", "SOFTWARE\\Wow6432Node"},
-		/* only a whole component named Wow6432Node is already mapped */
-		{REG_VIEW_32, "SOFTWARE\\Wow6432NodeX", "SOFTWARE\\Wow6432Node\\Wow6432NodeX"},
+	    {REG_VIEW_64, "SOFTWARE\\X", "SOFTWARE\\X"},
+	    {REG_VIEW_32, "SOFTWARE\\X", "SOFTWARE\\Wow6432Node\\X"},
+	    {REG_VIEW_32, "Software\\X\\Y", "Software\\Wow6432Node\\X\\Y"},
+	    {REG_VIEW_32, "SOFTWARE", "SOFTWARE\\Wow6432Node"},
+	    {REG_VIEW_32, SCH, SCH},
+	    {REG_VIEW_64, SCH, SCH},
+	    {REG_VIEW_32, "SOFTWAREX\\Y", "SOFTWAREX\\Y"},
+	    {REG_VIEW_32, "SOFTWARE\\Wow6432Node\\X", "SOFTWARE\\Wow6432Node\\X"},
+	    {REG_VIEW_32, "SOFTWARE\\Wow6432Node", "SOFTWARE\\Wow6432Node"},
+	    /* only a whole component named Wow6432Node is already mapped */
+	    {REG_VIEW_32, "SOFTWARE\\Wow6432NodeX", "SOFTWARE\\Wow6432Node\\Wow6432NodeX"},
 	};
 	size_t i;
 
@@ -342,13 +340,13 @@ static void test_logical_paths(void **state)
 		const char *physical, *logical;
 		enum reg_view view;
 	} cases[] = {
-		{"SOFTWARE\\X", "SOFTWARE\\X", REG_VIEW_64},
-		{"SOFTWARE\\Wow6432Node\\X", "SOFTWARE\\X", REG_VIEW_32},
-		{"software\\wow6432node\\X\\Y", "software\\X\\Y", REG_VIEW_32},
-		{"SOFTWARE\\Wow6432Node", "SOFTWARE", REG_VIEW_32},
-		{"SOFTWARE\\Wow6432NodeX", "SOFTWARE\\Wow6432NodeX", REG_VIEW_64},
-		{SCH, SCH, REG_VIEW_64},
-		{"SYSTEM\\Wow6432Node", "SYSTEM\\Wow6432Node", REG_VIEW_64},
+	    {"SOFTWARE\\X", "SOFTWARE\\X", REG_VIEW_64},
+	    {"SOFTWARE\\Wow6432Node\\X", "SOFTWARE\\X", REG_VIEW_32},
+	    {"software\\wow6432node\\X\\Y", "software\\X\\Y", REG_VIEW_32},
+	    {"SOFTWARE\\Wow6432Node", "SOFTWARE", REG_VIEW_32},
+	    {"SOFTWARE\\Wow6432NodeX", "SOFTWARE\\Wow6432NodeX", REG_VIEW_64},
+	    {SCH, SCH, REG_VIEW_64},
+	    {"SYSTEM\\Wow6432Node", "SYSTEM\\Wow6432Node", REG_VIEW_64},
 	};
 	size_t i;
 
@@ -378,28 +376,28 @@ static void test_delete_key_if_empty(void **state)
 
 	/* not found */
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope", &deleted, &err),
-			 SC_NOT_FOUND);
+	                 SC_NOT_FOUND);
 	assert_false(deleted);
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope\\Deeper", &deleted,
-						&err),
-			 SC_NOT_FOUND);
+	assert_int_equal(
+	    b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope\\Deeper", &deleted, &err),
+	    SC_NOT_FOUND);
 	/* a key with a value stays */
 	deleted = true;
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client",
-						&deleted, &err),
-			 SC_OK);
+	                                        &deleted, &err),
+	                 SC_OK);
 	assert_false(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client"), SC_OK);
 	/* a key with subkeys stays: never recursive */
 	deleted = true;
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_false(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Server"), SC_OK);
 	/* an empty key goes, and only it */
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\PROTOCOLS\\tls 1.0\\server",
-						&deleted, &err),
-			 SC_OK);
+	                                        &deleted, &err),
+	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Server"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client"), SC_OK);
@@ -408,25 +406,25 @@ static void test_delete_key_if_empty(void **state)
 		struct reg_key *k = NULL;
 
 		assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client",
-					     REG_ACCESS_WRITE, &k, &err),
-				 SC_OK);
+		                             REG_ACCESS_WRITE, &k, &err),
+		                 SC_OK);
 		assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_OK);
 		b->close_key(b, k);
 	}
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client",
-						&deleted, &err),
-			 SC_OK);
+	                                        &deleted, &err),
+	                 SC_OK);
 	assert_true(deleted);
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0",
-						&deleted, &err),
-			 SC_OK);
+	assert_int_equal(
+	    b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0", &deleted, &err),
+	    SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols"), SC_OK);
 	/* views: the 32-bit key is a different key */
 	mk(b, REG_VIEW_32, "SOFTWARE\\E");
 	mk(b, REG_VIEW_64, "SOFTWARE\\E");
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_32, "SOFTWARE\\E", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_32, "SOFTWARE\\E"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, "SOFTWARE\\E"), SC_OK);
@@ -444,7 +442,7 @@ static void test_delete_key_if_empty(void **state)
 
 /* Reads every subkey or value name of path into one comma-separated string. */
 static char *list_names(const struct reg_backend *b, enum reg_view view, const char *path,
-			bool values)
+                        bool values)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct reg_key *k = NULL;
@@ -458,7 +456,7 @@ static char *list_names(const struct reg_backend *b, enum reg_view view, const c
 		char *name = NULL;
 
 		rc = values ? b->enum_value(b, k, i, &name, &err)
-			    : b->enum_subkey(b, k, i, &name, &err);
+		            : b->enum_subkey(b, k, i, &name, &err);
 		if (rc == SC_NOT_FOUND)
 			break;
 		assert_int_equal(rc, SC_OK);
@@ -512,15 +510,12 @@ static void test_stale_handle(void **state)
 	char *name = NULL;
 
 	mk(b, REG_VIEW_64, SCH "\\Hashes\\MD5");
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Hashes\\MD5", REG_ACCESS_WRITE, &k,
-				     &err),
-			 SC_OK);
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Hashes", REG_ACCESS_WRITE, &parent,
-				     &err),
-			 SC_OK);
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Hashes\\MD5", &deleted,
-						&err),
-			 SC_OK);
+	assert_int_equal(
+	    b->open_key(b, REG_VIEW_64, SCH "\\Hashes\\MD5", REG_ACCESS_WRITE, &k, &err), SC_OK);
+	assert_int_equal(
+	    b->open_key(b, REG_VIEW_64, SCH "\\Hashes", REG_ACCESS_WRITE, &parent, &err), SC_OK);
+	assert_int_equal(
+	    b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Hashes\\MD5", &deleted, &err), SC_OK);
 	assert_true(deleted);
 	regvalue_set_dword(&v, 1);
 	memset(&err, 0, sizeof(err));
@@ -567,21 +562,19 @@ static void test_delete_tree(void **state)
 	assert_int_equal(open_rc(b, REG_VIEW_64, "SOFTWARE\\V\\W"), SC_OK);
 	assert_int_equal(mem_delete_tree(b, "SYSTEM"), SC_OK);
 	assert_dump(b, "[SOFTWARE]\n"
-		       "[SOFTWARE\\V]\n"
-		       "[SOFTWARE\\V\\W]\n"
-		       "  \"x\" REG_DWORD:01000000\n"
-		       "[SOFTWARE\\Wow6432Node]\n");
+	               "[SOFTWARE\\V]\n"
+	               "[SOFTWARE\\V\\W]\n"
+	               "  \"x\" REG_DWORD:01000000\n"
+	               "[SOFTWARE\\Wow6432Node]\n");
 }
 
 /* Builds the same state in two orders; the dumps must match. */
 static void build_state(struct reg_backend *b, bool reverse)
 {
 	static const char *const keys[] = {
-		SCH "\\Protocols\\TLS 1.2\\Client",
-		SCH "\\Protocols\\TLS 1.2\\Server",
-		SCH "\\Protocols\\SSL 2.0\\Server",
-		SCH "\\Ciphers\\RC4 40/128",
-		SCH "\\Ciphers\\RC4 128/128",
+	    SCH "\\Protocols\\TLS 1.2\\Client", SCH "\\Protocols\\TLS 1.2\\Server",
+	    SCH "\\Protocols\\SSL 2.0\\Server", SCH "\\Ciphers\\RC4 40/128",
+	    SCH "\\Ciphers\\RC4 128/128",
 	};
 	static const char *const names[] = {"Enabled", "DisabledByDefault", "", "z", "A"};
 	struct sc_err err = {{0}};
@@ -621,19 +614,19 @@ static void test_dump_canonical(void **state)
 	db = t_dump(b);
 	assert_string_equal(da, db);
 	assert_non_null(strstr(da, "[" SCH "\\Ciphers\\RC4 128/128]\n"
-				   "  \"\" REG_DWORD:2a000000\n"
-				   "  \"A\" REG_DWORD:2c000000\n"
-				   "  \"DisabledByDefault\" REG_DWORD:29000000\n"
-				   "  \"Enabled\" REG_DWORD:28000000\n"
-				   "  \"z\" REG_DWORD:2b000000\n"));
+	                           "  \"\" REG_DWORD:2a000000\n"
+	                           "  \"A\" REG_DWORD:2c000000\n"
+	                           "  \"DisabledByDefault\" REG_DWORD:29000000\n"
+	                           "  \"Enabled\" REG_DWORD:28000000\n"
+	                           "  \"z\" REG_DWORD:2b000000\n"));
 	assert_non_null(strstr(da, "[SOFTWARE\\K]\n  \"v\" REG_DWORD:40000000\n"));
 	assert_non_null(strstr(da, "[SOFTWARE\\Wow6432Node\\K]\n  \"v\" REG_DWORD:20000000\n"));
 	free(db);
 
 	/* delete and re-add a value: same state, same dump */
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128",
-				     REG_ACCESS_WRITE, &k, &err),
-			 SC_OK);
+	assert_int_equal(
+	    b->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128", REG_ACCESS_WRITE, &k, &err),
+	    SC_OK);
 	assert_int_equal(b->delete_value(b, k, "A", &err), SC_OK);
 	db = t_dump(b);
 	assert_string_not_equal(da, db);
@@ -654,9 +647,9 @@ static void test_dump_canonical(void **state)
 	b->close_key(b, k);
 	/* an extra empty key is a different state */
 	regvalue_set_dword(&v, 44);
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128",
-				     REG_ACCESS_WRITE, &k, &err),
-			 SC_OK);
+	assert_int_equal(
+	    b->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128", REG_ACCESS_WRITE, &k, &err),
+	    SC_OK);
 	assert_int_equal(b->write_value(b, k, "A", &v, &err), SC_OK);
 	b->close_key(b, k);
 	regvalue_free(&v);
@@ -688,10 +681,10 @@ static void test_dump_empty_and_types(void **state)
 	regvalue_free(&v);
 	b->close_key(b, k);
 	assert_dump(b, "[SYSTEM]\n"
-		       "[SYSTEM\\T]\n"
-		       "  \"none\" REG_NONE:\n"
-		       "  \"qw\" REG_QWORD:0807060504030201\n"
-		       "  \"sz\" REG_SZ:680069000000\n");
+	               "[SYSTEM\\T]\n"
+	               "  \"none\" REG_NONE:\n"
+	               "  \"qw\" REG_QWORD:0807060504030201\n"
+	               "  \"sz\" REG_SZ:680069000000\n");
 }
 
 struct walk_ctx {
@@ -724,9 +717,9 @@ static void test_walk(void **state)
 	assert_int_equal(mem_walk(b, visit, &w), 0);
 	/* parents first, subkeys by name, values in insertion order */
 	assert_string_equal(sb_str(&w.sb), "SYSTEM(0,2:)\n"
-					   "SYSTEM\\A(0,1:)\n"
-					   "SYSTEM\\A\\C(1,0:x)\n"
-					   "SYSTEM\\B(3,0:z,a,m)\n");
+	                                   "SYSTEM\\A(0,1:)\n"
+	                                   "SYSTEM\\A\\C(1,0:x)\n"
+	                                   "SYSTEM\\B(3,0:z,a,m)\n");
 	sb_reset(&w.sb);
 	w.seen = 0;
 	w.stop_after = 2;
@@ -778,23 +771,23 @@ static void test_backend_free_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_create_and_open),
-		T(test_key_exists_helper),
-		T(test_values),
-		T(test_case_insensitive),
-		T(test_slash_is_not_a_separator),
-		T(test_views),
-		T(test_physical_paths),
-		T(test_logical_paths),
-		T(test_delete_key_if_empty),
-		T(test_enumeration),
-		T(test_stale_handle),
-		T(test_delete_tree),
-		T(test_dump_canonical),
-		T(test_dump_empty_and_types),
-		T(test_walk),
-		T(test_display_and_validity),
-		T(test_backend_free_null),
+	    T(test_create_and_open),
+	    T(test_key_exists_helper),
+	    T(test_values),
+	    T(test_case_insensitive),
+	    T(test_slash_is_not_a_separator),
+	    T(test_views),
+	    T(test_physical_paths),
+	    T(test_logical_paths),
+	    T(test_delete_key_if_empty),
+	    T(test_enumeration),
+	    T(test_stale_handle),
+	    T(test_delete_tree),
+	    T(test_dump_canonical),
+	    T(test_dump_empty_and_types),
+	    T(test_walk),
+	    T(test_display_and_validity),
+	    T(test_backend_free_null),
 	};
 
 	return cmocka_run_group_tests_name("backend_mem", tests, NULL, NULL);

@@ -11,7 +11,7 @@
 #include "backend_mem.h"
 #include "regfile.h"
 
-#define V5 "Windows Registry Editor Version 5.00\r\n"
+#define V5  "Windows Registry Editor Version 5.00\r\n"
 #define SCH "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -83,7 +83,7 @@ static void apply_more(struct reg_backend *b, const char *text)
 }
 
 static struct reg_value read_value(const struct reg_backend *b, enum reg_view view,
-				   const char *path, const char *name)
+                                   const char *path, const char *name)
 {
 	struct reg_value v = {0};
 	struct sc_err err = {{0}};
@@ -94,7 +94,7 @@ static struct reg_value read_value(const struct reg_backend *b, enum reg_view vi
 }
 
 static void assert_value(const struct reg_backend *b, enum reg_view view, const char *path,
-			 const char *name, uint32_t type, const void *bytes, size_t size)
+                         const char *name, uint32_t type, const void *bytes, size_t size)
 {
 	struct reg_value v = read_value(b, view, path, name);
 
@@ -123,14 +123,14 @@ static uint8_t *utf16(const char *text, size_t *size)
 /* ---- encodings --------------------------------------------------------- */
 
 static const char sample[] = V5 "\r\n"
-			     "[HKEY_LOCAL_MACHINE\\" SCH "\\Protocols\\TLS 1.2\\Client]\r\n"
-			     "\"Enabled\"=dword:00000001\r\n"
-			     "\"Name\"=\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"\r\n";
+                                "[HKEY_LOCAL_MACHINE\\" SCH "\\Protocols\\TLS 1.2\\Client]\r\n"
+                                "\"Enabled\"=dword:00000001\r\n"
+                                "\"Name\"=\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"\r\n";
 
 static void check_sample(const struct regfile *rf)
 {
-	static const uint8_t name_bytes[] = {'c', 0, 'a', 0, 'f', 0, 0xE9, 0, ' ', 0, 0xAC, 0x20,
-					     ' ', 0, 0x3D, 0xD8, 0x00, 0xDE, 0, 0};
+	static const uint8_t name_bytes[] = {'c',  0,    'a', 0, 'f',  0,    0xE9, 0,    ' ', 0,
+	                                     0xAC, 0x20, ' ', 0, 0x3D, 0xD8, 0x00, 0xDE, 0,   0};
 	uint32_t d = 0;
 
 	assert_int_equal(rf->format, REGFILE_V5);
@@ -203,8 +203,8 @@ static void test_utf8_with_bom(void **state)
 static void test_lf_only_and_no_final_newline(void **state)
 {
 	struct reg_backend *b = load("Windows Registry Editor Version 5.00\n"
-				     "[HKLM\\SYSTEM\\X]\n"
-				     "\"a\"=dword:2");
+	                             "[HKLM\\SYSTEM\\X]\n"
+	                             "\"a\"=dword:2");
 	(void)state;
 	assert_int_equal(t_dword(b, REG_VIEW_64, "SYSTEM\\X", "a"), 2);
 	reg_backend_free(b);
@@ -214,15 +214,15 @@ static void test_regedit4(void **state)
 {
 	/* Latin-1 text (not valid UTF-8): single-byte strings, widened */
 	static const char v4[] = "REGEDIT4\r\n"
-				 "\r\n"
-				 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\V4]\r\n"
-				 "\"s\"=\"caf\xE9\"\r\n"
-				 "\"e\"=hex(2):25,50,41,54,48,25,00\r\n"
-				 "\"m\"=hex(7):61,00,62,63,00,00\r\n"
-				 "\"z\"=hex(1):e9,00\r\n"
-				 "\"b\"=hex:01,02\r\n"
-				 "\"d\"=dword:0000000a\r\n"
-				 "\"q\"=hex(b):01,00,00,00,00,00,00,00\r\n";
+	                         "\r\n"
+	                         "[HKEY_LOCAL_MACHINE\\SOFTWARE\\V4]\r\n"
+	                         "\"s\"=\"caf\xE9\"\r\n"
+	                         "\"e\"=hex(2):25,50,41,54,48,25,00\r\n"
+	                         "\"m\"=hex(7):61,00,62,63,00,00\r\n"
+	                         "\"z\"=hex(1):e9,00\r\n"
+	                         "\"b\"=hex:01,02\r\n"
+	                         "\"d\"=dword:0000000a\r\n"
+	                         "\"q\"=hex(b):01,00,00,00,00,00,00,00\r\n";
 	static const uint8_t s[] = {'c', 0, 'a', 0, 'f', 0, 0xE9, 0, 0, 0};
 	static const uint8_t e[] = {'%', 0, 'P', 0, 'A', 0, 'T', 0, 'H', 0, '%', 0, 0, 0};
 	static const uint8_t m[] = {'a', 0, 0, 0, 'b', 0, 'c', 0, 0, 0, 0, 0};
@@ -263,34 +263,33 @@ static void test_regedit4_utf8_text(void **state)
 
 static void test_every_value_form(void **state)
 {
-	static const char text[] =
-		V5 "\r\n"
-		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\schannelcfg-test]\r\n"
-		"@=\"default\"\r\n"
-		"\"sz\"=\"TLS 1.2\"\r\n"
-		"\"empty\"=\"\"\r\n"
-		"\"dw\"=dword:0000000c\r\n"
-		"\"dwmax\"=dword:FFFFFFFF\r\n"
-		"\"dwshort\"=dword:1\r\n"
-		"\"DWUPPER\"=DWORD:a\r\n"
-		"\"bin\"=hex:00,01,fe,FF\r\n"
-		"\"binempty\"=hex:\r\n"
-		"\"exp\"=hex(2):25,00,41,00,25,00,00,00\r\n"
-		"\"multi\"=hex(7):61,00,00,00,62,00,00,00,00,00\r\n"
-		"\"qw\"=hex(b):08,07,06,05,04,03,02,01\r\n"
-		"\"none\"=hex(0):\r\n"
-		"\"none2\"=hex(0):aa\r\n"
-		"\"sz1\"=hex(1):41,00,00,00\r\n"
-		"\"be\"=hex(5):00,00,00,01\r\n"
-		"\"link\"=hex(6):6c,00\r\n"
-		"\"res\"=hex(8):01\r\n"
-		"\"full\"=hex(9):02\r\n"
-		"\"req\"=hex(a):03\r\n"
-		"\"padded\"=hex(00000004):01,00,00,00\r\n"
-		"\"spaced\" = hex: 01 , 02 ,03\r\n"
-		"\"spacedsz\"=  \"x\"\r\n"
-		"\"spaceddel\"=\"y\"\r\n"
-		"\"spaceddel\"= -\r\n";
+	static const char text[] = V5 "\r\n"
+	                              "[HKEY_LOCAL_MACHINE\\SOFTWARE\\schannelcfg-test]\r\n"
+	                              "@=\"default\"\r\n"
+	                              "\"sz\"=\"TLS 1.2\"\r\n"
+	                              "\"empty\"=\"\"\r\n"
+	                              "\"dw\"=dword:0000000c\r\n"
+	                              "\"dwmax\"=dword:FFFFFFFF\r\n"
+	                              "\"dwshort\"=dword:1\r\n"
+	                              "\"DWUPPER\"=DWORD:a\r\n"
+	                              "\"bin\"=hex:00,01,fe,FF\r\n"
+	                              "\"binempty\"=hex:\r\n"
+	                              "\"exp\"=hex(2):25,00,41,00,25,00,00,00\r\n"
+	                              "\"multi\"=hex(7):61,00,00,00,62,00,00,00,00,00\r\n"
+	                              "\"qw\"=hex(b):08,07,06,05,04,03,02,01\r\n"
+	                              "\"none\"=hex(0):\r\n"
+	                              "\"none2\"=hex(0):aa\r\n"
+	                              "\"sz1\"=hex(1):41,00,00,00\r\n"
+	                              "\"be\"=hex(5):00,00,00,01\r\n"
+	                              "\"link\"=hex(6):6c,00\r\n"
+	                              "\"res\"=hex(8):01\r\n"
+	                              "\"full\"=hex(9):02\r\n"
+	                              "\"req\"=hex(a):03\r\n"
+	                              "\"padded\"=hex(00000004):01,00,00,00\r\n"
+	                              "\"spaced\" = hex: 01 , 02 ,03\r\n"
+	                              "\"spacedsz\"=  \"x\"\r\n"
+	                              "\"spaceddel\"=\"y\"\r\n"
+	                              "\"spaceddel\"= -\r\n";
 	static const uint8_t def[] = {'d', 0, 'e', 0, 'f', 0, 'a', 0, 'u', 0, 'l', 0, 't', 0, 0, 0};
 	static const uint8_t bin[] = {0x00, 0x01, 0xfe, 0xff};
 	static const uint8_t exp[] = {'%', 0, 'A', 0, '%', 0, 0, 0};
@@ -342,14 +341,14 @@ static void test_every_value_form(void **state)
 static void test_continuations(void **state)
 {
 	static const char text[] = V5 "\r\n"
-				   "[HKLM\\SYSTEM\\C]\r\n"
-				   "\"a\"=hex:01,02,\\\r\n"
-				   "  03,04,\\\r\n"
-				   "\t05 \\  \r\n" /* trailing blanks after the backslash */
-				   "\r\n"
-				   "\"b\"=hex(7):41,00,00,\\\r\n"
-				   "  00,00,00\r\n"
-				   "\"c\"=dword:00000003\r\n";
+	                              "[HKLM\\SYSTEM\\C]\r\n"
+	                              "\"a\"=hex:01,02,\\\r\n"
+	                              "  03,04,\\\r\n"
+	                              "\t05 \\  \r\n" /* trailing blanks after the backslash */
+	                              "\r\n"
+	                              "\"b\"=hex(7):41,00,00,\\\r\n"
+	                              "  00,00,00\r\n"
+	                              "\"c\"=dword:00000003\r\n";
 	static const uint8_t a[] = {1, 2, 3, 4, 5};
 	static const uint8_t bm[] = {'A', 0, 0, 0, 0, 0};
 	struct reg_backend *b = load(text);
@@ -369,9 +368,10 @@ static void test_continuations(void **state)
 
 static void test_escapes(void **state)
 {
-	static const char text[] = V5 "[HKLM\\SYSTEM\\E]\r\n"
-				   "\"back\\\\slash \\\"quoted\\\"\"=\"C:\\\\dir\\\\ \\\"x\\\" ;not a comment\"\r\n"
-				   "\"[brackets]=and@\"=\"\"\r\n";
+	static const char text[] =
+	    V5 "[HKLM\\SYSTEM\\E]\r\n"
+	       "\"back\\\\slash \\\"quoted\\\"\"=\"C:\\\\dir\\\\ \\\"x\\\" ;not a comment\"\r\n"
+	       "\"[brackets]=and@\"=\"\"\r\n";
 	struct reg_backend *b = load(text);
 	struct reg_value v = read_value(b, REG_VIEW_64, "SYSTEM\\E", "back\\slash \"quoted\"");
 	char *s = regvalue_get_string(&v);
@@ -387,22 +387,22 @@ static void test_escapes(void **state)
 static void test_delete_key_and_value(void **state)
 {
 	struct reg_backend *b = load(V5 "[HKLM\\" SCH "\\Ciphers\\RC4 128/128]\r\n"
-					"\"Enabled\"=dword:0\r\n"
-					"[HKLM\\" SCH "\\Ciphers\\RC4 128/128\\Sub]\r\n"
-					"\"x\"=dword:1\r\n"
-					"[HKLM\\" SCH "\\Ciphers\\NULL]\r\n"
-					"\"Enabled\"=dword:0\r\n"
-					"\"Other\"=dword:1\r\n"
-					"@=\"d\"\r\n");
+	                                "\"Enabled\"=dword:0\r\n"
+	                                "[HKLM\\" SCH "\\Ciphers\\RC4 128/128\\Sub]\r\n"
+	                                "\"x\"=dword:1\r\n"
+	                                "[HKLM\\" SCH "\\Ciphers\\NULL]\r\n"
+	                                "\"Enabled\"=dword:0\r\n"
+	                                "\"Other\"=dword:1\r\n"
+	                                "@=\"d\"\r\n");
 	struct regfile rf;
 
 	(void)state;
 	apply_more(b, V5 "[-HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\rc4 128/128]\r\n"
-			 "[HKLM\\" SCH "\\Ciphers\\NULL]\r\n"
-			 "\"Enabled\"=-\r\n"
-			 "@=-\r\n"
-			 "\"NeverThere\"=-\r\n"
-			 "[-HKLM\\" SCH "\\Never\\There]\r\n");
+	                 "[HKLM\\" SCH "\\Ciphers\\NULL]\r\n"
+	                 "\"Enabled\"=-\r\n"
+	                 "@=-\r\n"
+	                 "\"NeverThere\"=-\r\n"
+	                 "[-HKLM\\" SCH "\\Never\\There]\r\n");
 	assert_int_equal(key_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128"), SC_NOT_FOUND);
 	assert_int_equal(key_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128\\Sub"), SC_NOT_FOUND);
 	assert_int_equal(key_rc(b, REG_VIEW_64, SCH "\\Ciphers"), SC_OK);
@@ -427,8 +427,8 @@ static void test_delete_key_and_value(void **state)
 static void test_delete_key_within_one_file(void **state)
 {
 	struct reg_backend *b = load(V5 "[HKLM\\SYSTEM\\D\\E]\r\n\"x\"=dword:1\r\n"
-					"[-HKLM\\SYSTEM\\D]\r\n"
-					"[HKLM\\SYSTEM\\D\\F]\r\n");
+	                                "[-HKLM\\SYSTEM\\D]\r\n"
+	                                "[HKLM\\SYSTEM\\D\\F]\r\n");
 
 	(void)state;
 	assert_int_equal(key_rc(b, REG_VIEW_64, "SYSTEM\\D\\E"), SC_NOT_FOUND);
@@ -455,14 +455,15 @@ static void test_delete_key_refused_on_other_backends(void **state)
 
 static void test_views_and_hklm(void **state)
 {
-	struct reg_backend *b = load(V5 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\schannelcfg-test]\r\n"
-					"\"bits\"=dword:20\r\n"
-					"[hklm\\software\\schannelcfg-test]\r\n"
-					"\"bits\"=dword:40\r\n"
-					"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node]\r\n"
-					"\"top32\"=dword:1\r\n"
-					"[Hkey_Local_Machine\\SYSTEM\\S]\r\n"
-					"\"s\"=dword:2\r\n");
+	struct reg_backend *b =
+	    load(V5 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\schannelcfg-test]\r\n"
+	            "\"bits\"=dword:20\r\n"
+	            "[hklm\\software\\schannelcfg-test]\r\n"
+	            "\"bits\"=dword:40\r\n"
+	            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node]\r\n"
+	            "\"top32\"=dword:1\r\n"
+	            "[Hkey_Local_Machine\\SYSTEM\\S]\r\n"
+	            "\"s\"=dword:2\r\n");
 	struct regfile rf;
 
 	(void)state;
@@ -473,8 +474,8 @@ static void test_views_and_hklm(void **state)
 	reg_backend_free(b);
 
 	parse_ok(V5 "[HKLM\\SOFTWARE\\Wow6432Node\\A\\B]\r\n[HKLM\\SOFTWARE\\Wow6432NodeX]\r\n"
-		    "[HKLM]\r\n[HKEY_LOCAL_MACHINE\\]\r\n",
-		 &rf);
+	            "[HKLM]\r\n[HKEY_LOCAL_MACHINE\\]\r\n",
+	         &rf);
 	assert_int_equal(rf.nrecords, 2); /* the root itself makes no record */
 	assert_int_equal(rf.records[0].view, REG_VIEW_32);
 	assert_string_equal(rf.records[0].path, "SOFTWARE\\A\\B");
@@ -489,13 +490,13 @@ static void test_comments(void **state)
 
 	(void)state;
 	parse_ok(V5 "; schannelcfg snapshot\r\n"
-		    ";   created: 2024-01-01  \r\n"
-		    "\r\n"
-		    "  ; indented\r\n"
-		    "[HKLM\\SYSTEM\\X]\r\n"
-		    "; after the first key: not a header comment\r\n"
-		    "\"a\"=dword:1\r\n",
-		 &rf);
+	            ";   created: 2024-01-01  \r\n"
+	            "\r\n"
+	            "  ; indented\r\n"
+	            "[HKLM\\SYSTEM\\X]\r\n"
+	            "; after the first key: not a header comment\r\n"
+	            "\"a\"=dword:1\r\n",
+	         &rf);
 	assert_int_equal(rf.ncomments, 3);
 	assert_string_equal(rf.header_comments[0], "schannelcfg snapshot");
 	assert_string_equal(rf.header_comments[1], "created: 2024-01-01");
@@ -650,7 +651,8 @@ static void test_error_key_outside_hklm(void **state)
 {
 	(void)state;
 	expect_error(V5 "[HKEY_CURRENT_USER\\Software\\X]\r\n", 2, "outside HKEY_LOCAL_MACHINE");
-	expect_error(V5 "\r\n[-HKEY_CURRENT_USER\\Software\\X]\r\n", 3, "outside HKEY_LOCAL_MACHINE");
+	expect_error(V5 "\r\n[-HKEY_CURRENT_USER\\Software\\X]\r\n", 3,
+	             "outside HKEY_LOCAL_MACHINE");
 	expect_error(V5 "[HKEY_LOCAL_MACHINEX\\SYSTEM]\r\n", 2, "outside HKEY_LOCAL_MACHINE");
 	expect_error(V5 "[HKLMX]\r\n", 2, "outside HKEY_LOCAL_MACHINE");
 	expect_error(V5 "[HKEY_USERS\\.DEFAULT]\r\n", 2, "outside HKEY_LOCAL_MACHINE");
@@ -681,9 +683,9 @@ static void test_error_eof_in_continuation(void **state)
 {
 	(void)state;
 	expect_error(V5 "[HKLM\\SYSTEM\\X]\r\n\"a\"=hex:01,02,\\\r\n", 3,
-		     "ends inside a continued hex list");
+	             "ends inside a continued hex list");
 	expect_error(V5 "[HKLM\\SYSTEM\\X]\r\n\"a\"=hex:01,\\\r\n  02,\\", 4,
-		     "ends inside a continued hex list");
+	             "ends inside a continued hex list");
 }
 
 static void test_error_misc_lines(void **state)
@@ -706,7 +708,7 @@ static char *format_one(const char *name, const struct reg_value *v)
 }
 
 static void assert_formats(const char *name, uint32_t type, const void *bytes, size_t size,
-			   const char *expect)
+                           const char *expect)
 {
 	struct reg_value v;
 	char *s;
@@ -738,7 +740,7 @@ static void test_format_value_forms(void **state)
 	assert_formats("b", RV_BINARY, "", 0, "\"b\"=hex:\r\n");
 	assert_formats("n", RV_NONE, "", 0, "\"n\"=hex(0):\r\n");
 	assert_formats("q", RV_QWORD, "\x01\0\0\0\0\0\0\0", 8,
-		       "\"q\"=hex(b):01,00,00,00,00,00,00,00\r\n");
+	               "\"q\"=hex(b):01,00,00,00,00,00,00,00\r\n");
 	/* a DWORD of the wrong size is kept as hex(4) */
 	assert_formats("d", RV_DWORD, "\x01\0\0", 3, "\"d\"=hex(4):01,00,00\r\n");
 	assert_formats("be", RV_DWORD_BIG_ENDIAN, "\0\0\0\x01", 4, "\"be\"=hex(5):00,00,00,01\r\n");
@@ -787,32 +789,32 @@ static void test_format_key_and_delete(void **state)
 	regfile_format_delete_value(&sb, "Enabled");
 	regfile_format_delete_value(&sb, "");
 	assert_string_equal(sb_str(&sb), "[HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\RC4 128/128]\r\n"
-					 "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\X]\r\n"
-					 "[HKEY_LOCAL_MACHINE\\" SCH "]\r\n"
-					 "\"Enabled\"=-\r\n"
-					 "@=-\r\n");
+	                                 "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\X]\r\n"
+	                                 "[HKEY_LOCAL_MACHINE\\" SCH "]\r\n"
+	                                 "\"Enabled\"=-\r\n"
+	                                 "@=-\r\n");
 	sb_free(&sb);
 }
 
 static void test_format_mem(void **state)
 {
 	struct reg_backend *b = load(V5 "[HKLM\\SYSTEM\\A\\B]\r\n\"x\"=dword:1\r\n"
-					"[HKLM\\SYSTEM\\Empty]\r\n"
-					"[HKLM\\SOFTWARE\\Wow6432Node\\W]\r\n@=\"d\"\r\n");
+	                                "[HKLM\\SYSTEM\\Empty]\r\n"
+	                                "[HKLM\\SOFTWARE\\Wow6432Node\\W]\r\n@=\"d\"\r\n");
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
 	regfile_format_mem(b, &sb);
 	/* keys with only subkeys are implied; empty leaf keys are written */
 	assert_string_equal(sb_str(&sb), V5 "\r\n"
-					 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\W]\r\n"
-					 "@=\"d\"\r\n"
-					 "\r\n"
-					 "[HKEY_LOCAL_MACHINE\\SYSTEM\\A\\B]\r\n"
-					 "\"x\"=dword:00000001\r\n"
-					 "\r\n"
-					 "[HKEY_LOCAL_MACHINE\\SYSTEM\\Empty]\r\n"
-					 "\r\n");
+	                                    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\W]\r\n"
+	                                    "@=\"d\"\r\n"
+	                                    "\r\n"
+	                                    "[HKEY_LOCAL_MACHINE\\SYSTEM\\A\\B]\r\n"
+	                                    "\"x\"=dword:00000001\r\n"
+	                                    "\r\n"
+	                                    "[HKEY_LOCAL_MACHINE\\SYSTEM\\Empty]\r\n"
+	                                    "\r\n");
 	sb_free(&sb);
 	reg_backend_free(b);
 }
@@ -839,7 +841,7 @@ static void test_encode(void **state)
 /* ---- round trips ------------------------------------------------------- */
 
 static void put(struct reg_backend *b, enum reg_view view, const char *path, const char *name,
-		uint32_t type, const void *bytes, size_t size)
+                uint32_t type, const void *bytes, size_t size)
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
@@ -885,7 +887,10 @@ static struct reg_backend *every_type(void)
 	put(b, REG_VIEW_64, k, "sz newline", RV_SZ, "a\0\n\0b\0\0\0", 8);
 	put(b, REG_VIEW_64, k, "sz tab cr", RV_SZ, "\t\0\r\0\0\0", 6);
 	put(b, REG_VIEW_64, k, "sz unicode", RV_SZ, "\xe9\0\xac\x20\x3d\xd8\x00\xde\0\0", 10);
-	put(b, REG_VIEW_64, k, "sz lone surrogate", RV_SZ, "a\0\x00\xd8" "b\0\0\0", 8);
+	put(b, REG_VIEW_64, k, "sz lone surrogate", RV_SZ,
+	    "a\0\x00\xd8"
+	    "b\0\0\0",
+	    8);
 	put(b, REG_VIEW_64, k, "sz lone low surrogate", RV_SZ, "\x00\xdc\0\0", 4);
 	put(b, REG_VIEW_64, k, "sz U+FFFD", RV_SZ, "\xfd\xff\0\0", 4);
 	put(b, REG_VIEW_64, k, "expand", RV_EXPAND_SZ, "%\0X\0%\0\0\0", 8);
@@ -986,8 +991,8 @@ static void test_round_trip_each_value_alone(void **state)
 
 	(void)state;
 	assert_int_equal(all->open_key(all, REG_VIEW_64, "SOFTWARE\\schannelcfg-test",
-				       REG_ACCESS_READ, &k, &err),
-			 SC_OK);
+	                               REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
 	for (i = 0;; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		struct reg_value v = {0};
@@ -1005,9 +1010,9 @@ static void test_round_trip_each_value_alone(void **state)
 		assert_string_equal(rf.records[1].name, name);
 		if (!regvalue_equal(&rf.records[1].value, &v))
 			fail_msg("value \"%s\" (%s, %zu bytes) came back as %s, %zu bytes", name,
-				 regvalue_type_name(v.type), v.size,
-				 regvalue_type_name(rf.records[1].value.type),
-				 rf.records[1].value.size);
+			         regvalue_type_name(v.type), v.size,
+			         regvalue_type_name(rf.records[1].value.type),
+			         rf.records[1].value.size);
 		regfile_free(&rf);
 		regvalue_free(&v);
 		sb_free(&sb);
@@ -1053,8 +1058,7 @@ static void test_backend_open_and_save(void **state)
 	assert_null(c);
 	assert_non_null(strstr(err.msg, "missing.reg"));
 	/* a malformed file: "path:line: ..." */
-	assert_int_equal(write_file_atomic(path, V5 "[HKCU\\X]\r\n", strlen(V5) + 10, &err),
-			 SC_OK);
+	assert_int_equal(write_file_atomic(path, V5 "[HKCU\\X]\r\n", strlen(V5) + 10, &err), SC_OK);
 	c = regfile_backend_open(path, &err);
 	assert_null(c);
 	da = xasprintf("%s:2: ", path);
@@ -1070,45 +1074,45 @@ static void test_backend_open_and_save(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf16le_with_bom),
-		cmocka_unit_test(test_utf8_without_bom),
-		cmocka_unit_test(test_utf8_with_bom),
-		cmocka_unit_test(test_lf_only_and_no_final_newline),
-		cmocka_unit_test(test_regedit4),
-		cmocka_unit_test(test_regedit4_utf8_text),
-		cmocka_unit_test(test_every_value_form),
-		cmocka_unit_test(test_continuations),
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_delete_key_and_value),
-		cmocka_unit_test(test_delete_key_within_one_file),
-		cmocka_unit_test(test_delete_key_refused_on_other_backends),
-		cmocka_unit_test(test_views_and_hklm),
-		cmocka_unit_test(test_comments),
-		cmocka_unit_test(test_max_line_accepted),
-		cmocka_unit_test(test_error_missing_header),
-		cmocka_unit_test(test_error_odd_utf16),
-		cmocka_unit_test(test_error_utf16_without_bom),
-		cmocka_unit_test(test_error_nul_byte),
-		cmocka_unit_test(test_error_line_too_long),
-		cmocka_unit_test(test_error_unknown_escape),
-		cmocka_unit_test(test_error_dword),
-		cmocka_unit_test(test_error_hex_type),
-		cmocka_unit_test(test_error_bad_hex_byte),
-		cmocka_unit_test(test_error_value_placement),
-		cmocka_unit_test(test_error_key_outside_hklm),
-		cmocka_unit_test(test_error_bad_key_path),
-		cmocka_unit_test(test_error_unterminated_quote),
-		cmocka_unit_test(test_error_eof_in_continuation),
-		cmocka_unit_test(test_error_misc_lines),
-		cmocka_unit_test(test_format_value_forms),
-		cmocka_unit_test(test_format_wraps_like_regedit),
-		cmocka_unit_test(test_format_key_and_delete),
-		cmocka_unit_test(test_format_mem),
-		cmocka_unit_test(test_encode),
-		cmocka_unit_test(test_round_trip_utf16),
-		cmocka_unit_test(test_round_trip_utf8),
-		cmocka_unit_test(test_round_trip_each_value_alone),
-		cmocka_unit_test(test_backend_open_and_save),
+	    cmocka_unit_test(test_utf16le_with_bom),
+	    cmocka_unit_test(test_utf8_without_bom),
+	    cmocka_unit_test(test_utf8_with_bom),
+	    cmocka_unit_test(test_lf_only_and_no_final_newline),
+	    cmocka_unit_test(test_regedit4),
+	    cmocka_unit_test(test_regedit4_utf8_text),
+	    cmocka_unit_test(test_every_value_form),
+	    cmocka_unit_test(test_continuations),
+	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_delete_key_and_value),
+	    cmocka_unit_test(test_delete_key_within_one_file),
+	    cmocka_unit_test(test_delete_key_refused_on_other_backends),
+	    cmocka_unit_test(test_views_and_hklm),
+	    cmocka_unit_test(test_comments),
+	    cmocka_unit_test(test_max_line_accepted),
+	    cmocka_unit_test(test_error_missing_header),
+	    cmocka_unit_test(test_error_odd_utf16),
+	    cmocka_unit_test(test_error_utf16_without_bom),
+	    cmocka_unit_test(test_error_nul_byte),
+	    cmocka_unit_test(test_error_line_too_long),
+	    cmocka_unit_test(test_error_unknown_escape),
+	    cmocka_unit_test(test_error_dword),
+	    cmocka_unit_test(test_error_hex_type),
+	    cmocka_unit_test(test_error_bad_hex_byte),
+	    cmocka_unit_test(test_error_value_placement),
+	    cmocka_unit_test(test_error_key_outside_hklm),
+	    cmocka_unit_test(test_error_bad_key_path),
+	    cmocka_unit_test(test_error_unterminated_quote),
+	    cmocka_unit_test(test_error_eof_in_continuation),
+	    cmocka_unit_test(test_error_misc_lines),
+	    cmocka_unit_test(test_format_value_forms),
+	    cmocka_unit_test(test_format_wraps_like_regedit),
+	    cmocka_unit_test(test_format_key_and_delete),
+	    cmocka_unit_test(test_format_mem),
+	    cmocka_unit_test(test_encode),
+	    cmocka_unit_test(test_round_trip_utf16),
+	    cmocka_unit_test(test_round_trip_utf8),
+	    cmocka_unit_test(test_round_trip_each_value_alone),
+	    cmocka_unit_test(test_backend_open_and_save),
 	};
 
 	return cmocka_run_group_tests_name("regfile", tests, NULL, NULL);

@@ -45,9 +45,9 @@ static void test_type_names(void **state)
 	assert_string_equal(regvalue_type_name(RV_MULTI_SZ), "REG_MULTI_SZ");
 	assert_string_equal(regvalue_type_name(RV_RESOURCE_LIST), "REG_RESOURCE_LIST");
 	assert_string_equal(regvalue_type_name(RV_FULL_RESOURCE_DESCRIPTOR),
-			    "REG_FULL_RESOURCE_DESCRIPTOR");
+	                    "REG_FULL_RESOURCE_DESCRIPTOR");
 	assert_string_equal(regvalue_type_name(RV_RESOURCE_REQUIREMENTS_LIST),
-			    "REG_RESOURCE_REQUIREMENTS_LIST");
+	                    "REG_RESOURCE_REQUIREMENTS_LIST");
 	assert_string_equal(regvalue_type_name(RV_QWORD), "REG_QWORD");
 	assert_string_equal(regvalue_type_name(12), "REG_UNKNOWN");
 	assert_string_equal(regvalue_type_name(0xFFFFFFFFu), "REG_UNKNOWN");
@@ -240,30 +240,30 @@ static void test_clean_string(void **state)
 		size_t size;
 		bool clean;
 	} cases[] = {
-		{RV_SZ, "a\0\0\0", 4, true},
-		{RV_SZ, "\0\0", 2, true},                   /* "" */
-		{RV_EXPAND_SZ, "%\0P\0%\0\0\0", 8, true},
-		{RV_SZ, "", 0, false},                      /* no terminator at all */
-		{RV_SZ, "a\0", 2, false},                   /* no terminator */
-		{RV_SZ, "a\0\0", 3, false},                 /* odd size */
-		{RV_SZ, "a\0\0\0\0", 5, false},             /* odd size */
-		{RV_SZ, "a\0\0\0b\0\0\0", 8, false},        /* embedded NUL */
-		{RV_SZ, "a\0\0\0\0\0", 6, false},           /* two terminators */
-		{RV_SZ, "\0\0a\0", 4, false},               /* leading NUL */
-		{RV_SZ, "\0a\0\0", 4, true},                /* U+6100: high byte only */
-		{RV_MULTI_SZ, "a\0\0\0\0\0", 6, true},      /* ["a"] */
-		{RV_MULTI_SZ, "a\0\0\0b\0\0\0\0\0", 10, true},
-		{RV_MULTI_SZ, "\0\0\0\0", 4, true},         /* [] as Windows writes it */
-		{RV_MULTI_SZ, "", 0, false},
-		{RV_MULTI_SZ, "a\0\0\0", 4, false},         /* list not ended */
-		{RV_MULTI_SZ, "a\0", 2, false},
-		{RV_MULTI_SZ, "a\0\0\0\0\0\0", 7, false},   /* odd */
-		{RV_MULTI_SZ, "a\0\0\0\0\0b\0\0\0\0\0", 12, false}, /* empty string inside */
-		{RV_MULTI_SZ, "\0\0a\0\0\0\0\0", 8, false}, /* starts with an empty string */
-		{RV_MULTI_SZ, "a\0\0\0\0\0\0\0", 8, false}, /* three NULs at the end */
-		{RV_BINARY, "a\0\0\0", 4, false},           /* not a string type */
-		{RV_DWORD, "a\0\0\0", 4, false},
-		{RV_NONE, "\0\0", 2, false},
+	    {RV_SZ, "a\0\0\0", 4, true},
+	    {RV_SZ, "\0\0", 2, true}, /* "" */
+	    {RV_EXPAND_SZ, "%\0P\0%\0\0\0", 8, true},
+	    {RV_SZ, "", 0, false},                 /* no terminator at all */
+	    {RV_SZ, "a\0", 2, false},              /* no terminator */
+	    {RV_SZ, "a\0\0", 3, false},            /* odd size */
+	    {RV_SZ, "a\0\0\0\0", 5, false},        /* odd size */
+	    {RV_SZ, "a\0\0\0b\0\0\0", 8, false},   /* embedded NUL */
+	    {RV_SZ, "a\0\0\0\0\0", 6, false},      /* two terminators */
+	    {RV_SZ, "\0\0a\0", 4, false},          /* leading NUL */
+	    {RV_SZ, "\0a\0\0", 4, true},           /* U+6100: high byte only */
+	    {RV_MULTI_SZ, "a\0\0\0\0\0", 6, true}, /* ["a"] */
+	    {RV_MULTI_SZ, "a\0\0\0b\0\0\0\0\0", 10, true},
+	    {RV_MULTI_SZ, "\0\0\0\0", 4, true}, /* [] as Windows writes it */
+	    {RV_MULTI_SZ, "", 0, false},
+	    {RV_MULTI_SZ, "a\0\0\0", 4, false}, /* list not ended */
+	    {RV_MULTI_SZ, "a\0", 2, false},
+	    {RV_MULTI_SZ, "a\0\0\0\0\0\0", 7, false},           /* odd */
+	    {RV_MULTI_SZ, "a\0\0\0\0\0b\0\0\0\0\0", 12, false}, /* empty string inside */
+	    {RV_MULTI_SZ, "\0\0a\0\0\0\0\0", 8, false},         /* starts with an empty string */
+	    {RV_MULTI_SZ, "a\0\0\0\0\0\0\0", 8, false},         /* three NULs at the end */
+	    {RV_BINARY, "a\0\0\0", 4, false},                   /* not a string type */
+	    {RV_DWORD, "a\0\0\0", 4, false},
+	    {RV_NONE, "\0\0", 2, false},
 	};
 	size_t i;
 
@@ -273,7 +273,7 @@ static void test_clean_string(void **state)
 
 		if (regvalue_is_clean_string(&v) != cases[i].clean)
 			fail_msg("case %zu: is_clean_string should be %s", i,
-				 cases[i].clean ? "true" : "false");
+			         cases[i].clean ? "true" : "false");
 		regvalue_free(&v);
 	}
 }
@@ -302,15 +302,19 @@ static void test_get_string_hostile(void **state)
 		size_t size;
 		const char *expect;
 	} cases[] = {
-		{"a\0b\0\0\0", 6, "ab"},        /* well formed */
-		{"a\0b\0", 4, "ab"},            /* no terminator */
-		{"a\0b\0c", 5, "ab"},           /* odd size: last byte dropped */
-		{"a\0\0\0b\0\0\0", 8, "a"},     /* embedded NUL: stops there */
-		{"\0\0a\0", 4, ""},             /* starts with NUL */
-		{"a", 1, ""},                   /* one byte */
-		{"", 0, ""},                    /* empty */
-		{"\x00\xD8" "a\0", 4, "\xEF\xBF\xBD" "a"}, /* unpaired surrogate */
-		{"\xAC\x20", 2, "\xE2\x82\xAC"},
+	    {"a\0b\0\0\0", 6, "ab"},    /* well formed */
+	    {"a\0b\0", 4, "ab"},        /* no terminator */
+	    {"a\0b\0c", 5, "ab"},       /* odd size: last byte dropped */
+	    {"a\0\0\0b\0\0\0", 8, "a"}, /* embedded NUL: stops there */
+	    {"\0\0a\0", 4, ""},         /* starts with NUL */
+	    {"a", 1, ""},               /* one byte */
+	    {"", 0, ""},                /* empty */
+	    {"\x00\xD8"
+	     "a\0",
+	     4,
+	     "\xEF\xBF\xBD"
+	     "a"}, /* unpaired surrogate */
+	    {"\xAC\x20", 2, "\xE2\x82\xAC"},
 	};
 	size_t i;
 
@@ -345,13 +349,13 @@ static void test_get_multi_sz_hostile(void **state)
 	static const char *const abc[] = {"a", "bc"};
 
 	(void)state;
-	check_multi("a\0\0\0b\0\0\0\0\0", 10, ab, 2);    /* well formed */
-	check_multi("a\0\0\0b\0\0\0", 8, ab, 2);         /* list not ended */
-	check_multi("a\0\0\0b\0", 6, ab, 2);             /* last string unterminated */
-	check_multi("a\0\0\0b\0c", 7, ab, 2);            /* odd size */
+	check_multi("a\0\0\0b\0\0\0\0\0", 10, ab, 2); /* well formed */
+	check_multi("a\0\0\0b\0\0\0", 8, ab, 2);      /* list not ended */
+	check_multi("a\0\0\0b\0", 6, ab, 2);          /* last string unterminated */
+	check_multi("a\0\0\0b\0c", 7, ab, 2);         /* odd size */
 	check_multi("a\0\0\0b\0c\0", 8, abc, 2);
 	check_multi("a\0\0\0\0\0b\0\0\0\0\0", 12, ab, 1); /* stops at the empty string */
-	check_multi("\0\0a\0\0\0", 6, ab, 0);            /* empty first string */
+	check_multi("\0\0a\0\0\0", 6, ab, 0);             /* empty first string */
 	check_multi("", 0, ab, 0);
 	check_multi("a", 1, ab, 0);
 }
@@ -443,19 +447,19 @@ static void test_describe_appends(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_type_names),
-		cmocka_unit_test(test_dword_qword),
-		cmocka_unit_test(test_get_dword_hostile),
-		cmocka_unit_test(test_set_string),
-		cmocka_unit_test(test_set_multi_sz),
-		cmocka_unit_test(test_set_bytes_and_copy),
-		cmocka_unit_test(test_equal),
-		cmocka_unit_test(test_clean_string),
-		cmocka_unit_test(test_clean_string_from_constructors),
-		cmocka_unit_test(test_get_string_hostile),
-		cmocka_unit_test(test_get_multi_sz_hostile),
-		cmocka_unit_test(test_describe),
-		cmocka_unit_test(test_describe_appends),
+	    cmocka_unit_test(test_type_names),
+	    cmocka_unit_test(test_dword_qword),
+	    cmocka_unit_test(test_get_dword_hostile),
+	    cmocka_unit_test(test_set_string),
+	    cmocka_unit_test(test_set_multi_sz),
+	    cmocka_unit_test(test_set_bytes_and_copy),
+	    cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_clean_string),
+	    cmocka_unit_test(test_clean_string_from_constructors),
+	    cmocka_unit_test(test_get_string_hostile),
+	    cmocka_unit_test(test_get_multi_sz_hostile),
+	    cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_describe_appends),
 	};
 
 	return cmocka_run_group_tests_name("regvalue", tests, NULL, NULL);

@@ -76,8 +76,8 @@ static void test_parse_u64_hex(void **state)
 static void test_parse_u64_junk(void **state)
 {
 	static const char *const bad[] = {
-		"", " ", " 1", "1 ", "1\t", "+1", "-1", "-0", "1.0", "1e3",
-		"12a", "a12", "0b1", "1,000", "١", "0x 1", "1\n",
+	    "",    " ",   " 1",  "1 ",  "1\t",   "+1", "-1",   "-0",  "1.0",
+	    "1e3", "12a", "a12", "0b1", "1,000", "١",  "0x 1", "1\n",
 	};
 	uint64_t v = 7;
 	size_t i;
@@ -146,20 +146,21 @@ static void test_utf16_roundtrip(void **state)
 static void test_utf8_invalid_rejected(void **state)
 {
 	static const char *const bad[] = {
-		"\x80",             /* lone continuation byte */
-		"a\xC3",            /* truncated 2-byte sequence */
-		"\xE2\x82",         /* truncated 3-byte sequence */
-		"\xF0\x9F\x98",     /* truncated 4-byte sequence */
-		"\xC0\xAF",         /* overlong '/' */
-		"\xC1\xBF",         /* overlong */
-		"\xE0\x80\xAF",     /* overlong 3-byte */
-		"\xF0\x80\x80\xAF", /* overlong 4-byte */
-		"\xED\xA0\x80",     /* encoded surrogate U+D800 */
-		"\xED\xBF\xBF",     /* encoded surrogate U+DFFF */
-		"\xF4\x90\x80\x80", /* U+110000 */
-		"\xF8\x88\x80\x80\x80", /* 5-byte form */
-		"\xFE", "\xFF",
-		"\xC3\x28",         /* bad continuation */
+	    "\x80",                 /* lone continuation byte */
+	    "a\xC3",                /* truncated 2-byte sequence */
+	    "\xE2\x82",             /* truncated 3-byte sequence */
+	    "\xF0\x9F\x98",         /* truncated 4-byte sequence */
+	    "\xC0\xAF",             /* overlong '/' */
+	    "\xC1\xBF",             /* overlong */
+	    "\xE0\x80\xAF",         /* overlong 3-byte */
+	    "\xF0\x80\x80\xAF",     /* overlong 4-byte */
+	    "\xED\xA0\x80",         /* encoded surrogate U+D800 */
+	    "\xED\xBF\xBF",         /* encoded surrogate U+DFFF */
+	    "\xF4\x90\x80\x80",     /* U+110000 */
+	    "\xF8\x88\x80\x80\x80", /* 5-byte form */
+	    "\xFE",
+	    "\xFF",
+	    "\xC3\x28", /* bad continuation */
 	};
 	size_t i, units = 99;
 
@@ -211,11 +212,13 @@ static void test_unpaired_surrogates(void **state)
 
 	(void)state;
 	s = utf16_to_utf8(lone_high, 3, &len);
-	assert_string_equal(s, "a\xEF\xBF\xBD" "b");
+	assert_string_equal(s, "a\xEF\xBF\xBD"
+	                       "b");
 	assert_int_equal(len, 5);
 	free(s);
 	s = utf16_to_utf8(lone_low, 2, NULL);
-	assert_string_equal(s, "\xEF\xBF\xBD" "b");
+	assert_string_equal(s, "\xEF\xBF\xBD"
+	                       "b");
 	free(s);
 	s = utf16_to_utf8(high_at_end, 2, NULL);
 	assert_string_equal(s, "a\xEF\xBF\xBD");
@@ -415,24 +418,24 @@ static void test_x_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_u64_decimal),
-		cmocka_unit_test(test_parse_u64_bounds),
-		cmocka_unit_test(test_parse_u64_overflow),
-		cmocka_unit_test(test_parse_u64_hex),
-		cmocka_unit_test(test_parse_u64_junk),
-		cmocka_unit_test(test_parse_hex_u64),
-		cmocka_unit_test(test_utf16_roundtrip),
-		cmocka_unit_test(test_utf8_invalid_rejected),
-		cmocka_unit_test(test_utf8_len_is_respected),
-		cmocka_unit_test(test_unpaired_surrogates),
-		cmocka_unit_test(test_utf16_embedded_nul_kept),
-		cmocka_unit_test(test_utf16le_bytes),
-		cmocka_unit_test(test_strbuf),
-		cmocka_unit_test(test_strbuf_long_format),
-		cmocka_unit_test(test_strcmp_ci),
-		cmocka_unit_test(test_trim),
-		cmocka_unit_test(test_sc_err),
-		cmocka_unit_test(test_x_helpers),
+	    cmocka_unit_test(test_parse_u64_decimal),
+	    cmocka_unit_test(test_parse_u64_bounds),
+	    cmocka_unit_test(test_parse_u64_overflow),
+	    cmocka_unit_test(test_parse_u64_hex),
+	    cmocka_unit_test(test_parse_u64_junk),
+	    cmocka_unit_test(test_parse_hex_u64),
+	    cmocka_unit_test(test_utf16_roundtrip),
+	    cmocka_unit_test(test_utf8_invalid_rejected),
+	    cmocka_unit_test(test_utf8_len_is_respected),
+	    cmocka_unit_test(test_unpaired_surrogates),
+	    cmocka_unit_test(test_utf16_embedded_nul_kept),
+	    cmocka_unit_test(test_utf16le_bytes),
+	    cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_strbuf_long_format),
+	    cmocka_unit_test(test_strcmp_ci),
+	    cmocka_unit_test(test_trim),
+	    cmocka_unit_test(test_sc_err),
+	    cmocka_unit_test(test_x_helpers),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

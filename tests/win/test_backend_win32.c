@@ -12,7 +12,7 @@
 
 #include "backend_win32.h"
 
-#define RC4 WT_CIPHERS "\\RC4 128/128"
+#define RC4            WT_CIPHERS "\\RC4 128/128"
 #define SCRATCH_CIPHER WT_CIPHERS "\\schannelcfg-test"
 
 /* Whether "RC4 128/128" and Ciphers existed before the tests (then they
@@ -76,7 +76,7 @@ static int teardown(void **state)
 /* ---- helpers ----------------------------------------------------------- */
 
 static struct reg_key *create(const struct reg_backend *b, enum reg_view view, const char *path,
-			      bool *created)
+                              bool *created)
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
@@ -110,7 +110,7 @@ static int open_rc(const struct reg_backend *b, enum reg_view view, const char *
 }
 
 static void write_ok(const struct reg_backend *b, struct reg_key *k, const char *name,
-		     const struct reg_value *v)
+                     const struct reg_value *v)
 {
 	struct sc_err err = {{0}};
 
@@ -121,7 +121,7 @@ static void write_ok(const struct reg_backend *b, struct reg_key *k, const char 
 /* Writes v through the backend, then checks the stored type and bytes with
  * RegQueryValueExW and the backend's own read. */
 static void write_and_verify(const struct reg_backend *b, enum reg_view view, const char *path,
-			     const char *name, const struct reg_value *v)
+                             const char *name, const struct reg_value *v)
 {
 	struct reg_key *k = create(b, view, path, NULL);
 	struct reg_value back = {0};
@@ -133,8 +133,8 @@ static void write_and_verify(const struct reg_backend *b, enum reg_view view, co
 	assert_int_equal(wt_query(view, path, name, &type, &data, &size), ERROR_SUCCESS);
 	if (type != v->type || size != v->size)
 		fail_msg("%s: stored as type %lu, %lu bytes; wrote type %lu, %lu bytes", name,
-			 (unsigned long)type, (unsigned long)size, (unsigned long)v->type,
-			 (unsigned long)v->size);
+		         (unsigned long)type, (unsigned long)size, (unsigned long)v->type,
+		         (unsigned long)v->size);
 	if (size)
 		assert_memory_equal(data, v->data, size);
 	free(data);
@@ -142,8 +142,8 @@ static void write_and_verify(const struct reg_backend *b, enum reg_view view, co
 		fail_msg("read %s: %s", name, err.msg);
 	if (!regvalue_equal(&back, v))
 		fail_msg("%s: read back %s, %lu bytes; wrote %s, %lu bytes", name,
-			 regvalue_type_name(back.type), (unsigned long)back.size,
-			 regvalue_type_name(v->type), (unsigned long)v->size);
+		         regvalue_type_name(back.type), (unsigned long)back.size,
+		         regvalue_type_name(v->type), (unsigned long)v->size);
 	regvalue_free(&back);
 	b->close_key(b, k);
 }
@@ -288,13 +288,13 @@ static void test_read_and_delete(void **state)
 	regvalue_free(&out);
 	assert_int_equal(b->delete_value(b, k, "enabled", &err), SC_OK);
 	assert_int_equal(wt_query(REG_VIEW_64, WT_ROOT, "Enabled", &type, &data, &size),
-			 ERROR_FILE_NOT_FOUND);
+	                 ERROR_FILE_NOT_FOUND);
 	assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_NOT_FOUND);
 	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
 	b->close_key(b, k);
 	/* the convenience helpers on top of the backend */
 	assert_int_equal(wt_set(REG_VIEW_64, WT_ROOT, "Direct", REG_DWORD, "\x07\0\0\0", 4),
-			 ERROR_SUCCESS);
+	                 ERROR_SUCCESS);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, WT_ROOT, "Direct", &out, &err), SC_OK);
 	assert_int_equal(out.type, RV_DWORD);
 	assert_int_equal(out.data[0], 7);
@@ -349,8 +349,8 @@ static void test_more_data(void **state)
 		struct sc_err err = {{0}};
 		char **items;
 
-		assert_int_equal(reg_read_value_at(b, REG_VIEW_64, WT_ROOT, "multi long", &back, &err),
-				 SC_OK);
+		assert_int_equal(
+		    reg_read_value_at(b, REG_VIEW_64, WT_ROOT, "multi long", &back, &err), SC_OK);
 		items = regvalue_get_multi_sz(&back, &n);
 		assert_int_equal(n, 500);
 		assert_string_equal(items[0], "TLS_ECDHE_ECDSA_0000");
@@ -381,7 +381,7 @@ static void test_too_large(void **state)
 	regvalue_free(&v);
 	/* ...and to read it when something else wrote it */
 	assert_int_equal(wt_set(REG_VIEW_64, WT_ROOT, "huge", REG_BINARY, huge, (DWORD)size),
-			 ERROR_SUCCESS);
+	                 ERROR_SUCCESS);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(b->read_value(b, k, "huge", &out, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT ": RegQueryValueEx failed"));
@@ -407,15 +407,15 @@ static void test_rc4_slash_is_one_key(void **state)
 	assert_int_equal(wt_open(REG_VIEW_64, RC4, KEY_QUERY_VALUE, NULL), ERROR_SUCCESS);
 	if (!rc4_existed)
 		assert_int_equal(wt_open(REG_VIEW_64, WT_CIPHERS "\\RC4 128", KEY_READ, NULL),
-				 ERROR_FILE_NOT_FOUND);
+		                 ERROR_FILE_NOT_FOUND);
 	assert_int_equal(wt_open(REG_VIEW_64, WT_CIPHERS "\\RC4 128\\128", KEY_READ, NULL),
-			 ERROR_FILE_NOT_FOUND);
+	                 ERROR_FILE_NOT_FOUND);
 	{
 		DWORD type = 0, size = 0;
 		BYTE *data = NULL;
 
 		assert_int_equal(wt_query(REG_VIEW_64, RC4, "Enabled", &type, &data, &size),
-				 ERROR_SUCCESS);
+		                 ERROR_SUCCESS);
 		assert_int_equal(type, REG_DWORD);
 		free(data);
 	}
@@ -439,10 +439,12 @@ static void test_rc4_slash_is_one_key(void **state)
 	if (!rc4_existed) {
 		bool deleted = false;
 
-		assert_int_equal(b->open_key(b, REG_VIEW_64, RC4, REG_ACCESS_WRITE, &k, &err), SC_OK);
+		assert_int_equal(b->open_key(b, REG_VIEW_64, RC4, REG_ACCESS_WRITE, &k, &err),
+		                 SC_OK);
 		assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_OK);
 		b->close_key(b, k);
-		assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, RC4, &deleted, &err), SC_OK);
+		assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, RC4, &deleted, &err),
+		                 SC_OK);
 		assert_true(deleted);
 		assert_false(wt_key_exists(REG_VIEW_64, RC4));
 		assert_true(wt_key_exists(REG_VIEW_64, WT_CIPHERS));
@@ -463,7 +465,7 @@ static void test_multi_sz(void **state)
 	assert_true(regvalue_set_multi_sz(&v, items, 3));
 	write_and_verify(b, REG_VIEW_64, WT_ROOT, "Functions", &v);
 	assert_int_equal(wt_query(REG_VIEW_64, WT_ROOT, "Functions", &type, &data, &size),
-			 ERROR_SUCCESS);
+	                 ERROR_SUCCESS);
 	assert_int_equal(type, REG_MULTI_SZ);
 	/* strings separated by one NUL, the list ended by another */
 	assert_int_equal(size % 2, 0);
@@ -472,7 +474,8 @@ static void test_multi_sz(void **state)
 	assert_int_equal(data[size - 3], 0);
 	assert_int_equal(data[size - 4], 0);
 	free(data);
-	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, WT_ROOT, "Functions", &out, &err), SC_OK);
+	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, WT_ROOT, "Functions", &out, &err),
+	                 SC_OK);
 	back = regvalue_get_multi_sz(&out, &n);
 	assert_int_equal(n, 3);
 	assert_string_equal(back[0], items[0]);
@@ -508,8 +511,8 @@ static void test_wow64_views(void **state)
 	assert_false(wt_key_exists(REG_VIEW_64, WT_ROOT "\\Views"));
 	assert_int_equal(open_rc(b, REG_VIEW_64, WT_ROOT "\\Views"), SC_NOT_FOUND);
 	assert_int_equal(wt_query(REG_VIEW_64, "SOFTWARE\\Wow6432Node\\schannelcfg-test\\Views",
-				  "bits", &type, &data, &size),
-			 ERROR_SUCCESS);
+	                          "bits", &type, &data, &size),
+	                 ERROR_SUCCESS);
 	assert_int_equal(type, REG_DWORD);
 	assert_int_equal(data[0], 32);
 	free(data);
@@ -521,11 +524,11 @@ static void test_wow64_views(void **state)
 	regvalue_free(&v);
 	b->close_key(b, k);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_32, WT_ROOT "\\Views", "bits", &out, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_int_equal(out.data[0], 32);
 	regvalue_free(&out);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, WT_ROOT "\\Views", "bits", &out, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_int_equal(out.data[0], 64);
 	regvalue_free(&out);
 
@@ -537,11 +540,11 @@ static void test_wow64_views(void **state)
 	regvalue_free(&v);
 	b->close_key(b, k);
 	assert_int_equal(wt_query(REG_VIEW_64, SCRATCH_CIPHER, "Enabled", &type, &data, &size),
-			 ERROR_SUCCESS);
+	                 ERROR_SUCCESS);
 	assert_int_equal(size, 4);
 	free(data);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, SCRATCH_CIPHER, "Enabled", &out, &err),
-			 SC_OK);
+	                 SC_OK);
 	regvalue_free(&out);
 	k = create(b, REG_VIEW_64, SCRATCH_CIPHER, &created);
 	assert_false(created); /* the same key */
@@ -564,30 +567,29 @@ static void test_delete_key_if_empty(void **state)
 	regvalue_free(&v);
 	b->close_key(b, k);
 
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Missing", &deleted,
-						&err),
-			 SC_NOT_FOUND);
+	assert_int_equal(
+	    b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Missing", &deleted, &err),
+	    SC_NOT_FOUND);
 	assert_false(deleted);
 	/* a key with subkeys stays: never recursive */
 	deleted = true;
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_false(deleted);
 	assert_true(wt_key_exists(REG_VIEW_64, WT_ROOT "\\P\\Child"));
 	/* a key with a value stays */
 	deleted = true;
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Valued", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_false(deleted);
 	assert_true(wt_key_exists(REG_VIEW_64, WT_ROOT "\\Valued"));
 	/* an empty key goes, then its parent */
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P\\Child", &deleted,
-						&err),
-			 SC_OK);
+	assert_int_equal(
+	    b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P\\Child", &deleted, &err), SC_OK);
 	assert_true(deleted);
 	assert_false(wt_key_exists(REG_VIEW_64, WT_ROOT "\\P\\Child"));
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\p", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(deleted);
 	assert_false(wt_key_exists(REG_VIEW_64, WT_ROOT "\\P"));
 	/* views: deleting the 32-bit key leaves the 64-bit one */
@@ -596,7 +598,7 @@ static void test_delete_key_if_empty(void **state)
 	k = create(b, REG_VIEW_64, WT_ROOT "\\E", NULL);
 	b->close_key(b, k);
 	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_32, WT_ROOT "\\E", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(deleted);
 	assert_false(wt_key_exists(REG_VIEW_32, WT_ROOT "\\E"));
 	assert_true(wt_key_exists(REG_VIEW_64, WT_ROOT "\\E"));
@@ -608,8 +610,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *names(const struct reg_backend *b, enum reg_view view, const char *path,
-		   bool values)
+static char *names(const struct reg_backend *b, enum reg_view view, const char *path, bool values)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct reg_key *k = NULL;
@@ -623,7 +624,7 @@ static char *names(const struct reg_backend *b, enum reg_view view, const char *
 	for (;;) {
 		assert_true(n < ARRAY_SIZE(list));
 		rc = values ? b->enum_value(b, k, n, &list[n], &err)
-			    : b->enum_subkey(b, k, n, &list[n], &err);
+		            : b->enum_subkey(b, k, n, &list[n], &err);
 		if (rc == SC_NOT_FOUND)
 			break;
 		if (rc != SC_OK)
@@ -693,7 +694,7 @@ static void test_errors_name_the_key(void **state)
 	k = create(b, REG_VIEW_64, WT_ROOT "\\Err", NULL);
 	b->close_key(b, k);
 	assert_int_equal(b->open_key(b, REG_VIEW_64, WT_ROOT "\\Err", REG_ACCESS_READ, &k, &err),
-			 SC_OK);
+	                 SC_OK);
 	regvalue_set_dword(&v, 1);
 	assert_int_equal(b->write_value(b, k, "x", &v, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Err: RegSetValueEx failed: "));
@@ -703,7 +704,7 @@ static void test_errors_name_the_key(void **state)
 	k = create(b, REG_VIEW_32, WT_ROOT "\\Err32", NULL);
 	b->close_key(b, k);
 	assert_int_equal(b->open_key(b, REG_VIEW_32, WT_ROOT "\\Err32", REG_ACCESS_READ, &k, &err),
-			 SC_OK);
+	                 SC_OK);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(b->delete_value(b, k, "x", &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Err32 (32-bit view): RegDeleteValue"));
@@ -735,18 +736,18 @@ int wmain(int argc, wchar_t **argv);
 int wmain(int argc, wchar_t **argv)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_create_and_open),
-		T(test_values_every_type),
-		T(test_unterminated_strings_kept),
-		T(test_read_and_delete),
-		T(test_more_data),
-		T(test_too_large),
-		T(test_rc4_slash_is_one_key),
-		T(test_multi_sz),
-		T(test_wow64_views),
-		T(test_delete_key_if_empty),
-		T(test_enumeration),
-		T(test_errors_name_the_key),
+	    T(test_create_and_open),
+	    T(test_values_every_type),
+	    T(test_unterminated_strings_kept),
+	    T(test_read_and_delete),
+	    T(test_more_data),
+	    T(test_too_large),
+	    T(test_rc4_slash_is_one_key),
+	    T(test_multi_sz),
+	    T(test_wow64_views),
+	    T(test_delete_key_if_empty),
+	    T(test_enumeration),
+	    T(test_errors_name_the_key),
 	};
 
 	(void)argc;

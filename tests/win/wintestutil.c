@@ -50,7 +50,7 @@ void wt_key_counts(enum reg_view view, const char *path, DWORD *subkeys, DWORD *
 	if (st != ERROR_SUCCESS)
 		fail_msg("wt_key_counts: open %s: error %ld", path, (long)st);
 	st = RegQueryInfoKeyW(h, NULL, NULL, NULL, subkeys, NULL, NULL, values, NULL, NULL, NULL,
-			      NULL);
+	                      NULL);
 	RegCloseKey(h);
 	if (st != ERROR_SUCCESS)
 		fail_msg("wt_key_counts: %s: error %ld", path, (long)st);
@@ -79,8 +79,8 @@ void wt_delete_tree(enum reg_view view, const char *path)
 		fail_msg("wt_delete_tree: delete %s: error %ld", path, (long)st);
 }
 
-LSTATUS wt_query(enum reg_view view, const char *path, const char *name, DWORD *type,
-		 BYTE **data, DWORD *size)
+LSTATUS wt_query(enum reg_view view, const char *path, const char *name, DWORD *type, BYTE **data,
+                 DWORD *size)
 {
 	wchar_t *wname;
 	HKEY h = NULL;
@@ -107,13 +107,13 @@ LSTATUS wt_query(enum reg_view view, const char *path, const char *name, DWORD *
 	return st;
 }
 
-LSTATUS wt_set(enum reg_view view, const char *path, const char *name, DWORD type,
-	       const void *data, DWORD size)
+LSTATUS wt_set(enum reg_view view, const char *path, const char *name, DWORD type, const void *data,
+               DWORD size)
 {
 	wchar_t *wpath = wt_wide(path), *wname = wt_wide(name);
 	HKEY h = NULL;
 	LSTATUS st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, wpath, 0, NULL, REG_OPTION_NON_VOLATILE,
-				     KEY_SET_VALUE | wt_view_flag(view), NULL, &h, NULL);
+	                             KEY_SET_VALUE | wt_view_flag(view), NULL, &h, NULL);
 
 	if (st == ERROR_SUCCESS) {
 		st = RegSetValueExW(h, wname, 0, type, data, size);

@@ -21,7 +21,7 @@
 #include "backend.h"
 
 /* Scratch keys the tests create and remove. */
-#define WT_ROOT "SOFTWARE\\schannelcfg-test"
+#define WT_ROOT    "SOFTWARE\\schannelcfg-test"
 #define WT_CIPHERS "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Ciphers"
 
 /* UTF-8 -> UTF-16 (malloc'd; the caller frees). */
@@ -41,10 +41,10 @@ void wt_delete_tree(enum reg_view view, const char *path);
 
 /* Reads a value as stored: *data is malloc'd (the caller frees), NULL when
  * *size is 0. Returns the RegQueryValueExW status. */
-LSTATUS wt_query(enum reg_view view, const char *path, const char *name, DWORD *type,
-		 BYTE **data, DWORD *size);
+LSTATUS wt_query(enum reg_view view, const char *path, const char *name, DWORD *type, BYTE **data,
+                 DWORD *size);
 /* Writes a value as given, creating the key. Returns the RegSetValueExW status. */
-LSTATUS wt_set(enum reg_view view, const char *path, const char *name, DWORD type,
-	       const void *data, DWORD size);
+LSTATUS wt_set(enum reg_view view, const char *path, const char *name, DWORD type, const void *data,
+               DWORD size);
 
 #endif
