@@ -17,6 +17,9 @@ MAIN_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))
 TEST_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all test clean
+# Keep intermediate objects: deleting them makes every make rebuild and
+# lets two concurrent builds race on testutil.o.
+.SECONDARY:
 all: $(BUILD)/schannelcfg $(TEST_BINS)
 
 $(BUILD)/%.o: %.c $(wildcard src/*.h) | $(BUILD)/gen/builtin_profiles.c

@@ -10,7 +10,7 @@ ROOT=$(pwd)
 export ROOT
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-all_suites=(unit win e2e)
+all_suites=(unit asan valgrind win e2e fuzz)
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=("${all_suites[@]}")
 
@@ -33,6 +33,38 @@ suite_unit() {
         "$t" || rc=1
     done
     return $rc
+}
+
+# The same unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+# (leak checking on), so memory errors fail the suite.
+suite_asan() {
+    local t rc=0 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+    make -s -j"$JOBS" BUILD=build/asan EXTRA_CFLAGS="-O1 -g -fno-omit-frame-pointer $san" \
+        LDFLAGS="$san" all >/dev/null || return 1
+    for t in build/asan/tests/test_*; do
+        [ -x "$t" ] || continue
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            "$t" >"$t.log" 2>&1 || { echo "FAIL (asan) $t"; tail -30 "$t.log"; rc=1; }
+    done
+    [ $rc -eq 0 ] && echo "asan: all unit tests clean"
+    return $rc
+}
+
+# Once under valgrind memcheck: zero errors, zero definite leaks.
+suite_valgrind() {
+    local t rc=0
+    for t in build/host/tests/test_*; do
+        [ -x "$t" ] || continue
+        valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+            "$t" >"$t.valgrind.log" 2>&1 || { echo "FAIL (valgrind) $t"; tail -30 "$t.valgrind.log"; rc=1; }
+    done
+    [ $rc -eq 0 ] && echo "valgrind: all unit tests clean"
+    return $rc
+}
+
+# Every libFuzzer harness for a fixed budget (FUZZ_SECONDS, default 30 each).
+suite_fuzz() {
+    scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 }
 
 # Windows-only unit tests (cmocka cross-built), run under Wine in a

@@ -147,6 +147,25 @@ static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
 	profile_setting_copy(&p->settings[p->nsettings++], s);
 }
 
+/* An included profile's applies-to rules hold for the includer too: its
+ * settings were written for those Windows versions. */
+static void inherit_applies(struct profile *p, const struct profile *inc)
+{
+	size_t i;
+	char *text;
+
+	if (!inc->napplies)
+		return;
+	for (i = 0; i < inc->napplies; i++) {
+		xgrow(&p->applies_to, &p->applies_cap, p->napplies + 1, sizeof(*p->applies_to));
+		p->applies_to[p->napplies++] = inc->applies_to[i];
+	}
+	text = p->applies_text ? xasprintf("%s, %s", p->applies_text, inc->applies_text)
+			       : xstrdup(inc->applies_text);
+	free(p->applies_text);
+	p->applies_text = text;
+}
+
 static int resolve_includes(struct loader *l, struct profile *p, const char *base_dir)
 {
 	size_t own = p->nsettings, i, j;
@@ -169,6 +188,7 @@ static int resolve_includes(struct loader *l, struct profile *p, const char *bas
 		}
 		for (j = 0; j < inc->nsettings; j++)
 			merge_setting(l, p, own, &inc->settings[j], p->includes[i]);
+		inherit_applies(p, inc);
 		profile_free(inc);
 	}
 	return rc;

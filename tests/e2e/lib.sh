@@ -30,7 +30,11 @@ new_prefix() {
     fi
     export WINEPREFIX="$TMP/prefix.$RANDOM$RANDOM"
     cp -a "$WINE_BASE" "$WINEPREFIX"
-    wineserver -p >/dev/null 2>&1 || true
+    wineserver -p >/dev/null 2>&1 </dev/null || true
+    # Start the prefix's background services now, with /dev/null as their
+    # stdout: started from inside $(...) they would inherit its pipe and
+    # the substitution would wait for them forever.
+    wine cmd /c exit >/dev/null 2>&1 </dev/null || true
 }
 
 # sc ARGS...: runs schannelcfg.exe; prints its stdout+stderr; returns its
