@@ -29,6 +29,7 @@ run_suite() {
 suite_unit() {
     local t rc=0
     for t in build/host/tests/test_*; do
+        case $t in *.txt) continue ;; esac
         [ -x "$t" ] || continue
         "$t" || rc=1
     done
@@ -42,9 +43,10 @@ suite_asan() {
     make -s -j"$JOBS" BUILD=build/asan EXTRA_CFLAGS="-O1 -g -fno-omit-frame-pointer $san" \
         LDFLAGS="$san" all >/dev/null || return 1
     for t in build/asan/tests/test_*; do
+        case $t in *.txt) continue ;; esac
         [ -x "$t" ] || continue
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-            "$t" >"$t.log" 2>&1 || { echo "FAIL (asan) $t"; tail -30 "$t.log"; rc=1; }
+            "$t" >"$t.asan.txt" 2>&1 || { echo "FAIL (asan) $t"; tail -30 "$t.asan.txt"; rc=1; }
     done
     [ $rc -eq 0 ] && echo "asan: all unit tests clean"
     return $rc
@@ -54,9 +56,10 @@ suite_asan() {
 suite_valgrind() {
     local t rc=0
     for t in build/host/tests/test_*; do
+        case $t in *.txt) continue ;; esac
         [ -x "$t" ] || continue
         valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
-            "$t" >"$t.valgrind.log" 2>&1 || { echo "FAIL (valgrind) $t"; tail -30 "$t.valgrind.log"; rc=1; }
+            "$t" >"$t.valgrind.txt" 2>&1 || { echo "FAIL (valgrind) $t"; tail -30 "$t.valgrind.txt"; rc=1; }
     done
     [ $rc -eq 0 ] && echo "valgrind: all unit tests clean"
     return $rc

@@ -44,8 +44,17 @@ int cli_os_version(const struct cli *cli, struct compile_options *os)
 		os->have_os = true;
 		return EXIT_OK;
 	}
-	if (!cli->state_file)
+	if (!cli->state_file) {
 		os->have_os = platform_os_version(&os->major, &os->minor, &os->build);
+		return EXIT_OK;
+	}
+	/* A .reg state says nothing about its Windows: assume the oldest one
+	 * schannelcfg supports, on which the version checks are strictest
+	 * (README: "--os"). */
+	os->have_os = true;
+	os->major = DEFAULT_OS_MAJOR;
+	os->minor = DEFAULT_OS_MINOR;
+	os->build = DEFAULT_OS_BUILD;
 	return EXIT_OK;
 }
 

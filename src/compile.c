@@ -182,6 +182,39 @@ static void compile_dotnet(struct cc *c)
 	free(key);
 }
 
+/* An explicit order may only name suites the target release has
+ * ("TLS Cipher Suites in Windows ..." pages, src/suites.c): Windows
+ * ignores unknown names, so a list naming them is not what it says. */
+static void check_order_release(struct cc *c)
+{
+	const struct setting *s = c->s;
+	enum win_release r;
+	size_t i;
+
+	if (!s->has_order || !c->o->have_os)
+		return;
+	r = win_release_of(c->o->major, c->o->minor, c->o->build);
+	for (i = 0; i < s->norder; i++) {
+		const struct suite_info *info = suite_find(s->order[i]);
+
+		if (info && (info->releases & WR_BIT(r)))
+			continue;
+		if (c->o->force) {
+			char *src = source_of(s);
+
+			plan_warn(c->plan, src, "%s does not exist on %s (--force given)",
+				  s->order[i], win_release_name(r));
+			free(src);
+		} else {
+			diag_error(c->diags, s->file, s->line,
+				   "order: %s does not exist on %s (%u.%u.%u); name only suites "
+				   "this release has, or pass --force",
+				   s->order[i], win_release_name(r), c->o->major, c->o->minor,
+				   c->o->build);
+		}
+	}
+}
+
 static void compile_suites(struct cc *c)
 {
 	const struct setting *s = c->s;
@@ -304,7 +337,10 @@ static void compile_setting(struct cc *c)
 		compile_number(c, AREA_SCHANNEL, REG_VIEW_64, SCHANNEL_KEY, "EventLogging", true,
 			       "what SChannel logs");
 		break;
-	case ST_SUITES: compile_suites(c); break;
+	case ST_SUITES:
+		check_order_release(c);
+		compile_suites(c);
+		break;
 	case ST_CURVES: compile_curves(c); break;
 	case ST_DOTNET: compile_dotnet(c); break;
 	case ST_WINHTTP:
@@ -427,6 +463,27 @@ static void check_applies(const struct profile *p, const struct compile_options 
 			     p->file, p->applies_text, o->major, o->minor, o->build);
 }
 
+/* Updates a plan's settings rely on, from Microsoft's KB articles: named
+ * when the Windows version needs them, or when the version is unknown. */
+static void note_prerequisites(const struct compile_options *o, struct plan *plan)
+{
+	bool winhttp = false, eap = false;
+	uint32_t v = o->major * 100 + o->minor;
+	size_t i;
+
+	for (i = 0; i < plan->nops; i++) {
+		winhttp |= plan->ops[i].area == AREA_WINHTTP && plan->ops[i].kind == OP_SET;
+		eap |= plan->ops[i].area == AREA_EAP && plan->ops[i].kind == OP_SET;
+	}
+	if (winhttp && (!o->have_os || v == 601 || v == 602))
+		plan_warn(plan, NULL, "prerequisite: WinHTTP reads DefaultSecureProtocols only with "
+				      "KB3140245 installed on Windows 7 / Server 2008 R2 / Server 2012");
+	if (eap && (!o->have_os || v == 601 || v == 603))
+		plan_warn(plan, NULL, "prerequisite: EAP-TLS reads TlsVersion only with KB2977292 "
+				      "installed on Windows 7 / 8.1 (and 8.1 needs update 2919355 "
+				      "first)");
+}
+
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
 		    struct diag *diags)
 {
@@ -447,6 +504,7 @@ int compile_profile(const struct profile *p, const struct compile_options *o, st
 	free(order);
 	sort_ops(plan);
 	check_conflicts(plan, diags);
+	note_prerequisites(c.o, plan);
 	if (diags->errors > errors) {
 		plan_free(plan);
 		return SC_ERROR;

@@ -345,9 +345,12 @@ static void test_seed_p2s_vpn(void **state)
 			    "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13");
 	assert_string_equal(WINHTTP_KEY, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
 					 "Internet Settings\\WinHttp");
-	assert_int_equal(plan.nwarnings, 1);
+	/* The SSL 3.0 warning, and (no Windows version given) both prerequisites. */
+	assert_int_equal(plan.nwarnings, 3);
 	assert_non_null(strstr(plan.warnings[0].text, "SSL 3.0"));
 	assert_non_null(strstr(plan.warnings[0].text, "0x00000aa0"));
+	assert_non_null(strstr(plan.warnings[1].text, "KB3140245"));
+	assert_non_null(strstr(plan.warnings[2].text, "KB2977292"));
 	plan_free(&plan);
 }
 
@@ -469,7 +472,9 @@ static void test_seed_tls12_strict(void **state)
 	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0x800);
 	assert_dword(&plan, REG_VIEW_32, WINHTTP_KEY, "DefaultSecureProtocols", 0x800);
 	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY "\\Hashes\\MD5", "Enabled", 0);
-	assert_int_equal(plan.nwarnings, 0);
+	/* Only the WinHTTP prerequisite (no Windows version given). */
+	assert_int_equal(plan.nwarnings, 1);
+	assert_non_null(strstr(plan.warnings[0].text, "KB3140245"));
 	plan_free(&plan);
 }
 
@@ -1028,6 +1033,66 @@ static void test_explicit_order_creates(void **state)
 	free(text);
 }
 
+/* An explicit order may only name suites the target Windows release has:
+ * TLS 1.3 suites exist from Server 2022 on, curve-suffixed names only up to
+ * 2012 R2 (src/suites.c, from Microsoft's per-release pages). */
+static void test_order_names_only_suites_the_release_has(void **state)
+{
+	static const char text[] = "[profile]\nname = t\nsummary = s\n\n[cipher-suites]\n"
+				   "order = TLS_AES_256_GCM_SHA384 "
+				   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n";
+	struct compile_options w2016 = {.have_os = true, .major = 10, .build = 14393};
+	struct compile_options w2016f = {.have_os = true, .major = 10, .build = 14393,
+					 .force = true};
+	struct compile_options w2022 = {.have_os = true, .major = 10, .build = 20348};
+	struct compile_options w2012r2 = {.have_os = true, .major = 6, .minor = 3, .build = 9600};
+	struct diag d = {0};
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(compile_text(text, &w2016, &plan, &d), SC_ERROR);
+	assert_int_equal(d.count, 1);
+	assert_true(starts_with(d.lines[0], "t.ini:6: order: TLS_AES_256_GCM_SHA384 does not exist"));
+	diag_free(&d);
+	/* 2012 R2 lacks both: the TLS 1.3 suite and the unsuffixed ECDHE name. */
+	assert_int_equal(compile_text(text, &w2012r2, &plan, &d), SC_ERROR);
+	assert_int_equal(d.count, 2);
+	diag_free(&d);
+	assert_int_equal(compile_text(text, &w2016f, &plan, &d), SC_OK);
+	assert_non_null(strstr(plan.warnings[0].text, "--force given"));
+	plan_free(&plan);
+	assert_int_equal(compile_text(text, &w2022, &plan, &d), SC_OK);
+	plan_free(&plan);
+	assert_int_equal(d.count, 0);
+}
+
+/* KB3140245 (WinHTTP) is named on 7 / 2008 R2 / 2012 and KB2977292 (EAP-TLS)
+ * on 7 / 8.1; newer Windows need neither. */
+static void test_prerequisites_by_version(void **state)
+{
+	struct compile_options w7 = {.have_os = true, .major = 6, .minor = 1, .build = 7601};
+	struct compile_options w2012 = {.have_os = true, .major = 6, .minor = 2, .build = 9200};
+	struct compile_options w10 = {.have_os = true, .major = 10, .build = 19045};
+	struct diag d = {0};
+	struct profile *p = NULL;
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(profile_load("p2s-vpn", NULL, &p, &d), SC_OK);
+	assert_int_equal(compile_profile(p, &w7, &plan, &d), SC_OK);
+	assert_int_equal(plan.nwarnings, 3);
+	plan_free(&plan);
+	assert_int_equal(compile_profile(p, &w2012, &plan, &d), SC_OK);
+	assert_int_equal(plan.nwarnings, 2);
+	assert_non_null(strstr(plan.warnings[1].text, "KB3140245"));
+	plan_free(&plan);
+	assert_int_equal(compile_profile(p, &w10, &plan, &d), SC_OK);
+	assert_int_equal(plan.nwarnings, 1); /* only SSL 3.0 */
+	plan_free(&plan);
+	profile_free(p);
+	assert_int_equal(d.count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1052,6 +1117,8 @@ int main(void)
 		cmocka_unit_test(test_tls13_needs_new_windows),
 		cmocka_unit_test(test_applies_to),
 		cmocka_unit_test(test_explicit_order_creates),
+		cmocka_unit_test(test_order_names_only_suites_the_release_has),
+		cmocka_unit_test(test_prerequisites_by_version),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);
