@@ -22,11 +22,11 @@ TEST_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/te
 .SECONDARY:
 all: $(BUILD)/schannelcfg $(TEST_BINS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h) | $(BUILD)/gen/builtin_profiles.c
+$(BUILD)/%.o: %.c $(wildcard src/*.h) common.mk | $(BUILD)/gen/builtin_profiles.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
 
-$(BUILD)/ini.o: $(INIH_DIR)/ini.c
+$(BUILD)/ini.o: $(INIH_DIR)/ini.c common.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -w -c $< -o $@
 
@@ -73,3 +73,14 @@ fuzz:
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libcore.a
 	clang $(ALL_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+
+# ---- benchmarks (issue 8): native programs over the core (tests/bench/*.c),
+# run by scripts/bench.sh; not part of `all`.
+BENCH_BINS = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+
+.PHONY: bench
+bench: $(BENCH_BINS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^

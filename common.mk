@@ -11,7 +11,7 @@ CMOCKA_DIR ?= build/deps/cmocka
 # is parsed even after an error, so all errors are reported; the handler is
 # called on every section header, so empty and unknown sections are seen.
 INI_FLAGS = -DINI_HANDLER_LINENO=1 -DINI_ALLOW_MULTILINE=0 -DINI_ALLOW_INLINE_COMMENTS=0 \
-            -DINI_USE_STACK=0 -DINI_ALLOW_REALLOC=1 -DINI_INITIAL_ALLOC=512 -DINI_MAX_LINE=8192 \
+            -DINI_USE_STACK=0 -DINI_ALLOW_REALLOC=1 -DINI_INITIAL_ALLOC=512 -DINI_MAX_LINE=65540 \
             -DINI_STOP_ON_FIRST_ERROR=0 -DINI_CALL_HANDLER_ON_NEW_SECTION=1 \
             -DINI_ALLOW_NO_VALUE=0 -DINI_ALLOW_BOM=1
 
@@ -24,8 +24,8 @@ PROFILES = $(sort $(wildcard profiles/*.ini))
 CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem.c \
             src/regfile.c src/roots.c src/schema.c src/profile.c src/profile_load.c \
             src/plan.c src/compile.c src/suites.c src/json.c src/render.c \
-            src/sha256.c src/diff.c src/diff_format.c src/snapshot.c src/apply.c src/render_engine.c \
+            src/sha256.c src/diff.c src/diff_format.c src/snapshot.c src/apply.c src/render_engine.c src/capture.c \
             src/backend_wrap.c
 POSIX_SRCS = src/platform_posix.c
 WIN_SRCS   = src/backend_win32.c src/platform_win32.c
-CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c
+CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c src/cmd_capture.c

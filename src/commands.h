@@ -14,5 +14,6 @@ int cmd_check(struct cli *cli);
 int cmd_apply(struct cli *cli);
 int cmd_rollback(struct cli *cli);
 int cmd_snapshots(struct cli *cli);
+int cmd_capture(struct cli *cli);
 
 #endif

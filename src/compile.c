@@ -283,7 +283,10 @@ static void compile_raw(struct cc *c)
 {
 	const struct setting *s = c->s;
 
-	if (s->delete_value) {
+	if (!s->name) {
+		emit(c, OP_CREATE_KEY, AREA_RAW, s->view, s->path, NULL, s->reboot,
+		     "the key exists (even without values)");
+	} else if (s->delete_value) {
 		emit(c, OP_DELETE_VALUE, AREA_RAW, s->view, s->path, s->name, s->reboot,
 		     "value removed");
 	} else {
@@ -420,8 +423,8 @@ static void sort_ops(struct plan *plan)
 
 static bool same_target(const struct plan_op *a, const struct plan_op *b)
 {
-	return a->kind != OP_DELETE_KEY_IF_EMPTY && b->kind != OP_DELETE_KEY_IF_EMPTY &&
-	       a->view == b->view && streq_ci(a->path, b->path) && streq_ci(a->name, b->name);
+	return a->name && b->name && a->view == b->view && streq_ci(a->path, b->path) &&
+	       streq_ci(a->name, b->name);
 }
 
 static void check_conflicts(const struct plan *plan, struct diag *diags)

@@ -126,7 +126,7 @@ void diff_summary(const struct diff *d, struct strbuf *sb)
 	if (removed)
 		sb_addf(sb, ", %zu empty key%s to remove", removed, removed == 1 ? "" : "s");
 	if (created)
-		sb_addf(sb, ", %zu key%s to re-create", created, created == 1 ? "" : "s");
+		sb_addf(sb, ", %zu key%s to create", created, created == 1 ? "" : "s");
 	if (d->reboot)
 		sb_adds(sb, ", reboot required");
 }

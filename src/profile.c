@@ -729,6 +729,7 @@ struct section_opts {
 	bool wow;           /* path spelled with Wow6432Node */
 	enum reg_view path_view;
 	bool reboot;
+	bool exists;
 	bool views_given;
 	unsigned path_line;
 };
@@ -906,6 +907,21 @@ static void add_raw(struct ctx *c, const struct entry *e, const struct section_o
 	s->canonical = xstrdup(s->value_text);
 }
 
+/* "exists = yes": the key must exist even without values (capture writes
+ * it for every empty key, so that re-applying gives back the same tree). */
+static void add_key_exists(struct ctx *c, const struct section *sec, const struct section_opts *o)
+{
+	struct setting *s = add_setting(c, ST_RAW, sec->line);
+
+	s->path = xstrdup(o->path);
+	s->name = NULL;
+	s->reboot = o->reboot;
+	s->subject = xasprintf("HKLM\\%s", o->path);
+	s->value_text = xstrdup("key exists");
+	s->id = xasprintf("raw %s\\", o->path);
+	s->canonical = xstrdup(s->value_text);
+}
+
 /* ---- sections ---- */
 
 static void split_header(const char *header, char **name, char **arg, bool *bad_quote)
@@ -1075,7 +1091,7 @@ static bool section_options(struct ctx *c, const struct section *sec,
 		} else if (k->kind == VK_VERSIONS) {
 			ok &= parse_versions(c, e, &o->versions);
 		} else if (k->kind == VK_YESNO) {
-			ok &= parse_yesno(c, e, &o->reboot);
+			ok &= parse_yesno(c, e, streq_ci(k->name, "exists") ? &o->exists : &o->reboot);
 		} else if (k->kind == VK_REG_PATH) {
 			free(o->path); /* a repeated path = is reported as a duplicate */
 			o->path = NULL;
@@ -1194,6 +1210,8 @@ static void process_section(struct ctx *c, const struct section *sec)
 	}
 	if (!strcmp(sd->name, "cipher-suites"))
 		add_suites(c, sec, &o);
+	if (sd->raw_values && o.path && o.exists)
+		add_key_exists(c, sec, &o);
 	if (!strcmp(sd->name, "dotnet") || !strcmp(sd->name, "winhttp") || sd->raw_values)
 		expand_views(c, first, &o, !strcmp(sd->name, "dotnet"));
 out_opts:

@@ -26,7 +26,9 @@
 #include "util.h"
 
 /* Longest profile line, and the most include levels, accepted. */
-#define PROFILE_MAX_LINE 4096
+/* 64 KiB: capture writes a raw REG_MULTI_SZ (a long suite list as hex) on
+ * one line. */
+#define PROFILE_MAX_LINE 65536
 #define PROFILE_MAX_SIZE (1024 * 1024)
 #define PROFILE_MAX_INCLUDE_DEPTH 16
 /* inih truncates section names at 49 bytes; longer headers are refused. */

@@ -686,15 +686,16 @@ static bool reads_back_same(const struct reg_value *v, const char *text)
 }
 
 /* regedit wraps hex data so no line exceeds 80 columns, continuing with
- * ",\" and a two-space indent. */
-static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_value *v)
+ * ",\" and a two-space indent; profiles need it on one line (wrap false). */
+static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_value *v,
+		       bool wrap)
 {
 	size_t i;
 
 	for (i = 0; i < v->size; i++) {
 		if (i) {
 			sb_addc(sb, ',');
-			if (sb->len - line_start > 76) {
+			if (wrap && sb->len - line_start > 76) {
 				sb_adds(sb, "\\\r\n  ");
 				line_start = sb->len - 2;
 			}
@@ -703,12 +704,11 @@ static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_va
 	}
 }
 
-void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_value *v)
+/* The data part of a value line: dword:, "text" or hex(N):. */
+static void format_data(struct strbuf *sb, size_t line_start, const struct reg_value *v, bool wrap)
 {
-	size_t line_start = sb->len;
 	uint32_t dword;
 
-	format_name(sb, name);
 	if (regvalue_get_dword(v, &dword)) {
 		sb_addf(sb, "dword:%08x", dword);
 	} else if (v->type == RV_SZ && regvalue_is_clean_string(v)) {
@@ -718,11 +718,11 @@ void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_
 		format_quoted(&quoted, text);
 		/* hex wraps; a quoted string longer than a line would not parse */
 		if (reads_back_same(v, text) &&
-		    sb->len - line_start + quoted.len <= REGFILE_MAX_LINE) {
+		    (!wrap || sb->len - line_start + quoted.len <= REGFILE_MAX_LINE)) {
 			sb_add(sb, quoted.buf, quoted.len);
 		} else {
 			sb_adds(sb, "hex(1):");
-			format_hex(sb, line_start, v);
+			format_hex(sb, line_start, v, wrap);
 		}
 		sb_free(&quoted);
 		free(text);
@@ -731,9 +731,30 @@ void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_
 			sb_adds(sb, "hex:");
 		else
 			sb_addf(sb, "hex(%x):", v->type);
-		format_hex(sb, line_start, v);
+		format_hex(sb, line_start, v, wrap);
 	}
+}
+
+void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_value *v)
+{
+	size_t line_start = sb->len;
+
+	format_name(sb, name);
+	format_data(sb, line_start, v, true);
 	sb_adds(sb, "\r\n");
+}
+
+void regfile_format_assignment(struct strbuf *sb, const char *name, const struct reg_value *v)
+{
+	if (!*name)
+		sb_addc(sb, '@');
+	else
+		format_quoted(sb, name);
+	sb_adds(sb, " = ");
+	if (v)
+		format_data(sb, sb->len, v, false);
+	else
+		sb_addc(sb, '-');
 }
 
 void regfile_format_key(struct strbuf *sb, enum reg_view view, const char *path, bool deletion)

@@ -89,6 +89,10 @@ int regfile_apply_records(const struct regfile *rf, const struct reg_backend *b,
 
 /* Appends one value line ("name"=data, wrapped like regedit) in v5 syntax. */
 void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_value *v);
+/* Appends one profile-style assignment on a single line, no line end:
+ * "name" = dword:0000000c | "text" | hex(N):.. ; a NULL v writes "name" = -
+ * (deletion). The inverse of regfile_parse_assignment. */
+void regfile_format_assignment(struct strbuf *sb, const char *name, const struct reg_value *v);
 /* Appends "[HKEY_LOCAL_MACHINE\physical]" (or "[-...]") and CRLF. */
 void regfile_format_key(struct strbuf *sb, enum reg_view view, const char *path, bool deletion);
 /* Appends "\"name\"=-" and CRLF. */

@@ -202,6 +202,8 @@ static const struct key_def raw_keys[] = {
 	{"view", NULL, VK_VIEWS, ST_NONE, KEY_OPTION, NULL, "64, 32 or both (default 64)"},
 	{"reboot", NULL, VK_YESNO, ST_NONE, KEY_OPTION, NULL,
 	 "whether a change here needs a reboot (default yes)"},
+	{"exists", NULL, VK_YESNO, ST_NONE, KEY_OPTION, NULL,
+	 "yes: the key must exist, even with no values (default no: values only)"},
 };
 
 const struct section_def schema_sections[] = {
