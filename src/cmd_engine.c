@@ -41,6 +41,24 @@ static char *snapshot_dir_of(const struct cli *cli)
 	return cli->snapshot_dir ? xstrdup(cli->snapshot_dir) : platform_default_snapshot_dir();
 }
 
+/* Writes a --format reg document. To a console it is text; to a file or
+ * pipe it is UTF-16LE with a byte-order mark, as reg export writes it:
+ * reg import reads the hex(2)/hex(7) data of a file without one as ANSI
+ * and widens it, which would garble REG_MULTI_SZ lists. */
+static void out_reg(const struct strbuf *sb)
+{
+	size_t size;
+	uint8_t *bytes;
+
+	if (platform_isatty(1)) {
+		cli_out(sb_str(sb));
+		return;
+	}
+	bytes = regfile_encode(sb_str(sb), sb->len, REGFILE_UTF16LE, &size);
+	platform_write(1, (const char *)bytes, size);
+	free(bytes);
+}
+
 static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
 		       const char *profile)
 {
@@ -59,7 +77,10 @@ static void print_diff(const struct cli *cli, const struct diff *d, const char *
 		free(heading);
 		free(where);
 	}
-	cli_out(sb_str(&sb));
+	if (cli->format == FORMAT_REG)
+		out_reg(&sb);
+	else
+		cli_out(sb_str(&sb));
 	sb_free(&sb);
 	free(target);
 }
@@ -284,7 +305,7 @@ static char *latest_snapshot(const struct cli *cli, const char *dir, const char 
 	char *found = NULL;
 
 	for (i = 0; names && i < n && !found; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]);
+		char *path = snapshot_file_path(dir, names[i]);
 		struct snapshot s;
 
 		if (snapshot_load(path, cli->allow_any_key, &s, &err) == SC_OK) {
@@ -321,8 +342,13 @@ static char *choose_snapshot(const struct cli *cli, const char *dir, const char 
 				 cli->state_file ? "state file" : "live registry", dir);
 		return path;
 	}
-	if (!looks_like_file(cli->args[0]))
-		return xasprintf("%s/%s" SNAPSHOT_SUFFIX, dir, cli->args[0]);
+	if (!looks_like_file(cli->args[0])) {
+		char *name = xasprintf("%s" SNAPSHOT_SUFFIX, cli->args[0]);
+
+		path = snapshot_file_path(dir, name);
+		free(name);
+		return path;
+	}
 	path = xstrdup(cli->args[0]);
 	if (!cli->force && !inside_dir(path, dir)) {
 		cli_errf("schannelcfg rollback: refused: %s is not inside the snapshot folder %s; "

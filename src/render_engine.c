@@ -43,6 +43,15 @@ void apply_result_json(const struct apply_result *r, const char *kind, const cha
 	sb_free(&diff);
 }
 
+char *snapshot_file_path(const char *dir, const char *name)
+{
+#ifdef _WIN32
+	return xasprintf("%s\\%s", dir, name);
+#else
+	return xasprintf("%s/%s", dir, name);
+#endif
+}
+
 static void one_json(struct json *j, const char *name, const char *path, bool allow_any_key)
 {
 	struct sc_err err = {{0}};
@@ -100,7 +109,7 @@ void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
 			"TARGET");
 	}
 	for (i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]);
+		char *path = snapshot_file_path(dir, names[i]);
 
 		if (json)
 			one_json(&j, names[i], path, allow_any_key);

@@ -14,6 +14,11 @@
 void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
 		       const char *target, int exit_code, struct strbuf *sb);
 
+/* The path of the file `name` in the snapshot folder dir, joined with the
+ * platform's separator (as snapshot_write names the files it writes), so
+ * every path shown to the user reads the same. xmalloc'd. */
+char *snapshot_file_path(const char *dir, const char *name);
+
 /* One line (or JSON object) per snapshot file: id, time, profile, number of
  * values, or why it is invalid. names are file names inside dir. */
 void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
