@@ -348,7 +348,9 @@ int sc_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli.command = c->name;
-	cli.color = platform_isatty(1);
+	/* Colour only on a terminal, and never when NO_COLOR is set
+	 * (no-color.org): pipelines and logs get plain text. */
+	cli.color = platform_isatty(1) && !getenv("NO_COLOR");
 	cli.args = xcalloc((size_t)argc, sizeof(*cli.args));
 	rc = parse_options(&cli, c, argc - 2, argv + 2);
 	if (rc == EXIT_OK)

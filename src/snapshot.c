@@ -522,7 +522,8 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
 	plan_init(plan, s->profile);
 	for (i = 0; i < s->nexisted; i++)
 		add_key(&keys, &n, &cap, s->existed[i].view, s->existed[i].path);
-	qsort(keys, n, sizeof(*keys), cmp_depth_asc);
+	if (n)
+		qsort(keys, n, sizeof(*keys), cmp_depth_asc);
 	for (i = 0; i < n; i++)
 		restore_op(plan, OP_CREATE_KEY, keys[i].view, keys[i].path, NULL, source,
 			   "the key existed before");
@@ -542,7 +543,8 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
 		keys_under(s, &s->created[i], &keys, &n, &cap);
 	for (i = 0; i < s->nabove; i++)
 		add_key(&keys, &n, &cap, s->above[i].view, s->above[i].path);
-	qsort(keys, n, sizeof(*keys), cmp_depth_desc);
+	if (n)
+		qsort(keys, n, sizeof(*keys), cmp_depth_desc);
 	for (i = 0; i < n; i++) {
 		restore_op(plan, OP_DELETE_KEY_IF_EMPTY, keys[i].view, keys[i].path, NULL, source,
 			   "the key did not exist before");

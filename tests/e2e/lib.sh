@@ -37,22 +37,34 @@ new_prefix() {
     wine cmd /c exit >/dev/null 2>&1 </dev/null || true
 }
 
-# sc ARGS...: runs schannelcfg.exe; prints its stdout+stderr; returns its
-# exit code modulo 256 (3010 arrives as 194).
+# wine_run ARGS...: runs `wine ARGS` with its output going to files, then
+# prints them (stdout, then stderr to stderr) and returns its exit code.
+# Never give wine a pipe: a Wine service it starts lazily inherits the pipe
+# and the reader waits for it forever.
+wine_run() {
+    local rc=0
+    wine "$@" >"$TMP/wine.out" 2>"$TMP/wine.err" </dev/null || rc=$?
+    tr -d '\r' <"$TMP/wine.out"
+    tr -d '\r' <"$TMP/wine.err" >&2
+    return $rc
+}
+
+# sc ARGS...: runs schannelcfg.exe; prints its stdout and stderr; returns
+# its exit code modulo 256 (3010 arrives as 194).
 sc() {
-    wine "$EXE" "$@"
+    wine_run "$EXE" "$@"
 }
 
 # winreg ARGS...: wine's reg.exe, output with CRs stripped.
 winreg() {
-    wine reg "$@" 2>&1 | tr -d '\r'
+    wine_run reg "$@" 2>&1
 }
 
 # reg_value KEY NAME [/reg:32|/reg:64]: prints "TYPE DATA" as reg query shows
 # them, or "ABSENT".
 reg_value() {
     local key=$1 name=$2 view=${3:-/reg:64} out
-    if ! out=$(wine reg query "$key" /v "$name" "$view" 2>/dev/null | tr -d '\r'); then
+    if ! out=$(wine_run reg query "$key" /v "$name" "$view" 2>/dev/null); then
         echo ABSENT
         return 0
     fi

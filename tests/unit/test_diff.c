@@ -830,7 +830,7 @@ static void test_summary(void **state)
 	add_op(&p, OP_CREATE_KEY, REG_VIEW_64, PROTO "\\TLS 1.3", NULL)->reboot = false;
 	diff_ok(&p, b, &d);
 	diff_summary(&d, &sb);
-	assert_string_equal(sb_str(&sb), "1 value to change, 1 key to re-create");
+	assert_string_equal(sb_str(&sb), "1 value to change, 1 key to create");
 	sb_free(&sb);
 	diff_free(&d);
 	plan_free(&p);
