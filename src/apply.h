@@ -44,7 +44,8 @@ struct apply_options {
 	 * (injectable, so tests cover the refusal). */
 	bool require_elevation;
 	bool (*is_elevated)(void);
-	/* Exclusive lock: a mutex name, or a lock file path (lock_is_file).
+	/* Exclusive lock: a mutex name, or (lock_is_file) the state file whose
+	 * folder platform_lock_acquire locks.
 	 * NULL: no lock (unit tests). */
 	const char *lock_name;
 	bool lock_is_file;

@@ -239,21 +239,19 @@ static int run_transaction(struct cli *cli, const struct plan *plan, const char 
 {
 	struct reg_backend *b = NULL;
 	struct apply_result r;
-	char *dir = snapshot_dir_of(cli), *target = target_of(cli), *lock = NULL;
+	char *dir = snapshot_dir_of(cli), *target = target_of(cli);
 	struct state_commit commit;
 	struct apply_options o;
 	int rc = cli_open_registry(cli, &b);
 
 	if (rc != EXIT_OK)
 		goto out;
-	if (cli->state_file)
-		lock = xasprintf("%s.lock", cli->state_file);
 	commit = (struct state_commit){b, cli->state_file};
 	o = (struct apply_options){
 		.backend = b,
 		.require_elevation = !cli->state_file,
 		.is_elevated = platform_is_elevated,
-		.lock_name = cli->state_file ? lock : "apply",
+		.lock_name = cli->state_file ? cli->state_file : "apply",
 		.lock_is_file = cli->state_file != NULL,
 		.snapshot_dir = dir,
 		.profile_name = snapshot_label,
@@ -269,7 +267,6 @@ static int run_transaction(struct cli *cli, const struct plan *plan, const char 
 	apply_result_free(&r);
 out:
 	reg_backend_free(b);
-	free(lock);
 	free(dir);
 	free(target);
 	return rc;

@@ -55,10 +55,12 @@ char **platform_list_dir(const char *dir, const char *suffix, size_t *count, str
 /* Resolves a path to an absolute, canonical one (xmalloc'd), or NULL. */
 char *platform_realpath(const char *path);
 
-/* An exclusive, non-blocking lock. name: a mutex name on Windows (created
- * in a namespace only administrators can create in) or, when path_based, a
- * lock file path. SC_OK and *lock set; SC_NOT_FOUND if someone else holds
- * it ("busy"); SC_ERROR otherwise. */
+/* An exclusive, non-blocking lock that writes nothing. name: a mutex name
+ * (on Windows created in a namespace only administrators can create in);
+ * or, when path_based, the path of a .reg state file: POSIX locks its
+ * folder with flock(), Windows uses a mutex named after the file's full
+ * path. SC_OK and *lock set; SC_NOT_FOUND if someone else holds it
+ * ("busy"); SC_ERROR otherwise. */
 struct platform_lock;
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
 			  struct sc_err *err);

@@ -129,26 +129,38 @@ struct platform_lock {
 	int fd;
 };
 
+/* The folder of a path ("." for a bare file name). xmalloc'd. */
+static char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
 			  struct sc_err *err)
 {
-	int fd;
+	/* A state file's lock is its folder: locking creates no file, so a
+	 * compliant apply writes nothing at all. */
+	char *target = path_based ? folder_of(name) : xasprintf("/tmp/schannelcfg-%s.lock", name);
+	int fd = path_based ? open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			    : open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int rc = SC_OK;
 
-	(void)path_based;
-	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return sc_err_set(err, "%s: cannot open lock file: %s", name, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		int busy = errno == EWOULDBLOCK;
-
+	if (fd < 0) {
+		rc = sc_err_set(err, "%s: cannot open for locking: %s", target, strerror(errno));
+	} else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = errno == EWOULDBLOCK ? SC_NOT_FOUND
+					  : sc_err_set(err, "%s: cannot lock: %s", target, strerror(errno));
 		close(fd);
-		if (busy)
-			return SC_NOT_FOUND;
-		return sc_err_set(err, "%s: cannot lock: %s", name, strerror(errno));
+	} else {
+		*lock = xmalloc(sizeof(**lock));
+		(*lock)->fd = fd;
 	}
-	*lock = xmalloc(sizeof(**lock));
-	(*lock)->fd = fd;
-	return SC_OK;
+	free(target);
+	return rc;
 }
 
 void platform_lock_release(struct platform_lock *lock)

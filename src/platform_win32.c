@@ -18,6 +18,7 @@
 #include <shlobj.h>
 
 #include "backend_win32.h"
+#include "sha256.h"
 
 /* Full control for SYSTEM and Administrators, protected from inheritance;
  * OICI: inherited by files and folders created inside. */
@@ -365,21 +366,33 @@ static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc
 	return SC_NOT_FOUND;
 }
 
-static int acquire_file(const char *path, struct platform_lock *lock, struct sc_err *err)
+/* A state file's lock: a session-local mutex named after the file's full
+ * path (lower-cased, hashed), so taking it writes nothing. A state file is
+ * its owner's own file: no administrator namespace is needed. */
+static int acquire_state_mutex(const char *path, struct platform_lock *lock, struct sc_err *err)
 {
-	wchar_t *w = wide_of(path, err);
+	char *full = platform_realpath(path), hex[65], *name;
+	wchar_t *w;
+	size_t i;
+	DWORD wait;
 
+	if (!full)
+		full = xstrdup(path);
+	for (i = 0; full[i]; i++)
+		full[i] = (char)(full[i] >= 'A' && full[i] <= 'Z' ? full[i] + 32 : full[i]);
+	sha256_hex(full, strlen(full), hex);
+	free(full);
+	name = xasprintf("Local\\schannelcfg-state-%.32s", hex);
+	w = wide_of(name, err);
+	free(name);
 	if (!w)
 		return SC_ERROR;
-	lock->handle = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS,
-				   FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+	lock->handle = CreateMutexW(NULL, FALSE, w);
 	free(w);
-	if (lock->handle != INVALID_HANDLE_VALUE)
-		return SC_OK;
-	lock->handle = NULL;
-	if (GetLastError() == ERROR_SHARING_VIOLATION)
-		return SC_NOT_FOUND;
-	return sc_err_set(err, "%s: cannot open lock file (error %lu)", path, GetLastError());
+	if (!lock->handle)
+		return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
+	wait = WaitForSingleObject(lock->handle, 0);
+	return wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED ? SC_OK : SC_NOT_FOUND;
 }
 
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
@@ -388,8 +401,8 @@ int platform_lock_acquire(const char *name, bool path_based, struct platform_loc
 	struct platform_lock *l = xcalloc(1, sizeof(*l));
 	int rc;
 
-	l->is_mutex = !path_based;
-	rc = path_based ? acquire_file(name, l, err) : acquire_mutex(name, l, err);
+	l->is_mutex = true;
+	rc = path_based ? acquire_state_mutex(name, l, err) : acquire_mutex(name, l, err);
 	if (rc != SC_OK) {
 		platform_lock_release(l);
 		return rc;

@@ -151,8 +151,11 @@ scenario() {
     run check "$profile" --state "$S"
     expect_rc "$name: check after apply" "$RC" 0
     st=$(stamp "$S")
+    files_before=$(ls -A "$(dirname "$S")")
     run apply "$profile" --state "$S" --snapshot-dir "$SNAPS"
     expect_rc "$name: second apply" "$RC" 0
+    expect_eq "$name: second apply creates no file (not even a lock file)" \
+        "$(ls -A "$(dirname "$S")")" "$files_before"
     expect_contains "$name: second apply says so" "$OUT" "Nothing to do"
     untouched "$name: second apply leaves the file untouched" "$S" "$APPLIED" "$st"
     expect_eq "$name: second apply writes no snapshot" "$(count_snaps "$SNAPS")" 1
@@ -269,12 +272,13 @@ cp "$FIX/win7-sp1.reg" "$R/state.reg"
 cp "$R/state.reg" "$R/orig.reg"
 st=$(stamp "$R/state.reg")
 
-# R1: the apply lock is held by someone else (flock -o: the lock belongs to
+# R1: the apply lock (a flock on the state file's folder, so that taking it
+# writes nothing) is held by someone else (flock -o: the lock belongs to
 # flock itself, released when its 2 s sleep ends).
-flock -o "$R/state.reg.lock" sleep 2 &
+flock -o "$R" sleep 2 &
 holder=$!
 for _ in $(seq 50); do
-    flock -n "$R/state.reg.lock" true 2>/dev/null || break
+    flock -n "$R" true 2>/dev/null || break
     sleep 0.05
 done
 run apply azure-mma --state "$R/state.reg" --snapshot-dir "$R/snaps"
