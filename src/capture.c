@@ -572,6 +572,23 @@ static bool has_present_values(const struct cap_key *k)
 	return false;
 }
 
+/* A string-typed value that is not a well-formed string is reproduced
+ * byte for byte; the profile must then say so (malformed = yes). */
+static bool has_malformed_string(const struct cap_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		const struct reg_value *v = &k->values[i].v;
+
+		if (k->values[i].present && !k->values[i].used &&
+		    (v->type == RV_SZ || v->type == RV_EXPAND_SZ || v->type == RV_MULTI_SZ) &&
+		    !regvalue_is_clean_string(v))
+			return true;
+	}
+	return false;
+}
+
 static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *out)
 {
 	struct strbuf body = STRBUF_INIT;
@@ -606,9 +623,9 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 		sb_free(&body);
 		return sc_err_set(c->err, "HKLM\\%s: key path cannot be written in a profile", k->path);
 	}
-	sb_addf(out, "\n[key \"raw-%u\"]\npath = HKLM\\%s\nview = %s\n%s%s", ++c->raw_sections,
+	sb_addf(out, "\n[key \"raw-%u\"]\npath = HKLM\\%s\nview = %s\n%s%s%s", ++c->raw_sections,
 		k->path, k->view == REG_VIEW_32 ? "32" : "64", exists ? "exists = yes\n" : "",
-		sb_str(&body));
+		has_malformed_string(k) ? "malformed = yes\n" : "", sb_str(&body));
 	sb_free(&body);
 	return SC_OK;
 }

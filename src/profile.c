@@ -730,6 +730,7 @@ struct section_opts {
 	enum reg_view path_view;
 	bool reboot;
 	bool exists;
+	bool malformed;
 	bool views_given;
 	unsigned path_line;
 };
@@ -876,6 +877,11 @@ static void add_curves(struct ctx *c, const struct entry *e)
 	set_words(s, "ECC curve order", e->value, "cipher-suites ecc-curves", e->value);
 }
 
+static bool is_string_type(uint32_t type)
+{
+	return type == RV_SZ || type == RV_EXPAND_SZ || type == RV_MULTI_SZ;
+}
+
 static void add_raw(struct ctx *c, const struct entry *e, const struct section_opts *o)
 {
 	struct reg_value v = {0};
@@ -888,6 +894,16 @@ static void add_raw(struct ctx *c, const struct entry *e, const struct section_o
 	if (regfile_parse_assignment(c->file, e->line, e->key, e->value, &name, &v, &deletion,
 				     &err) != SC_OK) {
 		diag_add(c->diags, err.msg); /* already "file:line: ..." */
+		return;
+	}
+	if (!deletion && !o->malformed && is_string_type(v.type) && !regvalue_is_clean_string(&v)) {
+		ERR(c, e->line, "\"%s\": %s data is not a well-formed string (odd size, a missing "
+				"terminator, or %s); fix it, or say malformed = yes in this section",
+		    name, regvalue_type_name(v.type),
+		    v.type == RV_MULTI_SZ ? "no empty string at the end (00,00,00,00)"
+					  : "a NUL in the middle");
+		free(name);
+		regvalue_free(&v);
 		return;
 	}
 	if (deletion)
@@ -1091,7 +1107,10 @@ static bool section_options(struct ctx *c, const struct section *sec,
 		} else if (k->kind == VK_VERSIONS) {
 			ok &= parse_versions(c, e, &o->versions);
 		} else if (k->kind == VK_YESNO) {
-			ok &= parse_yesno(c, e, streq_ci(k->name, "exists") ? &o->exists : &o->reboot);
+			ok &= parse_yesno(c, e,
+					  streq_ci(k->name, "exists")      ? &o->exists
+					  : streq_ci(k->name, "malformed") ? &o->malformed
+									   : &o->reboot);
 		} else if (k->kind == VK_REG_PATH) {
 			free(o->path); /* a repeated path = is reported as a duplicate */
 			o->path = NULL;

@@ -204,6 +204,9 @@ static const struct key_def raw_keys[] = {
 	 "whether a change here needs a reboot (default yes)"},
 	{"exists", NULL, VK_YESNO, ST_NONE, KEY_OPTION, NULL,
 	 "yes: the key must exist, even with no values (default no: values only)"},
+	{"malformed", NULL, VK_YESNO, ST_NONE, KEY_OPTION, NULL,
+	 "yes: accept string-typed hex data that is not a well-formed string (an odd size, "
+	 "no terminator); capture uses it to reproduce such values exactly (default no)"},
 };
 
 const struct section_def schema_sections[] = {

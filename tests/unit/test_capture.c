@@ -24,6 +24,8 @@ static const char odd_state[] =
 	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\n"
 	"\"EventLogging\"=dword:00000009\n"
 	"\"Custom\"=\"x\"\n"
+	"\"Unterminated\"=hex(7):41,00,42,00\n"
+	"\"NoNul\"=hex(1):41,00\n"
 	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
 	"Protocols\\TLS 1.0\\Client]\n"
 	"\"Enabled\"=dword:ffffffff\n"
@@ -210,6 +212,8 @@ static void test_round_trip_odd_values(void **state)
 	assert_non_null(strstr(text, "\"Enabled\" = dword:ffffffff"));   /* TLS 1.0 client */
 	assert_non_null(strstr(text, "\"DisabledByDefault\" = -"));      /* its missing half */
 	assert_non_null(strstr(text, "exists = yes"));                    /* empty keys */
+	assert_non_null(strstr(text, "malformed = yes"));                 /* bad strings */
+	assert_non_null(strstr(text, "\"Unterminated\" = hex(7):41,00,42,00"));
 	assert_non_null(strstr(text, "\"EventLogging\" = dword:00000009"));
 	assert_non_null(strstr(text, "\"TlsVersion\" = dword:00000c01")); /* unknown bit */
 	assert_non_null(strstr(text, "policy = disabled"));
