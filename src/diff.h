@@ -63,6 +63,13 @@ void diff_format_text(const struct diff *d, const char *heading, bool color, str
 void diff_format_reg(const struct diff *d, struct strbuf *sb);
 void diff_format_json(const struct diff *d, const char *kind, const char *profile,
 		      const char *target, struct strbuf *sb);
+/* The diff document's fields, inside an object the caller opened (apply
+ * adds its result fields after them). reboot_required: for a diff, whether
+ * applying would need a reboot; for an apply, whether the applied change
+ * does. */
+struct json;
+void diff_json_fields(struct json *j, const struct diff *d, const char *kind,
+		      const char *profile, const char *target, bool reboot_required);
 /* "3 values to change, reboot required" / "nothing to change". */
 void diff_summary(const struct diff *d, struct strbuf *sb);
 

@@ -29,6 +29,15 @@ static void describe_side(bool present, const struct reg_value *v, struct strbuf
 		sb_adds(sb, "(absent)");
 }
 
+static void describe_list(bool present, const struct reg_value *v, size_t n, struct strbuf *sb)
+{
+	if (!present)
+		sb_adds(sb, "(absent)");
+	else
+		sb_addf(sb, "%s [%zu suite%s%s]", regvalue_type_name(v->type), n, n == 1 ? "" : "s",
+			v->type == RV_SZ ? ", comma-separated" : "");
+}
+
 static bool contains(char *const *items, size_t n, const char *s)
 {
 	size_t i;
@@ -89,9 +98,17 @@ static void entry_text(const struct diff_entry *e, const struct colors *c, struc
 		break;
 	}
 	sb_addf(sb, "    %-20s ", *op->name ? op->name : "(default)");
-	describe_side(e->before_present, &e->before, sb);
-	sb_addf(sb, " " ARROW " %s", e->after_present ? c->plus : c->minus);
-	describe_side(e->after_present, &e->after, sb);
+	if (op->kind == OP_LIST_EDIT) {
+		/* The elements follow one per line; the values themselves
+		 * would be one unreadable line for a comma-separated list. */
+		describe_list(e->before_present, &e->before, e->nbefore, sb);
+		sb_addf(sb, " " ARROW " %s", e->after_present ? c->plus : c->minus);
+		describe_list(e->after_present, &e->after, e->nafter, sb);
+	} else {
+		describe_side(e->before_present, &e->before, sb);
+		sb_addf(sb, " " ARROW " %s", e->after_present ? c->plus : c->minus);
+		describe_side(e->after_present, &e->after, sb);
+	}
 	sb_addf(sb, "%s%s\n", c->reset, reboot);
 	if (op->kind == OP_LIST_EDIT)
 		list_changes(e, c, sb);
@@ -240,39 +257,46 @@ static void entry_json(struct json *j, const struct diff_entry *e)
 	json_obj_end(j);
 }
 
+void diff_json_fields(struct json *j, const struct diff *d, const char *kind,
+		      const char *profile, const char *target, bool reboot_required)
+{
+	struct strbuf summary = STRBUF_INIT;
+	size_t i;
+
+	json_key_u64(j, "schema", JSON_SCHEMA_VERSION);
+	json_key_str(j, "kind", kind);
+	json_key_str(j, "tool_version", SCHANNELCFG_VERSION);
+	json_key_str(j, "profile", profile);
+	json_key_str(j, "target", target);
+	json_key_u64(j, "changes", d->nchanged);
+	json_key_bool(j, "reboot_required", reboot_required);
+	diff_summary(d, &summary);
+	json_key_str(j, "summary", sb_str(&summary));
+	json_key(j, "entries");
+	json_arr_begin(j);
+	for (i = 0; i < d->n; i++)
+		entry_json(j, &d->entries[i]);
+	json_arr_end(j);
+	json_key(j, "warnings");
+	json_arr_begin(j);
+	for (i = 0; i < d->nwarnings; i++) {
+		json_obj_begin(j);
+		json_key_str(j, "source", d->warnings[i].source);
+		json_key_str(j, "text", d->warnings[i].text);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	sb_free(&summary);
+}
+
 void diff_format_json(const struct diff *d, const char *kind, const char *profile,
 		      const char *target, struct strbuf *sb)
 {
 	struct json j;
-	struct strbuf summary = STRBUF_INIT;
-	size_t i;
 
 	json_init(&j, sb);
 	json_obj_begin(&j);
-	json_key_u64(&j, "schema", JSON_SCHEMA_VERSION);
-	json_key_str(&j, "kind", kind);
-	json_key_str(&j, "tool_version", SCHANNELCFG_VERSION);
-	json_key_str(&j, "profile", profile);
-	json_key_str(&j, "target", target);
-	json_key_u64(&j, "changes", d->nchanged);
-	json_key_bool(&j, "reboot_required", d->reboot && d->nchanged);
-	diff_summary(d, &summary);
-	json_key_str(&j, "summary", sb_str(&summary));
-	json_key(&j, "entries");
-	json_arr_begin(&j);
-	for (i = 0; i < d->n; i++)
-		entry_json(&j, &d->entries[i]);
-	json_arr_end(&j);
-	json_key(&j, "warnings");
-	json_arr_begin(&j);
-	for (i = 0; i < d->nwarnings; i++) {
-		json_obj_begin(&j);
-		json_key_str(&j, "source", d->warnings[i].source);
-		json_key_str(&j, "text", d->warnings[i].text);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
+	diff_json_fields(&j, d, kind, profile, target, d->reboot && d->nchanged);
 	json_obj_end(&j);
 	json_finish(&j);
-	sb_free(&summary);
 }

@@ -19,28 +19,22 @@ static const char *status_name(enum apply_status s)
 void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
 		       const char *target, int exit_code, struct strbuf *sb)
 {
-	struct strbuf diff = STRBUF_INIT;
 	struct json j;
 
-	/* The diff document, with the result fields spliced in before its
-	 * closing brace: one object, one schema. */
-	diff_format_json(&r->diff, kind, profile, target, &diff);
-	while (diff.len && (diff.buf[diff.len - 1] == '\n' || diff.buf[diff.len - 1] == '}'))
-		diff.buf[--diff.len] = '\0';
-	sb_add(sb, diff.buf, diff.len);
+	/* One object, one schema: the diff's fields, then the result's. */
 	json_init(&j, sb);
-	j.depth = 1;
-	j.need_comma[1] = true;
+	json_obj_begin(&j);
+	diff_json_fields(&j, &r->diff, kind, profile, target,
+			 r->status == APPLY_DONE && r->reboot);
 	json_key_str(&j, "status", status_name(r->status));
 	json_key_u64(&j, "exit_code", (uint64_t)exit_code);
-	json_key_bool(&j, "reboot_required", r->reboot);
 	json_key_str(&j, "snapshot_id", r->snapshot_id);
 	json_key_str(&j, "snapshot_path", r->snapshot_path);
 	json_key_u64(&j, "executed", r->executed);
 	json_key_str(&j, "error", r->err.msg[0] ? r->err.msg : NULL);
 	json_key_str(&j, "restore_error", r->restore_err.msg[0] ? r->restore_err.msg : NULL);
-	sb_adds(sb, "\n}\n");
-	sb_free(&diff);
+	json_obj_end(&j);
+	json_finish(&j);
 }
 
 char *snapshot_file_path(const char *dir, const char *name)

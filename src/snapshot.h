@@ -3,10 +3,10 @@
  * file `reg import` understands on its own.
  *
  * File layout (UTF-16LE with BOM, "Windows Registry Editor Version 5.00"):
- *   ; schannelcfg snapshot          header comments: format, id, time,
- *   ; format: 1                     profile, target, tool version, counts
- *   ; ...
- *   ; sha256: <hex>                 of the UTF-8 text after this line
+ *   ; schannelcfg snapshot ...      a fixed title line
+ *   ; sha256: <hex>                 of the UTF-8 text after this line, so it
+ *   ; format: 1                     covers the header fields too: format, id,
+ *   ; ...                           time, profile, target, tool, counts
  *   [KEY] "name"=before | "name"=-  values as they were (absent -> =-)
  *   [KEY]                           keys that existed and the apply removes
  *   [-KEY]                          keys the apply creates (to remove again)

@@ -23,7 +23,16 @@ wcmd() { # runs a Windows command line; prints output; returns its exit code
 
 json_ok() { # WHAT JSON: parses and has schema 1 and the expected kind
     local what=$1 json=$2 kind=$3 got
-    got=$(printf '%s' "$json" | $PY -c 'import json,sys; d=json.load(sys.stdin); print(d["schema"], d["kind"])' 2>&1) || true
+    # object_pairs_hook: a key given twice in one object is an error too.
+    got=$(printf '%s' "$json" | $PY -c '
+import json, sys
+def once(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise SystemExit("duplicate key in " + repr(keys))
+    return dict(pairs)
+d = json.load(sys.stdin, object_pairs_hook=once)
+print(d["schema"], d["kind"])' 2>&1) || true
     expect_eq "$what is JSON (schema 1, kind $kind)" "$got" "1 $kind"
 }
 

@@ -792,7 +792,7 @@ static void test_format_text(void **state)
 				  "REG_DWORD 0x00000001 (1)  [reboot]\n"));
 	assert_non_null(strstr(t, "(key removed: it holds nothing after this change)  [reboot]"));
 	assert_non_null(strstr(t, "\nCipher suites\n"));
-	assert_non_null(strstr(t, "REG_MULTI_SZ [3 strings] \xE2\x86\x92 REG_MULTI_SZ [2 strings]"));
+	assert_non_null(strstr(t, "REG_MULTI_SZ [3 suites] \xE2\x86\x92 REG_MULTI_SZ [2 suites]"));
 	assert_non_null(strstr(t, "        - TLS_DHE_RSA_WITH_AES_256_GCM_SHA384\n"));
 	assert_non_null(strstr(t, "(the other 2 keep their order)"));
 	assert_null(strstr(t, "Unchanged")); /* unchanged entries are not listed */
