@@ -481,24 +481,25 @@ static bool fits_flag(uint32_t d)
 	return d <= 1;
 }
 
-static bool fits_winhttp(uint32_t d)
+/* Does a mask use only protocol bits the vocabulary knows (WinHTTP or EAP)? */
+static bool fits_mask(uint32_t d, bool eap)
 {
 	uint32_t known = 0;
 	size_t i;
 
 	for (i = 0; i < vocab_protocols.count; i++)
-		known |= vocab_protocols.entries[i].winhttp;
+		known |= eap ? vocab_protocols.entries[i].eap : vocab_protocols.entries[i].winhttp;
 	return !(d & ~known);
+}
+
+static bool fits_winhttp(uint32_t d)
+{
+	return fits_mask(d, false);
 }
 
 static bool fits_eap(uint32_t d)
 {
-	uint32_t known = 0;
-	size_t i;
-
-	for (i = 0; i < vocab_protocols.count; i++)
-		known |= vocab_protocols.entries[i].eap;
-	return !(d & ~known);
+	return fits_mask(d, true);
 }
 
 static void words_dotnet_winhttp(struct capture *c, struct strbuf *out)

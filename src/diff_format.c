@@ -227,17 +227,6 @@ void diff_format_reg(const struct diff *d, struct strbuf *sb)
 	}
 }
 
-static void json_list(struct json *j, const char *key, char *const *items, size_t n)
-{
-	size_t i;
-
-	json_key(j, key);
-	json_arr_begin(j);
-	for (i = 0; i < n; i++)
-		json_str(j, items[i]);
-	json_arr_end(j);
-}
-
 static void entry_json(struct json *j, const struct diff_entry *e)
 {
 	json_obj_begin(j);
@@ -248,8 +237,8 @@ static void entry_json(struct json *j, const struct diff_entry *e)
 		render_value_json(j, "after", e->after_present ? &e->after : NULL);
 	}
 	if (e->op->kind == OP_LIST_EDIT && (e->before_list || e->after_list)) {
-		json_list(j, "before_list", e->before_list, e->nbefore);
-		json_list(j, "after_list", e->after_list, e->nafter);
+		json_key_strings(j, "before_list", e->before_list, e->nbefore);
+		json_key_strings(j, "after_list", e->after_list, e->nafter);
 	}
 	json_key_bool(j, "key_existed", e->key_existed);
 	json_key_str(j, "creates_key", e->created_root);

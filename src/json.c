@@ -145,6 +145,17 @@ void json_key_bool(struct json *j, const char *key, bool v)
 	json_bool(j, v);
 }
 
+void json_key_strings(struct json *j, const char *key, char *const *items, size_t n)
+{
+	size_t i;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	for (i = 0; i < n; i++)
+		json_str(j, items[i]);
+	json_arr_end(j);
+}
+
 void json_finish(struct json *j)
 {
 	sb_addc(j->sb, '\n');

@@ -10,6 +10,7 @@
 #define SCHANNELCFG_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -38,6 +39,8 @@ void json_null(struct json *j);
 void json_key_str(struct json *j, const char *key, const char *s);
 void json_key_u64(struct json *j, const char *key, uint64_t v);
 void json_key_bool(struct json *j, const char *key, bool v);
+/* "key": ["a", "b"] from n strings. */
+void json_key_strings(struct json *j, const char *key, char *const *items, size_t n);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 

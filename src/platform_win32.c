@@ -316,6 +316,16 @@ out:
 	return ns;
 }
 
+/* Takes a mutex without waiting: SC_OK, or SC_NOT_FOUND when another
+ * process holds it. An abandoned mutex (its holder died) is ours now: the
+ * snapshot on disk is how that apply's state is recovered. */
+static int take_mutex(HANDLE h)
+{
+	DWORD wait = WaitForSingleObject(h, 0);
+
+	return wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED ? SC_OK : SC_NOT_FOUND;
+}
+
 /* Fallback where private namespaces are not implemented (Wine stubs
  * CreateBoundaryDescriptorW): a Global\ mutex whose DACL admits only SYSTEM
  * and Administrators. Someone else could squat on the name there, which
@@ -339,8 +349,6 @@ static HANDLE create_global_mutex(const char *name, struct sc_err *err)
 
 static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc_err *err)
 {
-	DWORD wait;
-
 	lock->name_space = open_admin_namespace(lock, err);
 	if (lock->name_space) {
 		char *full = xasprintf("schannelcfg\\%s", name);
@@ -360,10 +368,7 @@ static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc
 	} else {
 		return SC_ERROR;
 	}
-	wait = WaitForSingleObject(lock->handle, 0);
-	if (wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED)
-		return SC_OK;
-	return SC_NOT_FOUND;
+	return take_mutex(lock->handle);
 }
 
 /* A state file's lock: a session-local mutex named after the file's full
@@ -374,7 +379,6 @@ static int acquire_state_mutex(const char *path, struct platform_lock *lock, str
 	char *full = platform_realpath(path), hex[65], *name;
 	wchar_t *w;
 	size_t i;
-	DWORD wait;
 
 	if (!full)
 		full = xstrdup(path);
@@ -391,8 +395,7 @@ static int acquire_state_mutex(const char *path, struct platform_lock *lock, str
 	free(w);
 	if (!lock->handle)
 		return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
-	wait = WaitForSingleObject(lock->handle, 0);
-	return wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED ? SC_OK : SC_NOT_FOUND;
+	return take_mutex(lock->handle);
 }
 
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,

@@ -162,26 +162,15 @@ static void json_doc_begin(struct json *j, const char *kind)
 	json_key_str(j, "tool_version", SCHANNELCFG_VERSION);
 }
 
-static void json_strings(struct json *j, const char *key, char *const *items, size_t n)
-{
-	size_t i;
-
-	json_key(j, key);
-	json_arr_begin(j);
-	for (i = 0; i < n; i++)
-		json_str(j, items[i]);
-	json_arr_end(j);
-}
-
 static void json_profile_meta(struct json *j, const struct profile *p)
 {
 	json_key_str(j, "name", p->name);
-	json_strings(j, "aliases", p->aliases, p->naliases);
+	json_key_strings(j, "aliases", p->aliases, p->naliases);
 	json_key_str(j, "summary", p->summary);
 	json_key_str(j, "source", p->file);
 	json_key_str(j, "applies_to", p->applies_text);
-	json_strings(j, "references", p->references, p->nreferences);
-	json_strings(j, "notes", p->notes, p->nnotes);
+	json_key_strings(j, "references", p->references, p->nreferences);
+	json_key_strings(j, "notes", p->notes, p->nnotes);
 }
 
 void render_profile_list_json(struct profile **list, size_t n, struct strbuf *sb)
@@ -282,9 +271,9 @@ static void json_plan_ops(struct json *j, const struct plan *plan)
 				     op->edit.format == LIST_MULTI_SZ ? "multi_sz" : "comma_sz");
 			json_key_bool(j, "create_if_absent", op->edit.create_if_absent);
 			if (op->edit.has_order)
-				json_strings(j, "order", op->edit.order, op->edit.norder);
-			json_strings(j, "remove", op->edit.remove, op->edit.nremove);
-			json_strings(j, "prefer", op->edit.prefer, op->edit.nprefer);
+				json_key_strings(j, "order", op->edit.order, op->edit.norder);
+			json_key_strings(j, "remove", op->edit.remove, op->edit.nremove);
+			json_key_strings(j, "prefer", op->edit.prefer, op->edit.nprefer);
 		}
 		json_obj_end(j);
 	}

@@ -129,7 +129,7 @@ static void apply_text(const char *text, const struct reg_backend *b)
 	struct apply_result r;
 	struct apply_options o = {0};
 	struct plan plan;
-	char dir[] = "/tmp/sc-capture-XXXXXX";
+	char *dir = t_tmpdir("capture");
 
 	if (profile_parse_text("captured.ini", text, strlen(text), NULL, &p, &d) != SC_OK ||
 	    compile_profile(p, &none, &plan, &d) != SC_OK) {
@@ -138,7 +138,7 @@ static void apply_text(const char *text, const struct reg_backend *b)
 		diag_format(&d, &sb);
 		fail_msg("captured profile does not compile:\n%s\n--- profile:\n%s", sb_str(&sb), text);
 	}
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	o = (struct apply_options){.backend = b, .snapshot_dir = dir, .profile_name = "captured",
 				   .target = "test"};
 	apply_plan(&plan, &o, &r);
@@ -148,7 +148,8 @@ static void apply_text(const char *text, const struct reg_backend *b)
 	plan_free(&plan);
 	profile_free(p);
 	diag_free(&d);
-	assert_int_equal(system(xasprintf("rm -rf %s", dir)) == 0, 1);
+	t_remove_tree(dir);
+	free(dir);
 }
 
 static struct reg_backend *load_file(const char *path)

@@ -35,16 +35,13 @@ static char *tmp_dir;
 
 static int group_setup(void **state)
 {
-	const char *base = getenv("TMPDIR");
-	char *tmpl = xasprintf("%s/schannelcfg-test-diff-XXXXXX", base && *base ? base : "/tmp");
-
-	tmp_dir = mkdtemp(tmpl);
+	tmp_dir = t_tmpdir("diff");
 	return tmp_dir ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
-	rmdir(tmp_dir);
+	t_remove_tree(tmp_dir);
 	free(tmp_dir);
 	return 0;
 }

@@ -35,43 +35,15 @@
 static char *tmp_root;
 static unsigned dir_seq;
 
-static void remove_tree(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			char *child;
-
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			child = xasprintf("%s/%s", path, e->d_name);
-			remove_tree(child);
-			free(child);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
-
 static int group_setup(void **state)
 {
-	const char *base = getenv("TMPDIR");
-	char *tmpl = xasprintf("%s/schannelcfg-test-snapshot-XXXXXX", base && *base ? base : "/tmp");
-
-	tmp_root = mkdtemp(tmpl);
+	tmp_root = t_tmpdir("snapshot");
 	return tmp_root ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
-	remove_tree(tmp_root);
+	t_remove_tree(tmp_root);
 	free(tmp_root);
 	return 0;
 }

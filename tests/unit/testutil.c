@@ -1,7 +1,10 @@
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend_mem.h"
 #include "regfile.h"
@@ -65,4 +68,41 @@ bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *pa
 const char *t_src(const char *relative)
 {
 	return relative;
+}
+
+char *t_tmpdir(const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/schannelcfg-test-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+void t_remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char *child;
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			child = xasprintf("%s/%s", path, e->d_name);
+			t_remove_tree(child);
+			free(child);
+		}
+		closedir(d);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
 }

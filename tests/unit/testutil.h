@@ -25,6 +25,12 @@ uint32_t t_dword(const struct reg_backend *b, enum reg_view view, const char *pa
 /* True if the value exists. */
 bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *path,
 		 const char *name);
+/* A new empty folder under $TMPDIR (or /tmp) named schannelcfg-test-TAG-*;
+ * malloc'd path, NULL on failure. t_remove_tree deletes a folder and
+ * everything in it (or a file). */
+char *t_tmpdir(const char *tag);
+void t_remove_tree(const char *path);
+
 /* Path of a source-tree file (tests run from the repository root). */
 const char *t_src(const char *relative);
 
