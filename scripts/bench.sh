@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# scripts/bench.sh - the measurements behind docs/benchmarks.md (issue 8).
+# Run by hand (about 6 minutes on a 2-core VM); not a test, never timed by CI.
+#
+#   scripts/bench.sh            everything: (a) (b) under Wine, (c) (d) (e)
+#   RUNS=5 scripts/bench.sh     fewer repetitions (default 15)
+#   BIG=0 scripts/bench.sh      skip the 100,000-operation diff of (e)
+#
+# (a) `apply tls12-strict` against the same values written the way the seed
+#     articles do it, one `wine reg add` per value (the recipe is generated
+#     from `schannelcfg diff tls12-strict --format json` on the same
+#     registry; a list edit becomes a REG_MULTI_SZ or comma REG_SZ write; it
+#     is checked once to make `schannelcfg check` exit 0). Twice: on Wine's
+#     fresh registry, and on a Server 2016-like one (examples/states/
+#     ws2016-gpo.reg imported; it has both cipher-suite lists). Before every
+#     timed run the registry is put back (schannelcfg rollback of that run's
+#     or of a reference snapshot) and its fingerprint (reg export of
+#     HKLM\SYSTEM and of the touched SOFTWARE subtrees, and listings of their
+#     parents) must equal the pristine one, or the script stops.
+# (b) `apply tls12-strict` on a registry that already complies against
+#     `schannelcfg --version` (the cost of starting a Wine process).
+# (c) registry calls of diff / apply / compliant re-apply, counted by the
+#     backend wrapper (build/host/bench/bench_counts), against the minimum.
+# (d) the size of schannelcfg.exe.
+# (e) natively: diff_compute on synthetic plans of 1k, 10k, 100k operations
+#     against as many values (build/host/bench/bench_diff).
+# Under Wine: one prefix copied from build/wine/base, `wineserver -p` kept
+# running, one untimed warm-up of each command; times are wall-clock
+# medians over RUNS runs, interleaved (and alternating which goes first),
+# and the ratios are taken within this one run of the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUNS=${RUNS:-15}
+BIG=${BIG:-1}
+EXE=$ROOT/build/win/schannelcfg.exe
+
+echo "== build"
+make -s -j2 bench >/dev/null
+make -s -f Makefile.mingw -j2 all >/dev/null
+scripts/wine-prefix.sh
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sc-bench.XXXXXX")
+export WINEPREFIX=$TMP/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+unset DISPLAY
+cleanup() {
+    wineserver -k >/dev/null 2>&1 || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# ---- helpers
+
+now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
+
+# median FILE: the median of the numbers in FILE (one a line), 2 decimals.
+median() {
+    sort -g "$1" | awk '{ v[NR] = $1 } END {
+        if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.2f", m }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+meets() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+    ok = op == ">=" ? v >= t : op == "<=" ? v <= t : v < t; print ok ? "yes" : "NO" }'; }
+
+winpath() { printf 'Z:%s' "${1//\//\\}"; }
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+# run_sc EXPECTED-RC ARGS...: the exe, quiet; stops the script on another
+# exit code (3010 arrives as 194).
+run_sc() {
+    local want=$1 rc=0
+    shift
+    wine "$EXE" "$@" </dev/null >"$TMP/sc.out" 2>&1 || rc=$?
+    [ "$rc" -eq "$want" ] || { tr -d '\r' <"$TMP/sc.out" | tail -20; die "schannelcfg $*: exit $rc, expected $want"; }
+}
+
+# timed OUTFILE CMD...: appends CMD's wall-clock time in ms to OUTFILE.
+timed() {
+    local out=$1 t0 t1
+    shift
+    t0=$(now_us)
+    "$@"
+    t1=$(now_us)
+    awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f\n", d / 1000 }' >>"$out"
+}
+
+# The registry state that must be identical before every timed run.
+FP_EXPORTS=('HKLM\SYSTEM'
+    'HKLM\SOFTWARE\Microsoft\.NETFramework' 'HKLM\SOFTWARE\Wow6432Node\Microsoft\.NETFramework'
+    'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
+    'HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Internet Settings'
+    'HKLM\SOFTWARE\Policies' 'HKLM\SOFTWARE\Wow6432Node\Policies')
+FP_LISTS=('HKLM\SOFTWARE' 'HKLM\SOFTWARE\Microsoft' 'HKLM\SOFTWARE\Wow6432Node'
+    'HKLM\SOFTWARE\Wow6432Node\Microsoft' 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion'
+    'HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion')
+
+# fingerprint: prints a sha256 of the state above; the files stay in
+# $TMP/fp.<hash> for fp_explain.
+fingerprint() {
+    local d=$TMP/fp i=0 k h
+    rm -rf "$d"
+    mkdir -p "$d"
+    for k in "${FP_EXPORTS[@]}"; do
+        i=$((i + 1))
+        wine reg export "$k" "$(winpath "$d/$i.reg")" /reg:64 /y </dev/null >/dev/null 2>&1 ||
+            echo "ABSENT $k" >"$d/$i.reg"
+    done
+    for k in "${FP_LISTS[@]}"; do
+        i=$((i + 1))
+        wine reg query "$k" /reg:64 </dev/null >"$d/$i.txt" 2>&1 || true
+    done
+    h=$(cat "$d"/* | sha256sum | cut -c1-16)
+    [ -d "$TMP/fp.$h" ] || cp -a "$d" "$TMP/fp.$h"
+    echo "$h"
+}
+
+# fp_explain HASH1 HASH2: what differs between two fingerprints.
+fp_explain() {
+    local f
+    for f in "$TMP/fp.$1"/*; do
+        cmp -s "$f" "$TMP/fp.$2/${f##*/}" && continue
+        echo "--- differs: ${f##*/}"
+        diff <(iconv -f UTF-16LE -t UTF-8 "$f" 2>/dev/null || cat "$f") \
+            <(iconv -f UTF-16LE -t UTF-8 "$TMP/fp.$2/${f##*/}" 2>/dev/null || cat "$TMP/fp.$2/${f##*/}") | head -30
+    done >&2
+}
+
+# expect_pristine WHAT: stops the script unless the fingerprint is $fp0.
+# A mismatch is looked at again once (a reg export or query that failed
+# under load would differ too); a second mismatch is fatal.
+expect_pristine() {
+    local fp
+    fp=$(fingerprint)
+    [ "$fp" = "$fp0" ] && return 0
+    echo "bench: $name: $1: fingerprint $fp != $fp0; what differs:" >&2
+    fp_explain "$fp0" "$fp"
+    fp=$(fingerprint)
+    [ "$fp" = "$fp0" ] || die "$name: $1: the registry is not in its pristine state ($fp != $fp0)"
+    echo "bench: $name: $1: taken again: pristine" >&2
+}
+
+# Both whole hives, compared at the start and the end of a scenario.
+full_export() {
+    wine reg export 'HKLM\SYSTEM' "$(winpath "$1.system.reg")" /y </dev/null >/dev/null 2>&1
+    wine reg export 'HKLM\SOFTWARE' "$(winpath "$1.software.reg")" /y </dev/null >/dev/null 2>&1
+}
+
+# recipe JSON OUT: one `wine reg add` (or `reg delete`) per value the plan
+# sets, as a bash script; prints the number of commands.
+make_recipe() {
+    python3 - "$1" "$2" <<'EOF'
+import json, shlex, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+lines = []
+for e in doc["entries"]:
+    if e["value"] is None:
+        continue
+    key = "HKLM\\" + e["key"]
+    view = "/reg:32" if e["view"] == "32" else "/reg:64"
+    after = e["after"]
+    if e["op"] == "delete_value" or (e["op"] == "set" and after is None):
+        cmd = ["reg", "delete", key, "/v", e["value"], "/f", view]
+    elif after is None:
+        continue  # a list edit that leaves an absent list absent: nothing to write
+    else:
+        t, data = after["type"], after["data"]
+        if t == "REG_DWORD":
+            d = str(data)
+        elif t in ("REG_SZ", "REG_EXPAND_SZ"):
+            d = data
+        elif t == "REG_MULTI_SZ":
+            d = "\\0".join(data)
+        else:
+            sys.exit("recipe: cannot write %s %s with reg add" % (t, e["value"]))
+        cmd = ["reg", "add", key, "/v", e["value"], "/t", t, "/d", d, "/f", view]
+    lines.append("wine " + " ".join(shlex.quote(c) for c in cmd) +
+                 " </dev/null >/dev/null 2>&1 || { echo 'recipe failed: " +
+                 e["value"] + "'; exit 1; }")
+with open(sys.argv[2], "w") as f:
+    f.write("\n".join(lines) + "\n")
+print(len(lines))
+EOF
+}
+
+run_recipe() { bash "$1"; }
+
+# ---- Wine
+
+echo "== Wine prefix (warm wineserver)"
+cp -a build/wine/base "$WINEPREFIX"
+wineserver -p >/dev/null 2>&1 </dev/null || true
+wine cmd /c exit >/dev/null 2>&1 </dev/null || true
+run_sc 0 --version
+wine reg query 'HKLM\SOFTWARE' /ve </dev/null >/dev/null 2>&1 || true
+
+declare -A RESULT
+
+# scenario NAME [STATE.reg]: (a) on Wine's fresh registry, or after
+# importing STATE.reg.
+scenario() {
+    local state=${2:-} snaps="C:\\bench\\$1" n i ref first
+    name=$1
+    local ta=$TMP/$name.apply.ms tr=$TMP/$name.recipe.ms
+    : >"$ta"
+    : >"$tr"
+    echo "== (a) $name"
+    if [ -n "$state" ]; then
+        wine reg import "$(winpath "$ROOT/$state")" </dev/null >/dev/null 2>&1 || die "reg import $state"
+    fi
+    full_export "$TMP/$name.start"
+    fp0=$(fingerprint)
+
+    # The recipe, from the plan on this very registry.
+    wine "$EXE" diff tls12-strict --format json </dev/null >"$TMP/$name.diff.json" 2>"$TMP/$name.diff.err" ||
+        die "diff --format json failed"
+    n=$(make_recipe "$TMP/$name.diff.json" "$TMP/$name.recipe.sh")
+    # A reference snapshot of the pristine state (what resets the recipe).
+    wine "$EXE" apply tls12-strict --format json --snapshot-dir "$snaps\\ref" </dev/null \
+        >"$TMP/$name.ref.json" 2>&1 || true
+    ref=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot_id"])' "$TMP/$name.ref.json") ||
+        die "no reference snapshot"
+    run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
+    expect_pristine "after the rollback of the reference apply"
+    # The recipe writes what apply writes: check must then say compliant.
+    run_recipe "$TMP/$name.recipe.sh" || die "$name: the reg add recipe failed"
+    run_sc 0 check tls12-strict
+    run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
+    expect_pristine "after the recipe and its rollback"
+    echo "   recipe: $n reg commands ($(grep -c 'REG_MULTI_SZ' "$TMP/$name.recipe.sh" || true) REG_MULTI_SZ)," \
+        "checked: schannelcfg check exits 0 after it"
+
+    for i in $(seq 1 "$RUNS"); do
+        for first in apply recipe; do
+            [ $((i % 2)) -eq 1 ] || first=$([ "$first" = apply ] && echo recipe || echo apply)
+            expect_pristine "run $i, before $first"
+            if [ "$first" = apply ]; then
+                timed "$ta" run_sc 194 apply tls12-strict --snapshot-dir "$snaps\\run$i"
+                run_sc 194 rollback --snapshot-dir "$snaps\\run$i"
+            else
+                timed "$tr" run_recipe "$TMP/$name.recipe.sh"
+                run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
+            fi
+        done
+        printf '.'
+    done
+    echo
+    expect_pristine "at the end"
+    full_export "$TMP/$name.end"
+    if ! cmp -s "$TMP/$name.start.system.reg" "$TMP/$name.end.system.reg" ||
+        ! cmp -s "$TMP/$name.start.software.reg" "$TMP/$name.end.software.reg"; then
+        die "$name: HKLM\\SYSTEM or HKLM\\SOFTWARE differs between start and end"
+    fi
+    echo "   whole HKLM\\SYSTEM and HKLM\\SOFTWARE exports identical at start and end"
+    RESULT[$name.n]=$n
+    RESULT[$name.apply]=$(median "$ta")
+    RESULT[$name.recipe]=$(median "$tr")
+    RESULT[$name.ratio]=$(ratio "${RESULT[$name.recipe]}" "${RESULT[$name.apply]}")
+    echo "   apply ${RESULT[$name.apply]} ms, recipe ${RESULT[$name.recipe]} ms (medians of $RUNS):" \
+        "${RESULT[$name.ratio]}x"
+}
+
+# Warm-up: one untimed run of each command.
+run_sc 194 apply tls12-strict --snapshot-dir 'C:\bench\warmup'
+run_sc 194 rollback --snapshot-dir 'C:\bench\warmup'
+wine reg add 'HKLM\SOFTWARE\schannelcfg-bench' /v w /t REG_DWORD /d 1 /f </dev/null >/dev/null 2>&1
+wine reg delete 'HKLM\SOFTWARE\schannelcfg-bench' /f </dev/null >/dev/null 2>&1
+
+scenario fresh
+
+echo "== (b) apply on a compliant registry vs --version"
+run_sc 194 apply tls12-strict --snapshot-dir 'C:\bench\b'
+: >"$TMP/b.apply.ms"
+: >"$TMP/b.version.ms"
+run_sc 0 apply tls12-strict --snapshot-dir 'C:\bench\b'
+for i in $(seq 1 "$RUNS"); do
+    if [ $((i % 2)) -eq 1 ]; then
+        timed "$TMP/b.apply.ms" run_sc 0 apply tls12-strict --snapshot-dir 'C:\bench\b'
+        timed "$TMP/b.version.ms" run_sc 0 --version
+    else
+        timed "$TMP/b.version.ms" run_sc 0 --version
+        timed "$TMP/b.apply.ms" run_sc 0 apply tls12-strict --snapshot-dir 'C:\bench\b'
+    fi
+done
+RESULT[b.apply]=$(median "$TMP/b.apply.ms")
+RESULT[b.version]=$(median "$TMP/b.version.ms")
+RESULT[b.ratio]=$(ratio2 "${RESULT[b.apply]}" "${RESULT[b.version]}")
+echo "   compliant apply ${RESULT[b.apply]} ms, --version ${RESULT[b.version]} ms: ${RESULT[b.ratio]}x"
+run_sc 194 rollback --snapshot-dir 'C:\bench\b'
+
+# A Server 2016-like registry, in a fresh prefix.
+wineserver -k >/dev/null 2>&1 || true
+rm -rf "$WINEPREFIX"
+cp -a build/wine/base "$WINEPREFIX"
+wineserver -p >/dev/null 2>&1 </dev/null || true
+wine cmd /c exit >/dev/null 2>&1 </dev/null || true
+run_sc 194 apply tls12-strict --snapshot-dir 'C:\bench\warmup'
+run_sc 194 rollback --snapshot-dir 'C:\bench\warmup'
+scenario ws2016 examples/states/ws2016-gpo.reg
+wineserver -k >/dev/null 2>&1 || true
+
+echo "== (c) registry calls (native, through src/backend_wrap.h)"
+build/host/bench/bench_counts tls12-strict examples/states/ws2016-gpo.reg 10.0.14393 | tee "$TMP/c.txt"
+build/host/bench/bench_counts tls12-strict examples/states/ws2008r2.reg 6.1.7601 | tee -a "$TMP/c.txt"
+RESULT[c.reapply_writes]=$(awk -F'|' '$2 ~ /re-apply/ { gsub(/ /, "", $8); print $8; exit }' "$TMP/c.txt")
+
+echo "== (d) size"
+size=$(stat -c %s "$EXE")
+RESULT[d.size]=$size
+echo "   $EXE: $size bytes ($((size / 1024)) KB)"
+
+echo "== (e) diff of synthetic plans (native)"
+sizes="1000 10000"
+[ "$BIG" = 1 ] && sizes="$sizes 100000"
+# shellcheck disable=SC2086
+build/host/bench/bench_diff -r 9 $sizes | tee "$TMP/e.txt"
+RESULT[e.10k]=$(awk -F'|' '$2+0 == 10000 { gsub(/ /, "", $5); print $5 }' "$TMP/e.txt")
+echo "   the same 10,000 operations, 1 and 10 values per key:"
+build/host/bench/bench_diff -k 1 -r 5 10000 | tail -1
+build/host/bench/bench_diff -k 10 -r 5 10000 | tail -1
+
+echo
+echo "== summary ($(date -u +%Y-%m-%d), $(nproc) cores, $(wine --version), RUNS=$RUNS)"
+printf '| %-58s | %-34s | %-8s | %-4s |\n' measurement result target met
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..36})" \
+    "$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..6})"
+for s in fresh ws2016; do
+    printf '| %-58s | %-34s | %-8s | %-4s |\n' \
+        "(a) apply tls12-strict vs ${RESULT[$s.n]} x wine reg add ($s)" \
+        "${RESULT[$s.apply]} vs ${RESULT[$s.recipe]} ms: ${RESULT[$s.ratio]}x" ">= 50x" \
+        "$(meets "${RESULT[$s.ratio]}" ">=" 50)"
+done
+printf '| %-58s | %-34s | %-8s | %-4s |\n' "(b) apply on a compliant registry vs --version" \
+    "${RESULT[b.apply]} vs ${RESULT[b.version]} ms: ${RESULT[b.ratio]}x" "<= 1.3x" \
+    "$(meets "${RESULT[b.ratio]}" "<=" 1.3)"
+printf '| %-58s | %-34s | %-8s | %-4s |\n' "(c) write-class calls of a compliant re-apply" \
+    "${RESULT[c.reapply_writes]}" "0" "$([ "${RESULT[c.reapply_writes]}" = 0 ] && echo yes || echo NO)"
+printf '| %-58s | %-34s | %-8s | %-4s |\n' "(d) schannelcfg.exe size" \
+    "${RESULT[d.size]} bytes" "<= 400 KB" "$(meets "${RESULT[d.size]}" "<=" 409600)"
+printf '| %-58s | %-34s | %-8s | %-4s |\n' "(e) diff, 10,000 ops vs 10,000 values (median)" \
+    "${RESULT[e.10k]} ms" "< 50 ms" "$(meets "${RESULT[e.10k]}" "<" 50)"
