@@ -87,6 +87,29 @@ static unsigned first_bad_utf8_line(const char *s, size_t len)
 	return line;
 }
 
+/* An unpaired surrogate would decode to U+FFFD: a --state apply would then
+ * rewrite that value silently, and two different files would read alike. */
+static int check_utf16(struct parser *p, const uint8_t *u, size_t units)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < units; i++) {
+		unsigned c = (unsigned)(u[2 * i] | u[2 * i + 1] << 8);
+		unsigned d = i + 1 < units ? (unsigned)(u[2 * i + 2] | u[2 * i + 3] << 8) : 0;
+
+		if (c == '\n') {
+			line++;
+		} else if (c >= 0xD800 && c <= 0xDBFF && d >= 0xDC00 && d <= 0xDFFF) {
+			i++;
+		} else if (c >= 0xD800 && c <= 0xDFFF) {
+			p->line = line;
+			return fail(p, "invalid UTF-16 (an unpaired surrogate)");
+		}
+	}
+	return SC_OK;
+}
+
 static bool looks_like_bomless_utf16(const uint8_t *data, size_t size)
 {
 	return size >= 4 && data[0] && !data[1] && data[2] && !data[3];
@@ -103,6 +126,8 @@ static int decode(struct parser *p, const uint8_t *data, size_t size)
 		if (size % 2)
 			return fail(p, "UTF-16 file has an odd number of bytes (truncated?)");
 		rf->encoding = REGFILE_UTF16LE;
+		if (check_utf16(p, data + 2, (size - 2) / 2) != SC_OK)
+			return SC_ERROR;
 		p->text = utf16le_bytes_to_utf8(data + 2, size - 2, &p->len);
 		if (!p->text)
 			return fail(p, "out of memory decoding UTF-16");

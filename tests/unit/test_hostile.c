@@ -1,0 +1,646 @@
+/*
+ * The hostile-input corpus (tests/hostile/README.md) against the core, the
+ * way the CLI uses it, in front of a write-counting wrapper
+ * (backend_wrap.h) over a realistic registry (examples/states/ws2016-gpo.reg):
+ *   profiles   profile_load, then compile_profile, then apply_plan: each
+ *              later step runs only if the earlier ones accepted the input
+ *              (they must not);
+ *   states     regfile_backend_open (if it accepted the file, diff and
+ *              apply_plan would run against it: they must not);
+ *   snapshots  snapshot_load (if it accepted the file, its restore plan
+ *              would be applied with apply_plan);
+ *   includes   a 10,000-deep include chain, made at run time.
+ * Every input must fail with a message that starts with its path ("path:N: "
+ * where tests/hostile/expect.tsv or the "; expect-line:" header names a
+ * line), with zero write-class calls on the wrapper, the registry's dump
+ * unchanged, no snapshot written and the input file unchanged. The genuine
+ * snapshots the forged ones come from (tests/hostile/valid/) must load and
+ * restore exactly: the forgeries fail because of what was changed, not
+ * because of the harness.
+ * Run from the repository root.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "apply.h"
+#include "backend_wrap.h"
+#include "cli_common.h"
+#include "compile.h"
+#include "diff.h"
+#include "profile.h"
+#include "regfile.h"
+#include "snapshot.h"
+
+#define REALISTIC "examples/states/ws2016-gpo.reg"
+#define TABLE "tests/hostile/expect.tsv"
+#define MIN_INPUTS 50
+#define CHAIN_DEPTH 10000
+#define NOW ((time_t)1700000000)
+
+enum input_class { IN_PROFILE, IN_STATE, IN_SNAPSHOT };
+
+/* What one input must produce. */
+struct expectation {
+	char *path;
+	enum input_class cls;
+	unsigned line; /* 0: the message names no line */
+	char *message; /* text the message must contain */
+	char *prefix;  /* a message starts with it (NULL: "path: " or "path:N: ") */
+};
+
+static char *tmp_root;
+static unsigned dir_seq;
+static size_t checked;
+static struct reg_backend *realistic;
+static char *realistic_dump;
+
+static int group_setup(void **state)
+{
+	struct sc_err err = {{0}};
+
+	tmp_root = t_tmpdir("hostile");
+	realistic = regfile_backend_open(REALISTIC, &err);
+	if (!realistic)
+		fprintf(stderr, "%s\n", err.msg);
+	if (!tmp_root || !realistic)
+		return -1;
+	realistic_dump = t_dump(realistic);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	reg_backend_free(realistic);
+	free(realistic_dump);
+	t_remove_tree(tmp_root);
+	free(tmp_root);
+	return 0;
+}
+
+/* ---- the table and the headers ---- */
+
+static void expectation_free(struct expectation *e)
+{
+	free(e->path);
+	free(e->message);
+	free(e->prefix);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The rows of expect.tsv (path, class, exit, line, message). */
+static struct expectation *read_table(size_t *count)
+{
+	struct sc_err err = {{0}};
+	size_t size, n = 0, cap = 0;
+	char *text = read_file(TABLE, 1024 * 1024, &size, &err), *line, *save = NULL;
+	struct expectation *rows = NULL;
+
+	if (!text)
+		fail_msg("%s (run make-corpus.py, and the tests from the repository root)", err.msg);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *field[5], *s = line, *tab;
+		struct expectation *e;
+		size_t i;
+
+		if (*line == '#')
+			continue;
+		for (i = 0; i < 5; i++) {
+			field[i] = s;
+			tab = strchr(s, '\t');
+			if (i < 4 && !tab)
+				fail_msg("%s: malformed row \"%s\"", TABLE, line);
+			if (tab) {
+				*tab = '\0';
+				s = tab + 1;
+			}
+		}
+		xgrow(&rows, &cap, n + 1, sizeof(*rows));
+		e = &rows[n++];
+		memset(e, 0, sizeof(*e));
+		e->path = xstrdup(field[0]);
+		e->cls = !strcmp(field[1], "state")	 ? IN_STATE
+			 : !strcmp(field[1], "snapshot") ? IN_SNAPSHOT
+							 : IN_PROFILE;
+		e->line = strcmp(field[3], "-") ? (unsigned)strtoul(field[3], NULL, 10) : 0;
+		e->message = xstrdup(field[4]);
+	}
+	free(text);
+	*count = n;
+	return rows;
+}
+
+static const struct expectation *table_find(const struct expectation *rows, size_t n,
+					    const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].path, path))
+			return &rows[i];
+	return NULL;
+}
+
+/* "; key: value" among the leading comment lines of a profile, or NULL. */
+static char *header_field(const char *text, const char *key)
+{
+	char *prefix = xasprintf("; %s: ", key);
+	const char *line = text;
+	char *found = NULL;
+
+	while (line && *line == ';') {
+		if (starts_with(line, prefix)) {
+			const char *start = line + strlen(prefix);
+
+			found = xstrndup(start, strcspn(start, "\r\n"));
+			break;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	free(prefix);
+	return found;
+}
+
+/* A profile's expectation: its row in the table, else its headers. */
+static bool profile_expectation(const char *path, const struct expectation *rows, size_t n,
+				struct expectation *e)
+{
+	const struct expectation *row = table_find(rows, n, path);
+	struct sc_err err = {{0}};
+	size_t size;
+	char *text, *line;
+
+	memset(e, 0, sizeof(*e));
+	e->path = xstrdup(path);
+	e->cls = IN_PROFILE;
+	if (row) {
+		e->line = row->line;
+		e->message = xstrdup(row->message);
+		return true;
+	}
+	text = read_file(path, PROFILE_MAX_SIZE * 2, &size, &err);
+	if (!text)
+		fail_msg("%s", err.msg);
+	e->message = header_field(text, "expect");
+	line = header_field(text, "expect-line");
+	e->line = line ? (unsigned)strtoul(line, NULL, 10) : 0;
+	free(line);
+	free(text);
+	return e->message != NULL;
+}
+
+/* ---- running one input ---- */
+
+static char *new_dir(void)
+{
+	return xasprintf("%s/snapshots-%u", tmp_root, dir_seq++);
+}
+
+static bool dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d)
+		return true;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+static struct apply_options options(const struct reg_backend *b, const char *dir)
+{
+	return (struct apply_options){
+		.backend = b,
+		.snapshot_dir = dir,
+		.profile_name = "hostile",
+		.target = "state:/hostile/registry.reg",
+		.now = NOW,
+	};
+}
+
+/* What a run produced: the messages and whether every step accepted. */
+struct outcome {
+	bool accepted;    /* the input got as far as apply_plan */
+	struct diag msgs; /* every message, as the CLI would print them */
+	size_t writes;    /* write-class calls on a state the input itself opened */
+};
+
+static void add_message(struct outcome *o, const char *msg)
+{
+	diag_add(&o->msgs, msg);
+}
+
+static void apply_and_record(const struct plan *plan, const struct reg_backend *w,
+			     const char *dir, struct outcome *o)
+{
+	struct apply_options opt = options(w, dir);
+	struct apply_result r;
+
+	o->accepted = true;
+	apply_plan(plan, &opt, &r);
+	add_message(o, r.err.msg[0] ? r.err.msg : "(apply_plan accepted it)");
+	apply_result_free(&r);
+}
+
+static void run_profile(const char *path, const struct reg_backend *w, const char *dir,
+			struct outcome *o)
+{
+	struct compile_options os = {.have_os = true,
+				     .major = DEFAULT_OS_MAJOR,
+				     .minor = DEFAULT_OS_MINOR,
+				     .build = DEFAULT_OS_BUILD};
+	struct profile *p = NULL;
+	struct plan plan = {0};
+
+	if (profile_load(path, NULL, &p, &o->msgs) == SC_OK &&
+	    compile_profile(p, &os, &plan, &o->msgs) == SC_OK) {
+		apply_and_record(&plan, w, dir, o);
+		plan_free(&plan);
+	}
+	profile_free(p);
+}
+
+static void run_state(const char *path, const char *dir, struct outcome *o)
+{
+	struct sc_err err = {{0}};
+	struct reg_backend *b = regfile_backend_open(path, &err), *w;
+	struct compile_options os = {.have_os = true,
+				     .major = DEFAULT_OS_MAJOR,
+				     .minor = DEFAULT_OS_MINOR,
+				     .build = DEFAULT_OS_BUILD};
+	struct profile *p = NULL;
+	struct plan plan = {0};
+	struct diff d;
+
+	if (!b) {
+		add_message(o, err.msg);
+		return;
+	}
+	/* Accepted: diff and apply a built-in profile against it, as the CLI
+	 * would (the test then fails on o->accepted). */
+	w = wrap_backend_new(b);
+	if (profile_load("tls12-strict", NULL, &p, &o->msgs) == SC_OK &&
+	    compile_profile(p, &os, &plan, &o->msgs) == SC_OK) {
+		if (diff_compute(&plan, w, &d, &err) == SC_OK)
+			diff_free(&d);
+		apply_and_record(&plan, w, dir, o);
+		plan_free(&plan);
+	}
+	o->writes += wrap_write_calls(w);
+	profile_free(p);
+	reg_backend_free(w);
+	reg_backend_free(b);
+}
+
+static void run_snapshot(const char *path, const struct reg_backend *w, const char *dir,
+			 struct outcome *o)
+{
+	struct sc_err err = {{0}};
+	struct snapshot s;
+	struct plan restore;
+
+	if (snapshot_load(path, false, &s, &err) != SC_OK) {
+		add_message(o, err.msg);
+		return;
+	}
+	snapshot_restore_plan(&s, path, &restore);
+	apply_and_record(&restore, w, dir, o);
+	plan_free(&restore);
+	snapshot_free(&s);
+}
+
+/*
+ * Runs one input against a wrapper over the realistic registry and checks
+ * everything. Returns a description of what is wrong (xmalloc'd), or NULL.
+ */
+static char *check_input(const struct expectation *e)
+{
+	struct reg_backend *w = wrap_backend_new(realistic);
+	struct outcome o = {0};
+	struct strbuf all = STRBUF_INIT;
+	struct sc_err err = {{0}};
+	char *dir = new_dir(), *prefix, *after, *problem = NULL, *bytes, *bytes_after;
+	size_t i, writes, size, size_after;
+
+	/* the input file itself is never rewritten either */
+	bytes = read_file(e->path, 128u * 1024 * 1024, &size, &err);
+	if (!bytes)
+		fail_msg("%s", err.msg);
+	if (e->cls == IN_PROFILE)
+		run_profile(e->path, w, dir, &o);
+	else if (e->cls == IN_STATE)
+		run_state(e->path, dir, &o);
+	else
+		run_snapshot(e->path, w, dir, &o);
+	writes = wrap_write_calls(w) + o.writes;
+	reg_backend_free(w);
+	after = t_dump(realistic);
+	bytes_after = read_file(e->path, 128u * 1024 * 1024, &size_after, &err);
+	prefix = e->prefix	? xstrdup(e->prefix)
+		 : e->line ? xasprintf("%s:%u: ", e->path, e->line)
+			   : xasprintf("%s: ", e->path);
+	diag_format(&o.msgs, &all);
+	for (i = 0; i < o.msgs.count; i++)
+		if (starts_with(o.msgs.lines[i], prefix) && strstr(o.msgs.lines[i], e->message))
+			break;
+	if (o.accepted)
+		problem = xasprintf("%s: accepted (it reached apply_plan): %s", e->path, sb_str(&all));
+	else if (!o.msgs.count)
+		problem = xasprintf("%s: refused without a message", e->path);
+	else if (i == o.msgs.count)
+		problem = xasprintf("%s: no message starts with \"%s\" and contains \"%s\"; got:\n%s",
+				    e->path, prefix, e->message, sb_str(&all));
+	else if (writes)
+		problem = xasprintf("%s: %zu write-class calls", e->path, writes);
+	else if (strcmp(after, realistic_dump))
+		problem = xasprintf("%s: the registry changed", e->path);
+	else if (!dir_is_empty(dir))
+		problem = xasprintf("%s: a snapshot was written in %s", e->path, dir);
+	else if (!bytes_after || size_after != size || memcmp(bytes, bytes_after, size))
+		problem = xasprintf("%s: the input file changed", e->path);
+	checked++;
+	free(bytes);
+	free(bytes_after);
+	free(prefix);
+	free(after);
+	free(dir);
+	sb_free(&all);
+	diag_free(&o.msgs);
+	return problem;
+}
+
+/* Checks every input, then fails once with every problem found. */
+static void check_all(const struct expectation *inputs, size_t n, const char *what,
+		      size_t min)
+{
+	struct strbuf problems = STRBUF_INIT;
+	size_t i, failures = 0;
+
+	for (i = 0; i < n; i++) {
+		char *problem = check_input(&inputs[i]);
+
+		if (problem) {
+			sb_addf(&problems, "%s\n", problem);
+			failures++;
+			free(problem);
+		}
+	}
+	printf("hostile: %zu %s checked\n", n, what);
+	if (n < min)
+		fail_msg("only %zu %s (expected at least %zu)", n, what, min);
+	if (failures)
+		fail_msg("%zu of %zu %s misbehaved:\n%s", failures, n, what, sb_str(&problems));
+	sb_free(&problems);
+}
+
+/* ---- the corpus ---- */
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The top-level regular files of dir ending in suffix, sorted paths. */
+static char **list_files(const char *dir, const char *suffix, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d)
+		fail_msg("cannot open %s (run the tests from the repository root)", dir);
+	while ((de = readdir(d)) != NULL) {
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		struct stat st;
+
+		if (has_suffix(de->d_name, suffix) && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			xgrow(&names, &cap, n + 1, sizeof(*names));
+			names[n++] = path;
+		} else {
+			free(path);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*count = n;
+	return names;
+}
+
+static void test_profiles(void **state)
+{
+	static const char *const dirs[] = {"tests/bad-profiles", "tests/hostile/profiles"};
+	size_t nrows, i, j, n = 0, cap = 0;
+	struct expectation *rows = read_table(&nrows), *inputs = NULL;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t nfiles;
+		char **files = list_files(dirs[i], ".ini", &nfiles);
+
+		for (j = 0; j < nfiles; j++) {
+			xgrow(&inputs, &cap, n + 1, sizeof(*inputs));
+			if (!profile_expectation(files[j], rows, nrows, &inputs[n]))
+				fail_msg("%s: no \"; expect:\" header and no row in %s", files[j],
+					 TABLE);
+			n++;
+		}
+		strlist_free(files, nfiles);
+	}
+	check_all(inputs, n, "malformed profiles", 57 + 15);
+	for (i = 0; i < n; i++)
+		expectation_free(&inputs[i]);
+	for (i = 0; i < nrows; i++)
+		expectation_free(&rows[i]);
+	free(inputs);
+	free(rows);
+}
+
+/* The table's rows of one class, each of which must name an existing file,
+ * and every file of that folder must have a row. */
+static void test_table_class(enum input_class cls, const char *dir, const char *what, size_t min)
+{
+	size_t nrows, nfiles, i, n = 0;
+	struct expectation *rows = read_table(&nrows), *inputs = xcalloc(nrows + 1, sizeof(*inputs));
+	char **files = list_files(dir, ".reg", &nfiles);
+
+	for (i = 0; i < nfiles; i++)
+		if (!table_find(rows, nrows, files[i]))
+			fail_msg("%s has no row in %s (run make-corpus.py)", files[i], TABLE);
+	for (i = 0; i < nrows; i++)
+		if (rows[i].cls == cls)
+			inputs[n++] = rows[i];
+	if (n != nfiles)
+		fail_msg("%s: %zu rows for %zu files in %s", TABLE, n, nfiles, dir);
+	check_all(inputs, n, what, min);
+	for (i = 0; i < nrows; i++)
+		expectation_free(&rows[i]);
+	strlist_free(files, nfiles);
+	free(inputs);
+	free(rows);
+}
+
+static void test_states(void **state)
+{
+	test_table_class(IN_STATE, "tests/hostile/states", "malformed state files", 20);
+}
+
+static void test_snapshots(void **state)
+{
+	test_table_class(IN_SNAPSHOT, "tests/hostile/snapshots", "forged or damaged snapshots", 15);
+}
+
+/* A folder for the include chain: on a tmpfs when there is one, because
+ * creating 10,000 files on a disk-backed /tmp can take seconds. */
+static char *chain_dir(void)
+{
+	struct stat st;
+	char *dir;
+
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode)) {
+		dir = xstrdup("/dev/shm/schannelcfg-test-chain-XXXXXX");
+		if (mkdtemp(dir))
+			return dir;
+		free(dir);
+	}
+	dir = xasprintf("%s/chain", tmp_root);
+	if (mkdir(dir, 0700) != 0)
+		fail_msg("cannot create %s", dir);
+	return dir;
+}
+
+/* c00000.ini includes c00001 includes ... c09999.ini: loading stops at
+ * PROFILE_MAX_INCLUDE_DEPTH, reading no more files than that. */
+static void test_include_chain(void **state)
+{
+	char *dir = chain_dir(), *problem;
+	struct expectation e = {0};
+	int i;
+
+	for (i = 0; i < CHAIN_DEPTH; i++) {
+		char *path = xasprintf("%s/c%05d.ini", dir, i);
+		char *text = i + 1 < CHAIN_DEPTH
+				     ? xasprintf("[profile]\nname = c%05d\nsummary = link %d\n"
+						 "include = c%05d\n",
+						 i, i, i + 1)
+				     : xasprintf("[profile]\nname = c%05d\nsummary = the end\n"
+						 "\n[protocol \"TLS 1.2\"]\nclient = enabled\n",
+						 i);
+		/* not write_file_atomic: 10,000 fsyncs take seconds */
+		FILE *f = fopen(path, "wb");
+
+		if (!f || fputs(text, f) == EOF || fclose(f) != 0)
+			fail_msg("cannot write %s", path);
+		free(path);
+		free(text);
+	}
+	e.path = xasprintf("%s/c00000.ini", dir);
+	e.cls = IN_PROFILE;
+	e.message = xasprintf("includes nested deeper than the limit at %s/c%05d.ini", dir,
+			      PROFILE_MAX_INCLUDE_DEPTH);
+	/* The message names the file whose include goes one level too deep. */
+	e.prefix = xasprintf("%s/c%05d.ini:4: ", dir, PROFILE_MAX_INCLUDE_DEPTH - 1);
+	problem = check_input(&e);
+	t_remove_tree(dir);
+	if (problem)
+		fail_msg("%s", problem);
+	printf("hostile: a %d-deep include chain checked\n", CHAIN_DEPTH);
+	expectation_free(&e);
+	free(dir);
+}
+
+/* ---- positive controls ---- */
+
+/* The genuine snapshots load; the harness sees writes when there are some:
+ * applying tls12-strict to the realistic registry and rolling it back
+ * with the genuine snapshot of that apply restores it exactly. */
+static void test_genuine_snapshots_restore(void **state)
+{
+	struct compile_options os = {.have_os = true,
+				     .major = DEFAULT_OS_MAJOR,
+				     .minor = DEFAULT_OS_MINOR,
+				     .build = DEFAULT_OS_BUILD};
+	struct sc_err err = {{0}};
+	struct reg_backend *b = regfile_backend_open(REALISTIC, &err), *w;
+	struct diag d = {0};
+	struct profile *p = NULL;
+	struct plan plan, restore;
+	struct snapshot s;
+	struct apply_result r;
+	struct apply_options o;
+	char *dir = new_dir(), *before, *after;
+
+	assert_non_null(b);
+	before = t_dump(b);
+	assert_int_equal(snapshot_load("tests/hostile/valid/ws2008r2-p2s-vpn.reg", false, &s,
+				       &err),
+			 SC_OK);
+	snapshot_free(&s);
+	w = wrap_backend_new(b);
+	o = options(w, dir);
+	assert_int_equal(profile_load("tls12-strict", NULL, &p, &d), SC_OK);
+	assert_int_equal(compile_profile(p, &os, &plan, &d), SC_OK);
+	assert_int_equal(apply_plan(&plan, &o, &r), APPLY_DONE);
+	assert_true(wrap_write_calls(w) > 0);
+	apply_result_free(&r);
+	if (snapshot_load("tests/hostile/valid/ws2016-gpo-tls12-strict.reg", false, &s, &err) !=
+	    SC_OK)
+		fail_msg("%s", err.msg);
+	snapshot_restore_plan(&s, "valid", &restore);
+	wrap_reset_counts(w);
+	o.profile_name = "rollback";
+	assert_int_equal(apply_plan(&restore, &o, &r), APPLY_DONE);
+	assert_true(wrap_write_calls(w) > 0);
+	after = t_dump(b);
+	assert_string_equal(after, before);
+	apply_result_free(&r);
+	plan_free(&restore);
+	plan_free(&plan);
+	snapshot_free(&s);
+	profile_free(p);
+	diag_free(&d);
+	reg_backend_free(w);
+	reg_backend_free(b);
+	free(before);
+	free(after);
+	free(dir);
+}
+
+/* Runs last: the whole corpus was checked. */
+static void test_total(void **state)
+{
+	printf("hostile: %zu malformed inputs checked in all\n", checked);
+	if (checked < MIN_INPUTS)
+		fail_msg("only %zu inputs (expected at least %d)", checked, MIN_INPUTS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_genuine_snapshots_restore),
+		cmocka_unit_test(test_profiles),
+		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_snapshots),
+		cmocka_unit_test(test_include_chain),
+		cmocka_unit_test(test_total),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
