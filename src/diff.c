@@ -28,7 +28,69 @@ struct differ {
 	struct sc_err *err;
 	struct key_slot *slots;
 	size_t nslots, cap;
+	/* slot positions + 1 by hash of (view, path); 0 = empty. Positions,
+	 * not pointers: xgrow moves the slots. */
+	size_t *index;
+	size_t index_cap; /* a power of two, at least twice nslots */
+	/* entry numbers sorted by (view, path, number), so that the ops on a
+	 * key, or below it, are one binary-searched range */
+	size_t *by_path;
 };
+
+/* FNV-1a over the view and the ASCII-folded path (names compare
+ * case-insensitively). */
+static size_t key_hash(enum reg_view view, const char *path)
+{
+	uint64_t h = 14695981039346656037u ^ (uint64_t)view;
+
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+
+		h ^= (c >= 'A' && c <= 'Z') ? c + 32 : c;
+		h *= 1099511628211u;
+	}
+	return (size_t)h;
+}
+
+static struct key_slot *index_find(const struct differ *df, enum reg_view view, const char *path)
+{
+	size_t mask = df->index_cap - 1, i;
+
+	if (!df->index_cap)
+		return NULL;
+	for (i = key_hash(view, path) & mask; df->index[i]; i = (i + 1) & mask) {
+		struct key_slot *s = &df->slots[df->index[i] - 1];
+
+		if (s->view == view && streq_ci(s->path, path))
+			return s;
+	}
+	return NULL;
+}
+
+static void index_put(size_t *index, size_t cap, const struct key_slot *s, size_t position)
+{
+	size_t i;
+
+	for (i = key_hash(s->view, s->path) & (cap - 1); index[i]; i = (i + 1) & (cap - 1))
+		;
+	index[i] = position + 1;
+}
+
+/* Makes room for one more slot in the index (rehashing when half full). */
+static void index_reserve(struct differ *df)
+{
+	size_t i, cap = df->index_cap ? df->index_cap : 64;
+
+	if (2 * (df->nslots + 1) <= df->index_cap)
+		return;
+	while (2 * (df->nslots + 1) > cap)
+		cap *= 2;
+	free(df->index);
+	df->index = xcalloc(cap, sizeof(*df->index));
+	df->index_cap = cap;
+	for (i = 0; i < df->nslots; i++)
+		index_put(df->index, cap, &df->slots[i], i);
+}
 
 static void add_warning(struct diff *d, const char *source, const char *fmt, ...) SC_PRINTF(3, 4);
 
@@ -49,16 +111,14 @@ static void add_warning(struct diff *d, const char *source, const char *fmt, ...
 static int slot_for(struct differ *df, enum reg_view view, const char *path,
 		    struct key_slot **out)
 {
-	struct key_slot *s;
-	size_t i;
+	struct key_slot *s = index_find(df, view, path);
 	int rc;
 
-	for (i = 0; i < df->nslots; i++) {
-		if (df->slots[i].view == view && streq_ci(df->slots[i].path, path)) {
-			*out = &df->slots[i];
-			return SC_OK;
-		}
+	if (s) {
+		*out = s;
+		return SC_OK;
 	}
+	index_reserve(df);
 	xgrow(&df->slots, &df->cap, df->nslots + 1, sizeof(*df->slots));
 	s = &df->slots[df->nslots];
 	memset(s, 0, sizeof(*s));
@@ -72,6 +132,7 @@ static int slot_for(struct differ *df, enum reg_view view, const char *path,
 	}
 	if (rc == SC_NOT_FOUND)
 		s->key = NULL;
+	index_put(df->index, df->index_cap, s, df->nslots);
 	df->nslots++;
 	*out = s;
 	return SC_OK;
@@ -89,6 +150,8 @@ static void slots_free(struct differ *df)
 		strlist_free(df->slots[i].subkeys, df->slots[i].nsubkeys);
 	}
 	free(df->slots);
+	free(df->index);
+	free(df->by_path);
 }
 
 /* Reads the current value of an op; before_present tells if it exists. */
@@ -253,40 +316,109 @@ static int enumerate(struct differ *df, struct key_slot *s)
 	return rc == SC_ERROR ? rc : SC_OK;
 }
 
-/* Will the value `name` of key (view, path) exist after the plan? */
-static bool value_after(const struct diff *d, size_t upto, enum reg_view view, const char *path,
-			const char *name, bool now)
+static const struct diff *sort_diff; /* qsort has no context argument */
+
+static int cmp_by_path(const void *a, const void *b)
 {
-	size_t i;
-	bool present = now;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const struct plan_op *ox = sort_diff->entries[x].op, *oy = sort_diff->entries[y].op;
+	int c;
 
-	for (i = 0; i < upto; i++) {
-		const struct diff_entry *e = &d->entries[i];
-
-		if (e->op->name && e->op->view == view && streq_ci(e->op->path, path) &&
-		    streq_ci(e->op->name, name) && e->op->kind != OP_CREATE_KEY)
-			present = e->after_present || (!e->changed && e->before_present);
-	}
-	return present;
+	if (ox->view != oy->view)
+		return ox->view < oy->view ? -1 : 1;
+	c = strcmp_ci(ox->path, oy->path);
+	return c ? c : (x > y) - (x < y);
 }
 
-/* Will the child key exist after the plan (up to entry `upto`)? */
-static bool subkey_after(const struct diff *d, size_t upto, enum reg_view view,
+static void sort_by_path(struct differ *df)
+{
+	size_t i;
+
+	df->by_path = xcalloc(df->d->n + 1, sizeof(*df->by_path));
+	for (i = 0; i < df->d->n; i++)
+		df->by_path[i] = i;
+	sort_diff = df->d;
+	qsort(df->by_path, df->d->n, sizeof(*df->by_path), cmp_by_path);
+	sort_diff = NULL;
+}
+
+/* First position in by_path whose (view, path) is not below (view, path). */
+static size_t lower_bound(const struct differ *df, enum reg_view view, const char *path)
+{
+	size_t lo = 0, hi = df->d->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct plan_op *op = df->d->entries[df->by_path[mid]].op;
+		int c = op->view != view ? (op->view < view ? -1 : 1) : strcmp_ci(op->path, path);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The positions in by_path of the ops on `path` and below it: [*from, *to).
+ * "path\..." sorts before "path]" (']' follows '\'); paths like "path0"
+ * may fall in between and are skipped by the callers. */
+static void range_below(const struct differ *df, enum reg_view view, const char *path,
+			size_t *from, size_t *to)
+{
+	char *end = xasprintf("%s]", path);
+
+	*from = lower_bound(df, view, path);
+	*to = lower_bound(df, view, end);
+	free(end);
+}
+
+/* Will the value `name` of key (view, path) exist after the plan's entries
+ * before `upto`? The last op on it decides; none: `now`. */
+static bool value_after(const struct differ *df, size_t upto, enum reg_view view,
+			const char *path, const char *name, bool now)
+{
+	size_t pos, best = SIZE_MAX;
+
+	for (pos = lower_bound(df, view, path); pos < df->d->n; pos++) {
+		size_t i = df->by_path[pos];
+		const struct plan_op *op = df->d->entries[i].op;
+
+		if (op->view != view || !streq_ci(op->path, path))
+			break;
+		if (i < upto && op->name && streq_ci(op->name, name) && op->kind != OP_CREATE_KEY)
+			best = i;
+	}
+	if (best == SIZE_MAX)
+		return now;
+	return df->d->entries[best].after_present ||
+	       (!df->d->entries[best].changed && df->d->entries[best].before_present);
+}
+
+/* Will the child key exist after the plan's entries before `upto`? The
+ * last op on it or below it decides; none: `now`. */
+static bool subkey_after(const struct differ *df, size_t upto, enum reg_view view,
 			 const char *child, bool now)
 {
-	size_t i, n = strlen(child);
+	size_t pos, from, to, n = strlen(child);
 	bool present = now;
+	size_t last = SIZE_MAX;
 
-	for (i = 0; i < upto; i++) {
-		const struct diff_entry *e = &d->entries[i];
+	range_below(df, view, child, &from, &to);
+	for (pos = from; pos < to; pos++) {
+		size_t i = df->by_path[pos];
+		const struct diff_entry *e = &df->d->entries[i];
 		const char *p = e->op->path;
 
-		if (e->op->view != view || !starts_with_ci(p, child) || (p[n] && p[n] != '\\'))
+		if (i >= upto || (p[n] && p[n] != '\\') || (last != SIZE_MAX && i < last))
 			continue;
-		if (e->op->kind == OP_DELETE_KEY_IF_EMPTY && !p[n] && e->changed)
+		if (e->op->kind == OP_DELETE_KEY_IF_EMPTY && !p[n] && e->changed) {
 			present = false;
-		else if (e->after_present || e->op->kind == OP_CREATE_KEY)
+			last = i;
+		} else if (e->after_present || e->op->kind == OP_CREATE_KEY) {
 			present = true;
+			last = i;
+		}
 	}
 	return present;
 }
@@ -303,27 +435,29 @@ static bool listed(char *const *names, size_t n, const char *name)
 
 /* Does an op before `upto` put a value or a subkey into the key (view,
  * path) that it does not hold now (s: the key's enumeration)? */
-static bool plan_fills(const struct diff *d, size_t upto, enum reg_view view, const char *path,
+static bool plan_fills(const struct differ *df, size_t upto, enum reg_view view, const char *path,
 		       const struct key_slot *s)
 {
-	size_t i, n = strlen(path);
+	size_t pos, from, to, n = strlen(path);
 
-	for (i = 0; i < upto; i++) {
-		const struct plan_op *op = d->entries[i].op;
+	range_below(df, view, path, &from, &to);
+	for (pos = from; pos < to; pos++) {
+		size_t i = df->by_path[pos];
+		const struct plan_op *op = df->d->entries[i].op;
 		const char *p = op->path;
 		bool present;
 
-		if (op->view != view || !starts_with_ci(p, path) || (p[n] && p[n] != '\\'))
+		if (i >= upto || (p[n] && p[n] != '\\'))
 			continue;
 		if (!p[n]) {
 			if (!op->name || listed(s->values, s->nvalues, op->name))
 				continue;
-			present = value_after(d, upto, view, path, op->name, false);
+			present = value_after(df, upto, view, path, op->name, false);
 		} else {
 			char *child = xstrndup(p, n + 1 + strcspn(p + n + 1, "\\"));
 
 			present = !listed(s->subkeys, s->nsubkeys, child + n + 1) &&
-				  subkey_after(d, upto, view, child, false);
+				  subkey_after(df, upto, view, child, false);
 			free(child);
 		}
 		if (present)
@@ -347,9 +481,9 @@ static int diff_delete_key(struct differ *df, struct diff_entry *e, size_t index
 	if (rc != SC_OK)
 		return rc;
 	for (i = 0; i < s->nvalues; i++)
-		if (value_after(df->d, index, e->op->view, e->op->path, s->values[i], true))
+		if (value_after(df, index, e->op->view, e->op->path, s->values[i], true))
 			return SC_OK;
-	if (plan_fills(df->d, index, e->op->view, e->op->path, s))
+	if (plan_fills(df, index, e->op->view, e->op->path, s))
 		return SC_OK;
 	for (i = 0; i < s->nsubkeys; i++) {
 		enum reg_view view = e->op->view;
@@ -364,7 +498,7 @@ static int diff_delete_key(struct differ *df, struct diff_entry *e, size_t index
 		} else {
 			child = xasprintf("%s\\%s", e->op->path, s->subkeys[i]);
 		}
-		stays = subkey_after(df->d, index, view, child, true);
+		stays = subkey_after(df, index, view, child, true);
 
 		free(child);
 		if (stays)
@@ -454,6 +588,7 @@ int diff_compute(const struct plan *plan, const struct reg_backend *b, struct di
 		out->entries[i].op = &plan->ops[i];
 	for (i = 0; i < plan->nwarnings; i++)
 		add_warning(out, plan->warnings[i].source, "%s", plan->warnings[i].text);
+	sort_by_path(&df);
 	for (i = 0; rc == SC_OK && i < plan->nops; i++) {
 		rc = diff_entry(&df, i);
 		if (rc == SC_OK && out->entries[i].changed) {
