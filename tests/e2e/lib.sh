@@ -44,8 +44,8 @@ new_prefix() {
 wine_run() {
     local rc=0
     wine "$@" >"$TMP/wine.out" 2>"$TMP/wine.err" </dev/null || rc=$?
-    tr -d '\r' <"$TMP/wine.out"
-    tr -d '\r' <"$TMP/wine.err" >&2
+    cat "$TMP/wine.out"   # as is: --format reg writes UTF-16LE bytes
+    cat "$TMP/wine.err" >&2
     return $rc
 }
 
@@ -57,14 +57,17 @@ sc() {
 
 # winreg ARGS...: wine's reg.exe, output with CRs stripped.
 winreg() {
-    wine_run reg "$@" 2>&1
+    local rc=0
+    wine_run reg "$@" >"$TMP/winreg.out" 2>&1 || rc=$?
+    tr -d '\r' <"$TMP/winreg.out"
+    return $rc
 }
 
 # reg_value KEY NAME [/reg:32|/reg:64]: prints "TYPE DATA" as reg query shows
 # them, or "ABSENT".
 reg_value() {
     local key=$1 name=$2 view=${3:-/reg:64} out
-    if ! out=$(wine_run reg query "$key" /v "$name" "$view" 2>/dev/null); then
+    if ! out=$(wine_run reg query "$key" /v "$name" "$view" 2>/dev/null | tr -d '\r'); then
         echo ABSENT
         return 0
     fi
