@@ -71,7 +71,14 @@ bool reg_path_valid(const char *path, struct sc_err *err)
 			return false;
 		}
 		if (*p != '\\') {
-			if (++component > REG_MAX_KEY_NAME) {
+			unsigned char c = (unsigned char)*p;
+
+			/* Windows counts UTF-16 units: one per character
+			 * below U+10000, two above; UTF-8 continuation
+			 * bytes add nothing. */
+			if ((c & 0xC0) != 0x80)
+				component += c >= 0xF0 ? 2 : 1;
+			if (component > REG_MAX_KEY_NAME) {
 				sc_err_set(err, "a key name in \"%s\" is longer than %d characters",
 					   path, REG_MAX_KEY_NAME);
 				return false;

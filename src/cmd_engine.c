@@ -320,8 +320,7 @@ static char *latest_snapshot(const struct cli *cli, const char *dir, const char 
 static bool inside_dir(const char *path, const char *dir)
 {
 	char *rp = platform_realpath(path), *rd = platform_realpath(dir);
-	bool inside = rp && rd && starts_with_ci(rp, rd) &&
-		      (rp[strlen(rd)] == '/' || rp[strlen(rd)] == '\\');
+	bool inside = rp && rd && platform_path_within(rp, rd);
 
 	free(rp);
 	free(rd);

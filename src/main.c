@@ -103,9 +103,53 @@ static const char option_help[] =
 	"  --allow-any-key        allow raw keys outside the TLS-related roots\n"
 	"  --no-color             never colour the output\n";
 
+/* An SGR colour sequence (ESC [ digits ; m), the only escape we print. */
+static size_t sgr_length(const char *s)
+{
+	size_t i = 2;
+
+	if (s[0] != '\x1b' || s[1] != '[')
+		return 0;
+	while ((s[i] >= '0' && s[i] <= '9') || s[i] == ';')
+		i++;
+	return s[i] == 'm' ? i + 1 : 0;
+}
+
+/*
+ * Text reaching a terminal may carry bytes from input files (a key name in
+ * an error, a value in a diff). Control characters are shown as \xNN (and
+ * C1 controls as \uNNNN) so that a crafted file cannot drive the admin's
+ * terminal (OSC titles, cursor moves); only newlines, tabs, CR before LF
+ * and colour sequences pass.
+ */
+static void write_text(int fd, const char *text, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, sgr;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((sgr = sgr_length(text + i)) != 0) {
+			sb_add(&sb, text + i, sgr);
+			i += sgr - 1;
+		} else if (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
+			   (unsigned char)text[i + 1] <= 0x9F) {
+			sb_addf(&sb, "\\u%04x", (unsigned char)text[++i]);
+		} else if ((c < 0x20 && c != '\n' && c != '\t' && !(c == '\r' && text[i + 1] == '\n')) ||
+			   c == 0x7F) {
+			sb_addf(&sb, "\\x%02x", c);
+		} else {
+			sb_addc(&sb, (char)c);
+		}
+	}
+	platform_write(fd, sb_str(&sb), sb.len);
+	sb_free(&sb);
+}
+
 void cli_out(const char *text)
 {
-	platform_write(1, text, strlen(text));
+	write_text(1, text, strlen(text));
 }
 
 static void write_vf(int fd, const char *fmt, va_list ap)
@@ -113,7 +157,7 @@ static void write_vf(int fd, const char *fmt, va_list ap)
 	struct strbuf sb = STRBUF_INIT;
 
 	sb_vaddf(&sb, fmt, ap);
-	platform_write(fd, sb_str(&sb), sb.len);
+	write_text(fd, sb_str(&sb), sb.len);
 	sb_free(&sb);
 }
 

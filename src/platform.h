@@ -54,6 +54,10 @@ char **platform_list_dir(const char *dir, const char *suffix, size_t *count, str
 
 /* Resolves a path to an absolute, canonical one (xmalloc'd), or NULL. */
 char *platform_realpath(const char *path);
+/* True if the resolved path `inner` lies below the resolved folder `dir`,
+ * comparing names as the file system does (case-insensitively on Windows,
+ * exactly elsewhere). */
+bool platform_path_within(const char *inner, const char *dir);
 
 /* An exclusive, non-blocking lock that writes nothing. name: a mutex name
  * (on Windows created in a namespace only administrators can create in);

@@ -125,6 +125,13 @@ char *platform_realpath(const char *path)
 	return copy;
 }
 
+bool platform_path_within(const char *inner, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(inner, dir, n) && (inner[n] == '/' || (n && dir[n - 1] == '/'));
+}
+
 struct platform_lock {
 	int fd;
 };

@@ -269,6 +269,14 @@ char *platform_realpath(const char *path)
 	return utf8_of(full);
 }
 
+bool platform_path_within(const char *inner, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return starts_with_ci(inner, dir) &&
+	       (inner[n] == '\\' || inner[n] == '/' || (n && dir[n - 1] == '\\'));
+}
+
 struct platform_lock {
 	HANDLE handle;
 	HANDLE name_space;
