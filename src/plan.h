@@ -93,8 +93,9 @@ struct plan {
 
 void plan_init(struct plan *p, const char *profile_name);
 void plan_free(struct plan *p);
-/* Appends an operation; the plan takes ownership of the strings passed
- * (xstrdup'd by the caller) and of value/edit contents. */
+/* Appends an operation with copies of path and name. The caller then sets
+ * the op's source and reason (malloc'd strings the plan takes over) and,
+ * for OP_SET / OP_LIST_EDIT, its value or edit (also taken over). */
 struct plan_op *plan_add(struct plan *p, enum op_kind kind, enum area area, enum reg_view view,
 			 const char *path, const char *name);
 void plan_warn(struct plan *p, const char *source, const char *fmt, ...) SC_PRINTF(3, 4);
