@@ -141,6 +141,9 @@ struct state_commit {
 	const char *path;
 };
 
+/* The commit step of a --state transaction. The writes before it went to
+ * the in-memory copy; the file changes only at the final rename, so even
+ * an allocation failure here (xmalloc aborts) leaves the file as it was. */
 static int save_state(void *ctx, struct sc_err *err)
 {
 	struct state_commit *c = ctx;
