@@ -394,7 +394,7 @@ int sc_main(int argc, char **argv)
 	cli.command = c->name;
 	/* Colour only on a terminal, and never when NO_COLOR is set
 	 * (no-color.org): pipelines and logs get plain text. */
-	cli.color = platform_isatty(1) && !getenv("NO_COLOR");
+	cli.color = platform_color_ok(1) && !getenv("NO_COLOR");
 	cli.args = xcalloc((size_t)argc, sizeof(*cli.args));
 	rc = parse_options(&cli, c, argc - 2, argv + 2);
 	if (rc == EXIT_OK)

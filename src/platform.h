@@ -24,6 +24,10 @@ void platform_init(void);
 void platform_write(int fd, const char *text, size_t len);
 /* True if fd 1/2 is an interactive terminal (console). */
 bool platform_isatty(int fd);
+/* True if fd 1/2 is a terminal that understands ANSI colour sequences. On
+ * Windows this switches the console to virtual-terminal processing, which
+ * Windows 10 has and Windows 7/8.1 consoles lack (no colour there). */
+bool platform_color_ok(int fd);
 
 /* True if the process runs with administrative rights (an elevated token
  * on Windows, uid 0 on POSIX). */

@@ -32,6 +32,11 @@ bool platform_isatty(int fd)
 	return isatty(fd) != 0;
 }
 
+bool platform_color_ok(int fd)
+{
+	return platform_isatty(fd);
+}
+
 bool platform_is_elevated(void)
 {
 	return geteuid() == 0;

@@ -52,6 +52,21 @@ bool platform_isatty(int fd)
 	return GetConsoleMode(std_handle(fd), &mode) != 0;
 }
 
+#ifndef ENABLE_VIRTUAL_TERMINAL_PROCESSING
+#define ENABLE_VIRTUAL_TERMINAL_PROCESSING 0x0004
+#endif
+
+bool platform_color_ok(int fd)
+{
+	HANDLE h = std_handle(fd);
+	DWORD mode;
+
+	if (!GetConsoleMode(h, &mode))
+		return false;
+	return (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) ||
+	       SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
+}
+
 void platform_write(int fd, const char *text, size_t len)
 {
 	HANDLE h = std_handle(fd);
