@@ -266,15 +266,7 @@ void diff_json_fields(struct json *j, const struct diff *d, const char *kind,
 	for (i = 0; i < d->n; i++)
 		entry_json(j, &d->entries[i]);
 	json_arr_end(j);
-	json_key(j, "warnings");
-	json_arr_begin(j);
-	for (i = 0; i < d->nwarnings; i++) {
-		json_obj_begin(j);
-		json_key_str(j, "source", d->warnings[i].source);
-		json_key_str(j, "text", d->warnings[i].text);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
+	render_warnings_json(j, d->warnings, d->nwarnings);
 	sb_free(&summary);
 }
 

@@ -280,16 +280,16 @@ static void json_plan_ops(struct json *j, const struct plan *plan)
 	json_arr_end(j);
 }
 
-void render_warnings_json(struct json *j, const struct plan *plan)
+void render_warnings_json(struct json *j, const struct plan_warning *w, size_t n)
 {
 	size_t i;
 
 	json_key(j, "warnings");
 	json_arr_begin(j);
-	for (i = 0; i < plan->nwarnings; i++) {
+	for (i = 0; i < n; i++) {
 		json_obj_begin(j);
-		json_key_str(j, "source", plan->warnings[i].source);
-		json_key_str(j, "text", plan->warnings[i].text);
+		json_key_str(j, "source", w[i].source);
+		json_key_str(j, "text", w[i].text);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -320,7 +320,7 @@ void render_show_json(const struct profile *p, const struct plan *plan, struct s
 	json_arr_end(&j);
 	json_key_bool(&j, "reboot_required", plan_needs_reboot(plan));
 	json_plan_ops(&j, plan);
-	render_warnings_json(&j, plan);
+	render_warnings_json(&j, plan->warnings, plan->nwarnings);
 	json_obj_end(&j);
 	json_finish(&j);
 }

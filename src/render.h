@@ -26,7 +26,8 @@ struct json;
 void render_value_json(struct json *j, const char *key, const struct reg_value *v);
 /* The fields every operation object has (op, area, key, view, value, ...). */
 void render_op_json(struct json *j, const struct plan_op *op);
-void render_warnings_json(struct json *j, const struct plan *plan);
+/* "warnings": [{"source": ..., "text": ...}] */
+void render_warnings_json(struct json *j, const struct plan_warning *w, size_t n);
 
 /* The area a setting belongs to (for grouping). */
 enum area area_of_setting(const struct setting *s);
