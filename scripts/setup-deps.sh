@@ -32,27 +32,32 @@ install_packages() {
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 }
 
-# deb-src entries only: no binary package is ever upgraded from trixie.
-# bookworm serves cmocka 1.1.5; bookworm's libinih source answers 404 here, trixie's is served.
-add_source_entries() {
-    local list=/etc/apt/sources.list.d/schannelcfg-src.sources
-    [ -f "$list" ] && return 0
-    sudo_if_needed tee "$list" >/dev/null <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+# The sources come through a private apt configuration under build/apt:
+# deb-src entries only (no binary package is ever upgraded from trixie),
+# and nothing outside the project is changed. bookworm serves cmocka 1.1.5;
+# bookworm's libinih source answers 404 here, trixie's is served.
+aptdir="$here/build/apt"
+apt_private=(-o "Dir::Etc::SourceList=$aptdir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+             -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache"
+             -o "APT::Sandbox::User=root")
+
+private_apt_update() {
+    [ -f "$aptdir/updated" ] && return 0
+    mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial"
+    cat >"$aptdir/sources.list" <<'SRC'
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
 SRC
-    sudo_if_needed apt-get update -qq
+    apt-get "${apt_private[@]}" update -qq
+    touch "$aptdir/updated"
 }
 
-fetch_source() { # package suite dir-glob
+fetch_source() { # package suite
     local pkg=$1 suite=$2
     ls "$deps"/"$pkg"_*.orig.tar.* >/dev/null 2>&1 && return 0
-    add_source_entries
+    private_apt_update
     mkdir -p "$deps"
-    (cd "$deps" && apt-get source --download-only -qq "$pkg/$suite")
+    (cd "$deps" && apt-get "${apt_private[@]}" source --download-only -qq "$pkg/$suite")
 }
 
 unpack() { # package dest
