@@ -405,46 +405,6 @@ static void check_all(const struct expectation *inputs, size_t n, const char *wh
 
 /* ---- the corpus ---- */
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The top-level regular files of dir ending in suffix, sorted paths. */
-static char **list_files(const char *dir, const char *suffix, size_t *count)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!d)
-		fail_msg("cannot open %s (run the tests from the repository root)", dir);
-	while ((de = readdir(d)) != NULL) {
-		char *path = xasprintf("%s/%s", dir, de->d_name);
-		struct stat st;
-
-		if (has_suffix(de->d_name, suffix) && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			xgrow(&names, &cap, n + 1, sizeof(*names));
-			names[n++] = path;
-		} else {
-			free(path);
-		}
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	*count = n;
-	return names;
-}
-
 static void test_profiles(void **state)
 {
 	static const char *const dirs[] = {"tests/bad-profiles", "tests/hostile/profiles"};
@@ -453,7 +413,7 @@ static void test_profiles(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		size_t nfiles;
-		char **files = list_files(dirs[i], ".ini", &nfiles);
+		char **files = t_list_files(dirs[i], ".ini", &nfiles);
 
 		for (j = 0; j < nfiles; j++) {
 			xgrow(&inputs, &cap, n + 1, sizeof(*inputs));
@@ -479,7 +439,7 @@ static void test_table_class(enum input_class cls, const char *dir, const char *
 {
 	size_t nrows, nfiles, i, n = 0;
 	struct expectation *rows = read_table(&nrows), *inputs = xcalloc(nrows + 1, sizeof(*inputs));
-	char **files = list_files(dir, ".reg", &nfiles);
+	char **files = t_list_files(dir, ".reg", &nfiles);
 
 	for (i = 0; i < nfiles; i++)
 		if (!table_find(rows, nrows, files[i]))

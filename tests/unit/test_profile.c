@@ -77,13 +77,6 @@ static char *header_field(const char *text, const char *key)
 	return found;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /*
  * Checks one bad profile against its header: "; expect: TEXT" (a
  * diagnostic must contain TEXT), optionally "; expect-line: N" (that
@@ -161,43 +154,10 @@ static void write_text(const char *path, const char *text)
 
 /* ---- the folder of bad profiles ---- */
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The top-level *.ini of a folder, sorted (xmalloc'd paths). */
-static char **list_ini(const char *dir, size_t *count)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!d)
-		fail_msg("cannot open %s (run the tests from the repository root)", dir);
-	while ((de = readdir(d)) != NULL) {
-		char *path = xasprintf("%s/%s", dir, de->d_name);
-		struct stat st;
-
-		if (has_suffix(de->d_name, ".ini") && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			xgrow(&names, &cap, n + 1, sizeof(*names));
-			names[n++] = path;
-		} else {
-			free(path);
-		}
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	*count = n;
-	return names;
-}
-
 static void test_bad_profiles_folder(void **state)
 {
 	size_t n, i, failures = 0;
-	char **paths = list_ini(BAD_DIR, &n);
+	char **paths = t_list_files(BAD_DIR, ".ini", &n);
 
 	(void)state;
 	for (i = 0; i < n; i++) {

@@ -106,3 +106,44 @@ void t_remove_tree(const char *path)
 	}
 	unlink(path);
 }
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The top-level regular files of dir ending in suffix, sorted paths. */
+char **t_list_files(const char *dir, const char *suffix, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d)
+		fail_msg("cannot open %s (run the tests from the repository root)", dir);
+	while ((de = readdir(d)) != NULL) {
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		struct stat st;
+
+		if (has_suffix(de->d_name, suffix) && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			xgrow(&names, &cap, n + 1, sizeof(*names));
+			names[n++] = path;
+		} else {
+			free(path);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*count = n;
+	return names;
+}
+

@@ -31,6 +31,11 @@ bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *pa
 char *t_tmpdir(const char *tag);
 void t_remove_tree(const char *path);
 
+/* The regular files directly in dir whose names end in suffix, as sorted
+ * xmalloc'd paths ("dir/name"); fails the test if dir cannot be opened.
+ * Free with strlist_free. */
+char **t_list_files(const char *dir, const char *suffix, size_t *count);
+
 /* Path of a source-tree file (tests run from the repository root). */
 const char *t_src(const char *relative);
 
