@@ -633,15 +633,8 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 
 static void header(const char *source, time_t now, struct strbuf *out)
 {
-	char when[32];
-	struct tm tm;
+	char *when = utc_iso_time(now);
 
-#ifdef _WIN32
-	gmtime_s(&tm, &now);
-#else
-	gmtime_r(&now, &tm);
-#endif
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	sb_addf(out, "; Captured by schannelcfg %s from %s on %s.\n"
 		     "; Applying this profile makes another machine's TLS registry settings match:\n"
 		     "; values in words where the vocabulary says exactly the same thing, the\n"
@@ -650,6 +643,7 @@ static void header(const char *source, time_t now, struct strbuf *out)
 		     "summary   = TLS configuration captured from %s on %s\n"
 		     "reference = schannelcfg capture\n",
 		SCHANNELCFG_VERSION, source, when, source, when);
+	free(when);
 }
 
 static void free_capture(struct capture *c)

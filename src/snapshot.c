@@ -66,20 +66,6 @@ static void add_key(struct snap_key **keys, size_t *n, size_t *cap, enum reg_vie
 	(*keys)[(*n)++].path = xstrdup(path);
 }
 
-static char *iso_time(time_t now)
-{
-	struct tm tm;
-	char buf[32];
-
-#ifdef _WIN32
-	gmtime_s(&tm, &now);
-#else
-	gmtime_r(&now, &tm);
-#endif
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(buf);
-}
-
 /* Records that the apply creates `root` on the way to `path`. The .reg
  * body may delete ([-KEY]) only from a TLS-related root down: a root above
  * that is clamped to the TLS root, and the keys above it go to s->above
@@ -118,7 +104,7 @@ void snapshot_from_diff(const struct diff *d, const char *profile, const char *t
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	s->time = iso_time(now);
+	s->time = utc_iso_time(now);
 	s->profile = xstrdup(profile ? profile : "");
 	s->target = xstrdup(target ? target : "");
 	s->tool = xstrdup(SCHANNELCFG_VERSION);

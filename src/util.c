@@ -448,3 +448,17 @@ char *utf16le_bytes_to_utf8(const uint8_t *bytes, size_t size, size_t *out_len)
 {
 	return utf16_units_to_utf8(bytes, true, size / 2, out_len);
 }
+
+char *utc_iso_time(time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+#ifdef _WIN32
+	gmtime_s(&tm, &t);
+#else
+	gmtime_r(&t, &tm);
+#endif
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}

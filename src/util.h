@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 enum sc_status {
 	SC_OK = 0,
@@ -84,6 +85,9 @@ int strncmp_ci(const char *a, const char *b, size_t n);
 bool streq_ci(const char *a, const char *b);
 bool starts_with(const char *s, const char *prefix);
 bool starts_with_ci(const char *s, const char *prefix);
+
+/* "2026-11-23T05:09:04Z": t in UTC, ISO 8601. xmalloc'd. */
+char *utc_iso_time(time_t t);
 
 /* Strips ASCII spaces and tabs from both ends, in place. Returns s. */
 char *trim(char *s);
