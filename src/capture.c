@@ -582,9 +582,7 @@ static bool has_malformed_string(const struct cap_key *k)
 	for (i = 0; i < k->n; i++) {
 		const struct reg_value *v = &k->values[i].v;
 
-		if (k->values[i].present && !k->values[i].used &&
-		    (v->type == RV_SZ || v->type == RV_EXPAND_SZ || v->type == RV_MULTI_SZ) &&
-		    !regvalue_is_clean_string(v))
+		if (k->values[i].present && !k->values[i].used && regvalue_is_malformed_string(v))
 			return true;
 	}
 	return false;

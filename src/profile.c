@@ -897,11 +897,6 @@ static void add_curves(struct ctx *c, const struct entry *e)
 	set_words(s, "ECC curve order", e->value, "cipher-suites ecc-curves", e->value);
 }
 
-static bool is_string_type(uint32_t type)
-{
-	return type == RV_SZ || type == RV_EXPAND_SZ || type == RV_MULTI_SZ;
-}
-
 static void add_raw(struct ctx *c, const struct entry *e, const struct section_opts *o)
 {
 	struct reg_value v = {0};
@@ -916,7 +911,7 @@ static void add_raw(struct ctx *c, const struct entry *e, const struct section_o
 		diag_add(c->diags, err.msg); /* already "file:line: ..." */
 		return;
 	}
-	if (!deletion && !o->malformed && is_string_type(v.type) && !regvalue_is_clean_string(&v)) {
+	if (!deletion && !o->malformed && regvalue_is_malformed_string(&v)) {
 		ERR(c, e->line, "\"%s\": %s data is not a well-formed string (odd size, a missing "
 				"terminator, or %s); fix it, or say malformed = yes in this section",
 		    name, regvalue_type_name(v.type),

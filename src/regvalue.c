@@ -227,6 +227,12 @@ bool regvalue_is_clean_string(const struct reg_value *v)
 	       !v->data[2 * units - 3];
 }
 
+bool regvalue_is_malformed_string(const struct reg_value *v)
+{
+	return (v->type == RV_SZ || v->type == RV_EXPAND_SZ || v->type == RV_MULTI_SZ) &&
+	       !regvalue_is_clean_string(v);
+}
+
 static void describe_hex(const struct reg_value *v, struct strbuf *sb)
 {
 	size_t i, shown = v->size < 32 ? v->size : 32;

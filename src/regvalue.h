@@ -89,6 +89,10 @@ char **strlist_dup(char *const *items, size_t count);
  * in a .reg file; others must be written as hex. */
 bool regvalue_is_clean_string(const struct reg_value *v);
 
+/* True for a REG_SZ / REG_EXPAND_SZ / REG_MULTI_SZ whose data is not a
+ * well-formed string of its type (see regvalue_is_clean_string). */
+bool regvalue_is_malformed_string(const struct reg_value *v);
+
 /*
  * Human-readable rendering for diff/show output, e.g.
  *   REG_DWORD 0x00000001 (1)
