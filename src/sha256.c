@@ -1,4 +1,5 @@
-/* SHA-256 as specified in FIPS 180-4, sections 4.1.2, 4.2.2, 5.3.3, 6.2. */
+/* SHA-256 as specified in FIPS 180-4, sections 4.1.2, 4.2.2, 5.3.3, 6.2;
+ * HMAC as specified in RFC 2104. */
 #include "sha256.h"
 
 #include <stdio.h>
@@ -108,4 +109,57 @@ void sha256_hex(const void *data, size_t len, char hex[65])
 	sha256_final(&s, d);
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* RFC 2104 with SHA-256 (block size 64): H((K ^ opad) || H((K ^ ipad) || m)),
+ * a key longer than a block hashed first. */
+void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+		 uint8_t mac[32])
+{
+	uint8_t block[64] = {0}, pad[64], inner[32];
+	struct sha256 s;
+	size_t i;
+
+	if (key_len > sizeof(block)) {
+		sha256_init(&s);
+		sha256_update(&s, key, key_len);
+		sha256_final(&s, block);
+	} else if (key_len) {
+		memcpy(block, key, key_len);
+	}
+	for (i = 0; i < sizeof(block); i++)
+		pad[i] = block[i] ^ 0x36;
+	sha256_init(&s);
+	sha256_update(&s, pad, sizeof(pad));
+	sha256_update(&s, data, len);
+	sha256_final(&s, inner);
+	for (i = 0; i < sizeof(block); i++)
+		pad[i] = block[i] ^ 0x5c;
+	sha256_init(&s);
+	sha256_update(&s, pad, sizeof(pad));
+	sha256_update(&s, inner, sizeof(inner));
+	sha256_final(&s, mac);
+}
+
+void hex_encode(const uint8_t *bytes, size_t n, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[bytes[i] >> 4];
+		hex[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	hex[2 * n] = '\0';
+}
+
+bool digest_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t diff = 0;
+	size_t i;
+
+	/* Constant time: how far a forged MAC matches must not show. */
+	for (i = 0; i < n; i++)
+		diff |= (uint8_t)(a[i] ^ b[i]);
+	return diff == 0;
 }

@@ -1,5 +1,6 @@
 /* Unit tests for sha256.c: the FIPS 180-4 / NIST example vectors, padding
- * boundaries, and incremental hashing in odd pieces. */
+ * boundaries, incremental hashing in odd pieces, and HMAC-SHA256 against
+ * the test cases of RFC 4231 (section 4). */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -126,6 +127,57 @@ static void test_incremental_binary(void **state)
 	}
 }
 
+static void assert_hmac(const void *key, size_t key_len, const void *data, size_t len,
+			const char *want)
+{
+	uint8_t mac[32];
+	char hex[65];
+
+	hmac_sha256(key, key_len, data, len, mac);
+	hex_encode(mac, sizeof(mac), hex);
+	assert_string_equal(hex, want);
+}
+
+/* RFC 4231 4.2: a 20-byte key of 0x0b. */
+static void test_hmac_case1(void **state)
+{
+	uint8_t key[20];
+
+	memset(key, 0x0b, sizeof(key));
+	assert_hmac(key, sizeof(key), "Hi There", 8,
+		    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
+/* RFC 4231 4.3: a key shorter than the output. */
+static void test_hmac_case2(void **state)
+{
+	assert_hmac("Jefe", 4, "what do ya want for nothing?", 28,
+		    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+/* RFC 4231 4.7: a 131-byte key (longer than a block: hashed first). */
+static void test_hmac_case6(void **state)
+{
+	static const char msg[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+	uint8_t key[131];
+
+	memset(key, 0xaa, sizeof(key));
+	assert_hmac(key, sizeof(key), msg, strlen(msg),
+		    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+static void test_digest_equal(void **state)
+{
+	uint8_t a[32] = {0}, b[32] = {0};
+
+	assert_true(digest_equal(a, b, 32));
+	b[31] = 1;
+	assert_false(digest_equal(a, b, 32));
+	b[31] = 0;
+	b[0] = 0x80;
+	assert_false(digest_equal(a, b, 32));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +188,10 @@ int main(void)
 		cmocka_unit_test(test_million_a),
 		cmocka_unit_test(test_padding_boundaries),
 		cmocka_unit_test(test_incremental_binary),
+		cmocka_unit_test(test_hmac_case1),
+		cmocka_unit_test(test_hmac_case2),
+		cmocka_unit_test(test_hmac_case6),
+		cmocka_unit_test(test_digest_equal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
