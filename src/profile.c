@@ -815,6 +815,42 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 	p->nsettings -= end - first;
 }
 
+/* Appends the allowlist without its last newline (diag adds one). */
+static void allowlist_lines(struct strbuf *sb)
+{
+	tls_allowlist_describe(sb, "  ");
+	if (sb->len && sb->buf[sb->len - 1] == '\n')
+		sb->buf[--sb->len] = '\0';
+}
+
+/*
+ * A raw value (or its deletion) must be one Microsoft documents for TLS
+ * (roots.h): the subtrees around them also hold values that load code or
+ * run commands. Reported at the value's line, with what that key may hold.
+ */
+static bool raw_value_allowed(struct ctx *c, unsigned line, const char *path, const char *name)
+{
+	struct strbuf known = STRBUF_INIT;
+	const char *shown = *name ? name : "(default)";
+
+	if (c->opts->allow_any_key || tls_value_allowed(path, name))
+		return true;
+	if (tls_values_describe(&known, path)) {
+		ERR(c, line,
+		    "HKLM\\%s \"%s\" is not a documented TLS value; pass --allow-any-key "
+		    "to allow it. Documented values: %s",
+		    path, shown, sb_str(&known));
+	} else {
+		allowlist_lines(&known);
+		ERR(c, line,
+		    "HKLM\\%s \"%s\" is not a documented TLS value (that key holds none); "
+		    "pass --allow-any-key to allow it. Documented values:\n%s",
+		    path, shown, sb_str(&known));
+	}
+	sb_free(&known);
+	return false;
+}
+
 /* The first entry of a section with this key (a repeat is reported by
  * first_occurrence), or NULL. */
 static const struct entry *first_entry(const struct section *sec, const char *key)
@@ -921,6 +957,11 @@ static void add_raw(struct ctx *c, const struct entry *e, const struct section_o
 		regvalue_free(&v);
 		return;
 	}
+	if (!raw_value_allowed(c, e->line, o->path, name)) {
+		free(name);
+		regvalue_free(&v);
+		return;
+	}
 	if (deletion)
 		sb_adds(&text, "- (delete)");
 	else
@@ -938,11 +979,50 @@ static void add_raw(struct ctx *c, const struct entry *e, const struct section_o
 	s->canonical = xstrdup(s->value_text);
 }
 
+static bool is_raw_value_key(const char *key)
+{
+	return key[0] == '"' || !strcmp(key, "@");
+}
+
+static bool has_raw_values(const struct section *sec)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n; i++)
+		if (is_raw_value_key(sec->entries[i].key))
+			return true;
+	return false;
+}
+
+/* An empty key is only created where the allowlist leads: a key it names
+ * or one above those. With values, each value was checked already (and an
+ * allowed value implies an allowed key). */
+static bool raw_key_allowed(struct ctx *c, const struct section *sec, const struct section_opts *o)
+{
+	const struct entry *e = first_entry(sec, "exists");
+	struct strbuf known = STRBUF_INIT;
+
+	if (c->opts->allow_any_key || has_raw_values(sec) || tls_key_allowed(o->path) ||
+	    tls_key_ancestor(o->path))
+		return true;
+	allowlist_lines(&known);
+	ERR(c, e ? e->line : sec->line,
+	    "exists: HKLM\\%s is not a key that holds documented TLS values, nor above one; pass "
+	    "--allow-any-key to allow it. Documented values:\n%s",
+	    o->path, sb_str(&known));
+	sb_free(&known);
+	return false;
+}
+
 /* "exists = yes": the key must exist even without values (capture writes
  * it for every empty key, so that re-applying gives back the same tree). */
 static void add_key_exists(struct ctx *c, const struct section *sec, const struct section_opts *o)
 {
-	struct setting *s = add_setting(c, ST_RAW, sec->line);
+	struct setting *s;
+
+	if (!raw_key_allowed(c, sec, o))
+		return;
+	s = add_setting(c, ST_RAW, sec->line);
 
 	s->path = xstrdup(o->path);
 	s->name = NULL;
@@ -1020,11 +1100,6 @@ static void unknown_key(struct ctx *c, const struct section_def *sd, const struc
 	ERR(c, e->line, "unknown key \"%s\" in [%s] (expected %s)", e->key, sd->name,
 	    sb_str(&known));
 	sb_free(&known);
-}
-
-static bool is_raw_value_key(const char *key)
-{
-	return key[0] == '"' || !strcmp(key, "@");
 }
 
 /* Reports repeated keys; returns false if entry i repeats an earlier one. */
