@@ -238,8 +238,20 @@ static bool prepare(const struct plan *plan, const struct apply_options *o,
 		r->status = APPLY_REFUSED;
 		return false;
 	}
+	if (o->before_snapshot && o->before_snapshot(o->before_snapshot_ctx, &r->err) != SC_OK) {
+		sc_err_prefix(&r->err, "cannot write the rollback snapshot; nothing was changed");
+		r->status = APPLY_REFUSED;
+		return false;
+	}
 	snapshot_from_diff(&r->diff, o->profile_name, o->target, o->now, snap);
-	if (snapshot_write(snap, o->snapshot_dir, &r->snapshot_path, &r->err) != SC_OK) {
+	snap->kind = o->snapshot_kind;
+	snap->allow_any_key = o->allow_any_key;
+	if (o->machine) {
+		free(snap->machine);
+		snap->machine = xstrdup(o->machine);
+	}
+	if (snapshot_write_auth(snap, o->snapshot_dir, o->snapshot_auth, &r->snapshot_path,
+				&r->err) != SC_OK) {
 		sc_err_prefix(&r->err, "cannot write the rollback snapshot; nothing was changed");
 		r->status = APPLY_REFUSED;
 		return false;
@@ -247,6 +259,17 @@ static bool prepare(const struct plan *plan, const struct apply_options *o,
 	r->snapshot_id = xstrdup(snap->id);
 	snapshot_restore_plan(snap, r->snapshot_path, restore);
 	return true;
+}
+
+/* An interruption stops the transaction like a failed write: what was
+ * done is restored before the process may end. */
+static int check_interrupted(const struct apply_options *o, struct sc_err *err)
+{
+	const char *why = o->guard_signals ? platform_interrupted() : NULL;
+
+	if (why)
+		return sc_err_set(err, "interrupted by %s; stopped before the next change", why);
+	return SC_OK;
 }
 
 /* PREPARED -> COMMITTED, or ABORTED with the restore executed. */
@@ -257,12 +280,19 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 	int rc = SC_OK;
 	size_t i;
 
+	if (o->guard_signals)
+		platform_guard_begin();
 	for (i = 0; rc == SC_OK && i < r->diff.n; i++) {
 		if (!r->diff.entries[i].changed)
 			continue;
+		rc = check_interrupted(o, &r->err);
+		if (rc != SC_OK)
+			break;
 		rc = execute_entry(&x, &r->diff.entries[i], &r->err);
 		r->executed++;
 	}
+	if (rc == SC_OK)
+		rc = check_interrupted(o, &r->err);
 	if (rc == SC_OK && o->commit)
 		rc = o->commit(o->commit_ctx, &r->err);
 	if (rc == SC_OK) {
@@ -276,6 +306,8 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 	}
 	close_all(&x);
 	r->writes = x.writes;
+	if (o->guard_signals)
+		platform_guard_end();
 }
 
 enum apply_status apply_plan(const struct plan *plan, const struct apply_options *o,

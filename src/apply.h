@@ -27,6 +27,7 @@
 #include "backend.h"
 #include "diff.h"
 #include "plan.h"
+#include "snapshot.h"
 #include "util.h"
 
 enum apply_status {
@@ -49,10 +50,28 @@ struct apply_options {
 	 * NULL: no lock (unit tests). */
 	const char *lock_name;
 	bool lock_is_file;
-	/* Snapshot: written to snapshot_dir before the first write. */
+	/* Snapshot: written to snapshot_dir before the first write,
+	 * authenticated with snapshot_auth (NULL: a plain hash, for state
+	 * files), of kind snapshot_kind, naming machine (NULL: "-") and
+	 * whether allow_any_key was in force. */
 	const char *snapshot_dir;
+	const struct snap_auth *snapshot_auth;
+	enum snap_kind snapshot_kind;
+	const char *machine;
+	bool allow_any_key;
+	/* Called in PREPARE only when something will change, before the
+	 * snapshot is written: the CLI checks the snapshot folder and loads
+	 * or creates the machine's snapshot key (into *snapshot_auth) here,
+	 * so that a compliant apply writes nothing at all. A failure refuses
+	 * the apply with nothing changed. NULL: nothing to do. */
+	int (*before_snapshot)(void *ctx, struct sc_err *err);
+	void *before_snapshot_ctx;
 	const char *profile_name;
 	const char *target; /* "live" or "state:<path>", recorded in the snapshot */
+	/* Guard against interruption (platform_guard_begin): a signal or
+	 * console event during EXECUTE stops it before the next operation
+	 * and runs the restore; the process ends only after that. */
+	bool guard_signals;
 	time_t now;
 	/* Called after every operation succeeded, still inside the
 	 * transaction (a --state file is saved here). NULL: nothing. */

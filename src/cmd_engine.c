@@ -36,9 +36,22 @@ static char *target_words(const struct cli *cli)
 			       : xstrdup("live registry");
 }
 
+/* --snapshot-dir; for a state file F.reg, F.snapshots beside it (a state
+ * file's applies never touch the machine-wide folder, which only
+ * administrators may control); else %ProgramData%\schannelcfg\snapshots. */
 static char *snapshot_dir_of(const struct cli *cli)
 {
-	return cli->snapshot_dir ? xstrdup(cli->snapshot_dir) : platform_default_snapshot_dir();
+	const char *f = cli->state_file;
+	size_t n;
+
+	if (cli->snapshot_dir)
+		return xstrdup(cli->snapshot_dir);
+	if (!f)
+		return platform_default_snapshot_dir();
+	n = strlen(f);
+	if (n > 4 && streq_ci(f + n - 4, ".reg"))
+		n -= 4;
+	return xasprintf("%.*s.snapshots", (int)n, f);
 }
 
 /* Writes a --format reg document. To a console it is text; to a file or
@@ -136,9 +149,14 @@ int cmd_check(struct cli *cli)
 
 /* ---- apply / rollback ---- */
 
-struct state_commit {
-	const struct reg_backend *b;
-	const char *path;
+/* What one apply or rollback holds: the lock (taken before anything is
+ * read), the registry, and how its snapshots are authenticated. */
+struct txn {
+	struct cli *cli;
+	struct platform_lock *lock;
+	struct reg_backend *b;
+	char *dir, *target, *machine;
+	struct snap_auth auth; /* keyed for the live registry */
 };
 
 /* The commit step of a --state transaction. The writes before it went to
@@ -146,9 +164,107 @@ struct state_commit {
  * an allocation failure here (xmalloc aborts) leaves the file as it was. */
 static int save_state(void *ctx, struct sc_err *err)
 {
-	struct state_commit *c = ctx;
+	struct txn *t = ctx;
 
-	return regfile_backend_save(c->b, c->path, err);
+	return regfile_backend_save(t->b, t->cli->state_file, err);
+}
+
+/* MachineGuid of the live registry ("-" for a state file or when it cannot
+ * be read): a snapshot is restored only on the machine it was taken on. */
+static char *machine_of(const struct cli *cli, const struct reg_backend *b)
+{
+	struct sc_err err;
+	struct reg_value v = {0};
+	char *guid = NULL;
+
+	if (cli->state_file)
+		return xstrdup("-");
+	if (reg_read_value_at(b, REG_VIEW_64, MACHINE_GUID_KEY, "MachineGuid", &v, &err) == SC_OK)
+		guid = regvalue_get_string(&v);
+	regvalue_free(&v);
+	if (!guid || !*guid || strpbrk(guid, "\r\n")) {
+		free(guid);
+		return xstrdup("-");
+	}
+	return guid;
+}
+
+static int take_lock(struct txn *t)
+{
+	const struct cli *cli = t->cli;
+	struct sc_err err = {{0}};
+	int rc = platform_lock_acquire(cli->state_file ? cli->state_file : "apply",
+				       cli->state_file != NULL, &t->lock, &err);
+
+	if (rc == SC_OK)
+		return EXIT_OK;
+	if (rc == SC_NOT_FOUND) {
+		cli_errf("schannelcfg %s: refused: another schannelcfg apply or rollback is running "
+			 "on the %s; try again when it has finished. Nothing was changed.\n",
+			 cli->command, cli->state_file ? "state file" : "live registry");
+		return EXIT_REFUSED;
+	}
+	cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
+	return cli->state_file ? EXIT_USAGE : EXIT_REFUSED;
+}
+
+/* A live snapshot folder must be one only administrators control. */
+static int check_folder(const struct txn *t, bool missing_ok, struct sc_err *err)
+{
+	int rc;
+
+	if (t->cli->state_file)
+		return SC_OK;
+	rc = platform_check_folder_trust(t->dir, err);
+	if (rc == SC_NOT_FOUND && missing_ok)
+		return SC_OK;
+	if (rc == SC_NOT_FOUND)
+		return sc_err_set(err, "no snapshot folder %s", t->dir);
+	return rc;
+}
+
+/* apply_options.before_snapshot: the folder and the key, first needed
+ * when something is about to change. */
+static int prepare_live_snapshot(void *ctx, struct sc_err *err)
+{
+	struct txn *t = ctx;
+	int rc = check_folder(t, true, err);
+
+	if (rc == SC_OK && !t->cli->state_file && !t->auth.keyed) {
+		rc = platform_snapshot_key(true, t->auth.key, err);
+		t->auth.keyed = rc == SC_OK;
+	}
+	return rc;
+}
+
+static void txn_end(struct txn *t)
+{
+	reg_backend_free(t->b);
+	platform_lock_release(t->lock);
+	free(t->dir);
+	free(t->target);
+	free(t->machine);
+	memset(&t->auth, 0, sizeof(t->auth));
+}
+
+/* Takes the lock, then opens the registry (a state file is read only
+ * under the lock: no lost update). */
+static int txn_begin(struct cli *cli, struct txn *t)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->cli = cli;
+	t->dir = snapshot_dir_of(cli);
+	t->target = target_of(cli);
+	rc = take_lock(t);
+	if (rc == EXIT_OK)
+		rc = cli_open_registry(cli, &t->b);
+	if (rc == EXIT_OK)
+		t->machine = machine_of(cli, t->b);
+	if (rc != EXIT_OK)
+		txn_end(t);
+	return rc;
 }
 
 static int exit_code_of(const struct apply_result *r)
@@ -237,52 +353,52 @@ static void report(const struct cli *cli, const struct apply_result *r, const ch
 }
 
 /* Runs a plan as a transaction against the registry the CLI names. */
-static int run_transaction(struct cli *cli, const struct plan *plan, const char *profile,
-			   const char *snapshot_label)
+static int run_transaction(struct txn *t, const struct plan *plan, const char *profile,
+			   const char *snapshot_label, enum snap_kind kind)
 {
-	struct reg_backend *b = NULL;
+	struct cli *cli = t->cli;
 	struct apply_result r;
-	char *dir = snapshot_dir_of(cli), *target = target_of(cli);
-	struct state_commit commit;
-	struct apply_options o;
-	int rc = cli_open_registry(cli, &b);
-
-	if (rc != EXIT_OK)
-		goto out;
-	commit = (struct state_commit){b, cli->state_file};
-	o = (struct apply_options){
-		.backend = b,
+	struct apply_options o = {
+		.backend = t->b,
 		.require_elevation = !cli->state_file,
 		.is_elevated = platform_is_elevated,
-		.lock_name = cli->state_file ? cli->state_file : "apply",
-		.lock_is_file = cli->state_file != NULL,
-		.snapshot_dir = dir,
+		.snapshot_dir = t->dir,
+		.snapshot_auth = &t->auth,
+		.snapshot_kind = kind,
+		.machine = t->machine,
+		.allow_any_key = cli->allow_any_key,
+		.before_snapshot = prepare_live_snapshot,
+		.before_snapshot_ctx = t,
 		.profile_name = snapshot_label,
-		.target = target,
+		.target = t->target,
 		.now = platform_now(),
+		.guard_signals = true,
 		.commit = cli->state_file ? save_state : NULL,
-		.commit_ctx = &commit,
+		.commit_ctx = t,
 	};
+	int rc;
+
 	apply_plan(plan, &o, &r);
 	report(cli, &r, profile);
 	log_event(cli, profile, &r);
 	rc = exit_code_of(&r);
 	apply_result_free(&r);
-out:
-	reg_backend_free(b);
-	free(dir);
-	free(target);
 	return rc;
 }
 
 int cmd_apply(struct cli *cli)
 {
 	struct loaded l;
+	struct txn t;
 	int rc = cli_load_and_compile(cli, cli->args[0], &l);
 
 	if (rc != EXIT_OK)
 		return rc;
-	rc = run_transaction(cli, &l.plan, l.profile->name, l.profile->name);
+	rc = txn_begin(cli, &t);
+	if (rc == EXIT_OK) {
+		rc = run_transaction(&t, &l.plan, l.profile->name, l.profile->name, SNAP_APPLY);
+		txn_end(&t);
+	}
 	cli_loaded_free(&l);
 	return rc;
 }
@@ -295,26 +411,37 @@ static bool looks_like_file(const char *s)
 }
 
 /* The newest snapshot an apply (not a rollback) wrote in dir for this
- * target; NULL if none. Skipping rollbacks' own snapshots keeps a repeated
- * `rollback` idempotent: it restores the same state again. */
-static char *latest_snapshot(const struct cli *cli, const char *dir, const char *target)
+ * target, by its authenticated time: NULL if none. Files that do not
+ * verify are never chosen, whatever their names. Skipping rollbacks' own
+ * snapshots keeps a repeated `rollback` idempotent. */
+static char *latest_snapshot(const struct txn *t)
 {
 	struct sc_err err = {{0}};
 	size_t n, i;
-	char **names = snapshot_list(dir, &n, &err);
+	char **names = snapshot_list(t->dir, &n, &err);
+	struct snapshot best = {0};
 	char *found = NULL;
 
-	for (i = 0; names && i < n && !found; i++) {
-		char *path = snapshot_file_path(dir, names[i]);
+	for (i = 0; names && i < n; i++) {
+		char *path = snapshot_file_path(t->dir, names[i]);
 		struct snapshot s;
 
-		if (snapshot_load(path, cli->allow_any_key, &s, &err) == SC_OK) {
-			if (!strcmp(s.target, target) && strcmp(s.profile, "rollback"))
-				found = xstrdup(path);
-			snapshot_free(&s);
+		if (snapshot_load_auth(path, &t->auth, t->cli->allow_any_key, &s, &err) != SC_OK) {
+			free(path);
+			continue;
 		}
-		free(path);
+		if (s.kind == SNAP_APPLY && !strcmp(s.target, t->target) &&
+		    (!found || snapshot_newer(&s, &best))) {
+			snapshot_free(&best);
+			best = s;
+			free(found);
+			found = path;
+		} else {
+			snapshot_free(&s);
+			free(path);
+		}
 	}
+	snapshot_free(&best);
 	strlist_free(names, names ? n : 0);
 	return found;
 }
@@ -330,69 +457,127 @@ static bool inside_dir(const char *path, const char *dir)
 	return inside;
 }
 
-static char *choose_snapshot(const struct cli *cli, const char *dir, const char *target)
+static char *choose_snapshot(const struct txn *t)
 {
+	const struct cli *cli = t->cli;
 	char *path;
 
 	if (!cli->nargs) {
-		path = latest_snapshot(cli, dir, target);
+		path = latest_snapshot(t);
 		if (!path)
 			cli_errf("schannelcfg rollback: no valid snapshot for the %s in %s\n",
-				 cli->state_file ? "state file" : "live registry", dir);
+				 cli->state_file ? "state file" : "live registry", t->dir);
 		return path;
 	}
 	if (!looks_like_file(cli->args[0])) {
 		char *name = xasprintf("%s" SNAPSHOT_SUFFIX, cli->args[0]);
 
-		path = snapshot_file_path(dir, name);
+		path = snapshot_file_path(t->dir, name);
 		free(name);
 		return path;
 	}
 	path = xstrdup(cli->args[0]);
-	if (!cli->force && !inside_dir(path, dir)) {
+	if (!cli->force && !inside_dir(path, t->dir)) {
 		cli_errf("schannelcfg rollback: refused: %s is not inside the snapshot folder %s; "
 			 "a snapshot from elsewhere may have been written by anyone (pass --force "
 			 "if you trust it)\n",
-			 path, dir);
+			 path, t->dir);
 		free(path);
 		return NULL;
 	}
 	return path;
 }
 
-int cmd_rollback(struct cli *cli)
+/* The live registry's snapshots are checked with the machine's key: the
+ * folder must be trusted and the key must exist (an apply made it). */
+static int rollback_auth(struct txn *t)
 {
 	struct sc_err err = {{0}};
-	char *dir = snapshot_dir_of(cli), *target = target_of(cli), *label = NULL;
-	char *path = choose_snapshot(cli, dir, target);
-	struct snapshot s = {0};
-	struct plan restore = {0};
-	int rc = EXIT_REFUSED;
+	int rc = check_folder(t, false, &err);
 
-	if (!path)
-		goto out;
-	if (snapshot_load(path, cli->allow_any_key, &s, &err) != SC_OK) {
-		cli_errf("schannelcfg rollback: refused: %s\n", err.msg);
-		goto out;
+	if (rc == SC_OK && !t->cli->state_file) {
+		rc = platform_snapshot_key(false, t->auth.key, &err);
+		t->auth.keyed = rc == SC_OK;
 	}
-	if (strcmp(s.target, target) && !cli->force) {
+	if (rc == SC_OK)
+		return EXIT_OK;
+	cli_errf("schannelcfg rollback: refused: %s\n", err.msg);
+	return EXIT_REFUSED;
+}
+
+/* A verified snapshot still belongs to one registry and one machine. */
+static int check_belongs(const struct txn *t, const struct snapshot *s)
+{
+	if (t->cli->force)
+		return EXIT_OK;
+	if (strcmp(s->target, t->target)) {
 		cli_errf("schannelcfg rollback: refused: snapshot %s was taken of %s, not of %s "
 			 "(pass --force to restore it here anyway)\n",
-			 s.id, s.target, target);
-		goto out;
+			 s->id, s->target, t->target);
+		return EXIT_REFUSED;
 	}
-	snapshot_restore_plan(&s, path, &restore);
-	label = xasprintf("rollback of %s", s.id);
-	rc = run_transaction(cli, &restore, label, "rollback");
-out:
+	if (strcmp(s->machine, t->machine)) {
+		cli_errf("schannelcfg rollback: refused: snapshot %s was taken on machine %s, this "
+			 "is %s (pass --force to restore it here anyway)\n",
+			 s->id, s->machine, t->machine);
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+static int load_chosen(const struct txn *t, const char *path, struct snapshot *s)
+{
+	struct sc_err err = {{0}};
+
+	if (snapshot_load_auth(path, &t->auth, t->cli->allow_any_key, s, &err) == SC_OK)
+		return check_belongs(t, s);
+	cli_errf("schannelcfg rollback: refused: %s\n%s", err.msg,
+		 t->cli->state_file ? ""
+				    : "Nothing was changed. If you have checked the file yourself, "
+				      "an administrator can still restore it by hand: reg import FILE\n");
+	return EXIT_REFUSED;
+}
+
+int cmd_rollback(struct cli *cli)
+{
+	struct snapshot s = {0};
+	struct plan restore = {0};
+	char *path = NULL, *label = NULL;
+	struct txn t;
+	int rc = txn_begin(cli, &t);
+
+	if (rc != EXIT_OK)
+		return rc;
+	rc = rollback_auth(&t);
+	if (rc == EXIT_OK) {
+		path = choose_snapshot(&t);
+		rc = path ? load_chosen(&t, path, &s) : EXIT_REFUSED;
+	}
+	if (rc == EXIT_OK) {
+		snapshot_restore_plan(&s, path, &restore);
+		label = xasprintf("rollback of %s", s.id);
+		rc = run_transaction(&t, &restore, label, "rollback", SNAP_ROLLBACK);
+	}
 	if (restore.profile)
 		plan_free(&restore);
 	snapshot_free(&s);
 	free(label);
 	free(path);
-	free(target);
-	free(dir);
+	txn_end(&t);
 	return rc;
+}
+
+/* Live snapshots are verified when the key can be read (elevated);
+ * otherwise they are listed unverified. */
+static void listing_auth(const struct cli *cli, struct snap_auth *auth)
+{
+	struct sc_err err;
+
+	memset(auth, 0, sizeof(*auth));
+	if (cli->state_file)
+		return;
+	auth->keyed = platform_snapshot_key(false, auth->key, &err) == SC_OK;
+	auth->unverified = !auth->keyed;
 }
 
 int cmd_snapshots(struct cli *cli)
@@ -402,13 +587,16 @@ int cmd_snapshots(struct cli *cli)
 	size_t n;
 	char **names = snapshot_list(dir, &n, &err);
 	struct strbuf sb = STRBUF_INIT;
+	struct snap_auth auth;
 
 	if (!names) {
 		cli_errf("schannelcfg snapshots: %s\n", err.msg);
 		free(dir);
 		return EXIT_USAGE;
 	}
-	snapshots_render(cli->format == FORMAT_JSON, dir, names, n, cli->allow_any_key, &sb);
+	listing_auth(cli, &auth);
+	snapshots_render(cli->format == FORMAT_JSON, dir, names, n, &auth, cli->allow_any_key, &sb);
+	memset(&auth, 0, sizeof(auth));
 	cli_out(sb_str(&sb));
 	sb_free(&sb);
 	strlist_free(names, n);

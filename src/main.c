@@ -66,12 +66,17 @@ static const struct command commands[] = {
 	 "[SNAPSHOT] [--state FILE.reg] [--snapshot-dir DIR] [--force]",
 	 "Restore the registry exactly as a snapshot recorded it (default: the latest).",
 	 "SNAPSHOT is an id (see 'schannelcfg snapshots') or a file in the snapshot folder.\n"
-	 "Refused (exit 5): a snapshot whose integrity check fails, one naming keys outside the\n"
-	 "TLS-related roots, one outside the snapshot folder or taken of another registry\n"
-	 "(unless --force). The rollback writes its own snapshot first, so it can be undone.\n"},
-	{"snapshots", cmd_snapshots, 0, OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY, 0, 0,
-	 "[--snapshot-dir DIR] [--format text|json]",
-	 "List rollback snapshots: id, time, profile, number of values.", NULL},
+	 "The latest is chosen by the authenticated time inside the files, never by name.\n"
+	 "Refused (exit 5): a live snapshot whose HMAC does not verify under this machine's\n"
+	 "snapshot key (reg import by hand remains possible), one holding values that are not\n"
+	 "documented TLS values, a snapshot folder others may write to; and, unless --force,\n"
+	 "one outside the snapshot folder, taken of another registry or on another machine.\n"
+	 "The rollback writes its own snapshot first, so it can be undone. With --state the\n"
+	 "snapshots are in FILE.snapshots beside the state file (or --snapshot-dir).\n"},
+	{"snapshots", cmd_snapshots, 0, OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY,
+	 0, 0, "[--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
+	 "List rollback snapshots: id, kind, time, profile, number of values, or why invalid.",
+	 NULL},
 	{"capture", cmd_capture, 0, OPT_STATE | OPT_FORMAT, 0, 0, "[--state FILE.reg] [--format text|json]",
 	 "Write the current TLS configuration as a profile (to clone a server, or as a baseline).",
 	 "Every managed key and value is captured: the whole SCHANNEL subtree, the cipher-suite\n"

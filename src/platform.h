@@ -51,12 +51,65 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err);
 int platform_write_file(const char *path, const void *data, size_t size, bool protect,
 			struct sc_err *err);
 
+/* Creates a new file with data, never replacing one: a temporary file
+ * beside path is written and flushed, then given the name only if no file
+ * has it. *exists (not an error) when path was taken; SC_ERROR otherwise on
+ * failure. protect as for platform_write_file. */
+int platform_create_file(const char *path, const void *data, size_t size, bool protect,
+			 bool *exists, struct sc_err *err);
+
+/*
+ * Checks that a folder only administrators control, before a live apply
+ * or rollback trusts what is in it: its owner is SYSTEM, Administrators,
+ * TrustedInstaller (or, elevated, this process's own user), and no other
+ * SID may write to it, delete it or change its DACL or owner. SC_OK when
+ * trusted; SC_NOT_FOUND when it does not exist; SC_ERROR with the reason
+ * and the icacls commands that fix it. (POSIX: owned by root or the
+ * effective user, not a symbolic link, no group/other write.)
+ */
+int platform_check_folder_trust(const char *dir, struct sc_err *err);
+
+/*
+ * The machine's snapshot key (32 bytes) that authenticates live-registry
+ * snapshots: %ProgramData%\schannelcfg\machine.key, readable by SYSTEM and
+ * Administrators only. create: made on first use (an elevated apply), with
+ * that DACL, in a folder checked with platform_check_folder_trust. SC_OK
+ * with key filled; SC_NOT_FOUND when it does not exist and !create; SC_ERROR
+ * with a message otherwise. On POSIX hosts (no live registry) SC_ERROR.
+ */
+int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err);
+
+/* Fills buf with n bytes from the operating system's random generator. */
+bool platform_random(void *buf, size_t n);
+
+/* Where a snapshot's machine identity is read (MachineGuid, REG_SZ, through
+ * the live backend): a snapshot from another machine is refused. */
+#define MACHINE_GUID_KEY "SOFTWARE\\Microsoft\\Cryptography"
+
+/*
+ * Interruptions during a transaction. Between platform_guard_begin and
+ * platform_guard_end, Ctrl-C, Ctrl-Break, closing the console, logoff and
+ * shutdown (Windows) or SIGINT, SIGTERM, SIGHUP (POSIX) do not end the
+ * process: they are recorded, platform_interrupted() says so, and the
+ * transaction stops and restores before the process ends (a console close
+ * waits for platform_guard_end, within the time Windows allows). After
+ * platform_guard_end the default handling is back.
+ */
+void platform_guard_begin(void);
+void platform_guard_end(void);
+/* What interrupted the guarded transaction ("SIGTERM", "Ctrl-C", ...), or
+ * NULL. */
+const char *platform_interrupted(void);
+
 /* Lists the names (not paths) of the files in a folder ending in suffix.
  * Returns an xmalloc'd array (strlist_free), or NULL with err set. A missing
  * folder is an empty list. */
 char **platform_list_dir(const char *dir, const char *suffix, size_t *count, struct sc_err *err);
 
-/* Resolves a path to an absolute, canonical one (xmalloc'd), or NULL. */
+/* Resolves a path to an absolute, canonical one (xmalloc'd), or NULL: every
+ * link, 8.3 name and \\?\ spelling resolved (realpath; Windows:
+ * GetFinalPathNameByHandleW), so that confinement tests compare the file
+ * actually opened. */
 char *platform_realpath(const char *path);
 /* True if the resolved path `inner` lies below the resolved folder `dir`,
  * comparing names as the file system does (case-insensitively on Windows,
@@ -65,10 +118,14 @@ bool platform_path_within(const char *inner, const char *dir);
 
 /* An exclusive, non-blocking lock that writes nothing. name: a mutex name
  * (on Windows created in a namespace only administrators can create in);
- * or, when path_based, the path of a .reg state file: POSIX locks its
- * folder with flock(), Windows uses a mutex named after the file's full
- * path. SC_OK and *lock set; SC_NOT_FOUND if someone else holds it
- * ("busy"); SC_ERROR otherwise. */
+ * or, when path_based, the path of a .reg state file, resolved (links,
+ * 8.3 names): POSIX flock()s the file itself (and checks that the name
+ * still leads to the locked file, which a finished apply's rename
+ * replaces), Windows takes a mutex named after the resolved path in the
+ * administrators' namespace (a non-elevated process, which cannot open
+ * it, a Local\ one). Taken before the state file is read, so that the
+ * read-modify-write is one. SC_OK and *lock set; SC_NOT_FOUND if someone
+ * else holds it ("busy"); SC_ERROR otherwise (a missing file). */
 struct platform_lock;
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
 			  struct sc_err *err);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,10 +86,151 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 	return rc;
 }
 
+static int write_all_and_sync(int fd, const void *data, size_t size, const char *path,
+			      struct sc_err *err)
+{
+	const char *p = data;
+
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return sc_err_set(err, "%s: write failed: %s", path, strerror(errno));
+		p += n;
+		size -= (size_t)n;
+	}
+	if (fsync(fd) != 0)
+		return sc_err_set(err, "%s: fsync failed: %s", path, strerror(errno));
+	return SC_OK;
+}
+
 int platform_write_file(const char *path, const void *data, size_t size, bool protect,
 			struct sc_err *err)
 {
 	return write_file_atomic_mode(path, data, size, protect ? 0600 : 0644, err);
+}
+
+int platform_create_file(const char *path, const void *data, size_t size, bool protect,
+			 bool *exists, struct sc_err *err)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		      protect ? 0600 : 0644);
+	int rc = SC_OK;
+
+	*exists = false;
+	if (fd < 0) {
+		rc = sc_err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	rc = write_all_and_sync(fd, data, size, tmp, err);
+	if (close(fd) != 0 && rc == SC_OK)
+		rc = sc_err_set(err, "%s: close failed: %s", tmp, strerror(errno));
+	/* link() fails with EEXIST instead of replacing: the name is given
+	 * once, atomically, to a complete file. */
+	if (rc == SC_OK && link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			*exists = true;
+		else
+			rc = sc_err_set(err, "%s: cannot create: %s", path, strerror(errno));
+	}
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int platform_check_folder_trust(const char *dir, struct sc_err *err)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) != 0)
+		return errno == ENOENT ? SC_NOT_FOUND
+				       : sc_err_set(err, "%s: %s", dir, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return sc_err_set(err, "%s: is a symbolic link; refusing to trust what it leads to",
+				  dir);
+	if (!S_ISDIR(st.st_mode))
+		return sc_err_set(err, "%s: not a folder", dir);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return sc_err_set(err, "%s: owned by uid %ld, not by root or you; fix: chown root "
+				       "'%s'",
+				  dir, (long)st.st_uid, dir);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return sc_err_set(err, "%s: others may write to it (mode %03o); fix: chmod go-w '%s'",
+				  dir, (unsigned)(st.st_mode & 0777), dir);
+	return SC_OK;
+}
+
+int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err)
+{
+	(void)create;
+	(void)key;
+	return sc_err_set(err, "no live registry here: live snapshots exist only on Windows");
+}
+
+bool platform_random(void *buf, size_t n)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	uint8_t *p = buf;
+	bool ok = fd >= 0;
+
+	while (ok && n) {
+		ssize_t got = read(fd, p, n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		ok = got > 0;
+		if (ok) {
+			p += got;
+			n -= (size_t)got;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static volatile sig_atomic_t interrupted_by;
+static const int guarded_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction saved_actions[ARRAY_SIZE(guarded_signals)];
+
+static void note_signal(int sig)
+{
+	interrupted_by = sig;
+}
+
+void platform_guard_begin(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = note_signal;
+	sigemptyset(&sa.sa_mask);
+	interrupted_by = 0;
+	for (i = 0; i < ARRAY_SIZE(guarded_signals); i++)
+		sigaction(guarded_signals[i], &sa, &saved_actions[i]);
+}
+
+void platform_guard_end(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(guarded_signals); i++)
+		sigaction(guarded_signals[i], &saved_actions[i], NULL);
+}
+
+const char *platform_interrupted(void)
+{
+	switch (interrupted_by) {
+	case 0: return NULL;
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	default: return "SIGHUP";
+	}
 }
 
 char **platform_list_dir(const char *dir, const char *suffix, size_t *count, struct sc_err *err)
@@ -141,38 +283,75 @@ struct platform_lock {
 	int fd;
 };
 
-/* The folder of a path ("." for a bare file name). xmalloc'd. */
-static char *folder_of(const char *path)
+/* Locks the state file itself: taking the lock creates nothing, and only
+ * who may open the file can hold it (a folder such as /tmp anyone can
+ * lock). A finished apply renames a new file over the name, so a lock
+ * taken on the old file is retaken on the name's current file. */
+static int lock_state_file(const char *path, int *out, struct sc_err *err)
 {
-	const char *slash = strrchr(path, '/');
+	char *real = platform_realpath(path);
+	int attempt, rc = SC_ERROR;
 
-	if (!slash)
-		return xstrdup(".");
-	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	if (!real)
+		return sc_err_set(err, "%s: cannot open for locking: %s", path, strerror(errno));
+	for (attempt = 0; attempt < 5 && rc == SC_ERROR; attempt++) {
+		struct stat held, named;
+		int fd = open(real, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+		if (fd < 0 || fstat(fd, &held) != 0 || !S_ISREG(held.st_mode)) {
+			rc = sc_err_set(err, "%s: cannot lock: %s", path,
+					fd < 0 ? strerror(errno) : "not a regular file");
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			rc = errno == EWOULDBLOCK
+				     ? SC_NOT_FOUND
+				     : sc_err_set(err, "%s: cannot lock: %s", path, strerror(errno));
+			close(fd);
+			break;
+		}
+		if (stat(real, &named) == 0 && named.st_ino == held.st_ino &&
+		    named.st_dev == held.st_dev) {
+			*out = fd;
+			rc = SC_OK;
+		} else {
+			close(fd);
+			sc_err_set(err, "%s: the file kept changing while it was being locked", path);
+		}
+	}
+	free(real);
+	return rc;
 }
 
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
 			  struct sc_err *err)
 {
-	/* A state file's lock is its folder: locking creates no file, so a
-	 * compliant apply writes nothing at all. */
-	char *target = path_based ? folder_of(name) : xasprintf("/tmp/schannelcfg-%s.lock", name);
-	int fd = path_based ? open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-			    : open(target, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	int rc = SC_OK;
+	char *target;
+	int fd = -1, rc = SC_OK;
 
-	if (fd < 0) {
-		rc = sc_err_set(err, "%s: cannot open for locking: %s", target, strerror(errno));
-	} else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		rc = errno == EWOULDBLOCK ? SC_NOT_FOUND
-					  : sc_err_set(err, "%s: cannot lock: %s", target, strerror(errno));
-		close(fd);
+	if (path_based) {
+		rc = lock_state_file(name, &fd, err);
 	} else {
-		*lock = xmalloc(sizeof(**lock));
-		(*lock)->fd = fd;
+		target = xasprintf("/tmp/schannelcfg-%s.lock", name);
+		fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			rc = sc_err_set(err, "%s: cannot open for locking: %s", target,
+					strerror(errno));
+		else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+			rc = errno == EWOULDBLOCK ? SC_NOT_FOUND
+						  : sc_err_set(err, "%s: cannot lock: %s", target,
+							       strerror(errno));
+		if (rc != SC_OK && fd >= 0)
+			close(fd);
+		free(target);
 	}
-	free(target);
-	return rc;
+	if (rc != SC_OK)
+		return rc;
+	*lock = xmalloc(sizeof(**lock));
+	(*lock)->fd = fd;
+	return SC_OK;
 }
 
 void platform_lock_release(struct platform_lock *lock)

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
+#include <aclapi.h>
 #include <sddl.h>
 #include <shlobj.h>
+#include <wincrypt.h>
 
 #include "backend_win32.h"
 #include "sha256.h"
@@ -233,6 +235,404 @@ int platform_write_file(const char *path, const void *data, size_t size, bool pr
 	return rc;
 }
 
+/* The temporary file is created with the final DACL (never fixed up
+ * later) and moved to its name without MOVEFILE_REPLACE_EXISTING, so an
+ * existing file is never replaced. */
+static int write_file_new_sa(const char *path, const void *data, size_t size,
+			     SECURITY_ATTRIBUTES *sa, bool *exists, struct sc_err *err)
+{
+	char *tmp = xasprintf("%s.tmp%lu", path, GetCurrentProcessId());
+	wchar_t *wtmp = wide_of(tmp, err), *wpath = wide_of(path, err);
+	const char *p = data;
+	HANDLE h = INVALID_HANDLE_VALUE;
+	int rc = SC_ERROR;
+
+	if (!wtmp || !wpath)
+		goto out;
+	h = CreateFileW(wtmp, GENERIC_WRITE, 0, sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		sc_err_set(err, "%s: cannot create (error %lu)", tmp, GetLastError());
+		goto out;
+	}
+	rc = SC_OK;
+	while (rc == SC_OK && size) {
+		DWORD chunk = size > 0x40000000 ? 0x40000000 : (DWORD)size, written = 0;
+
+		if (!WriteFile(h, p, chunk, &written, NULL) || !written)
+			rc = sc_err_set(err, "%s: write failed (error %lu)", tmp, GetLastError());
+		p += written;
+		size -= written;
+	}
+	if (rc == SC_OK && !FlushFileBuffers(h))
+		rc = sc_err_set(err, "%s: flush failed (error %lu)", tmp, GetLastError());
+	CloseHandle(h);
+	if (rc == SC_OK && !MoveFileExW(wtmp, wpath, MOVEFILE_WRITE_THROUGH)) {
+		DWORD e = GetLastError();
+
+		if (e == ERROR_ALREADY_EXISTS || e == ERROR_FILE_EXISTS)
+			*exists = true;
+		else
+			rc = sc_err_set(err, "%s: cannot create (error %lu)", path, e);
+	}
+	if (rc != SC_OK || *exists)
+		DeleteFileW(wtmp);
+out:
+	free(wtmp);
+	free(wpath);
+	free(tmp);
+	return rc;
+}
+
+int platform_create_file(const char *path, const void *data, size_t size, bool protect,
+			 bool *exists, struct sc_err *err)
+{
+	SECURITY_ATTRIBUTES sa = {0};
+	int rc;
+
+	*exists = false;
+	if (protect && !make_sa(protected_file_sddl, &sa))
+		return sc_err_set(err, "%s: cannot build security descriptor (error %lu)", path,
+				  GetLastError());
+	rc = write_file_new_sa(path, data, size, protect ? &sa : NULL, exists, err);
+	LocalFree(sa.lpSecurityDescriptor);
+	return rc;
+}
+
+/* ---- folders and files only administrators control ---- */
+
+/* SYSTEM, BUILTIN\Administrators, NT SERVICE\TrustedInstaller. */
+static const wchar_t *const trusted_sids[] = {
+	L"S-1-5-18",
+	L"S-1-5-32-544",
+	L"S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
+};
+
+/* What no other SID may hold on a protected folder (or file): write or
+ * add, delete it or its children, change its attributes, DACL or owner. */
+#define FORBIDDEN_WRITE                                                                            \
+	(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_DELETE_CHILD |                   \
+	 FILE_WRITE_ATTRIBUTES | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL |   \
+	 MAXIMUM_ALLOWED)
+/* The snapshot key must not be readable by anyone else either. */
+#define FORBIDDEN_READ (FILE_READ_DATA | GENERIC_READ)
+
+/* The process's own user, when elevated: an administrator, whose folders
+ * are trusted where objects are owned by their creator (Wine, and Windows
+ * with that policy). */
+struct self_sid {
+	BYTE buf[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+	PSID sid;
+};
+
+static void get_self(struct self_sid *self)
+{
+	HANDLE token = NULL;
+	DWORD size = 0;
+
+	self->sid = NULL;
+	if (!platform_is_elevated() || !OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return;
+	if (GetTokenInformation(token, TokenUser, self->buf, sizeof(self->buf), &size))
+		self->sid = ((TOKEN_USER *)self->buf)->User.Sid;
+	CloseHandle(token);
+}
+
+static bool sid_trusted(PSID sid, const struct self_sid *self)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(trusted_sids); i++) {
+		PSID t = NULL;
+		bool same = false;
+
+		if (ConvertStringSidToSidW(trusted_sids[i], &t))
+			same = EqualSid(sid, t) != 0;
+		LocalFree(t);
+		if (same)
+			return true;
+	}
+	return self->sid && EqualSid(sid, self->sid);
+}
+
+static char *sid_string(PSID sid)
+{
+	wchar_t *text = NULL;
+	char *s;
+
+	if (!ConvertSidToStringSidW(sid, &text))
+		return xstrdup("(unreadable SID)");
+	s = utf8_of(text);
+	LocalFree(text);
+	return s;
+}
+
+/* "S-1-1-0 (Everyone)", for messages. */
+static void describe_sid(PSID sid, struct strbuf *sb)
+{
+	wchar_t name[256], domain[256];
+	DWORD nlen = ARRAY_SIZE(name), dlen = ARRAY_SIZE(domain);
+	SID_NAME_USE use;
+	char *text = sid_string(sid);
+
+	sb_adds(sb, text);
+	free(text);
+	if (LookupAccountSidW(NULL, sid, name, &nlen, domain, &dlen, &use)) {
+		char *n = utf8_of(name);
+
+		sb_addf(sb, " (%s)", n);
+		free(n);
+	}
+}
+
+/* The entries that give someone untrusted a forbidden right: described in
+ * why, listed as icacls wants them ("*SID") in sids. */
+static bool weak_aces(PACL dacl, DWORD forbidden, const struct self_sid *self,
+		      struct strbuf *why, struct strbuf *sids)
+{
+	bool weak = false;
+	DWORD i;
+
+	for (i = 0; i < dacl->AceCount; i++) {
+		ACE_HEADER *ace = NULL;
+		ACCESS_ALLOWED_ACE *allow;
+		char *text;
+
+		if (!GetAce(dacl, i, (void **)&ace) || (ace->AceFlags & INHERIT_ONLY_ACE) ||
+		    ace->AceType == ACCESS_DENIED_ACE_TYPE)
+			continue;
+		if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE) {
+			sb_addf(why, "; it has an access entry of type %u that cannot be judged",
+				ace->AceType);
+			weak = true;
+			continue;
+		}
+		allow = (ACCESS_ALLOWED_ACE *)ace;
+		if (!(allow->Mask & forbidden) || sid_trusted((PSID)&allow->SidStart, self))
+			continue;
+		sb_adds(why, "; ");
+		describe_sid((PSID)&allow->SidStart, why);
+		sb_addf(why, " holds rights 0x%08lx", allow->Mask);
+		text = sid_string((PSID)&allow->SidStart);
+		sb_addf(sids, " *%s", text);
+		free(text);
+		weak = true;
+	}
+	return weak;
+}
+
+static void fix_commands(const char *path, const struct strbuf *sids, struct strbuf *sb)
+{
+	sb_addf(sb, "  icacls \"%s\" /setowner *S-1-5-32-544 /T /C\n", path);
+	sb_addf(sb, "  icacls \"%s\" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F "
+		    "*S-1-5-32-544:(OI)(CI)F /T /C",
+		path);
+	if (sids->len)
+		sb_addf(sb, "\n  icacls \"%s\" /remove:g%s /T /C", path, sids->buf);
+}
+
+static int judge_security(const char *path, PSID owner, PACL dacl, DWORD forbidden,
+			  struct sc_err *err)
+{
+	struct strbuf why = STRBUF_INIT, sids = STRBUF_INIT, fix = STRBUF_INIT;
+	struct self_sid self;
+	bool weak = false;
+	int rc = SC_OK;
+
+	get_self(&self);
+	if (!owner || !sid_trusted(owner, &self)) {
+		sb_adds(&why, "; its owner is ");
+		if (owner)
+			describe_sid(owner, &why);
+		else
+			sb_adds(&why, "unknown");
+		weak = true;
+	}
+	if (!dacl) {
+		sb_adds(&why, "; it has no DACL (everyone has full access)");
+		weak = true;
+	} else if (weak_aces(dacl, forbidden, &self, &why, &sids)) {
+		weak = true;
+	}
+	if (weak) {
+		fix_commands(path, &sids, &fix);
+		rc = sc_err_set(err,
+				"%s is not protected%s. Whoever can change it could plant a snapshot "
+				"or read the snapshot key. Fix it (elevated), then check what is in "
+				"it:\n%s",
+				path, sb_str(&why), sb_str(&fix));
+	}
+	sb_free(&why);
+	sb_free(&sids);
+	sb_free(&fix);
+	return rc;
+}
+
+/* Owner and DACL of a file or folder, judged; a link is refused (it would
+ * lead elsewhere than what was checked). */
+static int check_object(const char *path, DWORD forbidden, struct sc_err *err)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PSID owner = NULL;
+	PACL dacl = NULL;
+	wchar_t *w = wide_of(path, err);
+	DWORD attrs, e;
+	int rc;
+
+	if (!w)
+		return SC_ERROR;
+	attrs = GetFileAttributesW(w);
+	if (attrs == INVALID_FILE_ATTRIBUTES) {
+		e = GetLastError();
+		free(w);
+		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND
+			       ? SC_NOT_FOUND
+			       : sc_err_set(err, "%s: cannot read its attributes (error %lu)", path, e);
+	}
+	if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
+		free(w);
+		return sc_err_set(err, "%s is a link or junction; refusing to trust where it leads",
+				  path);
+	}
+	e = GetNamedSecurityInfoW(w, SE_FILE_OBJECT,
+				  OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner,
+				  NULL, &dacl, NULL, &sd);
+	free(w);
+	if (e != ERROR_SUCCESS)
+		return sc_err_set(err, "%s: cannot read its security descriptor (error %lu)", path,
+				  e);
+	rc = judge_security(path, owner, dacl, forbidden, err);
+	LocalFree(sd);
+	return rc;
+}
+
+int platform_check_folder_trust(const char *dir, struct sc_err *err)
+{
+	return check_object(dir, FORBIDDEN_WRITE, err);
+}
+
+static char *machine_folder(void)
+{
+	char *snapshots = platform_default_snapshot_dir();
+	char *cut = strrchr(snapshots, '\\');
+
+	*cut = '\0'; /* ...\schannelcfg\snapshots -> ...\schannelcfg */
+	return snapshots;
+}
+
+static int read_key_file(const char *path, uint8_t key[32], struct sc_err *err)
+{
+	int rc = check_object(path, FORBIDDEN_WRITE | FORBIDDEN_READ, err);
+	size_t size = 0;
+	char *data;
+
+	if (rc != SC_OK)
+		return rc;
+	data = read_file(path, 64, &size, err);
+	if (!data)
+		return SC_ERROR;
+	if (size == 32)
+		memcpy(key, data, 32);
+	else
+		rc = sc_err_set(err, "%s: damaged (%zu bytes, expected 32)", path, size);
+	SecureZeroMemory(data, size);
+	free(data);
+	return rc;
+}
+
+static int make_key_file(const char *path, uint8_t key[32], struct sc_err *err)
+{
+	bool exists = false;
+	int rc;
+
+	if (!platform_random(key, 32))
+		return sc_err_set(err, "cannot get random bytes for the snapshot key");
+	rc = platform_create_file(path, key, 32, true, &exists, err);
+	if (rc == SC_OK && exists) /* another apply made it first */
+		rc = read_key_file(path, key, err);
+	return rc;
+}
+
+int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err)
+{
+	char *dir = machine_folder(), *path = xasprintf("%s\\machine.key", dir);
+	int rc = platform_check_folder_trust(dir, err);
+
+	if (rc == SC_NOT_FOUND && create) {
+		rc = platform_mkdir(dir, true, err);
+		if (rc == SC_OK)
+			rc = platform_check_folder_trust(dir, err);
+	}
+	if (rc == SC_OK)
+		rc = read_key_file(path, key, err);
+	if (rc == SC_NOT_FOUND && create)
+		rc = make_key_file(path, key, err);
+	if (rc == SC_NOT_FOUND)
+		sc_err_set(err, "%s does not exist: no apply has written a live snapshot on this "
+				"machine",
+			   path);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+bool platform_random(void *buf, size_t n)
+{
+	HCRYPTPROV prov = 0;
+	bool ok;
+
+	if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL,
+				  CRYPT_VERIFYCONTEXT | CRYPT_SILENT))
+		return false;
+	ok = CryptGenRandom(prov, (DWORD)n, buf) != 0;
+	CryptReleaseContext(prov, 0);
+	return ok;
+}
+
+/* ---- interruptions ---- */
+
+static volatile LONG console_event; /* the event + 1, or 0 */
+static HANDLE guard_done;
+
+/* Ctrl-C and Ctrl-Break are only recorded. Closing the console, logoff and
+ * shutdown end the process when this returns: wait for the transaction to
+ * finish its restore first (Windows allows a few seconds). */
+static BOOL WINAPI on_console_event(DWORD type)
+{
+	InterlockedExchange(&console_event, (LONG)type + 1);
+	if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT)
+		return TRUE;
+	if (guard_done)
+		WaitForSingleObject(guard_done, INFINITE);
+	return FALSE;
+}
+
+void platform_guard_begin(void)
+{
+	InterlockedExchange(&console_event, 0);
+	guard_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	SetConsoleCtrlHandler(on_console_event, TRUE);
+}
+
+void platform_guard_end(void)
+{
+	if (guard_done)
+		SetEvent(guard_done);
+	SetConsoleCtrlHandler(on_console_event, FALSE);
+}
+
+const char *platform_interrupted(void)
+{
+	switch (console_event) {
+	case 0: return NULL;
+	case CTRL_C_EVENT + 1: return "Ctrl-C";
+	case CTRL_BREAK_EVENT + 1: return "Ctrl-Break";
+	case CTRL_CLOSE_EVENT + 1: return "the console being closed";
+	case CTRL_LOGOFF_EVENT + 1: return "logoff";
+	default: return "shutdown";
+	}
+}
+
+
 char **platform_list_dir(const char *dir, const char *suffix, size_t *count, struct sc_err *err)
 {
 	char *pattern = xasprintf("%s\\*%s", dir, suffix);
@@ -267,21 +667,38 @@ char **platform_list_dir(const char *dir, const char *suffix, size_t *count, str
 	return names ? names : xcalloc(1, sizeof(char *));
 }
 
+/* "\\?\C:\x" -> "C:\x", "\\?\UNC\server\share" -> "\\server\share". */
+static char *without_long_prefix(const wchar_t *full)
+{
+	if (!wcsncmp(full, L"\\\\?\\UNC\\", 8)) {
+		char *rest = utf8_of(full + 8), *s = xasprintf("\\\\%s", rest);
+
+		free(rest);
+		return s;
+	}
+	return utf8_of(!wcsncmp(full, L"\\\\?\\", 4) ? full + 4 : full);
+}
+
 char *platform_realpath(const char *path)
 {
-	wchar_t *w = wide_of(path, NULL);
-	wchar_t full[32768];
+	wchar_t *w = wide_of(path, NULL), full[32768];
+	HANDLE h;
 	DWORD n;
 
 	if (!w)
 		return NULL;
-	n = GetFullPathNameW(w, ARRAY_SIZE(full), full, NULL);
+	/* The name of what was opened, not of what was typed: links,
+	 * junctions, 8.3 names and \\?\ spellings all resolve to it. */
+	h = CreateFileW(w, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
 	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return NULL;
+	n = GetFinalPathNameByHandleW(h, full, ARRAY_SIZE(full), FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	CloseHandle(h);
 	if (!n || n >= ARRAY_SIZE(full))
 		return NULL;
-	if (GetFileAttributesW(full) == INVALID_FILE_ATTRIBUTES)
-		return NULL;
-	return utf8_of(full);
+	return without_long_prefix(full);
 }
 
 bool platform_path_within(const char *inner, const char *dir)
@@ -394,9 +811,12 @@ static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc
 	return take_mutex(lock->handle);
 }
 
-/* A state file's lock: a session-local mutex named after the file's full
- * path (lower-cased, hashed), so taking it writes nothing. A state file is
- * its owner's own file: no administrator namespace is needed. */
+/* A state file's lock: a mutex named after the file's resolved path
+ * (lower-cased, hashed), so taking it writes nothing, in the
+ * administrators' namespace. A process that is not elevated cannot open
+ * that namespace; it takes a Local\ (session) mutex: its state file is
+ * its own, protected by the file's ACL, and only its own session's
+ * applies are serialised. */
 static int acquire_state_mutex(const char *path, struct platform_lock *lock, struct sc_err *err)
 {
 	char *full = platform_realpath(path), hex[65], *name;
@@ -404,11 +824,20 @@ static int acquire_state_mutex(const char *path, struct platform_lock *lock, str
 	size_t i;
 
 	if (!full)
-		full = xstrdup(path);
+		return sc_err_set(err, "%s: cannot open for locking (error %lu)", path,
+				  GetLastError());
 	for (i = 0; full[i]; i++)
 		full[i] = (char)(full[i] >= 'A' && full[i] <= 'Z' ? full[i] + 32 : full[i]);
 	sha256_hex(full, strlen(full), hex);
 	free(full);
+	if (platform_is_elevated()) {
+		int rc;
+
+		name = xasprintf("state-%.32s", hex);
+		rc = acquire_mutex(name, lock, err);
+		free(name);
+		return rc;
+	}
 	name = xasprintf("Local\\schannelcfg-state-%.32s", hex);
 	w = wide_of(name, err);
 	free(name);

@@ -46,11 +46,17 @@ char *snapshot_file_path(const char *dir, const char *name)
 #endif
 }
 
-static void one_json(struct json *j, const char *name, const char *path, bool allow_any_key)
+static const char *kind_word(const struct snapshot *s)
+{
+	return s->kind == SNAP_ROLLBACK ? "rollback" : "apply";
+}
+
+static void one_json(struct json *j, const char *name, const char *path,
+		     const struct snap_auth *auth, bool allow_any_key)
 {
 	struct sc_err err = {{0}};
 	struct snapshot s;
-	bool ok = snapshot_load(path, allow_any_key, &s, &err) == SC_OK;
+	bool ok = snapshot_load_auth(path, auth, allow_any_key, &s, &err) == SC_OK;
 
 	json_obj_begin(j);
 	json_key_str(j, "file", name);
@@ -58,9 +64,13 @@ static void one_json(struct json *j, const char *name, const char *path, bool al
 	json_key_bool(j, "valid", ok);
 	if (ok) {
 		json_key_str(j, "id", s.id);
+		json_key_str(j, "kind", kind_word(&s));
 		json_key_str(j, "time", s.time);
 		json_key_str(j, "profile", s.profile);
 		json_key_str(j, "target", s.target);
+		json_key_str(j, "machine", s.machine);
+		json_key_bool(j, "verified", s.verified);
+		json_key_bool(j, "allow_any_key", s.allow_any_key);
 		json_key_u64(j, "values", s.nvalues);
 		snapshot_free(&s);
 	} else {
@@ -69,21 +79,23 @@ static void one_json(struct json *j, const char *name, const char *path, bool al
 	json_obj_end(j);
 }
 
-static void one_text(const char *name, const char *path, bool allow_any_key, struct strbuf *sb)
+static void one_text(const char *name, const char *path, const struct snap_auth *auth,
+		     bool allow_any_key, struct strbuf *sb)
 {
 	struct sc_err err = {{0}};
 	struct snapshot s;
 
-	if (snapshot_load(path, allow_any_key, &s, &err) != SC_OK) {
-		sb_addf(sb, "%-44s INVALID: %s\n", name, err.msg);
+	if (snapshot_load_auth(path, auth, allow_any_key, &s, &err) != SC_OK) {
+		sb_addf(sb, "%-44s INVALID (never chosen): %s\n", name, err.msg);
 		return;
 	}
-	sb_addf(sb, "%-44s %-20s %-16s %4zu  %s\n", s.id, s.time, s.profile, s.nvalues, s.target);
+	sb_addf(sb, "%-44s %-8s %-20s %-16s %4zu  %s%s\n", s.id, kind_word(&s), s.time, s.profile,
+		s.nvalues, s.target, s.verified ? "" : "  (unverified: run elevated to check it)");
 	snapshot_free(&s);
 }
 
 void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
-		      bool allow_any_key, struct strbuf *sb)
+		      const struct snap_auth *auth, bool allow_any_key, struct strbuf *sb)
 {
 	struct json j;
 	size_t i;
@@ -98,17 +110,17 @@ void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
 		json_key(&j, "snapshots");
 		json_arr_begin(&j);
 	} else {
-		sb_addf(sb, "Snapshots in %s (newest first)\n", dir);
-		sb_addf(sb, "%-44s %-20s %-16s %4s  %s\n", "ID", "TIME (UTC)", "PROFILE", "VALS",
-			"TARGET");
+		sb_addf(sb, "Snapshots in %s\n", dir);
+		sb_addf(sb, "%-44s %-8s %-20s %-16s %4s  %s\n", "ID", "KIND", "TIME (UTC)", "PROFILE",
+			"VALS", "TARGET");
 	}
 	for (i = 0; i < n; i++) {
 		char *path = snapshot_file_path(dir, names[i]);
 
 		if (json)
-			one_json(&j, names[i], path, allow_any_key);
+			one_json(&j, names[i], path, auth, allow_any_key);
 		else
-			one_text(names[i], path, allow_any_key, sb);
+			one_text(names[i], path, auth, allow_any_key, sb);
 		free(path);
 	}
 	if (json) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "apply.h"
+#include "snapshot.h"
 #include "util.h"
 
 /* The diff document of diff_format_json plus status, exit code and snapshot. */
@@ -19,9 +20,11 @@ void apply_result_json(const struct apply_result *r, const char *kind, const cha
  * every path shown to the user reads the same. xmalloc'd. */
 char *snapshot_file_path(const char *dir, const char *name);
 
-/* One line (or JSON object) per snapshot file: id, time, profile, number of
- * values, or why it is invalid. names are file names inside dir. */
+/* One line (or JSON object) per snapshot file: id, kind, time, profile,
+ * number of values and whether it was verified under auth, or why it is
+ * invalid (it is then never chosen by rollback). names are file names
+ * inside dir. */
 void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
-		      bool allow_any_key, struct strbuf *sb);
+		      const struct snap_auth *auth, bool allow_any_key, struct strbuf *sb);
 
 #endif

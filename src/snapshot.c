@@ -15,11 +15,12 @@
 #include "version.h"
 
 #define SNAPSHOT_MAGIC "schannelcfg snapshot"
-#define SNAPSHOT_FORMAT "1"
+#define SNAPSHOT_FORMAT "2"
 #define SHA_PREFIX "; sha256: "
-/* Everything before the integrity line, byte for byte. The hash covers
- * everything after it (header fields and body), so no line outside the
- * hash can carry meaning. */
+#define HMAC_PREFIX "; hmac-sha256: "
+/* Everything before the authentication line, byte for byte. The MAC (or
+ * hash) covers everything after it (header fields and body), so no line
+ * outside it can carry meaning. */
 #define SNAPSHOT_PREAMBLE                                                                          \
 	"Windows Registry Editor Version 5.00\r\n\r\n"                                            \
 	"; " SNAPSHOT_MAGIC " - restores the registry as it was before an apply.\r\n"
@@ -108,6 +109,8 @@ void snapshot_from_diff(const struct diff *d, const char *profile, const char *t
 	s->profile = xstrdup(profile ? profile : "");
 	s->target = xstrdup(target ? target : "");
 	s->tool = xstrdup(SCHANNELCFG_VERSION);
+	s->machine = xstrdup("-");
+	s->kind = SNAP_APPLY;
 	for (i = 0; i < d->n; i++) {
 		const struct diff_entry *e = &d->entries[i];
 		const struct plan_op *op = e->op;
@@ -152,6 +155,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->time);
 	free(s->profile);
 	free(s->target);
+	free(s->machine);
 	free(s->tool);
 	memset(s, 0, sizeof(*s));
 }
@@ -187,37 +191,71 @@ static void format_body(const struct snapshot *s, struct strbuf *sb)
 		sb_adds(sb, "\r\n");
 		regfile_format_key(sb, s->existed[i].view, s->existed[i].path, false);
 	}
-	for (i = 0; i < s->ncreated; i++) {
-		sb_adds(sb, "\r\n");
-		regfile_format_key(sb, s->created[i].view, s->created[i].path, true);
+}
+
+static void format_keys(struct strbuf *sb, const char *field, const struct snap_key *keys,
+			size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sb_addf(sb, "; %s: %s %s\r\n", field, keys[i].view == REG_VIEW_32 ? "32" : "64",
+			keys[i].path);
+}
+
+static const char *kind_name(enum snap_kind kind)
+{
+	return kind == SNAP_ROLLBACK ? "rollback" : "apply";
+}
+
+/* The authentication line for the hashed text. */
+static void format_auth(const struct snap_auth *auth, const struct strbuf *hashed,
+			struct strbuf *sb)
+{
+	char hex[65];
+
+	if (auth && auth->keyed) {
+		uint8_t mac[32];
+
+		hmac_sha256(auth->key, sizeof(auth->key), hashed->buf, hashed->len, mac);
+		hex_encode(mac, sizeof(mac), hex);
+		sb_addf(sb, HMAC_PREFIX "%s\r\n", hex);
+	} else {
+		sha256_hex(hashed->buf, hashed->len, hex);
+		sb_addf(sb, SHA_PREFIX "%s\r\n", hex);
 	}
 }
 
-void snapshot_format(const struct snapshot *s, struct strbuf *sb)
+void snapshot_format_auth(const struct snapshot *s, const struct snap_auth *auth,
+			  struct strbuf *sb)
 {
 	struct strbuf hashed = STRBUF_INIT;
-	char hex[65];
-	size_t i;
 
 	sb_adds(&hashed, "; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\r\n");
 	sb_addf(&hashed, "; format: %s\r\n", SNAPSHOT_FORMAT);
 	sb_addf(&hashed, "; id: %s\r\n", s->id ? s->id : "");
+	sb_addf(&hashed, "; kind: %s\r\n", kind_name(s->kind));
 	sb_addf(&hashed, "; time: %s\r\n", s->time);
 	sb_addf(&hashed, "; profile: %s\r\n", s->profile);
 	sb_addf(&hashed, "; target: %s\r\n", s->target);
+	sb_addf(&hashed, "; machine: %s\r\n", s->machine ? s->machine : "-");
+	sb_addf(&hashed, "; allow-any-key: %s\r\n", s->allow_any_key ? "yes" : "no");
 	sb_addf(&hashed, "; tool: schannelcfg %s\r\n", s->tool);
 	sb_addf(&hashed, "; values: %zu\r\n", s->nvalues);
 	sb_addf(&hashed, "; existed-keys: %zu\r\n", s->nexisted);
 	sb_addf(&hashed, "; created-keys: %zu\r\n", s->ncreated);
-	for (i = 0; i < s->nabove; i++)
-		sb_addf(&hashed, "; created-above-root: %s %s\r\n",
-			s->above[i].view == REG_VIEW_32 ? "32" : "64", s->above[i].path);
+	format_keys(&hashed, "created-key", s->created, s->ncreated);
+	format_keys(&hashed, "created-above-root", s->above, s->nabove);
 	format_body(s, &hashed);
-	sha256_hex(hashed.buf, hashed.len, hex);
 	sb_adds(sb, SNAPSHOT_PREAMBLE);
-	sb_addf(sb, SHA_PREFIX "%s\r\n", hex);
+	format_auth(auth, &hashed, sb);
 	sb_add(sb, hashed.buf, hashed.len);
 	sb_free(&hashed);
+}
+
+void snapshot_format(const struct snapshot *s, struct strbuf *sb)
+{
+	snapshot_format_auth(s, NULL, sb);
 }
 
 /* ---- reading ---- */
@@ -236,78 +274,243 @@ static const char *header_field(const struct regfile *rf, const char *name)
 	return NULL;
 }
 
-/* The integrity line follows the fixed preamble; its hash covers the
- * rest of the file: every header field and the body. */
-static int check_integrity(const char *source, const struct regfile *rf, struct sc_err *err)
+static bool hex_decode32(const char *hex, uint8_t out[32])
+{
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		uint64_t byte;
+		char two[3] = {hex[2 * i], hex[2 * i + 1], '\0'};
+
+		if (!parse_hex_u64(two, 2, &byte))
+			return false;
+		out[i] = (uint8_t)byte;
+	}
+	return true;
+}
+
+/* Which authentication line the file has: HMAC (keyed) or plain hash.
+ * A keyed check never accepts a plain hash, which anyone can recompute. */
+static int auth_line(const char *source, const struct regfile *rf, const struct snap_auth *auth,
+		     bool *keyed, const char **hex, struct sc_err *err)
 {
 	size_t preamble = strlen(SNAPSHOT_PREAMBLE);
-	const char *line, *body;
-	char want[65], got[65];
+	const char *line = rf->text + preamble;
+	bool want_keyed = auth && auth->keyed, any = auth && auth->unverified;
 
-	if (rf->text_len < preamble || memcmp(rf->text, SNAPSHOT_PREAMBLE, preamble) ||
-	    !starts_with(rf->text + preamble, SHA_PREFIX))
-		return sc_err_set(err, "%s: no \"sha256:\" integrity line right after the snapshot "
-				       "title; not a snapshot, or damaged",
+	if (rf->text_len < preamble || memcmp(rf->text, SNAPSHOT_PREAMBLE, preamble))
+		return sc_err_set(err, "%s: no schannelcfg snapshot title; not a snapshot, or damaged",
 				  source);
-	line = rf->text + preamble + strlen(SHA_PREFIX);
-	if (strspn(line, "0123456789abcdef") != 64 || !strchr("\r\n", line[64]) ||
-	    (line[64] == '\r' && line[65] != '\n'))
+	*keyed = starts_with(line, HMAC_PREFIX);
+	if (!*keyed && !starts_with(line, SHA_PREFIX))
+		return sc_err_set(err, "%s: no \"%s\" line right after the snapshot title; not a "
+				       "snapshot, or damaged",
+				  source, want_keyed ? "hmac-sha256:" : "sha256:");
+	if (want_keyed && !*keyed && !any)
+		return sc_err_set(err, "%s: not authenticated (it carries only a plain SHA-256, which "
+				       "anyone can recompute: a state-file snapshot, or forged); "
+				       "refusing to restore it to the live registry",
+				  source);
+	if (!want_keyed && *keyed && !any)
+		return sc_err_set(err, "%s: a live-registry snapshot (HMAC-authenticated); it restores "
+				       "only the live registry",
+				  source);
+	*hex = line + strlen(*keyed ? HMAC_PREFIX : SHA_PREFIX);
+	return SC_OK;
+}
+
+/* Checks the MAC (or hash) after the fixed preamble against the rest of
+ * the file. */
+static int check_auth(const char *source, const struct regfile *rf, const struct snap_auth *auth,
+		      struct snapshot *s, struct sc_err *err)
+{
+	const char *hex = NULL, *body;
+	uint8_t want[32], got[32];
+	size_t body_len;
+	bool keyed = false;
+	int rc = auth_line(source, rf, auth, &keyed, &hex, err);
+
+	if (rc != SC_OK)
+		return rc;
+	if (strspn(hex, "0123456789abcdef") != 64 || !strchr("\r\n", hex[64]) ||
+	    (hex[64] == '\r' && hex[65] != '\n') || !hex_decode32(hex, want))
 		return sc_err_set(err, "%s: integrity line damaged (expected 64 hex digits)",
 				  source);
-	memcpy(want, line, 64);
-	want[64] = '\0';
-	body = line + 64 + (line[64] == '\r') + (line[64] != '\0');
-	sha256_hex(body, rf->text_len - (size_t)(body - rf->text), got);
-	if (strcmp(want, got))
-		return sc_err_set(err, "%s: integrity check failed (the file was changed, truncated "
-				       "or damaged after it was written); refusing to use it",
-				  source);
+	s->keyed = keyed;
+	if (keyed && !(auth && auth->keyed))
+		return SC_OK; /* listing without the key: unverified */
+	body = hex + 64 + (hex[64] == '\r') + (hex[64] != '\0');
+	body_len = rf->text_len - (size_t)(body - rf->text);
+	if (keyed) {
+		hmac_sha256(auth->key, sizeof(auth->key), body, body_len, got);
+	} else {
+		struct sha256 h;
+
+		sha256_init(&h);
+		sha256_update(&h, body, body_len);
+		sha256_final(&h, got);
+	}
+	if (!digest_equal(want, got, sizeof(got)))
+		return sc_err_set(err, "%s: %s (the file was changed, truncated, damaged or forged "
+				       "after it was written); refusing to use it",
+				  source,
+				  keyed ? "authentication failed: its HMAC does not verify under this "
+					  "machine's snapshot key"
+					: "integrity check failed");
+	s->verified = true;
+	return SC_OK;
+}
+
+static int parse_kind(const char *source, const char *text, struct snapshot *s,
+		      struct sc_err *err)
+{
+	if (!strcmp(text, "apply"))
+		s->kind = SNAP_APPLY;
+	else if (!strcmp(text, "rollback"))
+		s->kind = SNAP_ROLLBACK;
+	else
+		return sc_err_set(err, "%s: snapshot kind \"%s\" (expected apply or rollback)", source,
+				  text);
+	return SC_OK;
+}
+
+static int parse_yes_no(const char *source, const char *field, const char *text, bool *out,
+			struct sc_err *err)
+{
+	if (strcmp(text, "yes") && strcmp(text, "no"))
+		return sc_err_set(err, "%s: snapshot %s \"%s\" (expected yes or no)", source, field,
+				  text);
+	*out = !strcmp(text, "yes");
+	return SC_OK;
+}
+
+static char *compact_time(const char *iso)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *iso; iso++)
+		if (*iso != '-' && *iso != ':')
+			sb_addc(&sb, *iso);
+	return sb_detach(&sb);
+}
+
+/* The id is "<time, compact>-<4-digit sequence>-<profile>": its time must
+ * be the hashed time (so that the file name cannot claim another). */
+static int parse_id(const char *source, struct snapshot *s, struct sc_err *err)
+{
+	char *stamp = compact_time(s->time);
+	size_t n = strlen(stamp);
+	char digits[5] = {0};
+	uint64_t seq = 0;
+	bool ok = !strncmp(s->id, stamp, n) && s->id[n] == '-' && strlen(s->id) > n + 5 &&
+		  s->id[n + 5] == '-';
+
+	if (ok) {
+		memcpy(digits, s->id + n + 1, 4);
+		ok = strspn(digits, "0123456789") == 4 && parse_u64(digits, 9999, &seq) && seq;
+	}
+	free(stamp);
+	if (!ok)
+		return sc_err_set(err, "%s: snapshot id \"%s\" does not match its time %s", source,
+				  s->id, s->time);
+	s->seq = (unsigned)seq;
 	return SC_OK;
 }
 
 static int check_header(const char *source, const struct regfile *rf, struct snapshot *s,
 			struct sc_err *err)
 {
-	static const char *const required[] = {"format", "id", "time", "profile", "target", "tool"};
+	static const char *const required[] = {"format",  "id",	     "kind",	      "time",
+					       "profile", "target",  "machine", "allow-any-key",
+					       "tool"};
 	const char *format;
 	size_t i;
+	int rc;
 
 	if (!rf->ncomments || !starts_with(rf->header_comments[0], SNAPSHOT_MAGIC))
 		return sc_err_set(err, "%s: not a schannelcfg snapshot (no \"; " SNAPSHOT_MAGIC
 				       "\" header)",
 				  source);
+	format = header_field(rf, "format");
+	if (format && strcmp(format, SNAPSHOT_FORMAT))
+		return sc_err_set(err, "%s: snapshot format %s is not supported (expected %s; an "
+				       "older schannelcfg wrote it without authentication: check it, "
+				       "then restore it by hand with reg import)",
+				  source, format, SNAPSHOT_FORMAT);
 	for (i = 0; i < ARRAY_SIZE(required); i++)
 		if (!header_field(rf, required[i]))
 			return sc_err_set(err, "%s: snapshot header lacks \"%s:\"", source,
 					  required[i]);
-	format = header_field(rf, "format");
-	if (strcmp(format, SNAPSHOT_FORMAT))
-		return sc_err_set(err, "%s: snapshot format %s is not supported (expected %s)",
-				  source, format, SNAPSHOT_FORMAT);
 	s->id = xstrdup(header_field(rf, "id"));
 	s->time = xstrdup(header_field(rf, "time"));
 	s->profile = xstrdup(header_field(rf, "profile"));
 	s->target = xstrdup(header_field(rf, "target"));
+	s->machine = xstrdup(header_field(rf, "machine"));
 	s->tool = xstrdup(header_field(rf, "tool"));
-	return SC_OK;
+	rc = parse_kind(source, header_field(rf, "kind"), s, err);
+	if (rc == SC_OK)
+		rc = parse_yes_no(source, "allow-any-key", header_field(rf, "allow-any-key"),
+				  &s->allow_any_key, err);
+	if (rc == SC_OK)
+		rc = parse_id(source, s, err);
+	return rc;
 }
 
-/* Values and deletions must lie inside a TLS-related root. A bare [KEY]
- * (re-creating an empty key) may also be an ancestor of one: creating
- * HKLM\SYSTEM\CurrentControlSet if it were missing harms nothing. */
-static int check_scope(const char *source, const struct regfile_record *r, bool bare_key,
-		       bool allow_any_key, struct sc_err *err)
+static bool has_dot_component(const char *path)
 {
-	if (allow_any_key || tls_root_contains(r->path) || (bare_key && tls_root_below(r->path)))
+	const char *p = path;
+
+	for (;;) {
+		size_t n = strcspn(p, "\\");
+
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		if (!p[n])
+			return false;
+		p += n + 1;
+	}
+}
+
+/* A key a snapshot may re-create or remove when empty: a documented TLS
+ * key or one of its ancestors (re-creating HKLM\SYSTEM\CurrentControlSet if
+ * it were missing harms nothing; removing an empty one changes nothing). */
+static bool key_in_scope(const char *path)
+{
+	return tls_key_allowed(path) || tls_key_ancestor(path);
+}
+
+/* Values must be documented TLS values unless the snapshot was taken with
+ * --allow-any-key (its hashed header says so) and the caller allows it. */
+static int check_scope(const char *source, const struct regfile_record *r, bool bare_key,
+		       bool any_key, struct sc_err *err)
+{
+	if (has_dot_component(r->path))
+		return sc_err_set(err, "%s:%u: HKLM\\%s has a \".\" or \"..\" component", source,
+				  r->line, r->path);
+	if (r->kind == RF_DELETE_KEY)
+		return sc_err_set(err, "%s:%u: [-HKLM\\%s] would delete a whole subtree; a snapshot "
+				       "never does (the keys an apply created are listed in its "
+				       "header and removed by rollback once empty)",
+				  source, r->line, r->path);
+	if (any_key)
 		return SC_OK;
-	return sc_err_set(err, "%s:%u: HKLM\\%s is outside the TLS-related roots; a snapshot may "
-			       "only restore TLS settings (pass --allow-any-key to override)",
-			  source, r->line, r->path);
+	if (r->kind == RF_KEY && bare_key ? key_in_scope(r->path)
+					  : r->kind == RF_KEY || tls_value_allowed(r->path, r->name))
+		return SC_OK;
+	if (r->kind == RF_KEY)
+		return sc_err_set(err, "%s:%u: HKLM\\%s is not a TLS key; a snapshot may only "
+				       "restore TLS settings",
+				  source, r->line, r->path);
+	return sc_err_set(err, "%s:%u: HKLM\\%s \"%s\" is not a documented TLS value; a snapshot "
+			       "may only restore what an apply could have written (one taken with "
+			       "--allow-any-key says so in its header, and is restored only with "
+			       "--allow-any-key)",
+			  source, r->line, r->path, r->name);
 }
 
 /* Turns the records into values and keys; a [KEY] with no values after it
  * is a key to re-create. */
-static int take_records(const char *source, const struct regfile *rf, bool allow_any_key,
+static int take_records(const char *source, const struct regfile *rf, bool any_key,
 			struct snapshot *s, struct sc_err *err)
 {
 	size_t i;
@@ -317,51 +520,43 @@ static int take_records(const char *source, const struct regfile *rf, bool allow
 		const struct regfile_record *next = i + 1 < rf->nrecords ? &rf->records[i + 1] : NULL;
 		bool bare = r->kind == RF_KEY &&
 			    (!next || next->kind == RF_KEY || next->kind == RF_DELETE_KEY);
-		int rc = check_scope(source, r, bare, allow_any_key, err);
+		int rc = check_scope(source, r, bare, any_key, err);
 
 		if (rc != SC_OK)
 			return rc;
-		switch (r->kind) {
-		case RF_KEY:
-			if (bare)
-				add_key(&s->existed, &s->nexisted, &s->ecap, r->view, r->path);
-			break;
-		case RF_DELETE_KEY:
-			add_key(&s->created, &s->ncreated, &s->ccap, r->view, r->path);
-			break;
-		case RF_SET:
-		case RF_DELETE_VALUE:
+		if (r->kind == RF_KEY && bare)
+			add_key(&s->existed, &s->nexisted, &s->ecap, r->view, r->path);
+		else if (r->kind == RF_SET || r->kind == RF_DELETE_VALUE)
 			add_value(s, r->view, r->path, r->name, r->kind == RF_SET, &r->value);
-			break;
-		}
 	}
 	return SC_OK;
 }
 
-/* "; created-above-root: 64 PATH" lines: only ancestors of a TLS root. */
-static int take_above(const char *source, const struct regfile *rf, struct snapshot *s,
-		      struct sc_err *err)
+/* "; FIELD: 64 PATH" header lines (created-key, created-above-root). */
+static int take_key_lines(const char *source, const struct regfile *rf, const char *field,
+			  bool any_key, struct snap_key **keys, size_t *n, size_t *cap,
+			  struct sc_err *err)
 {
-	static const char field[] = "created-above-root: ";
-	size_t i;
+	size_t i, flen = strlen(field);
 
 	for (i = 0; i < rf->ncomments; i++) {
 		const char *c = rf->header_comments[i], *path;
 		enum reg_view view;
 
-		if (!starts_with(c, field))
+		if (strncmp(c, field, flen) || strncmp(c + flen, ": ", 2))
 			continue;
-		c += strlen(field);
+		c += flen + 2;
 		if (!strncmp(c, "64 ", 3) || !strncmp(c, "32 ", 3))
 			view = c[0] == '3' ? REG_VIEW_32 : REG_VIEW_64;
 		else
-			return sc_err_set(err, "%s: bad created-above-root line", source);
+			return sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
+					  source, field);
 		path = c + 3;
-		if (!reg_path_valid(path, err) || !tls_root_below(path))
-			return sc_err_set(err, "%s: created-above-root \"%s\" is not above a "
-					       "TLS-related root",
-					  source, path);
-		add_key(&s->above, &s->nabove, &s->acap, view, path);
+		if (!reg_path_valid(path, err) || has_dot_component(path) ||
+		    (!any_key && !key_in_scope(path)))
+			return sc_err_set(err, "%s: %s \"%s\" is not a TLS key or an ancestor of one",
+					  source, field, path);
+		add_key(keys, n, cap, view, path);
 	}
 	return SC_OK;
 }
@@ -369,17 +564,48 @@ static int take_above(const char *source, const struct regfile *rf, struct snaps
 static int check_counts(const char *source, const struct regfile *rf, const struct snapshot *s,
 			struct sc_err *err)
 {
-	const char *v = header_field(rf, "values");
-	uint64_t n;
+	static const char *const fields[] = {"values", "existed-keys", "created-keys"};
+	const size_t have[] = {s->nvalues, s->nexisted, s->ncreated};
+	size_t i;
 
-	if (v && (!parse_u64(v, SIZE_MAX, &n) || n != s->nvalues))
-		return sc_err_set(err, "%s: header says %s values, the file holds %zu", source, v,
-				  s->nvalues);
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		const char *v = header_field(rf, fields[i]);
+		uint64_t n;
+
+		if (v && (!parse_u64(v, SIZE_MAX, &n) || n != have[i]))
+			return sc_err_set(err, "%s: header says %s %s, the file holds %zu", source, v,
+					  fields[i], have[i]);
+	}
 	return SC_OK;
 }
 
-int snapshot_parse(const char *source, const uint8_t *data, size_t size, bool allow_any_key,
-		   struct snapshot *s, struct sc_err *err)
+/* The checks behind the authentication: what the hashed text says. */
+static int take_contents(const char *source, const struct regfile *rf, bool allow_any_key,
+			 struct snapshot *s, struct sc_err *err)
+{
+	bool any_key = s->allow_any_key && allow_any_key;
+	int rc;
+
+	if (s->allow_any_key && !allow_any_key)
+		return sc_err_set(err, "%s: snapshot %s was taken with --allow-any-key (it may hold "
+				       "values outside the TLS settings); restore it only with "
+				       "--allow-any-key",
+				  source, s->id);
+	rc = take_records(source, rf, any_key, s, err);
+	if (rc == SC_OK)
+		rc = take_key_lines(source, rf, "created-key", any_key, &s->created, &s->ncreated,
+				    &s->ccap, err);
+	if (rc == SC_OK)
+		rc = take_key_lines(source, rf, "created-above-root", any_key, &s->above,
+				    &s->nabove, &s->acap, err);
+	if (rc == SC_OK)
+		rc = check_counts(source, rf, s, err);
+	return rc;
+}
+
+int snapshot_parse_auth(const char *source, const uint8_t *data, size_t size,
+			const struct snap_auth *auth, bool allow_any_key, struct snapshot *s,
+			struct sc_err *err)
 {
 	struct regfile rf;
 	int rc;
@@ -388,19 +614,21 @@ int snapshot_parse(const char *source, const uint8_t *data, size_t size, bool al
 	rc = regfile_parse(source, data, size, &rf, err);
 	if (rc != SC_OK)
 		return rc;
-	rc = check_header(source, &rf, s, err);
+	rc = check_auth(source, &rf, auth, s, err);
 	if (rc == SC_OK)
-		rc = check_integrity(source, &rf, err);
+		rc = check_header(source, &rf, s, err);
 	if (rc == SC_OK)
-		rc = take_records(source, &rf, allow_any_key, s, err);
-	if (rc == SC_OK)
-		rc = take_above(source, &rf, s, err);
-	if (rc == SC_OK)
-		rc = check_counts(source, &rf, s, err);
+		rc = take_contents(source, &rf, allow_any_key, s, err);
 	regfile_free(&rf);
 	if (rc != SC_OK)
 		snapshot_free(s);
 	return rc;
+}
+
+int snapshot_parse(const char *source, const uint8_t *data, size_t size, bool allow_any_key,
+		   struct snapshot *s, struct sc_err *err)
+{
+	return snapshot_parse_auth(source, data, size, NULL, allow_any_key, s, err);
 }
 
 /* ---- restoring ---- */
@@ -541,18 +769,10 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
 
 /* ---- files ---- */
 
-static char *compact_time(const char *iso)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (; *iso; iso++)
-		if (*iso != '-' && *iso != ':')
-			sb_addc(&sb, *iso);
-	return sb_detach(&sb);
-}
-
 /* The next free sequence number for snapshots taken in this second: ids
- * then sort by time and order of creation, whatever the profile name. */
+ * then sort by time and order of creation, whatever the profile name. A
+ * number another process takes meanwhile is found when the file is
+ * created (snapshot_write_auth then tries the next one). */
 static unsigned next_sequence(const char *dir, const char *stamp)
 {
 	struct sc_err err;
@@ -574,35 +794,47 @@ static unsigned next_sequence(const char *dir, const char *stamp)
 	return max + 1;
 }
 
-int snapshot_write(struct snapshot *s, const char *dir, char **path, struct sc_err *err)
+/* Names s with sequence number seq and creates its file, never replacing
+ * one: *taken when the name exists already. */
+static int create_named(struct snapshot *s, const char *dir, const char *stamp, unsigned seq,
+			const struct snap_auth *auth, char **path, bool *taken, struct sc_err *err)
 {
-	char *stamp = compact_time(s->time);
 	struct strbuf text = STRBUF_INIT;
 	uint8_t *bytes;
 	size_t size;
+	int rc;
+
+	free(s->id);
+	s->id = xasprintf("%s-%04u-%s", stamp, seq, *s->profile ? s->profile : "none");
+	s->seq = seq;
+	free(*path);
+	*path = xasprintf("%s%c%s" SNAPSHOT_SUFFIX, dir, PATH_SEP, s->id);
+	snapshot_format_auth(s, auth, &text);
+	bytes = regfile_encode(text.buf, text.len, REGFILE_UTF16LE, &size);
+	rc = platform_create_file(*path, bytes, size, true, taken, err);
+	free(bytes);
+	sb_free(&text);
+	return rc;
+}
+
+int snapshot_write_auth(struct snapshot *s, const char *dir, const struct snap_auth *auth,
+			char **path, struct sc_err *err)
+{
+	char *stamp = compact_time(s->time);
+	bool taken = true;
 	unsigned seq;
 	int rc;
 
 	*path = NULL;
 	rc = platform_mkdir(dir, true, err);
-	if (rc == SC_OK) {
-		seq = next_sequence(dir, stamp);
-		if (seq > 9999)
+	for (seq = next_sequence(dir, stamp); rc == SC_OK && taken; seq++) {
+		if (seq > 9999) {
 			rc = sc_err_set(err, "%s: too many snapshots in one second", dir);
+			break;
+		}
+		rc = create_named(s, dir, stamp, seq, auth, path, &taken, err);
 	}
-	if (rc != SC_OK) {
-		free(stamp);
-		return rc;
-	}
-	free(s->id);
-	s->id = xasprintf("%s-%04u-%s", stamp, seq, *s->profile ? s->profile : "none");
-	*path = xasprintf("%s%c%s" SNAPSHOT_SUFFIX, dir, PATH_SEP, s->id);
 	free(stamp);
-	snapshot_format(s, &text);
-	bytes = regfile_encode(text.buf, text.len, REGFILE_UTF16LE, &size);
-	rc = platform_write_file(*path, bytes, size, true, err);
-	free(bytes);
-	sb_free(&text);
 	if (rc != SC_OK) {
 		free(*path);
 		*path = NULL;
@@ -610,18 +842,64 @@ int snapshot_write(struct snapshot *s, const char *dir, char **path, struct sc_e
 	return rc;
 }
 
-int snapshot_load(const char *path, bool allow_any_key, struct snapshot *s, struct sc_err *err)
+int snapshot_write(struct snapshot *s, const char *dir, char **path, struct sc_err *err)
+{
+	return snapshot_write_auth(s, dir, NULL, path, err);
+}
+
+/* The file name without folder and suffix. */
+static char *stem_of(const char *path)
+{
+	const char *base = path, *p;
+	size_t n;
+
+	for (p = path; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	n = strlen(base);
+	if (n > strlen(SNAPSHOT_SUFFIX) &&
+	    streq_ci(base + n - strlen(SNAPSHOT_SUFFIX), SNAPSHOT_SUFFIX))
+		n -= strlen(SNAPSHOT_SUFFIX);
+	return xstrndup(base, n);
+}
+
+int snapshot_load_auth(const char *path, const struct snap_auth *auth, bool allow_any_key,
+		       struct snapshot *s, struct sc_err *err)
 {
 	size_t size;
 	char *data = read_file(path, REGFILE_MAX_SIZE, &size, err);
+	char *stem;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	if (!data)
 		return SC_ERROR;
-	rc = snapshot_parse(path, (const uint8_t *)data, size, allow_any_key, s, err);
+	rc = snapshot_parse_auth(path, (const uint8_t *)data, size, auth, allow_any_key, s, err);
 	free(data);
+	if (rc != SC_OK)
+		return rc;
+	/* A copy under another name (say, one that sorts last) is not the
+	 * snapshot its header describes. */
+	stem = stem_of(path);
+	if (strcmp(stem, s->id))
+		rc = sc_err_set(err, "%s: the file name does not match the snapshot id %s inside it",
+				path, s->id);
+	free(stem);
+	if (rc != SC_OK)
+		snapshot_free(s);
 	return rc;
+}
+
+int snapshot_load(const char *path, bool allow_any_key, struct snapshot *s, struct sc_err *err)
+{
+	return snapshot_load_auth(path, NULL, allow_any_key, s, err);
+}
+
+bool snapshot_newer(const struct snapshot *a, const struct snapshot *b)
+{
+	int c = strcmp(a->time, b->time);
+
+	return c ? c > 0 : a->seq > b->seq;
 }
 
 static int cmp_desc(const void *a, const void *b)
