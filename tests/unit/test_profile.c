@@ -531,6 +531,56 @@ static void test_allow_any_key(void **state)
 	diag_free(&d);
 }
 
+/* --allow-any-key also lets a raw value leave the allowlist (EAP\13 Path). */
+static void test_allow_any_key_value(void **state)
+{
+	struct profile_options any = {.allow_any_key = true};
+	struct diag d = {0};
+	struct profile *p = NULL;
+
+	(void)state;
+	assert_int_equal(profile_load(BAD_DIR "/59-raw-eap-path.ini", &any, &p, &d), SC_OK);
+	assert_int_equal(p->nsettings, 1);
+	assert_string_equal(p->settings[0].name, "Path");
+	profile_free(p);
+	p = NULL;
+	assert_int_equal(profile_load(BAD_DIR "/64-raw-key-exists-undocumented.ini", &any, &p, &d),
+			 SC_OK);
+	profile_free(p);
+	diag_free(&d);
+}
+
+/* Documented values load without the flag, spelled in any case, in either
+ * view; an empty key may be created where the allowlist leads. */
+static void test_raw_documented_values_load(void **state)
+{
+	static const char text[] =
+		"[profile]\nname = raw\nsummary = documented raw values\n"
+		"[key \"eap\"]\n"
+		"path = hklm\\system\\currentcontrolset\\services\\rasman\\ppp\\eap\\13\n"
+		"\"tlsversion\" = dword:00000c00\n"
+		"[key \"dotnet32\"]\n"
+		"path = HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319\n"
+		"\"SchUseStrongCrypto\" = -\n"
+		"[key \"rc4\"]\n"
+		"path = HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+		"Ciphers\\RC4 128/128\n"
+		"\"Enabled\" = dword:00000000\n"
+		"[key \"protocols\"]\n"
+		"path = HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+		"Protocols\n"
+		"exists = yes\n";
+	struct diag d = {0};
+	struct profile *p = NULL;
+
+	(void)state;
+	if (profile_parse_text("raw.ini", text, strlen(text), NULL, &p, &d) != SC_OK)
+		fail_msg("documented raw values refused:\n%s", diag_text(&d));
+	assert_int_equal(p->nsettings, 4);
+	profile_free(p);
+	diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +600,8 @@ int main(void)
 		cmocka_unit_test(test_builtin_aliases),
 		cmocka_unit_test(test_unknown_builtin),
 		cmocka_unit_test(test_allow_any_key),
+		cmocka_unit_test(test_allow_any_key_value),
+		cmocka_unit_test(test_raw_documented_values_load),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);
