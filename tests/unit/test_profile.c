@@ -531,7 +531,8 @@ static void test_allow_any_key(void **state)
 	diag_free(&d);
 }
 
-/* --allow-any-key also lets a raw value leave the allowlist (EAP\13 Path). */
+/* A raw value off the allowlist (EAP\13 Path) is refused; --allow-any-key
+ * lets it through. */
 static void test_allow_any_key_value(void **state)
 {
 	struct profile_options any = {.allow_any_key = true};
@@ -539,6 +540,9 @@ static void test_allow_any_key_value(void **state)
 	struct profile *p = NULL;
 
 	(void)state;
+	assert_int_equal(profile_load(BAD_DIR "/59-raw-eap-path.ini", NULL, &p, &d), SC_ERROR);
+	assert_non_null(strstr(d.lines[0], "\"Path\" is not a documented TLS value"));
+	diag_free(&d);
 	assert_int_equal(profile_load(BAD_DIR "/59-raw-eap-path.ini", &any, &p, &d), SC_OK);
 	assert_int_equal(p->nsettings, 1);
 	assert_string_equal(p->settings[0].name, "Path");
