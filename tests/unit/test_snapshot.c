@@ -1,10 +1,13 @@
 /*
  * Unit tests for snapshot.c: the file format (UTF-16LE .reg with a hashed
- * header), byte-exact values of every type, absent values and created
- * keys, keys created above a TLS root, the integrity and scope checks,
- * restore-plan ordering, ids and listing, and that `reg import` of a
- * snapshot (the .reg semantics, on the mem backend) restores the prior
- * state.
+ * or HMAC-authenticated header), byte-exact values of every type, absent
+ * values and created keys (header lines, never [-KEY]), keys created above
+ * a TLS root, the authentication and scope checks (forged files with a
+ * correct SHA-256 refused under a key; only documented TLS values), ids
+ * equal to file names, exclusive creation, the latest by hashed time,
+ * restore-plan ordering, and that `reg import` of a snapshot (the .reg
+ * semantics, on the mem backend) restores the prior state and never
+ * deletes what the apply did not create.
  */
 #include "testutil.h"
 
@@ -86,8 +89,12 @@ static void init_meta(struct snapshot *s, const char *profile)
 	s->time = xstrdup("2023-11-14T22:13:20Z");
 	s->profile = xstrdup(profile);
 	s->target = xstrdup("state:/srv/machine.reg");
+	s->machine = xstrdup("-");
 	s->tool = xstrdup(SCHANNELCFG_VERSION);
 }
+
+/* A fixed machine key for the keyed tests. */
+static const struct snap_auth test_key = {.keyed = true, .key = {1, 2, 3, 4, 5, 6, 7, 8}};
 
 /* Formats, encodes as a file would be, parses back. */
 static int roundtrip(const struct snapshot *s, bool allow_any_key, struct snapshot *back,
@@ -178,7 +185,10 @@ static void test_format_roundtrip(void **state)
 	assert_non_null(sha);
 	assert_int_equal(strspn(sha + 10, "0123456789abcdef"), 64);
 	assert_true(sha < strstr(t, "; id: ")); /* the header is hashed too */
-	assert_non_null(strstr(t, "; format: 1\r\n"));
+	assert_non_null(strstr(t, "; format: 2\r\n"));
+	assert_non_null(strstr(t, "; kind: apply\r\n"));
+	assert_non_null(strstr(t, "; machine: -\r\n"));
+	assert_non_null(strstr(t, "; allow-any-key: no\r\n"));
 	assert_non_null(strstr(t, "; id: 20231114T221320Z-0001-test\r\n"));
 	assert_non_null(strstr(t, "; time: 2023-11-14T22:13:20Z\r\n"));
 	assert_non_null(strstr(t, "; profile: best-practices\r\n"));
@@ -190,9 +200,16 @@ static void test_format_roundtrip(void **state)
 	assert_non_null(strstr(t, HK "SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\r\n"
 				  "\"SchUseStrongCrypto\"=dword:00000001\r\n"));
 	assert_non_null(strstr(t, "\r\n" HK PROTO "\\SSL 3.0]\r\n"));
-	assert_non_null(strstr(t, "\r\n[-HKEY_LOCAL_MACHINE\\" PROTO "\\TLS 1.3]\r\n"));
+	/* Created keys are header lines: reg import never deletes a subtree. */
+	assert_non_null(strstr(t, "; created-key: 64 " PROTO "\\TLS 1.3\r\n"));
+	assert_null(strstr(t, "[-"));
 
 	assert_string_equal(back.id, s.id);
+	assert_int_equal(back.seq, 1);
+	assert_int_equal(back.kind, SNAP_APPLY);
+	assert_string_equal(back.machine, "-");
+	assert_false(back.keyed);
+	assert_true(back.verified);
 	assert_string_equal(back.time, s.time);
 	assert_string_equal(back.profile, s.profile);
 	assert_string_equal(back.target, s.target);
@@ -261,6 +278,7 @@ static void test_values_byte_exact(void **state)
 	size_t i, n;
 
 	init_meta(&s, "types");
+	s.allow_any_key = true; /* names outside the documented TLS values */
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		add_value(&s, REG_VIEW_64, SCH, cases[i].name,
 			  bytes_value(cases[i].type, cases[i].data, cases[i].size));
@@ -281,8 +299,9 @@ static void test_values_byte_exact(void **state)
 	regvalue_free(&v);
 	bytes_value(RV_NONE, NULL, 0);
 
-	if (roundtrip(&s, false, &back, &err, &text) != SC_OK)
+	if (roundtrip(&s, true, &back, &err, &text) != SC_OK)
 		fail_msg("%s\n%s", err.msg, sb_str(&text));
+	assert_true(back.allow_any_key);
 	assert_int_equal(back.nvalues, s.nvalues);
 	for (n = 0; n < s.nvalues; n++) {
 		assert_string_equal(back.values[n].name, s.values[n].name);
@@ -369,7 +388,8 @@ static void test_from_diff(void **state)
 				  "\"DisabledByDefault\"=-\r\n"));
 	assert_null(strstr(t, "\"Same\""));
 	assert_non_null(strstr(t, HK PROTO "\\TLS 1.3\\Server]\r\n\"Enabled\"=-\r\n"));
-	assert_non_null(strstr(t, "[-HKEY_LOCAL_MACHINE\\" PROTO "\\TLS 1.3]\r\n"));
+	assert_non_null(strstr(t, "; created-key: 64 " PROTO "\\TLS 1.3\r\n"));
+	assert_null(strstr(t, "[-"));
 	snapshot_free(&s);
 	sb_free(&text);
 	diff_free(&d);
@@ -395,11 +415,13 @@ static void test_created_above_root(void **state)
 	add_set(&p, REG_VIEW_32, NETFX4, "SchUseStrongCrypto", 1);
 	diff_of(HK "SYSTEM\\CurrentControlSet]\n\"x\"=dword:1\n", &p, &d, &b);
 	snapshot_from_diff(&d, "t", "live", NOW, &s);
+	s.id = xstrdup("20231114T221320Z-0001-t");
 	assert_int_equal(s.ncreated, 2);
 	assert_string_equal(s.created[0].path, SCH);
 	assert_string_equal(s.created[1].path, DOTNET_KEY);
 	assert_int_equal(s.created[1].view, REG_VIEW_32);
-	assert_int_equal(roundtrip(&s, false, &back, &err, &text), SC_OK);
+	if (roundtrip(&s, false, &back, &err, &text) != SC_OK)
+		fail_msg("%s", err.msg);
 	t = sb_str(&text);
 	assert_non_null(strstr(t, "; created-above-root: 64 SYSTEM\\CurrentControlSet\\Control\r\n"));
 	assert_non_null(strstr(t, "; created-above-root: 64 SYSTEM\\CurrentControlSet\\Control\\"
@@ -410,9 +432,9 @@ static void test_created_above_root(void **state)
 	 * one have been; it is removed only if empty. */
 	assert_non_null(strstr(t, "; created-above-root: 64 SOFTWARE\r\n"));
 	assert_null(strstr(t, "created-above-root: 64 SYSTEM\\CurrentControlSet\r\n"));
-	assert_non_null(strstr(t, "[-HKEY_LOCAL_MACHINE\\" SCH "]\r\n"));
-	assert_non_null(strstr(t, "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\"
-				  ".NETFramework]\r\n"));
+	assert_non_null(strstr(t, "; created-key: 64 " SCH "\r\n"));
+	assert_non_null(strstr(t, "; created-key: 32 SOFTWARE\\Microsoft\\.NETFramework\r\n"));
+	assert_null(strstr(t, "[-"));
 	assert_int_equal(back.nabove, s.nabove);
 	for (i = 0; i < s.nabove; i++) {
 		assert_string_equal(back.above[i].path, s.above[i].path);
@@ -580,21 +602,16 @@ static void test_forged_and_damaged(void **state)
 	expect_refused(t, "integrity line damaged");
 	free(t);
 	t = replaced(ok, "; sha256: ", "; sha512: ");
-	expect_refused(t, "no \"sha256:\" integrity line");
+	expect_refused(t, "no \"sha256:\" line");
 	free(t);
 	/* A line slipped in before the integrity line is outside the hash:
 	 * refused, even with a correct hash. */
 	t = replaced(ok, "; sha256: ", "; created-above-root: 64 SYSTEM\r\n; sha256: ");
-	expect_refused(t, "no \"sha256:\" integrity line");
+	expect_refused(t, "no \"sha256:\" line");
 	free(t);
 
 	/* Forged with a correct hash: refused by the other checks. */
-	t = replaced(ok, "; schannelcfg snapshot - ", "; a snapshot - ");
-	u = rehash(t);
-	expect_refused(u, "not a schannelcfg snapshot");
-	free(t);
-	free(u);
-	t = replaced(ok, "; format: 1\r\n", "; format: 9\r\n");
+	t = replaced(ok, "; format: 2\r\n", "; format: 9\r\n");
 	u = rehash(t);
 	expect_refused(u, "format 9 is not supported");
 	free(t);
@@ -611,7 +628,7 @@ static void test_forged_and_damaged(void **state)
 	free(u);
 	t = replaced(ok, "; existed-keys: ", "; created-above-root: 64 SYSTEM\\Setup\r\n; existed-keys: ");
 	u = rehash(t);
-	expect_refused(u, "not above a TLS-related root");
+	expect_refused(u, "not a TLS key or an ancestor of one");
 	free(t);
 	free(u);
 	t = replaced(ok, "; existed-keys: ", "; created-above-root: 99 SYSTEM\r\n; existed-keys: ");
@@ -619,7 +636,90 @@ static void test_forged_and_damaged(void **state)
 	expect_refused(u, "bad created-above-root line");
 	free(t);
 	free(u);
+	t = replaced(ok, "; created-key: 64 ", "; created-key: 64 SYSTEM\\Setup\r\n; created-key: 64 ");
+	u = rehash(t);
+	expect_refused(u, "created-key \"SYSTEM\\Setup\" is not a TLS key");
+	free(t);
+	free(u);
+	/* The id names the time it was taken: a file cannot claim to be newer. */
+	t = replaced(ok, "; id: 20231114T221320Z-0001-test", "; id: 99991231T235959Z-9999-test");
+	u = rehash(t);
+	expect_refused(u, "does not match its time");
+	free(t);
+	free(u);
+	t = replaced(ok, "; kind: apply", "; kind: rollbackish");
+	u = rehash(t);
+	expect_refused(u, "snapshot kind \"rollbackish\"");
+	free(t);
+	free(u);
 	free(ok);
+}
+
+/* A keyed (live) snapshot: the HMAC is checked under the key; a correct
+ * plain SHA-256 around any body is worth nothing there. */
+static void test_keyed(void **state)
+{
+	struct snapshot s, back;
+	struct strbuf sb = STRBUF_INIT;
+	struct snap_auth other = test_key, listing = {.unverified = true};
+	struct sc_err err = {{0}};
+	struct reg_value v;
+	uint8_t *bytes;
+	size_t size;
+	char *forged, *t;
+
+	init_meta(&s, "t");
+	regvalue_set_dword(&v, 1);
+	add_value(&s, REG_VIEW_64, TLS12_CLIENT, "Enabled", &v);
+	regvalue_free(&v);
+	snapshot_format_auth(&s, &test_key, &sb);
+	assert_non_null(strstr(sb_str(&sb), "\r\n; hmac-sha256: "));
+	assert_null(strstr(sb_str(&sb), "; sha256: "));
+	bytes = regfile_encode(sb.buf, sb.len, REGFILE_UTF16LE, &size);
+	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err),
+			 SC_OK);
+	assert_true(back.keyed && back.verified);
+	snapshot_free(&back);
+	/* Another machine's key: refused. */
+	other.key[0] ^= 1;
+	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &other, false, &back, &err),
+			 SC_ERROR);
+	assert_non_null(strstr(err.msg, "authentication failed"));
+	/* Without the key: listed unverified, never restorable. */
+	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &listing, false, &back, &err),
+			 SC_OK);
+	assert_true(back.keyed);
+	assert_false(back.verified);
+	snapshot_free(&back);
+	/* A state-file (unkeyed) reader refuses a live snapshot. */
+	assert_int_equal(snapshot_parse("snap.reg", bytes, size, false, &back, &err), SC_ERROR);
+	free(bytes);
+
+	/* A forged file with a correct SHA-256: refused under a key. */
+	sb_free(&sb);
+	snapshot_format(&s, &sb);
+	forged = rehash(t = replaced(sb_str(&sb), "dword:00000001", "dword:00000000"));
+	free(t);
+	bytes = regfile_encode(forged, strlen(forged), REGFILE_UTF16LE, &size);
+	assert_int_equal(snapshot_parse("snap.reg", bytes, size, false, &back, &err), SC_OK);
+	snapshot_free(&back);
+	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err),
+			 SC_ERROR);
+	assert_non_null(strstr(err.msg, "not authenticated"));
+	/* ... and a flipped hmac line is refused too. */
+	free(bytes);
+	free(forged);
+	sb_free(&sb);
+	snapshot_format_auth(&s, &test_key, &sb);
+	forged = replaced(sb_str(&sb), "dword:00000001", "dword:00000000");
+	bytes = regfile_encode(forged, strlen(forged), REGFILE_UTF16LE, &size);
+	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err),
+			 SC_ERROR);
+	assert_non_null(strstr(err.msg, "authentication failed"));
+	free(bytes);
+	free(forged);
+	sb_free(&sb);
+	snapshot_free(&s);
 }
 
 static void test_scope(void **state)
@@ -627,7 +727,7 @@ static void test_scope(void **state)
 	char *ok = valid_text(), *t, *u;
 	struct sc_err err = {{0}};
 
-	/* A value outside the roots. */
+	/* A value outside the documented TLS values. */
 	t = replaced(ok, "\"Enabled\"=dword:00000001\r\n",
 		     "\"Enabled\"=dword:00000001\r\n\r\n"
 		     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run]\r\n"
@@ -635,40 +735,68 @@ static void test_scope(void **state)
 	t = replaced(u = t, "; values: 1", "; values: 2");
 	free(u);
 	u = rehash(t);
-	expect_refused(u, "outside the TLS-related roots");
+	expect_refused(u, "\"Updater\" is not a documented TLS value");
+	/* --allow-any-key alone is not enough: the snapshot's hashed header
+	 * must say that its apply ran with it. */
+	expect_refused(u, "is not a documented TLS value");
+	assert_int_equal(parse_text(u, true, &err), SC_ERROR);
+	free(t);
+	t = replaced(u, "; allow-any-key: no", "; allow-any-key: yes");
+	free(u);
+	u = rehash(t);
+	expect_refused(u, "restore it only with --allow-any-key");
 	err.msg[0] = '\0';
 	assert_int_equal(parse_text(u, true, &err), SC_OK);
 	free(t);
 	free(u);
 
-	/* A deletion outside them (reg import would delete the subtree). */
-	t = replaced(ok, "[-HKEY_LOCAL_MACHINE\\", "[-HKEY_LOCAL_MACHINE\\SYSTEM\\Setup]\r\n\r\n"
-						    "[-HKEY_LOCAL_MACHINE\\");
+	/* Inside a TLS subtree, but code-loading values: refused. */
+	t = replaced(ok, "\"Enabled\"=dword:00000001\r\n",
+		     "\"Enabled\"=dword:00000001\r\n\r\n"
+		     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\r\n"
+		     "\"Path\"=\"C:\\\\Users\\\\Public\\\\evil.dll\"\r\n"
+		     "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework]\r\n"
+		     "\"DbgManagedDebugger\"=\"C:\\\\evil.exe\"\r\n");
+	t = replaced(u = t, "; values: 1", "; values: 3");
+	free(u);
 	u = rehash(t);
-	expect_refused(u, "HKLM\\SYSTEM\\Setup is outside");
+	expect_refused(u, "EAP\\13 \"Path\" is not a documented TLS value");
 	free(t);
 	free(u);
-	t = replaced(ok, "[-HKEY_LOCAL_MACHINE\\", "[-HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet]"
-						    "\r\n\r\n[-HKEY_LOCAL_MACHINE\\");
+
+	/* A subtree deletion, anywhere: refused (reg import would delete it
+	 * with everything made after the apply). */
+	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\", "\r\n[-HKEY_LOCAL_MACHINE\\" PROTO
+						      "\\TLS 1.3]\r\n\r\n[HKEY_LOCAL_MACHINE\\");
 	u = rehash(t);
-	expect_refused(u, "outside the TLS-related roots");
+	expect_refused(u, "would delete a whole subtree");
+	free(t);
+	free(u);
+
+	/* "." and ".." components: refused. */
+	t = replaced(ok, "TLS 1.2\\Client]", "TLS 1.2\\..\\Client]");
+	u = rehash(t);
+	expect_refused(u, "\".\" or \"..\" component");
 	free(t);
 	free(u);
 
 	/* A bare key above a root (re-created empty) is harmless. */
-	t = replaced(ok, "[-HKEY_LOCAL_MACHINE\\",
-		     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control]\r\n\r\n"
-		     "[-HKEY_LOCAL_MACHINE\\");
+	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\",
+		     "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control]\r\n"
+		     "\r\n[HKEY_LOCAL_MACHINE\\");
+	t = replaced(u = t, "; existed-keys: 0", "; existed-keys: 1");
+	free(u);
 	u = rehash(t);
-	assert_int_equal(parse_text(u, false, &err), SC_OK);
+	if (parse_text(u, false, &err) != SC_OK)
+		fail_msg("%s", err.msg);
 	free(t);
 	free(u);
 	/* ... but not a bare key beside one. */
-	t = replaced(ok, "[-HKEY_LOCAL_MACHINE\\",
-		     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Evil]\r\n\r\n"
-		     "[-HKEY_LOCAL_MACHINE\\");
+	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\",
+		     "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Evil]\r\n"
+		     "\r\n[HKEY_LOCAL_MACHINE\\");
 	u = rehash(t);
-	expect_refused(u, "outside the TLS-related roots");
+	expect_refused(u, "is not a TLS key");
 	free(t);
 	free(u);
 	free(ok);
@@ -727,6 +855,60 @@ static void test_write_load_list(void **state)
 	free(dir);
 }
 
+/* The name is the id: a copy under another name (one that sorts last) is
+ * refused; a name already taken (another process, same second) is never
+ * replaced: the next sequence number is used. Newest is by hashed time. */
+static void test_ids_exclusive_newest(void **state)
+{
+	char *dir = new_dir(), *p1 = NULL, *p2 = NULL, *copy, *squat;
+	struct snapshot s, a, b;
+	struct sc_err err = {{0}};
+	struct reg_value v;
+	size_t size;
+	char *bytes;
+
+	init_meta(&s, "azure-mma-tls12");
+	regvalue_set_dword(&v, 1);
+	add_value(&s, REG_VIEW_64, TLS12_CLIENT, "Enabled", &v);
+	regvalue_free(&v);
+	/* Another process took -0001 after our listing: a file of its own. */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	squat = xasprintf("%s/20231114T221320Z-0001-azure-mma-tls12.reg", dir);
+	t_write_file(squat, "theirs", 6);
+	assert_int_equal(snapshot_write(&s, dir, &p1, &err), SC_OK);
+	assert_string_equal(s.id, "20231114T221320Z-0002-azure-mma-tls12");
+	bytes = read_file(squat, 100, &size, &err);
+	assert_string_equal(bytes, "theirs"); /* never replaced */
+	free(bytes);
+	/* A copy named to sort last is not that snapshot. */
+	bytes = read_file(p1, REGFILE_MAX_SIZE, &size, &err);
+	copy = xasprintf("%s/99991231T235959Z-9999-azure-mma-tls12.reg", dir);
+	t_write_file(copy, bytes, size);
+	free(bytes);
+	assert_int_equal(snapshot_load(copy, false, &a, &err), SC_ERROR);
+	assert_non_null(strstr(err.msg, "does not match the snapshot id"));
+	/* Newest: by time, then sequence number. */
+	free(s.time);
+	s.time = xstrdup("2023-11-14T22:13:21Z");
+	assert_int_equal(snapshot_write(&s, dir, &p2, &err), SC_OK);
+	assert_int_equal(snapshot_load(p1, false, &a, &err), SC_OK);
+	assert_int_equal(snapshot_load(p2, false, &b, &err), SC_OK);
+	assert_true(snapshot_newer(&b, &a));
+	assert_false(snapshot_newer(&a, &b));
+	a.seq = 9999; /* same second: the sequence decides */
+	free(a.time);
+	a.time = xstrdup(b.time);
+	assert_true(snapshot_newer(&a, &b));
+	snapshot_free(&a);
+	snapshot_free(&b);
+	snapshot_free(&s);
+	free(copy);
+	free(squat);
+	free(p1);
+	free(p2);
+	free(dir);
+}
+
 /* ---- reg import of a snapshot ---- */
 
 static char *builtin_name(size_t i)
@@ -736,9 +918,90 @@ static char *builtin_name(size_t i)
 	return xstrndup(f, strlen(f) - strlen(".ini"));
 }
 
+/* Removes the empty keys the snapshot says the apply created, as rollback
+ * does (reg import leaves them: harmless empty keys). */
+static void remove_created_empty(const struct reg_backend *b, const char *path)
+{
+	struct sc_err err = {{0}};
+	struct snapshot snap;
+	struct plan p;
+	size_t k;
+
+	assert_int_equal(snapshot_load(path, false, &snap, &err), SC_OK);
+	snapshot_restore_plan(&snap, path, &p);
+	for (k = 0; k < p.nops; k++) {
+		bool deleted = false;
+
+		if (p.ops[k].kind == OP_DELETE_KEY_IF_EMPTY)
+			b->delete_key_if_empty(b, p.ops[k].view, p.ops[k].path, &deleted, &err);
+	}
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+/* Imports a snapshot file with the .reg semantics, as `reg import` would. */
+static void reg_import(const struct reg_backend *b, const char *path)
+{
+	struct sc_err err = {{0}};
+	struct regfile rf;
+	size_t size;
+	char *bytes = read_file(path, REGFILE_MAX_SIZE, &size, &err);
+
+	assert_non_null(bytes);
+	assert_int_equal(regfile_parse(path, (uint8_t *)bytes, size, &rf, &err), SC_OK);
+	assert_int_equal(rf.encoding, REGFILE_UTF16LE);
+	assert_int_equal(regfile_apply_records(&rf, b, &err), SC_OK);
+	regfile_free(&rf);
+	free(bytes);
+}
+
+/* A subkey and a value made under a key the apply created, after the
+ * apply: `reg import` of the snapshot keeps them (a [-KEY] line would have
+ * deleted the whole subtree), and so does rollback. */
+static void test_reg_import_keeps_later_keys(void **state)
+{
+	char *dir = new_dir();
+	struct reg_backend *b = t_state("");
+	struct profile *prof = NULL;
+	struct diag dg = {0};
+	struct compile_options co = {0};
+	struct plan p = {0};
+	struct apply_options o = {.backend = b, .snapshot_dir = dir, .profile_name = "tls12-strict",
+				  .target = "live", .now = NOW};
+	struct apply_result r;
+	struct reg_value v, got = {0};
+	struct sc_err err = {{0}};
+	struct reg_key *key;
+	const char *later = PROTO "\\TLS 1.0\\Client\\Later";
+
+	assert_int_equal(profile_load("tls12-strict", NULL, &prof, &dg), SC_OK);
+	assert_int_equal(compile_profile(prof, &co, &p, &dg), SC_OK);
+	apply_plan(&p, &o, &r);
+	assert_int_equal(r.status, APPLY_DONE);
+	assert_int_equal(b->create_key(b, REG_VIEW_64, later, &key, NULL, &err), SC_OK);
+	regvalue_set_dword(&v, 7);
+	assert_int_equal(b->write_value(b, key, "Keep", &v, &err), SC_OK);
+	b->close_key(b, key);
+	reg_import(b, r.snapshot_path);
+	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, later, "Keep", &got, &err), SC_OK);
+	assert_true(regvalue_equal(&got, &v));
+	/* The values the apply set are gone again. */
+	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, PROTO "\\TLS 1.0\\Client", "Enabled",
+					   &got, &err),
+			 SC_NOT_FOUND);
+	regvalue_free(&got);
+	regvalue_free(&v);
+	apply_result_free(&r);
+	plan_free(&p);
+	profile_free(prof);
+	diag_free(&dg);
+	reg_backend_free(b);
+	free(dir);
+}
+
 /* Applies a profile, then imports the snapshot's body with the .reg
  * semantics (as `reg import` would): the state is as before, except the
- * empty keys above a TLS root that only schannelcfg rollback removes. */
+ * empty keys the apply created, which only schannelcfg rollback removes. */
 static void test_reg_import_restores(void **state)
 {
 	static const char *const states[] = {
@@ -772,10 +1035,6 @@ static void test_reg_import_restores(void **state)
 			struct apply_options o = {.backend = b, .snapshot_dir = dir,
 						  .profile_name = name, .target = "live", .now = NOW};
 			struct apply_result r;
-			struct sc_err err = {{0}};
-			struct regfile rf;
-			size_t size, k;
-			char *bytes;
 
 			apply_plan(&p, &o, &r);
 			if (r.status == APPLY_NOTHING) {
@@ -785,34 +1044,8 @@ static void test_reg_import_restores(void **state)
 				continue;
 			}
 			assert_int_equal(r.status, APPLY_DONE);
-			bytes = read_file(r.snapshot_path, REGFILE_MAX_SIZE, &size, &err);
-			assert_non_null(bytes);
-			assert_int_equal(regfile_parse(r.snapshot_path, (uint8_t *)bytes, size, &rf,
-						       &err),
-					 SC_OK);
-			assert_int_equal(rf.encoding, REGFILE_UTF16LE);
-			assert_int_equal(regfile_apply_records(&rf, b, &err), SC_OK);
-			/* What reg import cannot do: the keys above the roots. */
-			{
-				struct snapshot snap;
-
-				assert_int_equal(snapshot_load(r.snapshot_path, false, &snap, &err),
-						 SC_OK);
-				bool progress = true;
-
-				while (progress) {
-					progress = false;
-					for (k = 0; k < snap.nabove; k++) {
-						bool deleted = false;
-
-						b->delete_key_if_empty(b, snap.above[k].view,
-								       snap.above[k].path,
-								       &deleted, &err);
-						progress |= deleted;
-					}
-				}
-				snapshot_free(&snap);
-			}
+			reg_import(b, r.snapshot_path);
+			remove_created_empty(b, r.snapshot_path);
 			after = t_dump(b);
 			if (strcmp(after, before))
 				fail_msg("%s on state %zu: reg import left\n%s\nexpected\n%s", name, s,
@@ -820,8 +1053,6 @@ static void test_reg_import_restores(void **state)
 			unlink(r.snapshot_path);
 			free(after);
 			free(before);
-			free(bytes);
-			regfile_free(&rf);
 			apply_result_free(&r);
 			reg_backend_free(b);
 		}
@@ -843,9 +1074,12 @@ int main(void)
 		cmocka_unit_test(test_restore_plan_order),
 		cmocka_unit_test(test_restore_plan_areas),
 		cmocka_unit_test(test_forged_and_damaged),
+		cmocka_unit_test(test_keyed),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_write_load_list),
+		cmocka_unit_test(test_ids_exclusive_newest),
 		cmocka_unit_test(test_reg_import_restores),
+		cmocka_unit_test(test_reg_import_keeps_later_keys),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -147,3 +148,12 @@ char **t_list_files(const char *dir, const char *suffix, size_t *count)
 	return names;
 }
 
+
+void t_write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, size, f) != size)
+		fail_msg("%s: cannot write", path);
+	fclose(f);
+}

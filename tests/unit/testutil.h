@@ -38,5 +38,7 @@ char **t_list_files(const char *dir, const char *suffix, size_t *count);
 
 /* Path of a source-tree file (tests run from the repository root). */
 const char *t_src(const char *relative);
+/* Writes size bytes to path (created or truncated); fails the test on error. */
+void t_write_file(const char *path, const void *data, size_t size);
 
 #endif
