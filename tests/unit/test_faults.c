@@ -912,9 +912,155 @@ static void test_fault_matrix(void **state)
 	assert_int_equal(tally.by_outcome[OUT_VIOLATION], 0);
 }
 
+/* ---- the wrapper's faults and lies themselves ---- */
+
+/* Every kind is numbered on its own, in write-class and in "any"; a fault
+ * armed on any counter fails exactly that call, and says which. */
+static void test_wrap_numbering(void **state)
+{
+	struct reg_backend *b = t_state("[HKEY_LOCAL_MACHINE\\" TLS12_CLIENT "]\n"
+	                                "\"Enabled\"=dword:00000001\n"),
+	                   *w = wrap_backend_new(b);
+	struct strbuf trace = STRBUF_INIT;
+	struct sc_err err = {{0}};
+	struct reg_key *k = NULL;
+	struct reg_value v = {0};
+	char *name = NULL;
+	bool deleted;
+
+	wrap_trace(w, &trace);
+	assert_true(wrap_inject(w, WRAP_OPEN, 2, WRAP_FAIL));
+	assert_true(wrap_inject(w, WRAP_ANY, 4, WRAP_FAIL));
+	assert_true(wrap_inject(w, WRAP_ENUM_VALUE, 1, WRAP_FAIL));
+	assert_true(wrap_inject(w, WRAP_RMKEY, 1, WRAP_FAIL));
+	assert_true(wrap_inject(w, WRAP_OPEN, 0, WRAP_FAIL)); /* ignored */
+	/* any #1, open #1 */
+	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
+	w->close_key(w, k);
+	/* any #2, open #2: fails, without reaching the registry */
+	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	                 SC_ERROR);
+	assert_non_null(strstr(err.msg, "injected fault at open_key call 2 (open)"));
+	assert_non_null(strstr(err.msg, "HKLM\\" TLS12_CLIENT));
+	assert_string_equal(wrap_last_fault(w), "open 64 " TLS12_CLIENT " read -> FAULT");
+	/* any #3, create #1 (write-class #1) */
+	assert_int_equal(w->create_key(w, REG_VIEW_64, TLS12_CLIENT, &k, NULL, &err), SC_OK);
+	/* any #4: a read this time */
+	assert_int_equal(w->read_value(w, k, "Enabled", &v, &err), SC_ERROR);
+	assert_non_null(strstr(err.msg, "injected fault at backend call 4 (read)"));
+	assert_int_equal(w->enum_value(w, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(w->enum_subkey(w, k, 0, &name, &err), SC_NOT_FOUND);
+	w->close_key(w, k);
+	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, TLS12_CLIENT, &deleted, &err),
+	                 SC_ERROR);
+	assert_false(deleted);
+	assert_non_null(strstr(err.msg, "delete_key_if_empty call 1 (rmkey)"));
+	assert_int_equal(wrap_calls(w, WRAP_OPEN), 2);
+	assert_int_equal(wrap_calls(w, WRAP_READ), 1);
+	assert_int_equal(wrap_calls(w, WRAP_ENUM_KEY), 1);
+	assert_int_equal(wrap_calls(w, WRAP_ENUM_VALUE), 1);
+	assert_int_equal(wrap_calls(w, WRAP_WRITE_CLASS), 2);
+	assert_int_equal(wrap_write_calls(w), 2);
+	assert_int_equal(wrap_calls(w, WRAP_ANY), 7);
+	assert_int_equal(wrap_faults_injected(w), 4);
+	assert_int_equal(wrap_get_counts(w)->enums, 2);
+	assert_true(t_has_value(b, REG_VIEW_64, TLS12_CLIENT, "Enabled"));
+	assert_string_equal(sb_str(&trace), "open 64 " TLS12_CLIENT " read -> ok\n"
+	                                    "open 64 " TLS12_CLIENT " read -> FAULT\n"
+	                                    "create 64 " TLS12_CLIENT " -> ok\n"
+	                                    "read " TLS12_CLIENT " \"Enabled\" -> FAULT\n"
+	                                    "enumvalue " TLS12_CLIENT " #0 -> FAULT\n"
+	                                    "enumkey " TLS12_CLIENT " #0 -> not found\n"
+	                                    "rmkey 64 " TLS12_CLIENT " -> FAULT\n");
+	/* Reset: numbering starts again, armed faults stay. */
+	wrap_reset_counts(w);
+	assert_string_equal(wrap_last_fault(w), "");
+	assert_int_equal(wrap_calls(w, WRAP_ANY), 0);
+	assert_int_equal(w->open_key(w, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err), SC_OK);
+	w->close_key(w, k);
+	assert_int_equal(w->open_key(w, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err),
+	                 SC_ERROR);
+	assert_string_equal(wrap_call_name(WRAP_WRITE_CLASS), "write-class");
+	assert_string_equal(wrap_effect_name(WRAP_LIE_PRESENCE), "presence");
+	sb_free(&trace);
+	reg_backend_free(w);
+	reg_backend_free(b);
+}
+
+/* Arms the next read with `how`, reads `name`, checks the return code. */
+static void read_armed(struct reg_backend *w, struct reg_key *k, const char *name,
+                       enum wrap_effect how, int want_rc, struct reg_value *got)
+{
+	struct sc_err err = {{0}};
+
+	wrap_clear_faults(w);
+	wrap_inject(w, WRAP_READ, wrap_calls(w, WRAP_READ) + 1, how);
+	memset(got, 0, sizeof(*got));
+	assert_int_equal(w->read_value(w, k, name, got, &err), want_rc);
+}
+
+/* Each lie falsifies one read's answer and leaves the registry alone; one
+ * with nothing to falsify passes the read through, uncounted. */
+static void test_wrap_lies(void **state)
+{
+	struct reg_backend *b = t_state("[HKEY_LOCAL_MACHINE\\" TLS12_CLIENT "]\n"
+	                                "\"Enabled\"=dword:00000001\n"
+	                                "\"Empty\"=hex:\n"),
+	                   *w = wrap_backend_new(b);
+	char *before = t_dump(b), *after;
+	struct sc_err err = {{0}};
+	struct reg_key *k = NULL;
+	struct reg_value got;
+	uint32_t d = 0;
+
+	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
+	read_armed(w, k, "Enabled", WRAP_LIE_FLIP, SC_OK, &got);
+	assert_true(regvalue_get_dword(&got, &d));
+	assert_int_equal(d, 0);
+	assert_string_equal(wrap_last_fault(w), "read " TLS12_CLIENT " \"Enabled\" -> LIE flip");
+	regvalue_free(&got);
+	read_armed(w, k, "Enabled", WRAP_LIE_TYPE, SC_OK, &got);
+	assert_int_equal(got.type, RV_BINARY);
+	assert_int_equal(got.size, 4);
+	regvalue_free(&got);
+	read_armed(w, k, "Enabled", WRAP_LIE_PRESENCE, SC_NOT_FOUND, &got);
+	read_armed(w, k, "Missing", WRAP_LIE_PRESENCE, SC_OK, &got);
+	assert_true(regvalue_get_dword(&got, &d));
+	assert_int_equal(d, 0);
+	regvalue_free(&got);
+	/* Empty data cannot have a byte flipped: its type changes instead. */
+	read_armed(w, k, "Empty", WRAP_LIE_FLIP, SC_OK, &got);
+	assert_int_equal(got.type, RV_DWORD);
+	assert_int_equal(got.size, 0);
+	regvalue_free(&got);
+	assert_int_equal(wrap_faults_injected(w), 5);
+	/* Nothing to falsify: the truth, not counted. */
+	read_armed(w, k, "Missing", WRAP_LIE_FLIP, SC_NOT_FOUND, &got);
+	read_armed(w, k, "Missing", WRAP_LIE_TYPE, SC_NOT_FOUND, &got);
+	assert_int_equal(wrap_faults_injected(w), 5);
+	/* A lie armed on a call that is not a read passes it through. */
+	wrap_clear_faults(w);
+	wrap_inject(w, WRAP_ANY, wrap_calls(w, WRAP_ANY) + 1, WRAP_LIE_FLIP);
+	w->close_key(w, k);
+	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
+	assert_int_equal(wrap_faults_injected(w), 5);
+	w->close_key(w, k);
+	after = t_dump(b);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	reg_backend_free(w);
+	reg_backend_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_wrap_numbering),
+	    cmocka_unit_test(test_wrap_lies),
 	    cmocka_unit_test(test_fault_matrix),
 	};
 
