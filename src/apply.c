@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_index.h"
 #include "platform.h"
 #include "snapshot.h"
 
-/* Keys opened for writing during EXECUTE/RESTORE (plain malloc). */
+/* Keys opened for writing during EXECUTE/RESTORE (plain malloc). An entry
+ * stays when its key is closed (key NULL), so that the index never loses
+ * one: a later op on the same key opens it again into the same entry. */
 struct open_key {
 	enum reg_view view;
 	const char *path; /* borrowed from the op */
@@ -25,33 +28,40 @@ struct executor {
 	const struct reg_backend *b;
 	struct open_key *keys;
 	size_t n, cap;
+	struct ci_index index; /* of keys, by (view, path) */
 	size_t writes;
 };
 
-static void close_key_at(struct executor *x, size_t i)
-{
-	x->b->close_key(x->b, x->keys[i].key);
-	x->keys[i] = x->keys[--x->n];
-}
-
 static void close_all(struct executor *x)
 {
-	while (x->n)
-		close_key_at(x, x->n - 1);
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->keys[i].key)
+			x->b->close_key(x->b, x->keys[i].key);
 	free(x->keys);
 	x->keys = NULL;
-	x->cap = 0;
+	x->n = x->cap = 0;
+	ci_index_free(&x->index);
+}
+
+static struct open_key *find_key(struct executor *x, enum reg_view view, const char *path)
+{
+	size_t it = 0, pos, h = hash_ci(view, path);
+
+	while ((pos = ci_index_next(&x->index, h, &it)) != SIZE_MAX)
+		if (x->keys[pos].view == view && streq_ci(x->keys[pos].path, path))
+			return &x->keys[pos];
+	return NULL;
 }
 
 static void forget_key(struct executor *x, enum reg_view view, const char *path)
 {
-	size_t i;
+	struct open_key *k = find_key(x, view, path);
 
-	for (i = 0; i < x->n; i++) {
-		if (x->keys[i].view == view && streq_ci(x->keys[i].path, path)) {
-			close_key_at(x, i);
-			return;
-		}
+	if (k && k->key) {
+		x->b->close_key(x->b, k->key);
+		k->key = NULL;
 	}
 }
 
@@ -60,16 +70,14 @@ static void forget_key(struct executor *x, enum reg_view view, const char *path)
 static int key_for(struct executor *x, const struct plan_op *op, bool create,
 		   struct reg_key **key, struct sc_err *err)
 {
-	size_t i;
+	struct open_key *k = find_key(x, op->view, op->path);
 	int rc;
 
-	for (i = 0; i < x->n; i++) {
-		if (x->keys[i].view == op->view && streq_ci(x->keys[i].path, op->path)) {
-			*key = x->keys[i].key;
-			return SC_OK;
-		}
+	if (k && k->key) {
+		*key = k->key;
+		return SC_OK;
 	}
-	if (x->n == x->cap) {
+	if (!k && x->n == x->cap) {
 		size_t cap = x->cap ? x->cap * 2 : 16;
 		struct open_key *grown = realloc(x->keys, cap * sizeof(*grown));
 
@@ -84,6 +92,14 @@ static int key_for(struct executor *x, const struct plan_op *op, bool create,
 		rc = x->b->open_key(x->b, op->view, op->path, REG_ACCESS_WRITE, key, err);
 	if (rc != SC_OK)
 		return rc;
+	if (k) {
+		k->key = *key;
+		return SC_OK;
+	}
+	if (!ci_index_put(&x->index, hash_ci(op->view, op->path), x->n)) {
+		x->b->close_key(x->b, *key);
+		return sc_err_set(err, "out of memory");
+	}
 	x->keys[x->n++] = (struct open_key){op->view, op->path, *key};
 	return SC_OK;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_index.h"
 #include "schema.h"
 #include "suites.h"
 
@@ -429,19 +430,29 @@ static bool same_target(const struct plan_op *a, const struct plan_op *b)
 
 static void check_conflicts(const struct plan *plan, struct diag *diags)
 {
-	size_t i, j;
+	struct ci_index index = {0};
+	size_t i, j, it;
 
 	for (i = 0; i < plan->nops; i++) {
-		for (j = 0; j < i; j++) {
-			if (!same_target(&plan->ops[i], &plan->ops[j]))
-				continue;
-			diag_addf(diags, "%s: HKLM\\%s \"%s\" is also set at %s; one place "
-					    "must decide",
-				     plan->ops[i].source, plan->ops[i].path, plan->ops[i].name,
-				     plan->ops[j].source);
-			break;
+		const struct plan_op *op = &plan->ops[i];
+		size_t h;
+
+		if (!op->name)
+			continue;
+		h = hash_ci_more(hash_ci(op->view, op->path), op->name);
+		it = 0;
+		while ((j = ci_index_next(&index, h, &it)) != SIZE_MAX)
+			if (same_target(op, &plan->ops[j]))
+				break;
+		if (j == SIZE_MAX) {
+			ci_index_xput(&index, h, i);
+			continue;
 		}
+		diag_addf(diags, "%s: HKLM\\%s \"%s\" is also set at %s; one place "
+				    "must decide",
+			     op->source, op->path, op->name, plan->ops[j].source);
 	}
+	ci_index_free(&index);
 }
 
 static void check_applies(const struct profile *p, const struct compile_options *o,

@@ -294,6 +294,11 @@ static int diff_list(struct differ *df, struct diff_entry *e)
 	return SC_OK;
 }
 
+static int cmp_name_ci(const void *a, const void *b)
+{
+	return strcmp_ci(*(char *const *)a, *(char *const *)b);
+}
+
 static int enumerate(struct differ *df, struct key_slot *s)
 {
 	size_t i;
@@ -313,6 +318,11 @@ static int enumerate(struct differ *df, struct key_slot *s)
 		s->subkeys[s->nsubkeys++] = name;
 	}
 	s->enumerated = true;
+	/* for listed(); the callers that walk them do not depend on the order */
+	if (s->nvalues > 1)
+		qsort(s->values, s->nvalues, sizeof(*s->values), cmp_name_ci);
+	if (s->nsubkeys > 1)
+		qsort(s->subkeys, s->nsubkeys, sizeof(*s->subkeys), cmp_name_ci);
 	return rc == SC_ERROR ? rc : SC_OK;
 }
 
@@ -423,13 +433,22 @@ static bool subkey_after(const struct differ *df, size_t upto, enum reg_view vie
 	return present;
 }
 
+/* names: sorted by strcmp_ci (enumerate). */
 static bool listed(char *const *names, size_t n, const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; i < n; i++)
-		if (streq_ci(names[i], name))
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp_ci(names[mid], name);
+
+		if (!c)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "ci_index.h"
 #include "ini.h"
 #include "plan.h"
 #include "regfile.h"
@@ -1352,20 +1353,25 @@ static char *section_identity(const char *header)
 static void check_duplicate_sections(struct ctx *c, const struct reader *r)
 {
 	char **ids = xcalloc(r->n + 1, sizeof(*ids));
-	size_t i, j;
+	struct ci_index index = {0};
+	size_t i, j, it, h;
 
 	for (i = 0; i < r->n; i++)
 		ids[i] = section_identity(r->sections[i].header);
 	for (i = 0; i < r->n; i++) {
-		for (j = 0; j < i; j++) {
-			if (streq_ci(ids[i], ids[j])) {
-				ERR(c, r->sections[i].line, "section [%s] appears twice (first at "
-							    "line %u); merge them",
-				    r->sections[i].header, r->sections[j].line);
+		h = hash_ci(0, ids[i]);
+		it = 0;
+		while ((j = ci_index_next(&index, h, &it)) != SIZE_MAX)
+			if (streq_ci(ids[i], ids[j]))
 				break;
-			}
+		if (j == SIZE_MAX) {
+			ci_index_xput(&index, h, i);
+			continue;
 		}
+		ERR(c, r->sections[i].line, "section [%s] appears twice (first at line %u); merge them",
+		    r->sections[i].header, r->sections[j].line);
 	}
+	ci_index_free(&index);
 	strlist_free(ids, r->n);
 }
 

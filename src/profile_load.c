@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "ci_index.h"
 #include "profile.h"
 
 #define BUILTIN_PREFIX "builtin:"
@@ -124,13 +125,14 @@ static bool on_stack(const struct loader *l, const char *display)
 }
 
 /* Adds one included setting unless the profile or an earlier include set
- * it. Two includes disagreeing is an error at the include line. */
+ * it. Two includes disagreeing is an error at the include line. `ids`
+ * indexes p->settings by id. */
 static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
-			  const struct setting *s, const char *inc_name)
+			  struct ci_index *ids, const struct setting *s, const char *inc_name)
 {
-	size_t i;
+	size_t it = 0, i, h = hash_ci(0, s->id);
 
-	for (i = 0; i < p->nsettings; i++) {
+	while ((i = ci_index_next(ids, h, &it)) != SIZE_MAX) {
 		const struct setting *have = &p->settings[i];
 
 		if (!streq_ci(have->id, s->id))
@@ -144,6 +146,7 @@ static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
 		return;
 	}
 	xgrow(&p->settings, &p->cap, p->nsettings + 1, sizeof(*p->settings));
+	ci_index_xput(ids, h, p->nsettings);
 	profile_setting_copy(&p->settings[p->nsettings++], s);
 }
 
@@ -169,8 +172,11 @@ static void inherit_applies(struct profile *p, const struct profile *inc)
 static int resolve_includes(struct loader *l, struct profile *p, const char *base_dir)
 {
 	size_t own = p->nsettings, i, j;
+	struct ci_index ids = {0};
 	int rc = SC_OK;
 
+	for (i = 0; i < own && p->nincludes; i++)
+		ci_index_xput(&ids, hash_ci(0, p->settings[i].id), i);
 	for (i = 0; i < p->nincludes; i++) {
 		struct profile *inc = NULL;
 
@@ -187,10 +193,11 @@ static int resolve_includes(struct loader *l, struct profile *p, const char *bas
 			continue;
 		}
 		for (j = 0; j < inc->nsettings; j++)
-			merge_setting(l, p, own, &inc->settings[j], p->includes[i]);
+			merge_setting(l, p, own, &ids, &inc->settings[j], p->includes[i]);
 		inherit_applies(p, inc);
 		profile_free(inc);
 	}
+	ci_index_free(&ids);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_index.h"
 #include "platform.h"
 #include "regfile.h"
 #include "roots.h"
@@ -47,24 +48,28 @@ static void add_value(struct snapshot *s, enum reg_view view, const char *path, 
 		regvalue_set_bytes(&sv->value, v->type, v->data, v->size);
 }
 
-static bool has_key(const struct snap_key *keys, size_t n, enum reg_view view, const char *path)
-{
-	size_t i;
+/* A list of keys being built without repeats (view, path compared
+ * case-insensitively), in the order first added; the index finds a repeat
+ * in one probe, so 9,000 keys cost 9,000 probes, not 40 million compares. */
+struct key_list {
+	struct snap_key **keys;
+	size_t *n, *cap;
+	struct ci_index index;
+};
 
-	for (i = 0; i < n; i++)
-		if (keys[i].view == view && streq_ci(keys[i].path, path))
-			return true;
-	return false;
-}
+#define KEY_LIST(array, count, capacity) {&(array), &(count), &(capacity), {0}}
 
-static void add_key(struct snap_key **keys, size_t *n, size_t *cap, enum reg_view view,
-		    const char *path)
+static void add_key(struct key_list *l, enum reg_view view, const char *path)
 {
-	if (has_key(*keys, *n, view, path))
-		return;
-	xgrow(keys, cap, *n + 1, sizeof(**keys));
-	(*keys)[*n].view = view;
-	(*keys)[(*n)++].path = xstrdup(path);
+	size_t it = 0, pos, h = hash_ci(view, path);
+
+	while ((pos = ci_index_next(&l->index, h, &it)) != SIZE_MAX)
+		if ((*l->keys)[pos].view == view && streq_ci((*l->keys)[pos].path, path))
+			return;
+	xgrow(l->keys, l->cap, *l->n + 1, sizeof(**l->keys));
+	ci_index_xput(&l->index, h, *l->n);
+	(*l->keys)[*l->n].view = view;
+	(*l->keys)[(*l->n)++].path = xstrdup(path);
 }
 
 /* Records that the apply creates `root` on the way to `path`. The .reg
@@ -72,8 +77,8 @@ static void add_key(struct snap_key **keys, size_t *n, size_t *cap, enum reg_vie
  * that is clamped to the TLS root, and the keys above it go to s->above
  * (as do created keys that are themselves above a root: a rollback
  * re-creating such a key). */
-static void add_created(struct snapshot *s, enum reg_view view, const char *path,
-			const char *root)
+static void add_created(struct key_list *created, struct key_list *above, enum reg_view view,
+			const char *path, const char *root)
 {
 	const char *tls = tls_root_of(path);
 
@@ -81,27 +86,30 @@ static void add_created(struct snapshot *s, enum reg_view view, const char *path
 		char *p = xstrndup(path, tls ? strlen(tls) : strlen(path));
 
 		if (tls)
-			add_key(&s->created, &s->ncreated, &s->ccap, view, p);
+			add_key(created, view, p);
 		else
-			add_key(&s->above, &s->nabove, &s->acap, view, p);
+			add_key(above, view, p);
 		while (strlen(p) > strlen(root)) {
 			*strrchr(p, '\\') = '\0';
-			add_key(&s->above, &s->nabove, &s->acap, view, p);
+			add_key(above, view, p);
 		}
 		free(p);
 	} else {
-		add_key(&s->created, &s->ncreated, &s->ccap, view, root);
+		add_key(created, view, root);
 	}
 	/* The 32-bit view's SOFTWARE is SOFTWARE\Wow6432Node: when that was
 	 * missing, so may the 64-bit SOFTWARE have been (a state file). It
 	 * is removed only if empty, and a real HKLM\SOFTWARE never is. */
 	if (view == REG_VIEW_32 && streq_ci(root, "SOFTWARE"))
-		add_key(&s->above, &s->nabove, &s->acap, REG_VIEW_64, "SOFTWARE");
+		add_key(above, REG_VIEW_64, "SOFTWARE");
 }
 
 void snapshot_from_diff(const struct diff *d, const char *profile, const char *target,
 			time_t now, struct snapshot *s)
 {
+	struct key_list existed = KEY_LIST(s->existed, s->nexisted, s->ecap);
+	struct key_list created = KEY_LIST(s->created, s->ncreated, s->ccap);
+	struct key_list above = KEY_LIST(s->above, s->nabove, s->acap);
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
@@ -118,18 +126,21 @@ void snapshot_from_diff(const struct diff *d, const char *profile, const char *t
 		if (!e->changed)
 			continue;
 		if (op->kind == OP_DELETE_KEY_IF_EMPTY)
-			add_key(&s->existed, &s->nexisted, &s->ecap, op->view, op->path);
+			add_key(&existed, op->view, op->path);
 		else if (op->name)
 			add_value(s, op->view, op->path, op->name, e->before_present, &e->before);
 		if (!e->created_root)
 			continue;
-		add_created(s, op->view, op->path, e->created_root);
+		add_created(&created, &above, op->view, op->path, e->created_root);
 		/* A key re-created empty (a rollback's OP_CREATE_KEY) holds no
 		 * value that would lead the restore plan down to it: name it,
 		 * so that its own restore removes it again. */
 		if (op->kind == OP_CREATE_KEY)
-			add_created(s, op->view, op->path, op->path);
+			add_created(&created, &above, op->view, op->path, op->path);
 	}
+	ci_index_free(&existed.index);
+	ci_index_free(&created.index);
+	ci_index_free(&above.index);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -513,35 +524,38 @@ static int check_scope(const char *source, const struct regfile_record *r, bool 
 static int take_records(const char *source, const struct regfile *rf, bool any_key,
 			struct snapshot *s, struct sc_err *err)
 {
+	struct key_list existed = KEY_LIST(s->existed, s->nexisted, s->ecap);
 	size_t i;
+	int rc = SC_OK;
 
-	for (i = 0; i < rf->nrecords; i++) {
+	for (i = 0; rc == SC_OK && i < rf->nrecords; i++) {
 		const struct regfile_record *r = &rf->records[i];
 		const struct regfile_record *next = i + 1 < rf->nrecords ? &rf->records[i + 1] : NULL;
 		bool bare = r->kind == RF_KEY &&
 			    (!next || next->kind == RF_KEY || next->kind == RF_DELETE_KEY);
-		int rc = check_scope(source, r, bare, any_key, err);
 
+		rc = check_scope(source, r, bare, any_key, err);
 		if (rc != SC_OK)
-			return rc;
+			break;
 		if (r->kind == RF_KEY && bare)
-			add_key(&s->existed, &s->nexisted, &s->ecap, r->view, r->path);
+			add_key(&existed, r->view, r->path);
 		else if (r->kind == RF_SET || r->kind == RF_DELETE_VALUE)
 			add_value(s, r->view, r->path, r->name, r->kind == RF_SET, &r->value);
 	}
-	return SC_OK;
+	ci_index_free(&existed.index);
+	return rc;
 }
 
 /* "; FIELD: 64 PATH" header lines (created-key, created-above-root). */
 static int take_key_lines(const char *source, const struct regfile *rf, const char *field,
-			  bool any_key, struct snap_key **keys, size_t *n, size_t *cap,
-			  struct sc_err *err)
+			  bool any_key, struct key_list *keys, struct sc_err *err)
 {
 	size_t i, flen = strlen(field);
+	int rc = SC_OK;
 
-	for (i = 0; i < rf->ncomments; i++) {
+	for (i = 0; rc == SC_OK && i < rf->ncomments; i++) {
 		const char *c = rf->header_comments[i], *path;
-		enum reg_view view;
+		enum reg_view view = REG_VIEW_64;
 
 		if (strncmp(c, field, flen) || strncmp(c + flen, ": ", 2))
 			continue;
@@ -549,16 +563,18 @@ static int take_key_lines(const char *source, const struct regfile *rf, const ch
 		if (!strncmp(c, "64 ", 3) || !strncmp(c, "32 ", 3))
 			view = c[0] == '3' ? REG_VIEW_32 : REG_VIEW_64;
 		else
-			return sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
-					  source, field);
+			rc = sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
+					source, field);
 		path = c + 3;
-		if (!reg_path_valid(path, err) || has_dot_component(path) ||
-		    (!any_key && !key_in_scope(path)))
-			return sc_err_set(err, "%s: %s \"%s\" is not a TLS key or an ancestor of one",
-					  source, field, path);
-		add_key(keys, n, cap, view, path);
+		if (rc == SC_OK && (!reg_path_valid(path, err) || has_dot_component(path) ||
+				    (!any_key && !key_in_scope(path))))
+			rc = sc_err_set(err, "%s: %s \"%s\" is not a TLS key or an ancestor of one",
+					source, field, path);
+		if (rc == SC_OK)
+			add_key(keys, view, path);
 	}
-	return SC_OK;
+	ci_index_free(&keys->index);
+	return rc;
 }
 
 static int check_counts(const char *source, const struct regfile *rf, const struct snapshot *s,
@@ -584,6 +600,8 @@ static int take_contents(const char *source, const struct regfile *rf, bool allo
 			 struct snapshot *s, struct sc_err *err)
 {
 	bool any_key = s->allow_any_key && allow_any_key;
+	struct key_list created = KEY_LIST(s->created, s->ncreated, s->ccap);
+	struct key_list above = KEY_LIST(s->above, s->nabove, s->acap);
 	int rc;
 
 	if (s->allow_any_key && !allow_any_key)
@@ -593,11 +611,9 @@ static int take_contents(const char *source, const struct regfile *rf, bool allo
 				  source, s->id);
 	rc = take_records(source, rf, any_key, s, err);
 	if (rc == SC_OK)
-		rc = take_key_lines(source, rf, "created-key", any_key, &s->created, &s->ncreated,
-				    &s->ccap, err);
+		rc = take_key_lines(source, rf, "created-key", any_key, &created, err);
 	if (rc == SC_OK)
-		rc = take_key_lines(source, rf, "created-above-root", any_key, &s->above,
-				    &s->nabove, &s->acap, err);
+		rc = take_key_lines(source, rf, "created-above-root", any_key, &above, err);
 	if (rc == SC_OK)
 		rc = check_counts(source, rf, s, err);
 	return rc;
@@ -704,24 +720,75 @@ static int cmp_depth_desc(const void *a, const void *b)
 	return -cmp_depth_asc(a, b);
 }
 
-/* Every key at or below `root` that the snapshot's values live in, with
- * the keys between them and root. */
-static void keys_under(const struct snapshot *s, const struct snap_key *root,
-		       struct snap_key **keys, size_t *n, size_t *cap)
-{
-	size_t i, len = strlen(root->path);
+/* Value numbers sorted by (view, path): the values at or below a key are
+ * then one binary-searched range (as diff.c finds a key's subtree). */
+static const struct snapshot *sort_snapshot; /* qsort has no context argument */
 
-	add_key(keys, n, cap, root->view, root->path);
-	for (i = 0; i < s->nvalues; i++) {
-		const struct snap_value *v = &s->values[i];
+static int cmp_value_path(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const struct snap_value *vx = &sort_snapshot->values[x], *vy = &sort_snapshot->values[y];
+	int c;
+
+	if (vx->view != vy->view)
+		return vx->view < vy->view ? -1 : 1;
+	c = strcmp_ci(vx->path, vy->path);
+	return c ? c : (x > y) - (x < y);
+}
+
+static size_t *values_by_path(const struct snapshot *s)
+{
+	size_t *by_path = xcalloc(s->nvalues + 1, sizeof(*by_path)), i;
+
+	for (i = 0; i < s->nvalues; i++)
+		by_path[i] = i;
+	sort_snapshot = s;
+	qsort(by_path, s->nvalues, sizeof(*by_path), cmp_value_path);
+	sort_snapshot = NULL;
+	return by_path;
+}
+
+/* The first position whose (view, path) does not sort before (view, path). */
+static size_t lower_bound(const struct snapshot *s, const size_t *by_path, enum reg_view view,
+			  const char *path)
+{
+	size_t lo = 0, hi = s->nvalues;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct snap_value *v = &s->values[by_path[mid]];
+		int c = v->view != view ? (v->view < view ? -1 : 1) : strcmp_ci(v->path, path);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Every key at or below `root` that the snapshot's values live in, with
+ * the keys between them and root. Paths below root sort after "root" and
+ * before "root]" (']' follows '\\' in ASCII, and folding changes neither). */
+static void keys_under(const struct snapshot *s, const size_t *by_path, const struct snap_key *root,
+		       struct key_list *keys)
+{
+	size_t pos, to, len = strlen(root->path);
+	char *end = xasprintf("%s]", root->path);
+
+	add_key(keys, root->view, root->path);
+	pos = lower_bound(s, by_path, root->view, root->path);
+	to = lower_bound(s, by_path, root->view, end);
+	free(end);
+	for (; pos < to; pos++) {
+		const struct snap_value *v = &s->values[by_path[pos]];
 		char *p;
 
-		if (v->view != root->view || !starts_with_ci(v->path, root->path) ||
-		    (v->path[len] != '\\' && v->path[len] != '\0'))
+		if (v->path[len] != '\\' && v->path[len] != '\0')
 			continue;
 		p = xstrdup(v->path);
 		while (strlen(p) > len) {
-			add_key(keys, n, cap, v->view, p);
+			add_key(keys, v->view, p);
 			*strrchr(p, '\\') = '\0';
 		}
 		free(p);
@@ -731,11 +798,12 @@ static void keys_under(const struct snapshot *s, const struct snap_key *root,
 void snapshot_restore_plan(const struct snapshot *s, const char *source, struct plan *plan)
 {
 	struct snap_key *keys = NULL;
-	size_t i, n = 0, cap = 0;
+	size_t i, n = 0, cap = 0, *by_path;
+	struct key_list list = KEY_LIST(keys, n, cap);
 
 	plan_init(plan, s->profile);
 	for (i = 0; i < s->nexisted; i++)
-		add_key(&keys, &n, &cap, s->existed[i].view, s->existed[i].path);
+		add_key(&list, s->existed[i].view, s->existed[i].path);
 	if (n)
 		qsort(keys, n, sizeof(*keys), cmp_depth_asc);
 	for (i = 0; i < n; i++)
@@ -753,10 +821,14 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
 	for (i = 0; i < n; i++)
 		free(keys[i].path);
 	n = 0;
+	ci_index_free(&list.index);
+	by_path = values_by_path(s);
 	for (i = 0; i < s->ncreated; i++)
-		keys_under(s, &s->created[i], &keys, &n, &cap);
+		keys_under(s, by_path, &s->created[i], &list);
+	free(by_path);
 	for (i = 0; i < s->nabove; i++)
-		add_key(&keys, &n, &cap, s->above[i].view, s->above[i].path);
+		add_key(&list, s->above[i].view, s->above[i].path);
+	ci_index_free(&list.index);
 	if (n)
 		qsort(keys, n, sizeof(*keys), cmp_depth_desc);
 	for (i = 0; i < n; i++) {
