@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "regfile.h"
+#include "roots.h"
 #include "schema.h"
 #include "suites.h"
 #include "version.h"
@@ -582,10 +583,26 @@ static bool has_malformed_string(const struct cap_key *k)
 	for (i = 0; i < k->n; i++) {
 		const struct reg_value *v = &k->values[i].v;
 
-		if (k->values[i].present && !k->values[i].used && regvalue_is_malformed_string(v))
+		if (k->values[i].present && !k->values[i].used && regvalue_is_malformed_string(v) &&
+		    tls_value_allowed(k->path, k->values[i].name))
 			return true;
 	}
 	return false;
+}
+
+/* A value that is not a documented TLS value is left out: applying it
+ * would need --allow-any-key (roots.h), and a capture is for cloning TLS
+ * settings. It is named in a comment, so nothing goes unnoticed. */
+static bool skip_value(struct capture *c, const struct cap_key *k, const struct cap_value *v,
+		       struct strbuf *out)
+{
+	if (tls_value_allowed(k->path, v->name))
+		return false;
+	sb_addf(out, "; not captured: HKLM\\%s%s \"%s\" is not a documented TLS value "
+		     "(docs/allowlist.md)\n",
+		k->path, k->view == REG_VIEW_32 ? " (32-bit view)" : "", v->name);
+	c->st->skipped++;
+	return true;
 }
 
 static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *out)
@@ -597,7 +614,7 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 	for (i = 0; i < k->n; i++) {
 		const struct cap_value *v = &k->values[i];
 
-		if (v->used)
+		if (v->used || skip_value(c, k, v, out))
 			continue;
 		if (!ini_safe(v->name)) {
 			sb_free(&body);
@@ -613,7 +630,8 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 	}
 	/* A key read whole that holds no value of its own and no subkey would
 	 * not come back by writing values: say that it exists. */
-	exists = k->whole && !k->nsubkeys && !has_present_values(k);
+	exists = k->whole && !k->nsubkeys && !has_present_values(k) &&
+		 (tls_key_allowed(k->path) || tls_key_ancestor(k->path));
 	if (!nvalues && !exists) {
 		sb_free(&body);
 		return SC_OK;

@@ -10,7 +10,8 @@
  *     EAP-TLS TlsVersion, FIPS policy Enabled.
  * Values that fit the vocabulary are written in words ([protocol "TLS 1.2"]
  * client = enabled); everything else as raw [key] sections in .reg syntax,
- * byte for byte. Managed words that are absent are written as "default", so
+ * byte for byte, when they are documented TLS values (roots.h); others
+ * are left out and named in a "; not captured:" comment. Managed words that are absent are written as "default", so
  * applying the profile elsewhere removes them too. Absent cipher-suite lists
  * are not removed elsewhere (a missing list means "Windows' built-in order";
  * removing another machine's list is left to the admin).
@@ -29,6 +30,7 @@ struct capture_stats {
 	size_t values;   /* values read */
 	size_t words;    /* settings written in words */
 	size_t raw;      /* raw values written (incl. deletions) */
+	size_t skipped;  /* values left out: not documented TLS values */
 };
 
 /*

@@ -24,6 +24,7 @@ static void print_json(const char *source, const char *text, const struct captur
 	json_key_u64(&j, "values", st->values);
 	json_key_u64(&j, "settings_in_words", st->words);
 	json_key_u64(&j, "raw_values", st->raw);
+	json_key_u64(&j, "skipped_values", st->skipped);
 	json_key_str(&j, "profile", text);
 	json_obj_end(&j);
 	json_finish(&j);
@@ -52,8 +53,11 @@ int cmd_capture(struct cli *cli)
 	} else {
 		cli_out(sb_str(&text));
 		cli_errf("schannelcfg capture: %zu keys and %zu values read; %zu settings in words, "
-			 "%zu raw values\n",
-			 st.keys, st.values, st.words, st.raw);
+			 "%zu raw values%s\n",
+			 st.keys, st.values, st.words, st.raw,
+			 st.skipped ? "; some values are not documented TLS values and were left out "
+				      "(see the \"; not captured\" lines)"
+				    : "");
 	}
 	sb_free(&text);
 	free(source);
