@@ -60,6 +60,13 @@ static unsigned dir_seq;
 
 static int group_setup(void **state)
 {
+	struct stat st;
+
+	/* The matrix writes ~15,000 snapshots, each fsync'd: on a disk it
+	 * waits more than it computes. A tmpfs makes fsync free. */
+	if (!getenv("TMPDIR") && stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    access("/dev/shm", W_OK) == 0)
+		setenv("TMPDIR", "/dev/shm", 0);
 	tmp_root = t_tmpdir("faults");
 	return tmp_root ? 0 : -1;
 }
