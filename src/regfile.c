@@ -13,13 +13,13 @@ struct parser {
 	const char *source;
 	struct regfile *rf;
 	struct sc_err *err;
-	char *text;         /* decoded, NUL-terminated UTF-8 */
+	char *text; /* decoded, NUL-terminated UTF-8 */
 	size_t len;
-	size_t pos;         /* next unread byte */
-	unsigned line;      /* line number of the current line (1-based) */
+	size_t pos;    /* next unread byte */
+	unsigned line; /* line number of the current line (1-based) */
 	unsigned next_line;
-	bool have_key;      /* a [KEY] header is open */
-	bool key_deleted;   /* ...and it was a [-KEY] */
+	bool have_key;    /* a [KEY] header is open */
+	bool key_deleted; /* ...and it was a [-KEY] */
 	bool key_is_root;
 	enum reg_view view;
 	char *path;
@@ -139,6 +139,7 @@ static int decode(struct parser *p, const uint8_t *data, size_t size)
 		return fail(p, "looks like UTF-16 without a byte-order mark (expected FF FE)");
 	rf->encoding = REGFILE_UTF8;
 	if (size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+		rf->utf8_bom = true;
 		data += 3;
 		size -= 3;
 	}
@@ -150,7 +151,8 @@ static int decode(struct parser *p, const uint8_t *data, size_t size)
 	if (utf8_valid((const char *)data, size)) {
 		p->text = xstrndup((const char *)data, size);
 		p->len = size;
-	} else if (size >= sizeof(header_v4) - 1 && !memcmp(data, header_v4, sizeof(header_v4) - 1)) {
+	} else if (size >= sizeof(header_v4) - 1 &&
+	           !memcmp(data, header_v4, sizeof(header_v4) - 1)) {
 		p->text = latin1_to_utf8(data, size, &p->len);
 	} else {
 		p->line = first_bad_utf8_line((const char *)data, size);
@@ -189,7 +191,7 @@ static char *next_physical_line(struct parser *p, int *rc)
 }
 
 static void add_record(struct parser *p, enum regfile_rec_kind kind, const char *name,
-		       struct reg_value *value)
+                       struct reg_value *value)
 {
 	struct regfile *rf = p->rf;
 	struct regfile_record *r;
@@ -259,9 +261,10 @@ static char *parse_quoted(struct parser *p, char **s, int *rc)
 	for (; *c && *c != '"'; c++) {
 		if (*c == '\\') {
 			if (c[1] != '\\' && c[1] != '"') {
-				*rc = fail(p, "unknown escape \"\\%c\" in a quoted string "
-					      "(only \\\\ and \\\" are allowed)",
-					   c[1] ? c[1] : ' ');
+				*rc = fail(p,
+				           "unknown escape \"\\%c\" in a quoted string "
+				           "(only \\\\ and \\\" are allowed)",
+				           c[1] ? c[1] : ' ');
 				sb_free(&sb);
 				return NULL;
 			}
@@ -450,8 +453,8 @@ static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *d
 }
 
 int regfile_parse_assignment(const char *source, unsigned line, const char *name_part,
-			     const char *data_part, char **name, struct reg_value *v, bool *deletion,
-			     struct sc_err *err)
+                             const char *data_part, char **name, struct reg_value *v,
+                             bool *deletion, struct sc_err *err)
 {
 	struct regfile rf = {.format = REGFILE_V5};
 	struct parser p = {.source = source, .rf = &rf, .err = err, .line = line};
@@ -581,7 +584,7 @@ static int parse_lines(struct parser *p)
 }
 
 int regfile_parse(const char *source, const uint8_t *data, size_t size, struct regfile *rf,
-		  struct sc_err *err)
+                  struct sc_err *err)
 {
 	struct parser p = {.source = source, .rf = rf, .err = err, .next_line = 1};
 	int rc;
@@ -598,8 +601,12 @@ int regfile_parse(const char *source, const uint8_t *data, size_t size, struct r
 			rc = fail(&p, "file contains a NUL character (expected text)");
 		}
 	}
-	if (rc == SC_OK)
+	if (rc == SC_OK) {
+		const char *nl = memchr(p.text, '\n', p.len);
+
+		rf->lf = nl && (nl == p.text || nl[-1] != '\r');
 		rc = parse_header(&p);
+	}
 	if (rc == SC_OK)
 		rc = parse_lines(&p);
 	free(p.text);
@@ -626,45 +633,241 @@ void regfile_free(struct regfile *rf)
 	memset(rf, 0, sizeof(*rf));
 }
 
-static int apply_record(const struct regfile_record *r, const struct reg_backend *b,
-			struct sc_err *err)
-{
-	struct reg_key *key = NULL;
-	int rc;
+/* The key the previous records used: consecutive records almost always
+ * share it, and opening it again resolves the whole path. */
+struct key_cache {
+	struct reg_key *key;
+	const struct regfile_record *rec; /* whose view and path it is */
+};
 
+static void cache_drop(struct key_cache *c, const struct reg_backend *b)
+{
+	if (c->key)
+		b->close_key(b, c->key);
+	c->key = NULL;
+	c->rec = NULL;
+}
+
+static int apply_record(const struct regfile_record *r, const struct reg_backend *b,
+                        struct key_cache *c, struct sc_err *err)
+{
+	int rc = SC_OK;
+
+	if (c->key &&
+	    (r->kind == RF_DELETE_KEY || c->rec->view != r->view || strcmp(c->rec->path, r->path)))
+		cache_drop(c, b);
 	if (r->kind == RF_DELETE_KEY) {
 		char *physical;
 
 		if (!mem_backend_is(b))
-			return sc_err_set(err, "[-KEY] is only supported when loading a state file");
+			return sc_err_set(err,
+			                  "[-KEY] is only supported when loading a state file");
 		physical = mem_physical_path(r->view, r->path);
 		mem_delete_tree(b, physical);
 		free(physical);
 		return SC_OK;
 	}
-	rc = b->create_key(b, r->view, r->path, &key, NULL, err);
-	if (rc != SC_OK)
-		return rc;
+	if (!c->key) {
+		rc = b->create_key(b, r->view, r->path, &c->key, NULL, err);
+		if (rc != SC_OK)
+			return rc;
+		c->rec = r;
+	}
 	if (r->kind == RF_SET)
-		rc = b->write_value(b, key, r->name, &r->value, err);
+		rc = b->write_value(b, c->key, r->name, &r->value, err);
 	else if (r->kind == RF_DELETE_VALUE)
-		rc = b->delete_value(b, key, r->name, err);
-	b->close_key(b, key);
+		rc = b->delete_value(b, c->key, r->name, err);
 	return rc == SC_NOT_FOUND ? SC_OK : rc;
 }
 
-int regfile_apply_records(const struct regfile *rf, const struct reg_backend *b,
-			  struct sc_err *err)
+/*
+ * The mem registry keeps subkeys and values in sorted arrays, so loading a
+ * big file in file order costs a memmove per insertion: quadratic for a key
+ * with 100,000 subkeys or values listed out of name order. So, before the
+ * records are applied in file order:
+ *   - when the keys are not in name order, every key is created in name
+ *     order first, making each later insertion an append;
+ *   - a key with many values out of name order gets them in name order.
+ * The result is the same: each key or value created early is created (or
+ * set) again by its own record, after which only later records matter.
+ * Without deletions in the file, writing a key's values in (name, file)
+ * order is exactly what the records do, so they are not written twice.
+ */
+#define PRESORT_MIN_VALUES 64
+
+/* Consecutive records under one key header. */
+struct run {
+	const struct regfile_record *rec; /* the first */
+	size_t first, end;                /* record indexes [first, end) */
+	char *physical;
+};
+
+struct presort {
+	const struct regfile *rf;
+	const struct reg_backend *b;
+	struct run *runs;
+	size_t nruns;
+	bool deletions; /* the file has [-KEY] or "name"=- records */
+	bool *done;     /* per record: already applied by the presort */
+};
+
+/* Name order of the mem tree: component by component, case-folded, a
+ * shorter component first ('\\' sorts before every allowed character). */
+static int cmp_physical(const char *a, const char *b)
 {
-	size_t i;
+	for (;; a++, b++) {
+		int ca = *a == '\\' ? 1 : (unsigned char)*a,
+		    cb = *b == '\\' ? 1 : (unsigned char)*b;
+
+		ca = ca >= 'A' && ca <= 'Z' ? ca - 'A' + 'a' : ca;
+		cb = cb >= 'A' && cb <= 'Z' ? cb - 'A' + 'a' : cb;
+		if (ca != cb || !ca)
+			return ca - cb;
+	}
+}
+
+static int cmp_run(const void *x, const void *y)
+{
+	const struct run *a = x, *b = y;
+	int c = cmp_physical(a->physical, b->physical);
+
+	return c ? c : (a->first > b->first) - (a->first < b->first);
+}
+
+static int cmp_set_record(const void *x, const void *y)
+{
+	const struct regfile_record *a = *(const struct regfile_record *const *)x;
+	const struct regfile_record *b = *(const struct regfile_record *const *)y;
+	int c = strcmp_ci(a->name, b->name);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+/* Splits the records into runs; true if they are already in name order. */
+static bool find_runs(struct presort *ps)
+{
+	const struct regfile *rf = ps->rf;
+	size_t i, cap = 0;
+	bool sorted = true;
 
 	for (i = 0; i < rf->nrecords; i++) {
-		int rc = apply_record(&rf->records[i], b, err);
+		const struct regfile_record *r = &rf->records[i];
+		struct run *last = ps->nruns ? &ps->runs[ps->nruns - 1] : NULL;
 
-		if (rc != SC_OK)
-			return rc;
+		ps->deletions |= r->kind == RF_DELETE_KEY || r->kind == RF_DELETE_VALUE;
+		if (r->kind == RF_DELETE_KEY)
+			continue;
+		if (last && last->end == i && r->kind != RF_KEY && last->rec->view == r->view &&
+		    !strcmp(last->rec->path, r->path)) {
+			last->end = i + 1;
+			continue;
+		}
+		xgrow(&ps->runs, &cap, ps->nruns + 1, sizeof(*ps->runs));
+		ps->runs[ps->nruns] =
+		    (struct run){r, i, i + 1, mem_physical_path(r->view, r->path)};
+		if (ps->nruns) /* not `last`: xgrow may have moved the array */
+			sorted =
+			    sorted && cmp_run(&ps->runs[ps->nruns - 1], &ps->runs[ps->nruns]) <= 0;
+		ps->nruns++;
 	}
-	return SC_OK;
+	return sorted;
+}
+
+static int write_sorted(struct presort *ps, const struct run *first,
+                        const struct regfile_record **set, size_t count, struct sc_err *err)
+{
+	const struct reg_backend *b = ps->b;
+	struct reg_key *key = NULL;
+	size_t i;
+	int rc = b->create_key(b, first->rec->view, first->rec->path, &key, NULL, err);
+
+	qsort(set, count, sizeof(*set), cmp_set_record);
+	for (i = 0; rc == SC_OK && i < count; i++) {
+		rc = b->write_value(b, key, set[i]->name, &set[i]->value, err);
+		if (!ps->deletions)
+			ps->done[set[i] - ps->rf->records] = true;
+	}
+	if (key)
+		b->close_key(b, key);
+	return rc;
+}
+
+/* The values of one key (runs[0..n), one physical path, in file order). */
+static int presort_values(struct presort *ps, const struct run *runs, size_t n, struct sc_err *err)
+{
+	const struct regfile_record **set = NULL, *last = NULL;
+	size_t i, j, count = 0, cap = 0;
+	bool sorted = true;
+	int rc = SC_OK;
+
+	for (i = 0; i < n; i++) {
+		for (j = runs[i].first; j < runs[i].end; j++) {
+			const struct regfile_record *r = &ps->rf->records[j];
+
+			if (r->kind != RF_SET)
+				continue;
+			sorted = sorted && (!last || strcmp_ci(last->name, r->name) <= 0);
+			last = r;
+			xgrow(&set, &cap, count + 1, sizeof(*set));
+			set[count++] = r;
+		}
+	}
+	if (!sorted && count >= PRESORT_MIN_VALUES)
+		rc = write_sorted(ps, runs, set, count, err);
+	free(set);
+	return rc;
+}
+
+/* Keys in name order (when the file's are not), then big unsorted keys'
+ * values; *done marks the records this already applied. */
+static int presort(const struct regfile *rf, const struct reg_backend *b, bool *done,
+                   struct sc_err *err)
+{
+	struct presort ps = {.rf = rf, .b = b, .done = done};
+	bool sorted = find_runs(&ps);
+	size_t i, j;
+	int rc = SC_OK;
+
+	if (!sorted)
+		qsort(ps.runs, ps.nruns, sizeof(*ps.runs), cmp_run);
+	for (i = 0; rc == SC_OK && i < ps.nruns; i = j) {
+		struct reg_key *key = NULL;
+
+		for (j = i + 1;
+		     j < ps.nruns && !cmp_physical(ps.runs[i].physical, ps.runs[j].physical); j++)
+			;
+		if (!sorted)
+			rc = b->create_key(b, ps.runs[i].rec->view, ps.runs[i].rec->path, &key,
+			                   NULL, err);
+		if (key)
+			b->close_key(b, key);
+		if (rc == SC_OK)
+			rc = presort_values(&ps, ps.runs + i, j - i, err);
+	}
+	for (i = 0; i < ps.nruns; i++)
+		free(ps.runs[i].physical);
+	free(ps.runs);
+	return rc;
+}
+
+int regfile_apply_records(const struct regfile *rf, const struct reg_backend *b, struct sc_err *err)
+{
+	struct key_cache cache = {NULL, NULL};
+	bool *done = NULL;
+	size_t i;
+	int rc = SC_OK;
+
+	if (mem_backend_is(b)) {
+		done = xcalloc(rf->nrecords + 1, sizeof(*done));
+		rc = presort(rf, b, done, err);
+	}
+	for (i = 0; rc == SC_OK && i < rf->nrecords; i++) {
+		if (!done || !done[i])
+			rc = apply_record(&rf->records[i], b, &cache, err);
+	}
+	cache_drop(&cache, b);
+	free(done);
+	return rc;
 }
 
 static void format_quoted(struct strbuf *sb, const char *s)
@@ -710,10 +913,23 @@ static bool reads_back_same(const struct reg_value *v, const char *text)
 	return same;
 }
 
+/* "00".."ff": a printf per byte made saving a big state file slow. */
+static const char hex_digits[256][2] = {
+#define HEX_ROW(h)                                                                                 \
+	{h, '0'}, {h, '1'}, {h, '2'}, {h, '3'}, {h, '4'}, {h, '5'}, {h, '6'}, {h, '7'}, {h, '8'},  \
+	    {h, '9'}, {h, 'a'}, {h, 'b'}, {h, 'c'}, {h, 'd'}, {h, 'e'},                            \
+	{                                                                                          \
+		h, 'f'                                                                             \
+	}
+    HEX_ROW('0'), HEX_ROW('1'), HEX_ROW('2'), HEX_ROW('3'), HEX_ROW('4'), HEX_ROW('5'),
+    HEX_ROW('6'), HEX_ROW('7'), HEX_ROW('8'), HEX_ROW('9'), HEX_ROW('a'), HEX_ROW('b'),
+    HEX_ROW('c'), HEX_ROW('d'), HEX_ROW('e'), HEX_ROW('f'),
+#undef HEX_ROW
+};
+
 /* regedit wraps hex data so no line exceeds 80 columns, continuing with
  * ",\" and a two-space indent; profiles need it on one line (wrap false). */
-static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_value *v,
-		       bool wrap)
+static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_value *v, bool wrap)
 {
 	size_t i;
 
@@ -725,7 +941,7 @@ static void format_hex(struct strbuf *sb, size_t line_start, const struct reg_va
 				line_start = sb->len - 2;
 			}
 		}
-		sb_addf(sb, "%02x", v->data[i]);
+		sb_add(sb, hex_digits[v->data[i]], 2);
 	}
 }
 
@@ -843,39 +1059,171 @@ uint8_t *regfile_encode(const char *text, size_t len, enum regfile_encoding enc,
 	return out;
 }
 
+/* How the file looked on disk; a save writes it the same way. */
+struct regfile_layout {
+	enum regfile_encoding encoding;
+	bool bom; /* UTF-8 only */
+	bool lf;
+};
+
+static const struct regfile_layout default_layout = {REGFILE_UTF16LE, true, false};
+
+/* What regfile_backend_open returns: a copy of the mem backend's interface
+ * (so mem_backend_is and mem_walk work on it), plus what the file was. */
+struct regfile_backend {
+	struct reg_backend backend; /* first: callers hold &backend */
+	struct reg_backend *mem;
+	char *path; /* as opened */
+	struct regfile_layout layout;
+	struct file_origin origin;
+};
+
+static void regfile_destroy(struct reg_backend *b)
+{
+	struct regfile_backend *rb = (struct regfile_backend *)b;
+
+	reg_backend_free(rb->mem);
+	file_origin_free(&rb->origin);
+	free(rb->path);
+	free(rb);
+}
+
+static const struct regfile_backend *regfile_backend_of(const struct reg_backend *b)
+{
+	return b && b->destroy == regfile_destroy ? (const struct regfile_backend *)b : NULL;
+}
+
+static struct regfile_layout layout_of(const struct regfile *rf)
+{
+	struct regfile_layout l = {rf->encoding, rf->utf8_bom, rf->lf};
+
+	if (rf->format == REGFILE_V4) /* written as v5: see regfile.h */
+		l.encoding = REGFILE_UTF16LE;
+	return l;
+}
+
+static struct reg_backend *wrap(struct reg_backend *mem, const char *path, const struct regfile *rf,
+                                struct file_origin *origin)
+{
+	struct regfile_backend *rb = xcalloc(1, sizeof(*rb));
+
+	rb->backend = *mem;
+	rb->backend.name = "regfile";
+	rb->backend.destroy = regfile_destroy;
+	rb->mem = mem;
+	rb->path = xstrdup(path);
+	rb->layout = layout_of(rf);
+	rb->origin = *origin;
+	memset(origin, 0, sizeof(*origin));
+	return &rb->backend;
+}
+
 struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err)
 {
-	struct reg_backend *b = NULL;
+	struct reg_backend *b = NULL, *mem;
+	struct file_origin origin;
 	struct regfile rf;
 	size_t size;
-	char *data = read_file(path, REGFILE_MAX_SIZE, &size, err);
+	char *data = read_file_origin(path, REGFILE_MAX_SIZE, &size, &origin, err);
 
 	if (!data)
 		return NULL;
 	if (regfile_parse(path, (const uint8_t *)data, size, &rf, err) == SC_OK) {
-		b = mem_backend_new();
-		if (regfile_apply_records(&rf, b, err) != SC_OK) {
+		mem = mem_backend_new();
+		if (regfile_apply_records(&rf, mem, err) == SC_OK) {
+			b = wrap(mem, path, &rf, &origin);
+		} else {
 			sc_err_prefix(err, "%s", path);
-			reg_backend_free(b);
-			b = NULL;
+			reg_backend_free(mem);
 		}
 		regfile_free(&rf);
 	}
+	file_origin_free(&origin);
 	free(data);
 	return b;
 }
 
+/* Line ends the formatter wrote as CRLF that an LF file drops. */
+static size_t count_crlf(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0;
+
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (++p < end && *p == '\n')
+			n++;
+	}
+	return n;
+}
+
+static int too_big(const char *path, size_t size, struct sc_err *err)
+{
+	return sc_err_set(err,
+	                  "%s: not saved: the new state would be %zu bytes, over the %u-byte "
+	                  "limit for .reg files (the file is unchanged)",
+	                  path, size, REGFILE_MAX_SIZE);
+}
+
+/* text (UTF-8, CRLF) -> the bytes of a file with layout l, or NULL with
+ * err set when it would exceed REGFILE_MAX_SIZE or memory runs out. Plain
+ * malloc: this runs inside an apply transaction. */
+static uint8_t *encode_as(const char *path, const char *text, size_t len,
+                          const struct regfile_layout *l, size_t *size, struct sc_err *err)
+{
+	size_t drop = l->lf ? count_crlf(text, len) : 0, units = len, i, o = 0;
+	uint16_t *w = NULL;
+	uint8_t *out = NULL;
+	bool utf16 = l->encoding == REGFILE_UTF16LE;
+
+	if (utf16 && !(w = utf8_to_utf16(text, len, &units))) {
+		sc_err_set(err, "%s: out of memory or invalid text while encoding", path);
+		return NULL;
+	}
+	*size = utf16 ? 2 + 2 * (units - drop) : (l->bom ? 3 : 0) + len - drop;
+	if (*size > REGFILE_MAX_SIZE)
+		too_big(path, *size, err);
+	else if (!(out = malloc(*size ? *size : 1)))
+		sc_err_set(err, "%s: out of memory while encoding", path);
+	if (out && utf16) {
+		out[o++] = 0xFF;
+		out[o++] = 0xFE;
+		for (i = 0; i < units; i++) {
+			if (l->lf && w[i] == '\r' && i + 1 < units && w[i + 1] == '\n')
+				continue;
+			out[o++] = (uint8_t)(w[i] & 0xFF);
+			out[o++] = (uint8_t)(w[i] >> 8);
+		}
+	} else if (out) {
+		if (l->bom) {
+			memcpy(out, "\xEF\xBB\xBF", 3);
+			o = 3;
+		}
+		for (i = 0; i < len; i++) {
+			if (!(l->lf && text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+				out[o++] = (uint8_t)text[i];
+		}
+	}
+	free(w);
+	return out;
+}
+
 int regfile_backend_save(const struct reg_backend *b, const char *path, struct sc_err *err)
 {
+	const struct regfile_backend *rb = regfile_backend_of(b);
+	bool same_file = rb && rb->origin.known && !strcmp(rb->path, path);
+	const struct regfile_layout *layout = rb ? &rb->layout : &default_layout;
 	struct strbuf text = STRBUF_INIT;
 	uint8_t *bytes;
 	size_t size;
-	int rc;
+	int rc = SC_ERROR;
 
 	regfile_format_mem(b, &text);
-	bytes = regfile_encode(text.buf, text.len, REGFILE_UTF16LE, &size);
-	rc = write_file_atomic(path, bytes, size, err);
-	free(bytes);
+	bytes = encode_as(path, text.buf, text.len, layout, &size, err);
 	sb_free(&text);
+	if (bytes && same_file)
+		rc = write_file_replace(&rb->origin, bytes, size, err);
+	else if (bytes)
+		rc = write_file_atomic(path, bytes, size, err);
+	free(bytes);
 	return rc;
 }

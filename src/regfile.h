@@ -54,6 +54,8 @@ struct regfile_record {
 struct regfile {
 	enum regfile_format format;
 	enum regfile_encoding encoding;
+	bool utf8_bom;          /* UTF-8 and started with EF BB BF */
+	bool lf;                /* the first line ends in a bare LF (else CRLF) */
 	struct regfile_record *records;
 	size_t nrecords, cap;
 	char **header_comments; /* text after ';', trimmed */
@@ -106,9 +108,34 @@ void regfile_format_mem(const struct reg_backend *mem, struct strbuf *sb);
 uint8_t *regfile_encode(const char *text, size_t len, enum regfile_encoding enc, size_t *size);
 
 /*
- * The .reg file backend: loads path into a mem registry. A missing or
- * malformed file is an error ("path:line: ..."). regfile_backend_save writes
- * the registry back to path (UTF-16LE v5, atomically).
+ * The .reg file backend: loads path into a mem registry (mem_backend_is is
+ * true for it; release it with reg_backend_free). A missing or malformed
+ * file is an error ("path:line: ..."), as is anything but a regular file
+ * ("path: not a regular file"). The backend remembers what the file was:
+ * its encoding, byte-order mark, line ends, the file it really is (symlinks
+ * resolved), and its mode and owner.
+ *
+ * regfile_backend_save writes the registry back to path atomically, as the
+ * file was:
+ *   - UTF-16LE stays UTF-16LE (with BOM); UTF-8 stays UTF-8, with a BOM
+ *     exactly when it had one; CRLF or LF line ends as the original's first
+ *     line. A REGEDIT4 file becomes a "Windows Registry Editor Version 5.00"
+ *     file in UTF-16LE: REGEDIT4 is single-byte and cannot hold every value
+ *     schannelcfg may write, and UTF-16LE v5 is what regedit and reg export
+ *     themselves write.
+ *   - a symlink stays a symlink: the temporary file is written beside the
+ *     link's target and renamed onto the target, which gets the new content.
+ *   - POSIX: the permission bits (and, as root, owner and group) are kept;
+ *     Windows: ReplaceFileW keeps the security descriptor and attributes.
+ *   - keys with many values that the file did not list in name order may be
+ *     written in name order (loading them in file order would take time
+ *     quadratic in their number).
+ * A save that would produce more than REGFILE_MAX_SIZE bytes (a file the
+ * tool would then refuse to read) is refused: "path: not saved: ...", and
+ * the file on disk stays untouched, as on any other error.
+ * Saving a backend not opened by regfile_backend_open, or to another path
+ * than it was opened from, writes UTF-16LE v5 CRLF to path itself (mode
+ * 0644). Returns SC_OK or SC_ERROR.
  */
 struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err);
 int regfile_backend_save(const struct reg_backend *b, const char *path, struct sc_err *err);

@@ -116,13 +116,51 @@ bool utf8_valid(const char *s, size_t len);
 
 /*
  * Reads a whole file into memory (NUL-appended; *size excludes the NUL).
- * Files larger than max_size are refused. Returns NULL and sets err on failure.
- * The path is UTF-8; on Windows it is converted to UTF-16 for _wfopen.
+ * Returns a malloc'd buffer the caller frees, or NULL with err set.
+ * Refused, without blocking and before reading a byte: anything that is not
+ * a regular file ("PATH: not a regular file", also for a FIFO, a device or,
+ * with " (a directory)", a directory; on Windows anything GetFileType does
+ * not call a disk file) and files larger than max_size ("PATH: file larger
+ * than N bytes"). The path is UTF-8 (converted to UTF-16 on Windows).
  */
 char *read_file(const char *path, size_t max_size, size_t *size, struct sc_err *err);
+
+/*
+ * What a file was when read_file_origin read it, so write_file_replace can
+ * rewrite it as it was. Zero-initialised means "nothing known".
+ * file_origin_free releases target (the struct itself is the caller's).
+ */
+struct file_origin {
+	bool known;         /* set by a successful read_file_origin */
+	char *target;       /* the file itself, symlinks resolved (malloc'd):
+			     * on Windows a "\\?\" path from GetFinalPathNameByHandle */
+	unsigned mode;      /* POSIX permission bits (st_mode & 07777) */
+	unsigned long uid;  /* POSIX owner and group */
+	unsigned long gid;
+};
+
+/* As read_file, and fills *origin (if not NULL; zeroed on failure). */
+char *read_file_origin(const char *path, size_t max_size, size_t *size, struct file_origin *origin,
+		       struct sc_err *err);
+void file_origin_free(struct file_origin *origin);
+
+/*
+ * Replaces origin->target atomically with data, keeping what the file was:
+ * the temporary file is written beside the resolved target (so a symlink
+ * stays a symlink and its target gets the content), flushed, and renamed
+ * onto it. POSIX: the new file gets origin->mode, and when running as root
+ * origin->uid/gid (fchown). Windows: ReplaceFileW, which keeps the replaced
+ * file's security descriptor and attributes; where it fails a replacing
+ * MoveFileEx is tried (the file then inherits its folder's ACL). On error
+ * the target is untouched and the temporary file removed. SC_OK or SC_ERROR.
+ */
+int write_file_replace(const struct file_origin *origin, const void *data, size_t size,
+		       struct sc_err *err);
+
 /*
  * Writes data to path atomically: a temporary file beside it is written,
- * flushed to disk and renamed over path. Returns SC_OK or SC_ERROR.
+ * flushed to disk and renamed over path (a symlink at path is replaced by
+ * the file, not followed). Returns SC_OK or SC_ERROR.
  */
 int write_file_atomic(const char *path, const void *data, size_t size, struct sc_err *err);
 #ifdef _WIN32
