@@ -235,6 +235,37 @@ static bool prepare_lock(const struct apply_options *o, struct platform_lock **l
 	return false;
 }
 
+/* Reads every before-image a second time. A value that reads differently
+ * (changed since the diff read it, or misread by a disk or driver) would go
+ * into the snapshot as the prior state, and into the new value of a list
+ * edit; refuse instead, before anything is written. Costs one read per
+ * changed value, none on a compliant re-apply. */
+static int confirm_before(const struct reg_backend *b, const struct diff *d, struct sc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct diff_entry *e = &d->entries[i];
+		struct reg_value again = {0};
+		bool same;
+		int rc;
+
+		if (!e->changed || !e->op->name || !e->key_existed)
+			continue;
+		rc = reg_read_value_at(b, e->op->view, e->op->path, e->op->name, &again, err);
+		if (rc == SC_ERROR)
+			return rc;
+		same = rc == SC_OK ? e->before_present && regvalue_equal(&again, &e->before)
+				   : !e->before_present;
+		regvalue_free(&again);
+		if (!same)
+			return sc_err_set(err, "HKLM\\%s \"%s\" read differently twice (changed "
+					       "meanwhile, or misread); nothing was changed",
+					  e->op->path, e->op->name);
+	}
+	return SC_OK;
+}
+
 /* OPEN -> PREPARED: diff, snapshot, restore plan. Returns false when the
  * transaction ends here (nothing to do, or an error; nothing written). */
 static bool prepare(const struct plan *plan, const struct apply_options *o,
@@ -246,6 +277,10 @@ static bool prepare(const struct plan *plan, const struct apply_options *o,
 	}
 	if (!r->diff.nchanged) {
 		r->status = APPLY_NOTHING;
+		return false;
+	}
+	if (confirm_before(o->backend, &r->diff, &r->err) != SC_OK) {
+		r->status = APPLY_REFUSED;
 		return false;
 	}
 	if (!o->snapshot_dir) {

@@ -310,7 +310,8 @@ static int auth_line(const char *source, const struct regfile *rf, const struct 
 	bool want_keyed = auth && auth->keyed, any = auth && auth->unverified;
 
 	if (rf->text_len < preamble || memcmp(rf->text, SNAPSHOT_PREAMBLE, preamble))
-		return sc_err_set(err, "%s: no schannelcfg snapshot title; not a snapshot, or damaged",
+		return sc_err_set(err, "%s: not a schannelcfg snapshot (no snapshot title), or "
+				       "damaged",
 				  source);
 	*keyed = starts_with(line, HMAC_PREFIX);
 	if (!*keyed && !starts_with(line, SHA_PREFIX))
@@ -566,8 +567,10 @@ static int take_key_lines(const char *source, const struct regfile *rf, const ch
 			rc = sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
 					source, field);
 		path = c + 3;
-		if (rc == SC_OK && (!reg_path_valid(path, err) || has_dot_component(path) ||
-				    (!any_key && !key_in_scope(path))))
+		if (rc == SC_OK && has_dot_component(path))
+			rc = sc_err_set(err, "%s: %s \"%s\" has a \".\" or \"..\" component", source,
+					field, path);
+		if (rc == SC_OK && (!reg_path_valid(path, err) || (!any_key && !key_in_scope(path))))
 			rc = sc_err_set(err, "%s: %s \"%s\" is not a TLS key or an ancestor of one",
 					source, field, path);
 		if (rc == SC_OK)

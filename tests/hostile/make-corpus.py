@@ -7,7 +7,8 @@ Writes:
   states/*.reg      malformed .reg state files
   snapshots/*.reg   forged or damaged rollback snapshots, derived from real ones
   valid/*.reg       the real snapshots they derive from (positive controls:
-                    these must load; the tests check that they do)
+                    these must load; the tests check that they do), named by
+                    their ids (a snapshot's file name is its id)
   profiles/*.ini    malformed profiles ("; expect:" headers, as tests/bad-profiles/)
   expect.tsv        for every state, snapshot and header-less profile: the class,
                     the exit code the CLI must give, the line the message must
@@ -223,11 +224,16 @@ def header_set(hashed, field, value):
     return hashed[:start] + "; " + field + ": " + value + hashed[end:]
 
 
+# The ids of the genuine snapshots (time FAKE_TIME, first of that second).
+VALID_A = "20231114T221320Z-0001-tls12-strict"
+VALID_B = "20231114T221320Z-0001-p2s-vpn"
+
+
 def make_snapshots():
     _, a = real_snapshot("ws2016-gpo", "tls12-strict")
     _, b = real_snapshot("ws2008r2", "p2s-vpn")
-    write("valid/ws2016-gpo-tls12-strict.reg", a)
-    write("valid/ws2008r2-p2s-vpn.reg", b)
+    write("valid/" + VALID_A + ".reg", a)
+    write("valid/" + VALID_B + ".reg", b)
     da, ha = split_snapshot(a)
     db, hb = split_snapshot(b)
     assert "; values: 62\r\n" in ha and "created-above-root" in ha and "hex(7):" in ha
@@ -248,30 +254,30 @@ def make_snapshots():
     snapshot("04-header-target-edited",
              join_snapshot(header_set(ha, "target", "live"), da), integrity, None)
     snapshot("05-sha256-line-removed", PREAMBLE + ha,
-             "no \"sha256:\" integrity line right after the snapshot title", None)
+             "no \"sha256:\" line right after the snapshot title", None)
     snapshot("06-sha256-bad-hex", join_snapshot(ha, da.upper()),
              "integrity line damaged (expected 64 hex digits)", None)
     snapshot("07-sha256-short", join_snapshot(ha, da[:40]),
              "integrity line damaged (expected 64 hex digits)", None)
     snapshot("08-lf-line-endings", join_snapshot(ha.replace("\r\n", "\n"), da), integrity, None)
     # header refused, hash recomputed (so the header check is what refuses)
-    snapshot("09-format-2", join_snapshot(header_set(ha, "format", "2")),
-             "snapshot format 2 is not supported (expected 1)", None)
+    snapshot("09-format-9", join_snapshot(header_set(ha, "format", "9")),
+             "snapshot format 9 is not supported (expected 2", None)
     no_id = ha.replace(ha[ha.index("; id: "):ha.index("; time: ")], "")
     snapshot("10-missing-id", join_snapshot(no_id), "snapshot header lacks \"id:\"", None)
     # out of scope, hash recomputed: the scope check must refuse them
     run = (header_set(ha, "values", "63") + "\r\n[" + HKLM + "\\" + RUN + "]\r\n"
            "\"evil\"=\"C:\\\\Users\\\\Public\\\\evil.exe\"\r\n")
     snapshot("11-run-key-value-rehashed", join_snapshot(run),
-             "HKLM\\" + RUN + " is outside the TLS-related roots",
-             body_line(run, "[" + HKLM + "\\" + RUN + "]"))
+             "HKLM\\" + RUN + " \"evil\" is not a documented TLS value",
+             body_line(run, "\"evil\""))
     dele = ha + "\r\n[-" + HKLM + "\\SOFTWARE]\r\n"
     snapshot("12-delete-software-rehashed", join_snapshot(dele),
-             "HKLM\\SOFTWARE is outside the TLS-related roots",
+             "[-HKLM\\SOFTWARE] would delete a whole subtree",
              body_line(dele, "[-" + HKLM + "\\SOFTWARE]"))
     above = ha.replace("; created-keys:", "; created-above-root: 64 " + RUN + "\r\n; created-keys:")
     snapshot("13-created-above-root-not-ancestor", join_snapshot(above),
-             "created-above-root \"" + RUN + "\" is not above a TLS-related root", None)
+             "created-above-root \"" + RUN + "\" is not a TLS key or an ancestor of one", None)
     snapshot("14-plain-reg-not-a-snapshot",
              open(os.path.join(ROOT, "examples", "states", "ws2008r2.reg"), "rb").read(),
              "not a schannelcfg snapshot", None)
@@ -285,24 +291,25 @@ def make_snapshots():
              "is outside HKEY_LOCAL_MACHINE", body_line(hkcu, "[HKEY_CURRENT_USER"))
     bare = hb + "\r\n[" + HKLM + "\\" + RUN + "]\r\n"
     snapshot("18-bare-key-outside-rehashed", join_snapshot(bare),
-             "HKLM\\" + RUN + " is outside the TLS-related roots",
+             "HKLM\\" + RUN + " is not a TLS key",
              body_line(bare, "[" + HKLM + "\\" + RUN + "]"))
     wow = (header_set(hb, "values", str(int(hb.split("; values: ")[1].split("\r")[0]) + 1)) +
            "\r\n[" + HKLM + "\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Run]\r\n"
            "\"evil\"=\"C:\\\\evil.exe\"\r\n")
     snapshot("19-wow6432node-run-rehashed", join_snapshot(wow),
-             "HKLM\\" + RUN + " is outside the TLS-related roots",
-             body_line(wow, "CurrentVersion\\Run]"))
+             "HKLM\\" + RUN + " \"evil\" is not a documented TLS value",
+             body_line(wow, "\"evil\""))
     sib = (header_set(hb, "values", str(int(hb.split("; values: ")[1].split("\r")[0]) + 1)) +
            "\r\n[" + SCH + "X]\r\n\"Enabled\"=dword:00000000\r\n")
     snapshot("20-sibling-of-root-rehashed", join_snapshot(sib),
-             "SCHANNELX is outside the TLS-related roots", body_line(sib, "[" + SCH + "X]"))
+             "SCHANNELX \"Enabled\" is not a documented TLS value",
+             body_line(sib, "[" + SCH + "X]") + 1)
     delv = (header_set(hb, "values", str(int(hb.split("; values: ")[1].split("\r")[0]) + 1)) +
             "\r\n[" + HKLM + "\\SYSTEM\\CurrentControlSet\\Control\\Lsa]\r\n"
             "\"RunAsPPL\"=-\r\n")
     snapshot("21-delete-value-outside-rehashed", join_snapshot(delv),
-             "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa is outside the TLS-related roots",
-             body_line(delv, "Control\\Lsa]"))
+             "Control\\Lsa \"RunAsPPL\" is not a documented TLS value",
+             body_line(delv, "\"RunAsPPL\""))
     cut = ha.index(",\\\r\n", ha.index("hex(7):")) + 4
     snapshot("22-truncated-in-continued-hex-rehashed", join_snapshot(ha[:cut]),
              "file ends inside a continued hex list", body_line(ha, "hex(7):"))
@@ -319,6 +326,27 @@ def make_snapshots():
     unk = ha.replace("\"Enabled\"=dword:00000001", "\"Enabled\"=hex(c):01,00,00,00", 1)
     snapshot("26-unknown-type-rehashed", join_snapshot(unk),
              "unknown value type hex(c)", body_line(unk, "hex(c)"))
+    # issue 11: code-loading values inside the old, wide TLS subtrees
+    eap = (header_set(hb, "values", str(int(hb.split("; values: ")[1].split("\r")[0]) + 1)) +
+           "\r\n[" + HKLM + "\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\r\n"
+           "\"Path\"=\"C:\\\\Users\\\\Public\\\\evil.dll\"\r\n")
+    snapshot("27-eap-method-dll-rehashed", join_snapshot(eap),
+             "EAP\\13 \"Path\" is not a documented TLS value", body_line(eap, "\"Path\""))
+    dbg = (header_set(hb, "values", str(int(hb.split("; values: ")[1].split("\r")[0]) + 1)) +
+           "\r\n[" + HKLM + "\\SOFTWARE\\Microsoft\\.NETFramework]\r\n"
+           "\"DbgManagedDebugger\"=\"C:\\\\evil.exe %ld\"\r\n")
+    snapshot("28-dotnet-debugger-rehashed", join_snapshot(dbg),
+             "\"DbgManagedDebugger\" is not a documented TLS value",
+             body_line(dbg, "\"DbgManagedDebugger\""))
+    dots = ha.replace("\\Protocols\\TLS 1.0\\", "\\Protocols\\..\\TLS 1.0\\", 1)
+    snapshot("29-dot-dot-component-rehashed", join_snapshot(dots),
+             "has a \".\" or \"..\" component", None)
+    anyk = header_set(ha, "allow-any-key", "yes")
+    snapshot("30-allow-any-key-header-rehashed", join_snapshot(anyk),
+             "restore it only with --allow-any-key", None)
+    # a genuine snapshot copied under a name that sorts last: not that snapshot
+    snapshot("99991231T235959Z-9999-tls12-strict", a,
+             "the file name does not match the snapshot id", None)
 
 
 # ---------------------------------------------------------------- profiles

@@ -549,7 +549,7 @@ static void test_genuine_snapshots_restore(void **state)
 
 	assert_non_null(b);
 	before = t_dump(b);
-	assert_int_equal(snapshot_load("tests/hostile/valid/ws2008r2-p2s-vpn.reg", false, &s,
+	assert_int_equal(snapshot_load("tests/hostile/valid/20231114T221320Z-0001-p2s-vpn.reg", false, &s,
 				       &err),
 			 SC_OK);
 	snapshot_free(&s);
@@ -560,7 +560,7 @@ static void test_genuine_snapshots_restore(void **state)
 	assert_int_equal(apply_plan(&plan, &o, &r), APPLY_DONE);
 	assert_true(wrap_write_calls(w) > 0);
 	apply_result_free(&r);
-	if (snapshot_load("tests/hostile/valid/ws2016-gpo-tls12-strict.reg", false, &s, &err) !=
+	if (snapshot_load("tests/hostile/valid/20231114T221320Z-0001-tls12-strict.reg", false, &s, &err) !=
 	    SC_OK)
 		fail_msg("%s", err.msg);
 	snapshot_restore_plan(&s, "valid", &restore);
