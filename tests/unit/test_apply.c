@@ -459,6 +459,7 @@ static void test_lock_busy(void **state)
 	add_set(&p, TLS12_CLIENT, "Enabled", 1, true);
 	o.lock_name = lockfile;
 	o.lock_is_file = true;
+	t_write_file(lockfile, "", 0); /* a state file's lock is the file itself */
 	assert_int_equal(platform_lock_acquire(lockfile, true, &held, &err), SC_OK);
 	assert_int_equal(apply_plan(&p, &o, &r), APPLY_REFUSED);
 	assert_non_null(strstr(r.err.msg, "another schannelcfg"));
@@ -1033,7 +1034,7 @@ static void assert_refused(const char *path, bool allow_any_key, const char *why
 static void test_tampered_snapshot_refused(void **state)
 {
 	struct reg_backend *b = t_state("");
-	char *dir = new_dir("tamper"), *orig, *bad = xasprintf("%s/bad.reg", tmp_root), *t;
+	char *dir = new_dir("tamper"), *orig, *bad, *t;
 	struct apply_options o = options(b, dir);
 	struct apply_result r;
 	struct snapshot s;
@@ -1047,6 +1048,8 @@ static void test_tampered_snapshot_refused(void **state)
 	add_set(&p, SCH "\\Protocols\\TLS 1.0\\Server", "Enabled", 0, true);
 	assert_int_equal(apply_plan(&p, &o, &r), APPLY_DONE);
 	orig = read_text(r.snapshot_path);
+	/* A copy keeps its name: the name is the id. */
+	bad = xasprintf("%s/%s.reg", tmp_root, r.snapshot_id);
 
 	/* The untouched file, rewritten byte for byte, is accepted. */
 	write_text(bad, orig);
@@ -1103,13 +1106,14 @@ static void test_snapshot_outside_roots_refused(void **state)
 	struct snapshot s = {0}, back;
 	struct strbuf sb = STRBUF_INIT;
 	struct sc_err err = {{0}};
-	char *path = xasprintf("%s/run.reg", tmp_root);
+	char *path = xasprintf("%s/20231114T221320Z-0001-evil.reg", tmp_root), *t;
 	struct reg_value v;
 
 	s.id = xstrdup("20231114T221320Z-0001-evil");
 	s.time = xstrdup("2023-11-14T22:13:20Z");
 	s.profile = xstrdup("evil");
 	s.target = xstrdup("live");
+	s.machine = xstrdup("-");
 	s.tool = xstrdup("0");
 	s.values = xcalloc(1, sizeof(*s.values));
 	s.nvalues = s.vcap = 1;
@@ -1121,6 +1125,16 @@ static void test_snapshot_outside_roots_refused(void **state)
 	snapshot_format(&s, &sb);
 	write_text(path, sb_str(&sb));
 	assert_refused(path, false, "a value under ...\\CurrentVersion\\Run");
+	/* --allow-any-key is not enough: the apply must have run with it. */
+	assert_refused(path, true, "a Run value in a snapshot taken without --allow-any-key");
+	sb_free(&sb);
+	s.allow_any_key = true;
+	snapshot_format(&s, &sb);
+	write_text(path, sb_str(&sb));
+	assert_refused(path, false, "an --allow-any-key snapshot restored without it");
+	t = read_text(path);
+	assert_non_null(strstr(t, "; allow-any-key: yes\r\n"));
+	free(t);
 	assert_int_equal(snapshot_load(path, true, &back, &err), SC_OK);
 	assert_int_equal(back.nvalues, 1);
 	assert_string_equal(back.values[0].path, RUN_KEY);
@@ -1139,7 +1153,8 @@ static void test_rollback_recreating_key_above_root(void **state)
 	struct snapshot s = {0}, own;
 	struct strbuf sb = STRBUF_INIT;
 	struct sc_err err = {{0}};
-	char *path = xasprintf("%s/above.reg", tmp_root), *dir = new_dir("above"), *d;
+	char *path = xasprintf("%s/20231114T221320Z-0001-test.reg", tmp_root), *dir = new_dir("above"),
+	     *d;
 	struct reg_backend *b = t_state(""), *w;
 	struct reg_value v;
 	struct apply_result r;
@@ -1149,6 +1164,7 @@ static void test_rollback_recreating_key_above_root(void **state)
 	s.time = xstrdup("2023-11-14T22:13:20Z");
 	s.profile = xstrdup("test");
 	s.target = xstrdup("state:/test/registry.reg");
+	s.machine = xstrdup("-");
 	s.tool = xstrdup("0");
 	s.existed = xcalloc(1, sizeof(*s.existed));
 	s.nexisted = s.ecap = 1;
