@@ -120,17 +120,45 @@ static size_t sgr_length(const char *s)
 	return s[i] == 'm' ? i + 1 : 0;
 }
 
+/* The code point of the invisible or direction-changing character at s
+ * (UTF-8), or 0: zero-width spaces and joiners, bidi marks, embeddings,
+ * overrides and isolates, line/paragraph separators, the BOM, the Arabic
+ * letter mark and the Mongolian vowel separator. Shown escaped, a key that
+ * reads "RC4 128/128" cannot be another one, and "evil\u202e" cannot turn
+ * the rest of a line around. *len receives the sequence's length. */
+static unsigned invisible_at(const unsigned char *s, size_t left, size_t *len)
+{
+	unsigned cp;
+
+	if (left >= 2 && s[0] == 0xD8 && s[1] == 0x9C) {
+		*len = 2;
+		return 0x061C;
+	}
+	if (left < 3 || (s[0] != 0xE1 && s[0] != 0xE2 && s[0] != 0xEF) || (s[1] & 0xC0) != 0x80 ||
+	    (s[2] & 0xC0) != 0x80)
+		return 0;
+	cp = ((unsigned)(s[0] & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+	*len = 3;
+	if (cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF ||
+	    (cp >= 0xFFF9 && cp <= 0xFFFB))
+		return cp;
+	return 0;
+}
+
 /*
  * Text reaching a terminal may carry bytes from input files (a key name in
  * an error, a value in a diff). Control characters are shown as \xNN (and
- * C1 controls as \uNNNN) so that a crafted file cannot drive the admin's
- * terminal (OSC titles, cursor moves); only newlines, tabs, CR before LF
- * and colour sequences pass.
+ * C1 controls, invisible and bidi characters as \uNNNN) so that a crafted
+ * file cannot drive the admin's terminal (OSC titles, cursor moves) or make
+ * one key look like another; only newlines, tabs, CR before LF and colour
+ * sequences pass.
  */
 static void write_text(int fd, const char *text, size_t len)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, sgr;
+	size_t i, sgr, seq;
+	unsigned cp;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -138,6 +166,9 @@ static void write_text(int fd, const char *text, size_t len)
 		if ((sgr = sgr_length(text + i)) != 0) {
 			sb_add(&sb, text + i, sgr);
 			i += sgr - 1;
+		} else if ((cp = invisible_at((const unsigned char *)text + i, len - i, &seq)) != 0) {
+			sb_addf(&sb, "\\u%04x", cp);
+			i += seq - 1;
 		} else if (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
 			   (unsigned char)text[i + 1] <= 0x9F) {
 			sb_addf(&sb, "\\u%04x", (unsigned char)text[++i]);
