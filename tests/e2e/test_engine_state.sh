@@ -184,10 +184,41 @@ scenario() {
 
 # reg_import_restores NAME: the snapshot over the applied registry gives the
 # original (the snapshot body alone, as reg import would apply it).
+# without_empty_keys FILE: the dump less the keys that hold no value and
+# have no subkey, repeatedly (what rollback removes and reg import leaves).
+without_empty_keys() {
+    dump "$1" | awk '
+        /^\[/ { keys[++n] = $0; next }
+        { vals[n] = vals[n] $0 "\n"; hasval[n] = 1 }
+        END {
+            for (i = 1; i <= n; i++) { k = substr(keys[i], 2, length(keys[i]) - 2); path[i] = k }
+            for (i = 1; i <= n; i++) {
+                keep = hasval[i]
+                for (j = 1; j <= n && !keep; j++)
+                    if (hasval[j] && index(path[j], path[i] "\\") == 1) keep = 1
+                if (keep) printf "%s\n%s", keys[i], vals[i]
+            }
+        }'
+}
+
+# reg import of a snapshot: every value as it was; it deletes no key (the
+# snapshot has no [-KEY] line), so the keys the apply created stay, empty.
 reg_import_restores() {
+    local a b
     overlay "$TMP/$1/applied+snap.reg" "$APPLIED" "$SNAP"
-    same_dump "$1: the applied registry + the snapshot (reg import) == the original" \
-        "$TMP/$1/applied+snap.reg" "$ORIG"
+    a=$(without_empty_keys "$TMP/$1/applied+snap.reg")
+    b=$(without_empty_keys "$ORIG")
+    if [ "$a" = "$b" ]; then
+        ok "$1: the applied registry + the snapshot (reg import) == the original (but empty keys)"
+    else
+        not_ok "$1: reg import of the snapshot did not restore the values"
+        diff <(printf '%s\n' "$a") <(printf '%s\n' "$b") | cut -c1-160 | head -20 | sed 's/^/       | /' || true
+    fi
+    if as_utf8 "$SNAP" | grep -q '^\[-'; then
+        not_ok "$1: the snapshot has a [-KEY] line (reg import would delete a subtree)"
+    else
+        ok "$1: the snapshot has no [-KEY] line"
+    fi
 }
 
 echo "test_engine_state"
@@ -272,13 +303,14 @@ cp "$FIX/win7-sp1.reg" "$R/state.reg"
 cp "$R/state.reg" "$R/orig.reg"
 st=$(stamp "$R/state.reg")
 
-# R1: the apply lock (a flock on the state file's folder, so that taking it
-# writes nothing) is held by someone else (flock -o: the lock belongs to
-# flock itself, released when its 2 s sleep ends).
-flock -o "$R" sleep 2 &
+# R1: the apply lock (a flock on the state file itself, so that taking it
+# writes nothing, and only who may open the file can hold it) is held by
+# someone else (flock -o: the lock belongs to flock itself, released when
+# its 2 s sleep ends).
+flock -o "$R/state.reg" sleep 2 &
 holder=$!
 for _ in $(seq 50); do
-    flock -n "$R" true 2>/dev/null || break
+    flock -n "$R/state.reg" true 2>/dev/null || break
     sleep 0.05
 done
 run apply azure-mma --state "$R/state.reg" --snapshot-dir "$R/snaps"
@@ -320,12 +352,13 @@ fi
 
 # R3: a snapshot outside the snapshot folder.
 mkdir -p "$R/elsewhere"
-cp "$R_SNAP" "$R/elsewhere/copy.reg"
-run rollback "$R/elsewhere/copy.reg" --state "$R/state.reg" --snapshot-dir "$R/snaps"
+COPY=$R/elsewhere/$(basename "$R_SNAP") # a snapshot's name is its id
+cp "$R_SNAP" "$COPY"
+run rollback "$COPY" --state "$R/state.reg" --snapshot-dir "$R/snaps"
 expect_rc "R3: rollback of a snapshot outside the folder is refused" "$RC" 5
 expect_contains "R3: says why" "$OUT" "not inside the snapshot folder"
 untouched "R3: the state file is untouched" "$R/state.reg" "$R/applied.reg" "$st"
-run rollback "$R/elsewhere/copy.reg" --state "$R/state.reg" --snapshot-dir "$R/snaps" --force
+run rollback "$COPY" --state "$R/state.reg" --snapshot-dir "$R/snaps" --force
 expect_rc "R3: --force restores it" "$RC" 194
 same_dump "R3: --force restored the original exactly" "$R/state.reg" "$R/orig.reg"
 
