@@ -13,7 +13,8 @@ struct parser {
 	const char *source;
 	struct regfile *rf;
 	struct sc_err *err;
-	char *text; /* decoded, NUL-terminated UTF-8 */
+	char *text;             /* decoded, NUL-terminated UTF-8 (becomes rf->text) */
+	struct strbuf line_buf; /* a copy of the current line, which parsing cuts up */
 	size_t len;
 	size_t pos;    /* next unread byte */
 	unsigned line; /* line number of the current line (1-based) */
@@ -165,7 +166,8 @@ static int decode(struct parser *p, const uint8_t *data, size_t size)
  * or NULL at the end. */
 static char *next_physical_line(struct parser *p, int *rc)
 {
-	char *start, *end;
+	const char *start, *end;
+	size_t n;
 
 	*rc = SC_OK;
 	if (p->pos >= p->len)
@@ -176,21 +178,25 @@ static char *next_physical_line(struct parser *p, int *rc)
 		end = p->text + p->len;
 	p->pos = (size_t)(end - p->text) + (end < p->text + p->len ? 1 : 0);
 	p->line = p->next_line++;
-	*end = '\0';
-	if (end > start && end[-1] == '\r')
-		end[-1] = '\0';
-	if (strlen(start) > REGFILE_MAX_LINE) {
+	n = (size_t)(end - start);
+	if (n && start[n - 1] == '\r')
+		n--;
+	if (n > REGFILE_MAX_LINE) {
 		*rc = fail(p, "line longer than %u characters", REGFILE_MAX_LINE);
 		return NULL;
 	}
-	if (strchr(start, '\r')) {
+	if (memchr(start, '\r', n)) {
 		*rc = fail(p, "stray carriage return in the middle of a line");
 		return NULL;
 	}
-	return start;
+	/* a copy: the text itself stays intact as the regfile's `text` */
+	sb_reset(&p->line_buf);
+	sb_add(&p->line_buf, start, n);
+	return p->line_buf.buf;
 }
 
-static void add_record(struct parser *p, enum regfile_rec_kind kind, const char *name,
+/* Takes ownership of name (malloc'd, or NULL for key records). */
+static void add_record(struct parser *p, enum regfile_rec_kind kind, char *name,
                        struct reg_value *value)
 {
 	struct regfile *rf = p->rf;
@@ -201,14 +207,23 @@ static void add_record(struct parser *p, enum regfile_rec_kind kind, const char 
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	r->view = p->view;
-	r->path = xstrdup(p->path);
-	r->name = name ? xstrdup(name) : NULL;
+	r->path = p->path;
+	r->name = name;
 	if (value) {
 		r->value = *value;
 		value->data = NULL;
 		value->size = 0;
 	}
 	r->line = p->line;
+}
+
+/* One copy of a header's path, shared by its records: a big file has a
+ * million values under a few keys. */
+static char *own_path(struct regfile *rf, char *path)
+{
+	xgrow(&rf->paths, &rf->paths_cap, rf->npaths + 1, sizeof(*rf->paths));
+	rf->paths[rf->npaths++] = path;
+	return path;
 }
 
 static int parse_key_header(struct parser *p, char *line)
@@ -232,7 +247,6 @@ static int parse_key_header(struct parser *p, char *line)
 		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
 	if (*rest && *rest != '\\')
 		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
-	free(p->path);
 	p->path = NULL;
 	p->have_key = true;
 	p->key_deleted = deletion;
@@ -240,12 +254,12 @@ static int parse_key_header(struct parser *p, char *line)
 	if (p->key_is_root) {
 		if (deletion)
 			return fail(p, "refusing to delete HKEY_LOCAL_MACHINE itself");
-		p->path = xstrdup("");
+		p->path = own_path(p->rf, xstrdup(""));
 		return SC_OK;
 	}
 	if (!reg_path_valid(rest + 1, &why))
 		return fail(p, "%s", why.msg);
-	p->path = mem_logical_path(rest + 1, &p->view);
+	p->path = own_path(p->rf, mem_logical_path(rest + 1, &p->view));
 	add_record(p, deletion ? RF_DELETE_KEY : RF_KEY, NULL, NULL);
 	return SC_OK;
 }
@@ -259,6 +273,13 @@ static char *parse_quoted(struct parser *p, char **s, int *rc)
 
 	*rc = SC_OK;
 	for (; *c && *c != '"'; c++) {
+		size_t plain = strcspn(c, "\\\"");
+
+		if (plain) { /* a run without escapes at once, not char by char */
+			sb_add(&sb, c, plain);
+			c += plain - 1;
+			continue;
+		}
 		if (*c == '\\') {
 			if (c[1] != '\\' && c[1] != '"') {
 				*rc = fail(p,
@@ -521,8 +542,9 @@ static int parse_value_line(struct parser *p, char *line)
 	rc = parse_data(p, s + 1, &v, &deletion);
 	if (rc == SC_OK)
 		add_record(p, deletion ? RF_DELETE_VALUE : RF_SET, name, deletion ? NULL : &v);
+	else
+		free(name);
 	regvalue_free(&v);
-	free(name);
 	return rc;
 }
 
@@ -583,6 +605,23 @@ static int parse_lines(struct parser *p)
 	return rc;
 }
 
+/* Room for one record per line, up front: growing by doubling copies and
+ * touches twice the memory. A record takes at least 16 bytes of text in
+ * practice, which bounds the guess for files of blank lines. */
+static void reserve_records(struct regfile *rf)
+{
+	const char *p = rf->text, *end = rf->text + rf->text_len;
+	size_t lines = 1;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		lines++;
+	}
+	if (lines > rf->text_len / 16 + 16)
+		lines = rf->text_len / 16 + 16;
+	xgrow(&rf->records, &rf->cap, lines, sizeof(*rf->records));
+}
+
 int regfile_parse(const char *source, const uint8_t *data, size_t size, struct regfile *rf,
                   struct sc_err *err)
 {
@@ -594,8 +633,9 @@ int regfile_parse(const char *source, const uint8_t *data, size_t size, struct r
 		return sc_err_set(err, "%s: file larger than %u bytes", source, REGFILE_MAX_SIZE);
 	rc = decode(&p, data, size);
 	if (rc == SC_OK) {
-		rf->text = xstrndup(p.text, p.len);
+		rf->text = p.text; /* lines are parsed from copies: it stays intact */
 		rf->text_len = p.len;
+		reserve_records(rf);
 		if (strlen(p.text) != p.len) {
 			p.line = line_at(p.text, strlen(p.text));
 			rc = fail(&p, "file contains a NUL character (expected text)");
@@ -609,8 +649,9 @@ int regfile_parse(const char *source, const uint8_t *data, size_t size, struct r
 	}
 	if (rc == SC_OK)
 		rc = parse_lines(&p);
-	free(p.text);
-	free(p.path);
+	if (!rf->text)
+		free(p.text);
+	sb_free(&p.line_buf);
 	if (rc != SC_OK)
 		regfile_free(rf);
 	return rc;
@@ -621,12 +662,14 @@ void regfile_free(struct regfile *rf)
 	size_t i;
 
 	for (i = 0; i < rf->nrecords; i++) {
-		free(rf->records[i].path);
 		free(rf->records[i].name);
 		regvalue_free(&rf->records[i].value);
 	}
 	for (i = 0; i < rf->ncomments; i++)
 		free(rf->header_comments[i]);
+	for (i = 0; i < rf->npaths; i++)
+		free(rf->paths[i]);
+	free(rf->paths);
 	free(rf->records);
 	free(rf->header_comments);
 	free(rf->text);
@@ -690,8 +733,10 @@ static int apply_record(const struct regfile_record *r, const struct reg_backend
  *   - a key with many values out of name order gets them in name order.
  * The result is the same: each key or value created early is created (or
  * set) again by its own record, after which only later records matter.
- * Without deletions in the file, writing a key's values in (name, file)
- * order is exactly what the records do, so they are not written twice.
+ * In a file without deletions (as reg export writes them) keys do not
+ * affect each other, so each is loaded whole right there, its values in
+ * file order (or the name order above, same result), and the file-order
+ * pass has nothing left to do: one pass, in memory order.
  */
 #define PRESORT_MIN_VALUES 64
 
@@ -715,6 +760,10 @@ struct presort {
  * shorter component first ('\\' sorts before every allowed character). */
 static int cmp_physical(const char *a, const char *b)
 {
+	while (*a && *a == *b) { /* the common prefix, usually long */
+		a++;
+		b++;
+	}
 	for (;; a++, b++) {
 		int ca = *a == '\\' ? 1 : (unsigned char)*a,
 		    cb = *b == '\\' ? 1 : (unsigned char)*b;
@@ -734,13 +783,113 @@ static int cmp_run(const void *x, const void *y)
 	return c ? c : (a->first > b->first) - (a->first < b->first);
 }
 
-static int cmp_set_record(const void *x, const void *y)
+/* One byte of a name (path: '\\' as 1, see cmp_physical), case-folded. */
+static int fold_byte(const char *s, size_t i, bool path)
 {
-	const struct regfile_record *a = *(const struct regfile_record *const *)x;
-	const struct regfile_record *b = *(const struct regfile_record *const *)y;
-	int c = strcmp_ci(a->name, b->name);
+	int c = (unsigned char)s[i];
 
-	return c ? c : (a > b) - (a < b);
+	if (path && c == '\\')
+		return 1;
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* strcmp_ci, skipping the identical prefix first. */
+static int cmp_name(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return strcmp_ci(a, b);
+}
+
+/*
+ * Sorting a million names that share a long prefix ("Value0001234", or
+ * key paths under SCHANNEL) spends its time comparing that prefix in
+ * memory all over the heap. Each item carries the 8 case-folded bytes
+ * after the common prefix of all, big-endian: comparing keys orders as
+ * comparing the strings does, which is only needed on equal keys.
+ */
+struct keyed {
+	uint64_t key;
+	const char *str;
+	size_t order; /* among equal strings: file order */
+	const void *item;
+	bool path; /* str is a physical key path (cmp_physical), else a name */
+};
+
+static size_t common_prefix(const struct keyed *k, size_t count)
+{
+	size_t lcp = strlen(k[0].str), i, n;
+
+	for (i = 1; i < count && lcp; i++) {
+		for (n = 0; n < lcp &&
+		            fold_byte(k[i].str, n, k[i].path) == fold_byte(k[0].str, n, k[0].path);
+		     n++)
+			;
+		lcp = n;
+	}
+	return lcp;
+}
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+	int c;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	c = a->path ? cmp_physical(a->str, b->str) : cmp_name(a->str, b->str);
+	return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+/* Sorts k[0..count) (str, path, order and item set) by (str, order). */
+static void sort_keyed(struct keyed *k, size_t count)
+{
+	size_t lcp = count ? common_prefix(k, count) : 0, i, j;
+
+	for (i = 0; i < count; i++) {
+		const char *rest = k[i].str + lcp;
+
+		k[i].key = 0;
+		for (j = 0; j < 8; j++) {
+			k[i].key =
+			    k[i].key << 8 | (unsigned)(*rest ? fold_byte(rest, 0, k[i].path) : 0);
+			rest += *rest != '\0';
+		}
+	}
+	qsort(k, count, sizeof(*k), cmp_keyed);
+}
+
+/* Sorts a key's RF_SET records by (name case-insensitively, file order). */
+static void sort_by_name(const struct regfile_record **set, size_t count)
+{
+	struct keyed *k = xmalloc(count * sizeof(*k));
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		k[i] = (struct keyed){0, set[i]->name, i, set[i], false};
+	sort_keyed(k, count);
+	for (i = 0; i < count; i++)
+		set[i] = k[i].item;
+	free(k);
+}
+
+/* Sorts runs by (physical path, file order). */
+static void sort_runs(struct run *runs, size_t n)
+{
+	struct keyed *k = xmalloc((n ? n : 1) * sizeof(*k));
+	struct run *copy = xmalloc((n ? n : 1) * sizeof(*copy));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k[i] = (struct keyed){0, runs[i].physical, runs[i].first, &runs[i], true};
+	sort_keyed(k, n);
+	for (i = 0; i < n; i++)
+		copy[i] = *(const struct run *)k[i].item;
+	memcpy(runs, copy, n * sizeof(*runs));
+	free(copy);
+	free(k);
 }
 
 /* Splits the records into runs; true if they are already in name order. */
@@ -757,8 +906,7 @@ static bool find_runs(struct presort *ps)
 		ps->deletions |= r->kind == RF_DELETE_KEY || r->kind == RF_DELETE_VALUE;
 		if (r->kind == RF_DELETE_KEY)
 			continue;
-		if (last && last->end == i && r->kind != RF_KEY && last->rec->view == r->view &&
-		    !strcmp(last->rec->path, r->path)) {
+		if (last && last->end == i && r->kind != RF_KEY && last->rec->path == r->path) {
 			last->end = i + 1;
 			continue;
 		}
@@ -773,53 +921,63 @@ static bool find_runs(struct presort *ps)
 	return sorted;
 }
 
-static int write_sorted(struct presort *ps, const struct run *first,
-                        const struct regfile_record **set, size_t count, struct sc_err *err)
-{
-	const struct reg_backend *b = ps->b;
-	struct reg_key *key = NULL;
-	size_t i;
-	int rc = b->create_key(b, first->rec->view, first->rec->path, &key, NULL, err);
-
-	qsort(set, count, sizeof(*set), cmp_set_record);
-	for (i = 0; rc == SC_OK && i < count; i++) {
-		rc = b->write_value(b, key, set[i]->name, &set[i]->value, err);
-		if (!ps->deletions)
-			ps->done[set[i] - ps->rf->records] = true;
-	}
-	if (key)
-		b->close_key(b, key);
-	return rc;
-}
-
-/* The values of one key (runs[0..n), one physical path, in file order). */
-static int presort_values(struct presort *ps, const struct run *runs, size_t n, struct sc_err *err)
+/* The RF_SET records of one key (runs[0..n), one physical path), in file
+ * order, or in (name, file) order when many of them are out of order. */
+static const struct regfile_record **key_values(struct presort *ps, const struct run *runs,
+                                                size_t n, size_t *count, bool *reordered)
 {
 	const struct regfile_record **set = NULL, *last = NULL;
-	size_t i, j, count = 0, cap = 0;
+	size_t i, j, cap = 0;
 	bool sorted = true;
-	int rc = SC_OK;
 
+	*count = 0;
 	for (i = 0; i < n; i++) {
 		for (j = runs[i].first; j < runs[i].end; j++) {
 			const struct regfile_record *r = &ps->rf->records[j];
 
 			if (r->kind != RF_SET)
 				continue;
-			sorted = sorted && (!last || strcmp_ci(last->name, r->name) <= 0);
+			sorted = sorted && (!last || cmp_name(last->name, r->name) <= 0);
 			last = r;
-			xgrow(&set, &cap, count + 1, sizeof(*set));
-			set[count++] = r;
+			xgrow(&set, &cap, *count + 1, sizeof(*set));
+			set[(*count)++] = r;
 		}
 	}
-	if (!sorted && count >= PRESORT_MIN_VALUES)
-		rc = write_sorted(ps, runs, set, count, err);
+	*reordered = !sorted && *count >= PRESORT_MIN_VALUES;
+	if (*reordered)
+		sort_by_name(set, *count);
+	return set;
+}
+
+/* Creates one key and writes its values early: all of them, marking its
+ * records done, in a file without deletions; else only a reordered set. */
+static int load_key(struct presort *ps, const struct run *runs, size_t n, bool create,
+                    struct sc_err *err)
+{
+	const struct reg_backend *b = ps->b;
+	struct reg_key *key = NULL;
+	size_t count, i, j;
+	bool reordered;
+	const struct regfile_record **set = key_values(ps, runs, n, &count, &reordered);
+	bool write = !ps->deletions || reordered;
+	int rc = SC_OK;
+
+	if (create || write)
+		rc = b->create_key(b, runs->rec->view, runs->rec->path, &key, NULL, err);
+	for (i = 0; rc == SC_OK && write && i < count; i++)
+		rc = b->write_value(b, key, set[i]->name, &set[i]->value, err);
+	for (i = 0; rc == SC_OK && !ps->deletions && i < n; i++) {
+		for (j = runs[i].first; j < runs[i].end; j++)
+			ps->done[j] = true;
+	}
+	if (key)
+		b->close_key(b, key);
 	free(set);
 	return rc;
 }
 
-/* Keys in name order (when the file's are not), then big unsorted keys'
- * values; *done marks the records this already applied. */
+/* Keys in name order (when the file's are not) with their values as
+ * load_key says; *done marks the records this already applied. */
 static int presort(const struct regfile *rf, const struct reg_backend *b, bool *done,
                    struct sc_err *err)
 {
@@ -829,20 +987,12 @@ static int presort(const struct regfile *rf, const struct reg_backend *b, bool *
 	int rc = SC_OK;
 
 	if (!sorted)
-		qsort(ps.runs, ps.nruns, sizeof(*ps.runs), cmp_run);
+		sort_runs(ps.runs, ps.nruns);
 	for (i = 0; rc == SC_OK && i < ps.nruns; i = j) {
-		struct reg_key *key = NULL;
-
 		for (j = i + 1;
 		     j < ps.nruns && !cmp_physical(ps.runs[i].physical, ps.runs[j].physical); j++)
 			;
-		if (!sorted)
-			rc = b->create_key(b, ps.runs[i].rec->view, ps.runs[i].rec->path, &key,
-			                   NULL, err);
-		if (key)
-			b->close_key(b, key);
-		if (rc == SC_OK)
-			rc = presort_values(&ps, ps.runs + i, j - i, err);
+		rc = load_key(&ps, ps.runs + i, j - i, !sorted, err);
 	}
 	for (i = 0; i < ps.nruns; i++)
 		free(ps.runs[i].physical);

@@ -43,7 +43,8 @@ enum regfile_rec_kind {
 struct regfile_record {
 	enum regfile_rec_kind kind;
 	enum reg_view view;
-	char *path;            /* logical path (view-mapped), relative to HKLM */
+	char *path;            /* logical path (view-mapped), relative to HKLM;
+				* owned by the regfile, shared by one header's records */
 	char *name;            /* value name, "" for @; NULL for key records */
 	struct reg_value value; /* RF_SET only */
 	unsigned line;
@@ -62,6 +63,8 @@ struct regfile {
 	size_t ncomments, comments_cap;
 	char *text;             /* the decoded UTF-8 text (for integrity checks) */
 	size_t text_len;
+	char **paths;           /* the records' paths, one per key header */
+	size_t npaths, paths_cap;
 };
 
 /*

@@ -3,9 +3,12 @@
  * writer -> parser round trips for every value type, malformed ones too. */
 #include "testutil.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend_mem.h"
@@ -1071,6 +1074,404 @@ static void test_backend_open_and_save(void **state)
 	reg_backend_free(b);
 }
 
+/* ---- state files keep what they were (security review) ---------------- */
+
+#define STATE_TEXT V5 "\r\n[HKEY_LOCAL_MACHINE\\" SCH "]\r\n\"EventLogging\"=dword:00000001\r\n"
+
+/* Opens path as a state file, sets SCHANNEL "Added"=dword:7, saves. */
+static void open_write_save(const char *path)
+{
+	struct sc_err err = {{0}};
+	struct reg_backend *b = regfile_backend_open(path, &err);
+	uint32_t seven = 7;
+
+	if (!b)
+		fail_msg("open: %s", err.msg);
+	put(b, REG_VIEW_64, SCH, "Added", RV_DWORD, &seven, 4);
+	if (regfile_backend_save(b, path, &err) != SC_OK)
+		fail_msg("save: %s", err.msg);
+	reg_backend_free(b);
+}
+
+/* Re-parses path: its encoding, BOM and line ends, and "Added" is there. */
+static void expect_saved(const char *path, enum regfile_encoding enc, bool bom, bool lf,
+                         const char *first_bytes, size_t nfirst)
+{
+	struct sc_err err = {{0}};
+	struct reg_backend *b;
+	struct regfile rf;
+	size_t size;
+	char *data = read_file(path, REGFILE_MAX_SIZE, &size, &err);
+
+	assert_non_null(data);
+	assert_true(size > nfirst);
+	assert_memory_equal(data, first_bytes, nfirst);
+	parse_ok_bytes(data, size, &rf);
+	assert_int_equal(rf.format, REGFILE_V5);
+	assert_int_equal(rf.encoding, enc);
+	assert_int_equal(rf.utf8_bom, bom);
+	assert_int_equal(rf.lf, lf);
+	assert_int_equal(strstr(rf.text, "\r\n") == NULL, lf);
+	regfile_free(&rf);
+	free(data);
+	b = regfile_backend_open(path, &err);
+	assert_non_null(b);
+	assert_int_equal(t_dword(b, REG_VIEW_64, SCH, "Added"), 7);
+	assert_int_equal(t_dword(b, REG_VIEW_64, SCH, "EventLogging"), 1);
+	reg_backend_free(b);
+}
+
+static char *utf16_file(const char *text, size_t *size)
+{
+	return (char *)regfile_encode(text, strlen(text), REGFILE_UTF16LE, size);
+}
+
+static char *lf_only(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *text; text++)
+		if (*text != '\r')
+			sb_addc(&sb, *text);
+	return sb_detach(&sb);
+}
+
+static void test_save_keeps_encoding(void **state)
+{
+	char *dir = t_tmpdir("keep-enc"), *path, *bytes, *lf;
+	struct strbuf bom = STRBUF_INIT;
+	size_t size;
+
+	(void)state;
+	assert_non_null(dir);
+	path = xasprintf("%s/state.reg", dir);
+	/* UTF-16LE stays UTF-16LE with BOM */
+	bytes = utf16_file(STATE_TEXT, &size);
+	t_write_file(path, bytes, size);
+	free(bytes);
+	open_write_save(path);
+	expect_saved(path, REGFILE_UTF16LE, false, false, "\xFF\xFEW\0", 4);
+	/* UTF-8 with BOM keeps the BOM */
+	sb_adds(&bom, "\xEF\xBB\xBF" STATE_TEXT);
+	t_write_file(path, bom.buf, bom.len);
+	open_write_save(path);
+	expect_saved(path, REGFILE_UTF8, true, false, "\xEF\xBB\xBFWin", 6);
+	/* UTF-8 without BOM gets none (the 32 MB case of the review) */
+	t_write_file(path, STATE_TEXT, strlen(STATE_TEXT));
+	open_write_save(path);
+	expect_saved(path, REGFILE_UTF8, false, false, "Windows", 7);
+	/* LF line ends stay LF, in both encodings */
+	lf = lf_only(STATE_TEXT);
+	t_write_file(path, lf, strlen(lf));
+	open_write_save(path);
+	expect_saved(path, REGFILE_UTF8, false, true, "Windows", 7);
+	bytes = utf16_file(lf, &size);
+	t_write_file(path, bytes, size);
+	open_write_save(path);
+	expect_saved(path, REGFILE_UTF16LE, false, true, "\xFF\xFEW\0", 4);
+	free(bytes);
+	free(lf);
+	sb_free(&bom);
+	free(path);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+/* REGEDIT4 cannot hold every value: it is written as v5 UTF-16LE. */
+static void test_save_regedit4_as_v5(void **state)
+{
+	char *dir = t_tmpdir("keep-v4"), *path;
+	const char *v4 =
+	    "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\" SCH "]\r\n\"EventLogging\"=dword:00000001\r\n";
+
+	(void)state;
+	assert_non_null(dir);
+	path = xasprintf("%s/state.reg", dir);
+	t_write_file(path, v4, strlen(v4));
+	open_write_save(path);
+	expect_saved(path, REGFILE_UTF16LE, false, false, "\xFF\xFEW\0", 4);
+	free(path);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+static void test_save_keeps_mode(void **state)
+{
+	char *dir = t_tmpdir("keep-mode"), *path;
+	static const mode_t modes[] = {0600, 0640, 0444};
+	struct stat st;
+	size_t i;
+
+	(void)state;
+	assert_non_null(dir);
+	path = xasprintf("%s/state.reg", dir);
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		unlink(path);
+		t_write_file(path, STATE_TEXT, strlen(STATE_TEXT));
+		assert_int_equal(chmod(path, modes[i]), 0);
+		open_write_save(path);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, modes[i]);
+		assert_int_equal(st.st_uid, geteuid());
+	}
+	free(path);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+static void test_save_through_symlink(void **state)
+{
+	char *dir = t_tmpdir("keep-link"), *target, *link, *sub;
+	struct stat st;
+	char buf[256];
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(dir);
+	sub = xasprintf("%s/real", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	target = xasprintf("%s/real/state.reg", dir);
+	link = xasprintf("%s/state.reg", dir);
+	t_write_file(target, STATE_TEXT, strlen(STATE_TEXT));
+	assert_int_equal(chmod(target, 0600), 0);
+	assert_int_equal(symlink("real/state.reg", link), 0); /* relative, as people write them */
+	open_write_save(link);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	n = readlink(link, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "real/state.reg");
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* the target got the new content: read it by its own name */
+	expect_saved(target, REGFILE_UTF8, false, false, "Windows", 7);
+	free(target);
+	free(link);
+	free(sub);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	fputs("read_file blocked on a FIFO\n", stderr);
+	_exit(1);
+}
+
+static void test_read_refuses_fifo(void **state)
+{
+	char *dir = t_tmpdir("fifo"), *path;
+	struct sc_err err = {{0}};
+	size_t size;
+	time_t start = time(NULL);
+
+	(void)state;
+	assert_non_null(dir);
+	path = xasprintf("%s/state.reg", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(10); /* a blocking open would otherwise hang the suite */
+	assert_null(read_file(path, REGFILE_MAX_SIZE, &size, &err));
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	assert_true(starts_with(err.msg, path));
+	assert_null(regfile_backend_open(path, &err));
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	alarm(0);
+	assert_true(time(NULL) - start < 5);
+	free(path);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+static void test_read_refuses_directory(void **state)
+{
+	char *dir = t_tmpdir("dir");
+	struct sc_err err = {{0}};
+	size_t size;
+
+	(void)state;
+	assert_non_null(dir);
+	assert_null(read_file(dir, REGFILE_MAX_SIZE, &size, &err));
+	assert_non_null(strstr(err.msg, "not a regular file (a directory)"));
+	assert_null(regfile_backend_open(dir, &err));
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	/* /dev/null is a character device: refused too, not read as empty */
+	assert_null(read_file("/dev/null", 100, &size, &err));
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	t_remove_tree(dir);
+	free(dir);
+}
+
+static void test_read_size_limit(void **state)
+{
+	char *dir = t_tmpdir("limit"), *path, *data;
+	struct sc_err err = {{0}};
+	size_t size = 0;
+
+	(void)state;
+	assert_non_null(dir);
+	path = xasprintf("%s/f", dir);
+	t_write_file(path, "0123456789", 10);
+	data = read_file(path, 10, &size, &err); /* exactly the limit: fine */
+	assert_non_null(data);
+	assert_int_equal(size, 10);
+	assert_string_equal(data, "0123456789");
+	free(data);
+	assert_null(read_file(path, 9, &size, &err));
+	assert_non_null(strstr(err.msg, "file larger than 9 bytes"));
+	t_write_file(path, "", 0);
+	data = read_file(path, 10, &size, &err);
+	assert_non_null(data);
+	assert_int_equal(size, 0);
+	free(data);
+	free(path);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+/* A UTF-16LE state that would exceed REGFILE_MAX_SIZE is not saved. */
+static void test_save_oversize_refused(void **state)
+{
+	char *dir = t_tmpdir("oversize"), *path, *before, *after, *name;
+	struct sc_err err = {{0}};
+	struct reg_backend *b;
+	struct stat st0, st1;
+	uint8_t *blob = xcalloc(1, RV_MAX_DATA);
+	size_t size, size0, size1, i;
+
+	(void)state;
+	assert_non_null(dir);
+	path = xasprintf("%s/state.reg", dir);
+	before = utf16_file(STATE_TEXT, &size);
+	t_write_file(path, before, size);
+	free(before);
+	before = read_file(path, REGFILE_MAX_SIZE, &size0, &err);
+	assert_int_equal(stat(path, &st0), 0);
+	b = regfile_backend_open(path, &err);
+	assert_non_null(b);
+	/* 12 x 1 MB of hex: about 37 MB of text, 75 MB as UTF-16LE */
+	for (i = 0; i < 12; i++) {
+		name = xasprintf("Blob%zu", i);
+		put(b, REG_VIEW_64, SCH, name, RV_BINARY, blob, RV_MAX_DATA);
+		free(name);
+	}
+	assert_int_equal(regfile_backend_save(b, path, &err), SC_ERROR);
+	assert_true(starts_with(err.msg, path));
+	assert_non_null(strstr(err.msg, "not saved"));
+	assert_non_null(strstr(err.msg, "67108864"));
+	after = read_file(path, REGFILE_MAX_SIZE, &size1, &err);
+	assert_int_equal(stat(path, &st1), 0);
+	assert_int_equal(size0, size1);
+	assert_memory_equal(before, after, size0);
+	assert_int_equal(st0.st_ino, st1.st_ino);
+	free(before);
+	free(after);
+	reg_backend_free(b);
+	free(blob);
+	free(path);
+	t_remove_tree(dir); /* and no temporary file was left (rmdir would fail) */
+	free(dir);
+}
+
+/* Applies the records one at a time: exactly file order, no presorting. */
+static struct reg_backend *load_one_by_one(const struct regfile *rf)
+{
+	struct reg_backend *b = mem_backend_new();
+	struct sc_err err = {{0}};
+	size_t i;
+
+	for (i = 0; i < rf->nrecords; i++) {
+		struct regfile one = *rf;
+
+		one.records = &rf->records[i];
+		one.nrecords = 1;
+		if (regfile_apply_records(&one, b, &err) != SC_OK)
+			fail_msg("apply: %s", err.msg);
+	}
+	return b;
+}
+
+static char *format_of(const struct reg_backend *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	regfile_format_mem(b, &sb);
+	return sb_detach(&sb);
+}
+
+/* Big files are loaded keys-first and big keys' values in name order;
+ * the registry must be what file order gives, small keys in file order. */
+static void check_load_order(const char *text, bool same_text)
+{
+	struct reg_backend *fast, *ref;
+	struct regfile rf;
+	char *a, *b;
+
+	parse_ok(text, &rf);
+	fast = mem_backend_new();
+	{
+		struct sc_err err = {{0}};
+
+		if (regfile_apply_records(&rf, fast, &err) != SC_OK)
+			fail_msg("apply: %s", err.msg);
+	}
+	ref = load_one_by_one(&rf);
+	a = t_dump(fast);
+	b = t_dump(ref);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	if (same_text) {
+		a = format_of(fast);
+		b = format_of(ref);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	regfile_free(&rf);
+	reg_backend_free(fast);
+	reg_backend_free(ref);
+}
+
+static void test_load_order(void **state)
+{
+	struct strbuf small = STRBUF_INIT, big = STRBUF_INIT;
+	int i;
+
+	(void)state;
+	sb_adds(&small, V5);
+	/* keys out of name order, values out of name order (kept: < 64) */
+	for (i = 300; i > 0; i--)
+		sb_addf(&small,
+		        "[HKEY_LOCAL_MACHINE\\" SCH "\\K%d]\r\n\"z\"=dword:1\r\n\"A\"=dword:2\r\n"
+		        "\"m\"=\"%d\"\r\n",
+		        (i * 37) % 301, i);
+	sb_adds(&small,
+	        "[HKEY_LOCAL_MACHINE\\" SCH "\\K5]\r\n\"a\"=dword:9\r\n\"new\"=dword:3\r\n");
+	check_load_order(small.buf, true);
+	/* with deletions: file order still decides */
+	sb_adds(&small,
+	        "[-HKEY_LOCAL_MACHINE\\" SCH "\\K7]\r\n[HKEY_LOCAL_MACHINE\\" SCH "\\K7\\Sub]\r\n"
+	        "[HKEY_LOCAL_MACHINE\\" SCH "\\K9]\r\n\"z\"=-\r\n");
+	check_load_order(small.buf, true);
+	/* one key with many values out of order, names repeated in other case */
+	sb_adds(&big, V5 "[HKEY_LOCAL_MACHINE\\" SCH "\\Many]\r\n");
+	for (i = 0; i < 500; i++)
+		sb_addf(&big, "\"%s%d\"=dword:%x\r\n", i % 3 ? "value" : "VALUE", (i * 7919) % 211,
+		        i);
+	sb_adds(&big, "[HKEY_LOCAL_MACHINE\\" SCH "\\Many\\Sub]\r\n[HKEY_LOCAL_MACHINE\\" SCH
+	              "\\Many]\r\n"
+	              "\"value3\"=\"last\"\r\n");
+	check_load_order(big.buf, false);
+	sb_adds(&big, "[HKEY_LOCAL_MACHINE\\" SCH
+	              "\\Many]\r\n\"value5\"=-\r\n[-HKEY_LOCAL_MACHINE\\" SCH "\\Many\\Sub]\r\n");
+	check_load_order(big.buf, false);
+	sb_free(&small);
+	sb_free(&big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1113,6 +1514,15 @@ int main(void)
 	    cmocka_unit_test(test_round_trip_utf8),
 	    cmocka_unit_test(test_round_trip_each_value_alone),
 	    cmocka_unit_test(test_backend_open_and_save),
+	    cmocka_unit_test(test_save_keeps_encoding),
+	    cmocka_unit_test(test_save_regedit4_as_v5),
+	    cmocka_unit_test(test_save_keeps_mode),
+	    cmocka_unit_test(test_save_through_symlink),
+	    cmocka_unit_test(test_read_refuses_fifo),
+	    cmocka_unit_test(test_read_refuses_directory),
+	    cmocka_unit_test(test_read_size_limit),
+	    cmocka_unit_test(test_save_oversize_refused),
+	    cmocka_unit_test(test_load_order),
 	};
 
 	return cmocka_run_group_tests_name("regfile", tests, NULL, NULL);
