@@ -28,7 +28,7 @@ EAP13='HKLM\SYSTEM\CurrentControlSet\Services\RasMan\PPP\EAP\13'
 NETFX='HKLM\SOFTWARE\Microsoft\.NETFramework'
 CRYPTO='HKLM\SOFTWARE\Microsoft\Cryptography'
 
-# forge FILE ID MACHINE [hmac]: a format-2 snapshot for the live registry
+# forge FILE ID MACHINE [hmac|format1]: a snapshot for the live registry
 # whose id (and name) sorts after any real one, with a correct SHA-256 (or
 # a random "HMAC") around a body that enables SSL 2.0, disables TLS 1.2 and
 # plants an EAP method DLL and a .NET debugger.
@@ -36,7 +36,8 @@ forge() {
     python3 - "$@" <<'PY'
 import hashlib, os, sys
 path, ident, machine = sys.argv[1:4]
-keyed = len(sys.argv) > 4
+mode = sys.argv[4] if len(sys.argv) > 4 else ""
+keyed = mode == "hmac"
 HK = "HKEY_LOCAL_MACHINE\\"
 SCH = HK + "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\"
 hashed = ("; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\r\n"
@@ -50,6 +51,9 @@ hashed = ("; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\
           "\"Path\"=\"C:\\\\Users\\\\Public\\\\evil.dll\"\r\n"
           "\r\n[" + HK + "SOFTWARE\\Microsoft\\.NETFramework]\r\n"
           "\"DbgManagedDebugger\"=\"C:\\\\Users\\\\Public\\\\evil.exe\"\r\n") % (ident, machine)
+if mode == "format1":  # what schannelcfg before format 2 wrote and accepted
+    hashed = (hashed.replace("; format: 2", "; format: 1").replace("; kind: apply\r\n", "")
+              .replace("; machine: %s\r\n" % machine, "").replace("; allow-any-key: no\r\n", ""))
 if keyed:
     line = "; hmac-sha256: " + os.urandom(32).hex()
 else:
@@ -87,9 +91,12 @@ if ! $native_only; then
     expect_rc "F1: the admin's apply azure-mma" "$RC" 194
     FORGED=99991231T235959Z-9999-azure-mma-tls12
     forge "$C/ProgramData/schannelcfg/snapshots/$FORGED.reg" "$FORGED" "$GUID"
+    OLDFORMAT=99991231T235959Z-9998-azure-mma-tls12
+    forge "$C/ProgramData/schannelcfg/snapshots/$OLDFORMAT.reg" "$OLDFORMAT" "$GUID" format1
     RC=0; OUT=$(sc snapshots 2>&1) || RC=$?
     expect_contains "F1: snapshots lists the forged file as invalid" "$OUT" "$FORGED.reg"
     expect_contains "F1: ... INVALID" "$(printf '%s\n' "$OUT" | grep -F "$FORGED")" "INVALID (never chosen)"
+    expect_contains "F1: ... and the old-format one too" "$(printf '%s\n' "$OUT" | grep -F "$OLDFORMAT")" "INVALID (never chosen)"
     RC=0; OUT=$(sc rollback 2>&1) || RC=$?
     expect_rc "F1: the admin's plain rollback" "$RC" 194
     expect_contains "F1: it restored the admin's own snapshot" "$OUT" "-0001-azure-mma-tls12"
