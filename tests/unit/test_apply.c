@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -646,6 +647,64 @@ static int fail_commit(void *ctx, struct sc_err *err)
 
 	++*calls;
 	return sc_err_set(err, "the state file could not be saved");
+}
+
+/* A backend in front of another whose k-th write_value raises a signal
+ * (as Ctrl-C or a service stop would arrive mid-transaction). */
+static const struct reg_backend *signal_inner;
+static int signal_at, signal_writes, signal_number;
+
+static int write_then_signal(const struct reg_backend *b, struct reg_key *key, const char *name,
+			     const struct reg_value *v, struct sc_err *err)
+{
+	(void)b;
+	if (++signal_writes == signal_at)
+		raise(signal_number);
+	return signal_inner->write_value(signal_inner, key, name, v, err);
+}
+
+/* SIGTERM or SIGINT during EXECUTE (the real platform guard, not a mock):
+ * the transaction stops before the next change, restores, says why, and
+ * the process lives to report it. */
+static void test_interrupted_restores(void **state)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+	char *text = state_2016(), *before = dump_text(text), *after;
+	struct plan p = {0};
+	struct sigaction before_sa, after_sa;
+	size_t i;
+
+	sigaction(SIGTERM, NULL, &before_sa);
+	compile_text("tls12-strict", NULL, &p);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct reg_backend *b = t_state(text), front = *b;
+		char *dir = new_dir("signal");
+		struct apply_options o = options(&front, dir);
+		struct apply_result r;
+
+		front.write_value = write_then_signal;
+		front.destroy = NULL;
+		signal_inner = b;
+		signal_at = 3;
+		signal_writes = 0;
+		signal_number = sigs[i];
+		o.guard_signals = true;
+		assert_int_equal(apply_plan(&p, &o, &r), APPLY_ROLLED_BACK);
+		assert_non_null(strstr(r.err.msg, "interrupted by SIG"));
+		assert_true(file_exists(r.snapshot_path));
+		after = t_dump(b);
+		assert_string_equal(after, before);
+		free(after);
+		apply_result_free(&r);
+		reg_backend_free(b);
+		free(dir);
+	}
+	/* After the transaction the handling is what it was before. */
+	sigaction(SIGTERM, NULL, &after_sa);
+	assert_true(after_sa.sa_handler == before_sa.sa_handler);
+	plan_free(&p);
+	free(before);
+	free(text);
 }
 
 static void test_commit_failure_restores(void **state)
@@ -1447,6 +1506,7 @@ int main(void)
 		cmocka_unit_test(test_no_write_before_snapshot),
 		cmocka_unit_test(test_wrapper),
 		cmocka_unit_test(test_commit_failure_restores),
+		cmocka_unit_test(test_interrupted_restores),
 		cmocka_unit_test(test_verify_failure_restores),
 		cmocka_unit_test(test_restore_creates_nothing),
 		cmocka_unit_test(test_restore_is_best_effort),
