@@ -455,13 +455,149 @@ static void test_lock_named(void **state)
 	check_lock("platform-test", false);
 }
 
+/* Writes a small file (fails the test on error). */
+static void put_file(const char *path, const char *text)
+{
+	wchar_t *w = wt_wide(path);
+	FILE *f = _wfopen(w, L"wb");
+
+	free(w);
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 static void test_lock_state_file(void **state)
 {
 	char *path = join(root, "state.reg");
 
 	(void)state;
+	put_file(path, "Windows Registry Editor Version 5.00\r\n"); /* the lock is taken on the file */
 	check_lock(path, true);
 	free(path);
+}
+
+/* A folder made with a descriptor of our own. */
+static char *dir_with(const char *name, const wchar_t *sddl)
+{
+	char *path = join(root, name);
+	wchar_t *w = wt_wide(path);
+	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, FALSE};
+
+	assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1,
+									  &sa.lpSecurityDescriptor, NULL));
+	assert_true(CreateDirectoryW(w, &sa));
+	{
+		/* Set again after creation: Wine turns a DACL into mode bits and
+		 * applies the umask at creation, not here. */
+		PACL dacl = NULL;
+		BOOL present = FALSE, defaulted = FALSE;
+
+		assert_true(GetSecurityDescriptorDacl(sa.lpSecurityDescriptor, &present, &dacl,
+						      &defaulted));
+		assert_int_equal(SetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+						       NULL, NULL, dacl, NULL),
+				 ERROR_SUCCESS);
+	}
+	LocalFree(sa.lpSecurityDescriptor);
+	free(w);
+	return path;
+}
+
+/* A snapshot folder must be one only administrators control: one made
+ * protected is trusted, one where Everyone may write is refused with the
+ * icacls fix, a missing one is SC_NOT_FOUND. */
+static void test_folder_trust(void **state)
+{
+	char *good = join(root, "trusted"), *weak, *readable, *missing = join(root, "missing");
+	struct sc_err err = {{0}};
+
+	(void)state;
+	assert_int_equal(platform_mkdir(good, true, &err), SC_OK);
+	assert_int_equal(platform_check_folder_trust(good, &err), SC_OK);
+	assert_int_equal(platform_check_folder_trust(missing, &err), SC_NOT_FOUND);
+	weak = dir_with("weak", L"D:(A;OICI;FA;;;WD)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)");
+	assert_int_equal(platform_check_folder_trust(weak, &err), SC_ERROR);
+	assert_non_null(strstr(err.msg, "is not protected"));
+	assert_non_null(strstr(err.msg, "S-1-1-0"));
+	assert_non_null(strstr(err.msg, "icacls \""));
+	assert_non_null(strstr(err.msg, "/remove:g *S-1-1-0"));
+	/* Read and list access for everyone is no weakness. */
+	readable = dir_with("readable", L"D:(A;OICI;0x1200a9;;;WD)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)");
+	if (platform_check_folder_trust(readable, &err) != SC_OK)
+		fail_msg("%s", err.msg);
+	free(good);
+	free(weak);
+	free(readable);
+	free(missing);
+}
+
+/* platform_create_file never replaces a file: a second create of the same
+ * name says so and leaves the first one's bytes. */
+static void test_create_file_exclusive(void **state)
+{
+	char *path = join(root, "once.reg"), *data;
+	struct sc_err err = {{0}};
+	bool exists = true;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(platform_create_file(path, "first", 5, true, &exists, &err), SC_OK);
+	assert_false(exists);
+	assert_int_equal(platform_create_file(path, "second", 6, true, &exists, &err), SC_OK);
+	assert_true(exists);
+	data = read_file(path, 100, &size, &err);
+	assert_non_null(data);
+	assert_string_equal(data, "first");
+	free(data);
+	free(path);
+}
+
+/* platform_realpath names the file opened (GetFinalPathNameByHandleW):
+ * "..", another case and the \\?\ spelling resolve to one name. */
+static void test_realpath_final(void **state)
+{
+	char *file = join(root, "Final.reg"), *a, *b, *c, *d, *spelled;
+	size_t n;
+
+	(void)state;
+	put_file(file, "x");
+	a = platform_realpath(file);
+	assert_non_null(a);
+	n = strlen(root) + 32;
+	spelled = malloc(n);
+	snprintf(spelled, n, "%s\\trusted\\..\\FINAL.REG", root);
+	b = platform_realpath(spelled);
+	snprintf(spelled, n, "\\\\?\\%s\\Final.reg", root);
+	c = platform_realpath(spelled);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	assert_null(strstr(a, "\\\\?\\"));
+	d = platform_realpath("C:\\no\\such\\file.reg");
+	assert_null(d);
+	free(a);
+	free(b);
+	free(c);
+	free(spelled);
+	free(file);
+}
+
+/* The machine's snapshot key: made once (in this throwaway prefix's
+ * ProgramData), then the same 32 bytes every time. */
+static void test_snapshot_key(void **state)
+{
+	uint8_t k1[32], k2[32], zero[32] = {0};
+	struct sc_err err = {{0}};
+
+	(void)state;
+	assert_int_equal(platform_snapshot_key(true, k1, &err), SC_OK);
+	assert_int_equal(platform_snapshot_key(false, k2, &err), SC_OK);
+	assert_memory_equal(k1, k2, 32);
+	assert_memory_not_equal(k1, zero, 32);
+	assert_true(platform_random(k2, sizeof(k2)));
+	assert_memory_not_equal(k1, k2, 32);
 }
 
 int wmain(int argc, wchar_t **argv);
@@ -476,6 +612,10 @@ int wmain(int argc, wchar_t **argv)
 		cmocka_unit_test(test_os_version),
 		cmocka_unit_test(test_lock_named),
 		cmocka_unit_test(test_lock_state_file),
+		cmocka_unit_test(test_folder_trust),
+		cmocka_unit_test(test_create_file_exclusive),
+		cmocka_unit_test(test_realpath_final),
+		cmocka_unit_test(test_snapshot_key),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
