@@ -24,6 +24,10 @@
 # (d) the size of schannelcfg.exe.
 # (e) natively: diff_compute on synthetic plans of 1k, 10k, 100k operations
 #     against as many values (build/host/bench/bench_diff).
+# (f) natively: apply, diff and rollback of a profile of 1,000 / 3,000 /
+#     9,000 raw [key] sections (scripts/bench-sections.sh; target < 0.5 s).
+# (g) natively: diff, apply, rollback of a 40 MB UTF-8 state file
+#     (scripts/bench-state.sh; target: diff < 1.5 s).
 # Under Wine: one prefix copied from build/wine/base, `wineserver -p` kept
 # running, one untimed warm-up of each command; times are wall-clock
 # medians over RUNS runs, interleaved (and alternating which goes first),
@@ -324,6 +328,14 @@ echo "   the same 10,000 operations, 1 and 10 values per key:"
 build/host/bench/bench_diff -k 1 -r 5 10000 | tail -1
 build/host/bench/bench_diff -k 10 -r 5 10000 | tail -1
 
+echo "== (f) big profiles: raw [key] sections (native)"
+SCHANNELCFG=$ROOT/build/host/schannelcfg RUNS=3 scripts/bench-sections.sh 1000 3000 9000 | tee "$TMP/f.txt"
+RESULT[f.apply]=$(awk '$1 == 9000 { print $2 }' "$TMP/f.txt")
+RESULT[f.rollback]=$(awk '$1 == 9000 { print $3 }' "$TMP/f.txt")
+
+echo "== (g) a 40 MB state file (native)"
+BIN=$ROOT/build/host/schannelcfg scripts/bench-state.sh 40 3 | tee "$TMP/g.txt"
+
 echo
 echo "== summary ($(date -u +%Y-%m-%d), $(nproc) cores, $(wine --version), RUNS=$RUNS)"
 printf '| %-58s | %-34s | %-8s | %-4s |\n' measurement result target met
@@ -344,3 +356,7 @@ printf '| %-58s | %-34s | %-8s | %-4s |\n' "(d) schannelcfg.exe size" \
     "${RESULT[d.size]} bytes" "<= 400 KB" "$(meets "${RESULT[d.size]}" "<=" 409600)"
 printf '| %-58s | %-34s | %-8s | %-4s |\n' "(e) diff, 10,000 ops vs 10,000 values (median)" \
     "${RESULT[e.10k]} ms" "< 50 ms" "$(meets "${RESULT[e.10k]}" "<" 50)"
+printf '| %-58s | %-34s | %-8s | %-4s |\n' "(f) apply / rollback of 9,000 [key] sections (median)" \
+    "${RESULT[f.apply]} / ${RESULT[f.rollback]} ms" "< 500 ms" \
+    "$(meets "${RESULT[f.apply]}" "<" 500) / $(meets "${RESULT[f.rollback]}" "<" 500)"
+echo "(g) the 40 MB state file: see the table above"
