@@ -103,3 +103,18 @@ void reg_backend_free(struct reg_backend *b)
 	if (b && b->destroy)
 		b->destroy(b);
 }
+
+bool reg_path_has_dot_component(const char *path)
+{
+	const char *p = path;
+
+	for (;;) {
+		size_t len = strcspn(p, "\\");
+
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		if (!p[len])
+			return false;
+		p += len + 1;
+	}
+}

@@ -108,6 +108,10 @@ int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *
  */
 bool reg_path_valid(const char *path, struct sc_err *err);
 
+/* True if a component of path is "." or "..": legal registry key names,
+ * but in a profile or snapshot only ever a path trick; both refuse them. */
+bool reg_path_has_dot_component(const char *path);
+
 /* Releases a backend made by any *_backend_new function. NULL is fine. */
 void reg_backend_free(struct reg_backend *b);
 

@@ -224,6 +224,37 @@ int write_file_atomic(const char *path, const void *data, size_t size, struct sc
 	return write_file_atomic_sa(path, data, size, NULL, err);
 }
 
+/* The temporary file gets its final DACL at creation (never fixed up
+ * later) and is moved to its name without MOVEFILE_REPLACE_EXISTING, so an
+ * existing file is never replaced. */
+int write_file_new_sa(const char *path, const void *data, size_t size, void *security,
+                      bool *exists, struct sc_err *err)
+{
+	char *tmp = xasprintf("%s.tmp%lu", path, GetCurrentProcessId());
+	wchar_t *wtmp = wide_path(tmp, err), *wpath = wide_path(path, err);
+	int rc = SC_ERROR;
+
+	*exists = false;
+	if (!wtmp || !wpath)
+		goto out;
+	rc = write_tmp_win(wtmp, tmp, data, size, security, err);
+	if (rc == SC_OK && !MoveFileExW(wtmp, wpath, MOVEFILE_WRITE_THROUGH)) {
+		DWORD e = GetLastError();
+
+		if (e == ERROR_ALREADY_EXISTS || e == ERROR_FILE_EXISTS)
+			*exists = true;
+		else
+			rc = win_error(err, path, "MoveFileEx");
+	}
+	if (rc != SC_OK || *exists)
+		DeleteFileW(wtmp);
+out:
+	free(wtmp);
+	free(wpath);
+	free(tmp);
+	return rc;
+}
+
 /* ReplaceFileW keeps the replaced file's security descriptor, attributes
  * and streams. Where it cannot work (some network and FAT volumes, a
  * target that vanished) a plain replacing rename still commits the data;
@@ -395,6 +426,35 @@ int write_file_atomic_mode(const char *path, const void *data, size_t size, int 
                            struct sc_err *err)
 {
 	return replace_posix(path, data, size, mode, NULL, err);
+}
+
+int write_file_new_mode(const char *path, const void *data, size_t size, int mode, bool *exists,
+                        struct sc_err *err)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	int rc;
+
+	*exists = false;
+	if (fd < 0) {
+		rc = sc_err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	rc = write_all_fd(fd, data, size, tmp, err);
+	if (close(fd) != 0 && rc == SC_OK)
+		rc = sc_err_set(err, "%s: close failed: %s", tmp, strerror(errno));
+	/* link() fails with EEXIST instead of replacing: the name is given
+	 * once, atomically, to a complete file. */
+	if (rc == SC_OK && link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			*exists = true;
+		else
+			rc = sc_err_set(err, "%s: cannot create: %s", path, strerror(errno));
+	}
+	unlink(tmp);
+	free(tmp);
+	return rc;
 }
 
 int write_file_atomic(const char *path, const void *data, size_t size, struct sc_err *err)

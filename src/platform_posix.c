@@ -86,26 +86,6 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 	return rc;
 }
 
-static int write_all_and_sync(int fd, const void *data, size_t size, const char *path,
-			      struct sc_err *err)
-{
-	const char *p = data;
-
-	while (size) {
-		ssize_t n = write(fd, p, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return sc_err_set(err, "%s: write failed: %s", path, strerror(errno));
-		p += n;
-		size -= (size_t)n;
-	}
-	if (fsync(fd) != 0)
-		return sc_err_set(err, "%s: fsync failed: %s", path, strerror(errno));
-	return SC_OK;
-}
-
 int platform_write_file(const char *path, const void *data, size_t size, bool protect,
 			struct sc_err *err)
 {
@@ -115,31 +95,7 @@ int platform_write_file(const char *path, const void *data, size_t size, bool pr
 int platform_create_file(const char *path, const void *data, size_t size, bool protect,
 			 bool *exists, struct sc_err *err)
 {
-	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		      protect ? 0600 : 0644);
-	int rc = SC_OK;
-
-	*exists = false;
-	if (fd < 0) {
-		rc = sc_err_set(err, "%s: cannot create: %s", tmp, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	rc = write_all_and_sync(fd, data, size, tmp, err);
-	if (close(fd) != 0 && rc == SC_OK)
-		rc = sc_err_set(err, "%s: close failed: %s", tmp, strerror(errno));
-	/* link() fails with EEXIST instead of replacing: the name is given
-	 * once, atomically, to a complete file. */
-	if (rc == SC_OK && link(tmp, path) != 0) {
-		if (errno == EEXIST)
-			*exists = true;
-		else
-			rc = sc_err_set(err, "%s: cannot create: %s", path, strerror(errno));
-	}
-	unlink(tmp);
-	free(tmp);
-	return rc;
+	return write_file_new_mode(path, data, size, protect ? 0600 : 0644, exists, err);
 }
 
 int platform_check_folder_trust(const char *dir, struct sc_err *err)

@@ -235,54 +235,6 @@ int platform_write_file(const char *path, const void *data, size_t size, bool pr
 	return rc;
 }
 
-/* The temporary file is created with the final DACL (never fixed up
- * later) and moved to its name without MOVEFILE_REPLACE_EXISTING, so an
- * existing file is never replaced. */
-static int write_file_new_sa(const char *path, const void *data, size_t size,
-			     SECURITY_ATTRIBUTES *sa, bool *exists, struct sc_err *err)
-{
-	char *tmp = xasprintf("%s.tmp%lu", path, GetCurrentProcessId());
-	wchar_t *wtmp = wide_of(tmp, err), *wpath = wide_of(path, err);
-	const char *p = data;
-	HANDLE h = INVALID_HANDLE_VALUE;
-	int rc = SC_ERROR;
-
-	if (!wtmp || !wpath)
-		goto out;
-	h = CreateFileW(wtmp, GENERIC_WRITE, 0, sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
-	if (h == INVALID_HANDLE_VALUE) {
-		sc_err_set(err, "%s: cannot create (error %lu)", tmp, GetLastError());
-		goto out;
-	}
-	rc = SC_OK;
-	while (rc == SC_OK && size) {
-		DWORD chunk = size > 0x40000000 ? 0x40000000 : (DWORD)size, written = 0;
-
-		if (!WriteFile(h, p, chunk, &written, NULL) || !written)
-			rc = sc_err_set(err, "%s: write failed (error %lu)", tmp, GetLastError());
-		p += written;
-		size -= written;
-	}
-	if (rc == SC_OK && !FlushFileBuffers(h))
-		rc = sc_err_set(err, "%s: flush failed (error %lu)", tmp, GetLastError());
-	CloseHandle(h);
-	if (rc == SC_OK && !MoveFileExW(wtmp, wpath, MOVEFILE_WRITE_THROUGH)) {
-		DWORD e = GetLastError();
-
-		if (e == ERROR_ALREADY_EXISTS || e == ERROR_FILE_EXISTS)
-			*exists = true;
-		else
-			rc = sc_err_set(err, "%s: cannot create (error %lu)", path, e);
-	}
-	if (rc != SC_OK || *exists)
-		DeleteFileW(wtmp);
-out:
-	free(wtmp);
-	free(wpath);
-	free(tmp);
-	return rc;
-}
-
 int platform_create_file(const char *path, const void *data, size_t size, bool protect,
 			 bool *exists, struct sc_err *err)
 {

@@ -500,21 +500,6 @@ static bool parse_yesno(struct ctx *c, const struct entry *e, bool *out)
 }
 
 /* "HKLM\X" -> logical path and view (Wow6432Node means the 32-bit view). */
-static bool has_dot_component(const char *path)
-{
-	const char *p = path;
-
-	for (;;) {
-		size_t len = strcspn(p, "\\");
-
-		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return true;
-		if (!p[len])
-			return false;
-		p += len + 1;
-	}
-}
-
 static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path,
 			   enum reg_view *view, bool *wow)
 {
@@ -535,7 +520,7 @@ static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path,
 		ERR(c, e->line, "path: %s", why.msg);
 		return false;
 	}
-	if (has_dot_component(rest)) {
+	if (reg_path_has_dot_component(rest)) {
 		/* Legal key names, but "." and ".." only ever mean a path trick. */
 		ERR(c, e->line, "path: \"%s\" has a \".\" or \"..\" component", e->value);
 		return false;

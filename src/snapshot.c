@@ -468,21 +468,6 @@ static int check_header(const char *source, const struct regfile *rf, struct sna
 	return rc;
 }
 
-static bool has_dot_component(const char *path)
-{
-	const char *p = path;
-
-	for (;;) {
-		size_t n = strcspn(p, "\\");
-
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return true;
-		if (!p[n])
-			return false;
-		p += n + 1;
-	}
-}
-
 /* A key a snapshot may re-create or remove when empty: a documented TLS
  * key or one of its ancestors (re-creating HKLM\SYSTEM\CurrentControlSet if
  * it were missing harms nothing; removing an empty one changes nothing). */
@@ -496,7 +481,7 @@ static bool key_in_scope(const char *path)
 static int check_scope(const char *source, const struct regfile_record *r, bool bare_key,
 		       bool any_key, struct sc_err *err)
 {
-	if (has_dot_component(r->path))
+	if (reg_path_has_dot_component(r->path))
 		return sc_err_set(err, "%s:%u: HKLM\\%s has a \".\" or \"..\" component", source,
 				  r->line, r->path);
 	if (r->kind == RF_DELETE_KEY)
@@ -567,7 +552,7 @@ static int take_key_lines(const char *source, const struct regfile *rf, const ch
 			rc = sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
 					source, field);
 		path = c + 3;
-		if (rc == SC_OK && has_dot_component(path))
+		if (rc == SC_OK && reg_path_has_dot_component(path))
 			rc = sc_err_set(err, "%s: %s \"%s\" has a \".\" or \"..\" component", source,
 					field, path);
 		if (rc == SC_OK && (!reg_path_valid(path, err) || (!any_key && !key_in_scope(path))))

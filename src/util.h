@@ -168,10 +168,19 @@ int write_file_atomic(const char *path, const void *data, size_t size, struct sc
  * the file is created with. */
 int write_file_atomic_sa(const char *path, const void *data, size_t size, void *security,
 			 struct sc_err *err);
+/* Creates path with data, never replacing a file: a temporary file is
+ * written (with `security`) and flushed, then moved to path only if no
+ * file has that name. *exists (with SC_OK) when the name was taken. */
+int write_file_new_sa(const char *path, const void *data, size_t size, void *security,
+		      bool *exists, struct sc_err *err);
 #else
 /* As write_file_atomic; the file is created with permission bits `mode`. */
 int write_file_atomic_mode(const char *path, const void *data, size_t size, int mode,
 			   struct sc_err *err);
+/* As write_file_new_sa, with permission bits `mode` (link(2) gives the
+ * name, so it is never replaced). */
+int write_file_new_mode(const char *path, const void *data, size_t size, int mode, bool *exists,
+			struct sc_err *err);
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
