@@ -197,51 +197,25 @@ static int write_tmp_win(const wchar_t *wtmp, const char *tmp, const void *data,
 	return rc;
 }
 
-int write_file_atomic_sa(const char *path, const void *data, size_t size, void *security,
-                         struct sc_err *err)
+/* Writes a temporary file beside path (created new, with `security`),
+ * flushed, then moves it to path: replacing a file there (replace), or only
+ * if the name is free (*exists otherwise: the name is never taken over). */
+static int write_and_move_win(const char *path, const void *data, size_t size, void *security,
+                              bool replace, bool *exists, struct sc_err *err)
 {
 	char *tmp = xasprintf("%s.tmp%lu", path, GetCurrentProcessId());
 	wchar_t *wtmp = wide_path(tmp, err), *wpath = wide_path(path, err);
-	int rc = SC_ERROR;
-
-	if (!wtmp || !wpath)
-		goto out;
-	rc = write_tmp_win(wtmp, tmp, data, size, security, err);
-	if (rc == SC_OK &&
-	    !MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-		rc = win_error(err, path, "MoveFileEx");
-	if (rc != SC_OK && wtmp)
-		DeleteFileW(wtmp);
-out:
-	free(wtmp);
-	free(wpath);
-	free(tmp);
-	return rc;
-}
-
-int write_file_atomic(const char *path, const void *data, size_t size, struct sc_err *err)
-{
-	return write_file_atomic_sa(path, data, size, NULL, err);
-}
-
-/* The temporary file gets its final DACL at creation (never fixed up
- * later) and is moved to its name without MOVEFILE_REPLACE_EXISTING, so an
- * existing file is never replaced. */
-int write_file_new_sa(const char *path, const void *data, size_t size, void *security,
-                      bool *exists, struct sc_err *err)
-{
-	char *tmp = xasprintf("%s.tmp%lu", path, GetCurrentProcessId());
-	wchar_t *wtmp = wide_path(tmp, err), *wpath = wide_path(path, err);
+	DWORD flags = MOVEFILE_WRITE_THROUGH | (replace ? MOVEFILE_REPLACE_EXISTING : 0);
 	int rc = SC_ERROR;
 
 	*exists = false;
 	if (!wtmp || !wpath)
 		goto out;
 	rc = write_tmp_win(wtmp, tmp, data, size, security, err);
-	if (rc == SC_OK && !MoveFileExW(wtmp, wpath, MOVEFILE_WRITE_THROUGH)) {
+	if (rc == SC_OK && !MoveFileExW(wtmp, wpath, flags)) {
 		DWORD e = GetLastError();
 
-		if (e == ERROR_ALREADY_EXISTS || e == ERROR_FILE_EXISTS)
+		if (!replace && (e == ERROR_ALREADY_EXISTS || e == ERROR_FILE_EXISTS))
 			*exists = true;
 		else
 			rc = win_error(err, path, "MoveFileEx");
@@ -253,6 +227,25 @@ out:
 	free(wpath);
 	free(tmp);
 	return rc;
+}
+
+int write_file_atomic_sa(const char *path, const void *data, size_t size, void *security,
+                         struct sc_err *err)
+{
+	bool exists;
+
+	return write_and_move_win(path, data, size, security, true, &exists, err);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t size, struct sc_err *err)
+{
+	return write_file_atomic_sa(path, data, size, NULL, err);
+}
+
+int write_file_new_sa(const char *path, const void *data, size_t size, void *security,
+                      bool *exists, struct sc_err *err)
+{
+	return write_and_move_win(path, data, size, security, false, exists, err);
 }
 
 /* ReplaceFileW keeps the replaced file's security descriptor, attributes
