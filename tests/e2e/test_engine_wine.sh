@@ -76,29 +76,48 @@ scr() {
 # file runs every reg.exe in one Wine session (three times faster than a
 # wine process per key). (Wine's cmd runs the right side of "a >nul || b"
 # even when a succeeds, hence "if errorlevel".)
+# Wine's cmd now and then fails to start a program it has started a hundred
+# times ("Can't recognize 'reg export ...' as an internal or external
+# command"): a launch failure inside Wine, not a registry difference. That is
+# what made W5 fail one run in three on a fresh machine (an export read
+# "ABSENT ...\Internet Settings"). reg.exe is named by its full path (no
+# search of the current folder and PATH), and a batch in which a command
+# could not be started is run again, up to three times in all.
+REG_EXE='C:\windows\system32\reg.exe'
 save_state() {
+    local try
+    for try in 1 2 3; do
+        save_state_once "$1"
+        grep -rlaq "Can't recognize" "$TMP/state.$1" 2>/dev/null || return 0
+        grep -rla "Can't recognize" "$TMP/state.$1" | head -1 | sed 's/^/  (save_state: cmd could not start reg.exe, again: /; s/$/)/'
+    done
+}
+save_state_once() {
     local d=$TMP/state.$1 i=0 k f
     rm -rf "$d"
     mkdir -p "$d"
     {
         echo '@echo off'
         f=$(wpath "$d/system-whole.reg")
-        echo "reg export \"HKLM\\SYSTEM\" \"$f\" /y >nul 2>&1"
+        echo "$REG_EXE export \"HKLM\\SYSTEM\" \"$f\" /y >nul 2>\"$f.err\""
         echo "if errorlevel 1 echo export of HKLM\\SYSTEM failed>\"$f\""
+        echo "if errorlevel 1 type \"$f.err\">>\"$f\""
         for k in "${EXPORT_KEYS[@]}"; do
             i=$((i + 1))
             f=$(wpath "$d/$i.reg")
-            echo "reg export \"$k\" \"$f\" /reg:64 /y >nul 2>&1"
+            echo "$REG_EXE export \"$k\" \"$f\" /reg:64 /y >nul 2>\"$f.err\""
             echo "if errorlevel 1 echo ABSENT $k>\"$f\""
+            echo "if errorlevel 1 type \"$f.err\">>\"$f\""
         done
         for k in "${LIST_KEYS[@]}"; do
             i=$((i + 1))
             f=$(wpath "$d/$i.txt")
-            echo "reg query \"$k\" /reg:64 >\"$f\" 2>&1"
+            echo "$REG_EXE query \"$k\" /reg:64 >\"$f\" 2>&1"
             echo "if errorlevel 1 echo ABSENT $k>>\"$f\""
         done
     } | sed 's/$/\r/' >"$d.cmd"
     wine cmd /c "$(wpath "$d.cmd")" </dev/null >/dev/null 2>&1 || true
+    rm -f "$d"/*.err
     [ -s "$d/system-whole.reg" ] || echo "save_state $1: no export written" >"$d/system-whole.reg"
 }
 

@@ -200,15 +200,21 @@ EXPORTS=('HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders' 'HKLM\SOFTWAR
     'HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Run')
 
 # export_all TAG: every key of EXPORTS to C:\export-TAG-N.reg (or a note that
-# it is absent), in one Wine session.
+# it is absent), in one Wine session. reg.exe by its full path, and the
+# batch again when Wine's cmd could not start it (see save_state in
+# test_engine_wine.sh): "absent" then means only that the key is missing.
 export_all() {
-    local i bat=$C/export.bat
+    local i try bat=$C/export.bat
     : >"$bat"
     for i in "${!EXPORTS[@]}"; do
-        printf 'reg export "%s" C:\\export-%s-%d.reg /y >nul 2>nul\r\nif errorlevel 1 echo absent> C:\\export-%s-%d.reg\r\n' \
-            "${EXPORTS[$i]}" "$1" "$i" "$1" "$i" >>"$bat"
+        printf 'C:\\windows\\system32\\reg.exe export "%s" C:\\export-%s-%d.reg /y >nul 2>C:\\export-%s-%d.err\r\nif errorlevel 1 echo absent> C:\\export-%s-%d.reg\r\nif errorlevel 1 type C:\\export-%s-%d.err>> C:\\export-%s-%d.reg\r\n' \
+            "${EXPORTS[$i]}" "$1" "$i" "$1" "$i" "$1" "$i" "$1" "$i" "$1" "$i" >>"$bat"
     done
-    wine_run cmd /c 'C:\export.bat' >/dev/null 2>&1 || true
+    for try in 1 2 3; do
+        wine_run cmd /c 'C:\export.bat' >/dev/null 2>&1 || true
+        grep -laq "Can't recognize" "$C"/export-"$1"-*.reg 2>/dev/null || break
+    done
+    rm -f "$C"/export-"$1"-*.err
 }
 
 export_all before
