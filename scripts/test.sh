@@ -10,7 +10,7 @@ ROOT=$(pwd)
 export ROOT
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-all_suites=(unit asan valgrind win e2e fuzz)
+all_suites=(format unit asan valgrind win e2e fuzz)
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=("${all_suites[@]}")
 
@@ -24,6 +24,11 @@ run_suite() {
     section "suite: $name"
     if "suite_$name"; then :; else failed+=("$name"); fi
     took[$name]=$((SECONDS - start))
+}
+
+# The tree as the committed .clang-format writes it (make format fixes it).
+suite_format() {
+    make -s format-check
 }
 
 suite_unit() {

@@ -67,8 +67,8 @@ static void forget_key(struct executor *x, enum reg_view view, const char *path)
 
 /* Opens the op's key for writing, once: creating it (and its parents)
  * when `create`, otherwise SC_NOT_FOUND when it is missing. */
-static int key_for(struct executor *x, const struct plan_op *op, bool create,
-		   struct reg_key **key, struct sc_err *err)
+static int key_for(struct executor *x, const struct plan_op *op, bool create, struct reg_key **key,
+                   struct sc_err *err)
 {
 	struct open_key *k = find_key(x, op->view, op->path);
 	int rc;
@@ -105,7 +105,7 @@ static int key_for(struct executor *x, const struct plan_op *op, bool create,
 }
 
 static int verify_value(struct executor *x, struct reg_key *key, const struct plan_op *op,
-			bool present, const struct reg_value *want, struct sc_err *err)
+                        bool present, const struct reg_value *want, struct sc_err *err)
 {
 	struct reg_value got = {0};
 	int rc = x->b->read_value(x->b, key, op->name, &got, err);
@@ -117,7 +117,8 @@ static int verify_value(struct executor *x, struct reg_key *key, const struct pl
 	regvalue_free(&got);
 	if (!ok)
 		return sc_err_set(err, "HKLM\\%s \"%s\": read back %s, not what was written",
-				  op->path, op->name, rc == SC_OK ? "a different value" : "nothing");
+		                  op->path, op->name,
+		                  rc == SC_OK ? "a different value" : "nothing");
 	return SC_OK;
 }
 
@@ -125,7 +126,7 @@ static int verify_value(struct executor *x, struct reg_key *key, const struct pl
  * never creates the key: a missing key holds no value (and a restore that
  * created keys only to delete from them would have more to undo). */
 static int put_value(struct executor *x, const struct plan_op *op, bool present,
-		     const struct reg_value *v, struct sc_err *err)
+                     const struct reg_value *v, struct sc_err *err)
 {
 	struct reg_key *key;
 	int rc = key_for(x, op, present, &key, err);
@@ -147,7 +148,7 @@ static int put_value(struct executor *x, const struct plan_op *op, bool present,
 }
 
 static int remove_key(struct executor *x, const struct plan_op *op, bool must_delete,
-		      struct sc_err *err)
+                      struct sc_err *err)
 {
 	bool deleted = false;
 	int rc;
@@ -178,12 +179,9 @@ static int execute_entry(struct executor *x, const struct diff_entry *e, struct 
 	switch (e->op->kind) {
 	case OP_SET:
 	case OP_DELETE_VALUE:
-	case OP_LIST_EDIT:
-		return put_value(x, e->op, e->after_present, &e->after, err);
-	case OP_DELETE_KEY_IF_EMPTY:
-		return remove_key(x, e->op, true, err);
-	case OP_CREATE_KEY:
-		return make_key(x, e->op, err);
+	case OP_LIST_EDIT: return put_value(x, e->op, e->after_present, &e->after, err);
+	case OP_DELETE_KEY_IF_EMPTY: return remove_key(x, e->op, true, err);
+	case OP_CREATE_KEY: return make_key(x, e->op, err);
 	}
 	return SC_ERROR;
 }
@@ -218,7 +216,7 @@ static int execute_restore(struct executor *x, const struct plan *restore, struc
 }
 
 static bool prepare_lock(const struct apply_options *o, struct platform_lock **lock,
-			 struct apply_result *r)
+                         struct apply_result *r)
 {
 	int rc;
 
@@ -228,9 +226,10 @@ static bool prepare_lock(const struct apply_options *o, struct platform_lock **l
 	if (rc == SC_OK)
 		return true;
 	if (rc == SC_NOT_FOUND)
-		sc_err_set(&r->err, "another schannelcfg apply or rollback is running (%s); try "
-				    "again when it has finished",
-			   o->lock_name);
+		sc_err_set(&r->err,
+		           "another schannelcfg apply or rollback is running (%s); try "
+		           "again when it has finished",
+		           o->lock_name);
 	r->status = APPLY_REFUSED;
 	return false;
 }
@@ -256,20 +255,21 @@ static int confirm_before(const struct reg_backend *b, const struct diff *d, str
 		if (rc == SC_ERROR)
 			return rc;
 		same = rc == SC_OK ? e->before_present && regvalue_equal(&again, &e->before)
-				   : !e->before_present;
+		                   : !e->before_present;
 		regvalue_free(&again);
 		if (!same)
-			return sc_err_set(err, "HKLM\\%s \"%s\" read differently twice (changed "
-					       "meanwhile, or misread); nothing was changed",
-					  e->op->path, e->op->name);
+			return sc_err_set(err,
+			                  "HKLM\\%s \"%s\" read differently twice (changed "
+			                  "meanwhile, or misread); nothing was changed",
+			                  e->op->path, e->op->name);
 	}
 	return SC_OK;
 }
 
 /* OPEN -> PREPARED: diff, snapshot, restore plan. Returns false when the
  * transaction ends here (nothing to do, or an error; nothing written). */
-static bool prepare(const struct plan *plan, const struct apply_options *o,
-		    struct apply_result *r, struct snapshot *snap, struct plan *restore)
+static bool prepare(const struct plan *plan, const struct apply_options *o, struct apply_result *r,
+                    struct snapshot *snap, struct plan *restore)
 {
 	if (diff_compute(plan, o->backend, &r->diff, &r->err) != SC_OK) {
 		r->status = APPLY_INPUT_ERROR;
@@ -285,7 +285,7 @@ static bool prepare(const struct plan *plan, const struct apply_options *o,
 	}
 	if (!o->snapshot_dir) {
 		sc_err_set(&r->err, "no snapshot folder to write the rollback snapshot to; nothing "
-				    "was changed");
+		                    "was changed");
 		r->status = APPLY_REFUSED;
 		return false;
 	}
@@ -302,7 +302,7 @@ static bool prepare(const struct plan *plan, const struct apply_options *o,
 		snap->machine = xstrdup(o->machine);
 	}
 	if (snapshot_write_auth(snap, o->snapshot_dir, o->snapshot_auth, &r->snapshot_path,
-				&r->err) != SC_OK) {
+	                        &r->err) != SC_OK) {
 		sc_err_prefix(&r->err, "cannot write the rollback snapshot; nothing was changed");
 		r->status = APPLY_REFUSED;
 		return false;
@@ -325,7 +325,7 @@ static int check_interrupted(const struct apply_options *o, struct sc_err *err)
 
 /* PREPARED -> COMMITTED, or ABORTED with the restore executed. */
 static void execute(const struct apply_options *o, struct apply_result *r,
-		    const struct plan *restore)
+                    const struct plan *restore)
 {
 	struct executor x = {.b = o->backend};
 	int rc = SC_OK;
@@ -362,7 +362,7 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 }
 
 enum apply_status apply_plan(const struct plan *plan, const struct apply_options *o,
-			     struct apply_result *r)
+                             struct apply_result *r)
 {
 	struct platform_lock *lock = NULL;
 	struct snapshot snap = {0};
@@ -371,7 +371,7 @@ enum apply_status apply_plan(const struct plan *plan, const struct apply_options
 	memset(r, 0, sizeof(*r));
 	if (o->require_elevation && !(o->is_elevated && o->is_elevated())) {
 		sc_err_set(&r->err, "this command changes the live registry and must run elevated "
-				    "(as Administrator); nothing was changed");
+		                    "(as Administrator); nothing was changed");
 		r->status = APPLY_REFUSED;
 		return r->status;
 	}

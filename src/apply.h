@@ -84,17 +84,17 @@ struct apply_result {
 	struct diff diff;    /* what was (to be) changed */
 	char *snapshot_path; /* written snapshot, or NULL */
 	char *snapshot_id;
-	bool reboot;         /* a committed change needs a reboot */
-	size_t executed;     /* operations executed before success/failure */
-	struct sc_err err;   /* why it failed */
+	bool reboot;               /* a committed change needs a reboot */
+	size_t executed;           /* operations executed before success/failure */
+	struct sc_err err;         /* why it failed */
 	struct sc_err restore_err; /* why restoring failed (ROLLBACK_FAILED) */
-	size_t writes;       /* registry writes made (sets, deletes, key ops) */
+	size_t writes;             /* registry writes made (sets, deletes, key ops) */
 };
 
 /* Runs the transaction. Always fills *r (free with apply_result_free);
  * returns r->status. */
 enum apply_status apply_plan(const struct plan *plan, const struct apply_options *o,
-			     struct apply_result *r);
+                             struct apply_result *r);
 void apply_result_free(struct apply_result *r);
 
 #endif

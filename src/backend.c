@@ -21,7 +21,7 @@ char *reg_display_path(enum reg_view view, const char *path)
 }
 
 int reg_read_value_at(const struct reg_backend *b, enum reg_view view, const char *path,
-		      const char *name, struct reg_value *out, struct sc_err *err)
+                      const char *name, struct reg_value *out, struct sc_err *err)
 {
 	struct reg_key *key = NULL;
 	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &key, err);
@@ -34,7 +34,7 @@ int reg_read_value_at(const struct reg_backend *b, enum reg_view view, const cha
 }
 
 int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *path,
-		   struct sc_err *err)
+                   struct sc_err *err)
 {
 	struct reg_key *key = NULL;
 	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &key, err);
@@ -46,7 +46,7 @@ int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *
 
 /* Windows limits a key name to 255 characters and a path to 32767. */
 #define REG_MAX_KEY_NAME 255
-#define REG_MAX_PATH 32767
+#define REG_MAX_PATH     32767
 
 bool reg_path_valid(const char *path, struct sc_err *err)
 {
@@ -80,7 +80,7 @@ bool reg_path_valid(const char *path, struct sc_err *err)
 				component += c >= 0xF0 ? 2 : 1;
 			if (component > REG_MAX_KEY_NAME) {
 				sc_err_set(err, "a key name in \"%s\" is longer than %d characters",
-					   path, REG_MAX_KEY_NAME);
+				           path, REG_MAX_KEY_NAME);
 				return false;
 			}
 			continue;

@@ -49,37 +49,37 @@ struct reg_backend {
 
 	/* Opens an existing key. SC_NOT_FOUND if it (or a parent) is missing. */
 	int (*open_key)(const struct reg_backend *b, enum reg_view view, const char *path,
-			enum reg_access access, struct reg_key **key, struct sc_err *err);
+	                enum reg_access access, struct reg_key **key, struct sc_err *err);
 
 	/* Opens a key for writing, creating it and any missing parents.
 	 * *created (may be NULL) tells whether the key itself was new. */
 	int (*create_key)(const struct reg_backend *b, enum reg_view view, const char *path,
-			  struct reg_key **key, bool *created, struct sc_err *err);
+	                  struct reg_key **key, bool *created, struct sc_err *err);
 
 	/* Reads a value ("" is the default value). SC_NOT_FOUND if absent.
 	 * On SC_OK the caller owns out->data (regvalue_free). */
 	int (*read_value)(const struct reg_backend *b, struct reg_key *key, const char *name,
-			  struct reg_value *out, struct sc_err *err);
+	                  struct reg_value *out, struct sc_err *err);
 
 	int (*write_value)(const struct reg_backend *b, struct reg_key *key, const char *name,
-			   const struct reg_value *value, struct sc_err *err);
+	                   const struct reg_value *value, struct sc_err *err);
 
 	/* SC_NOT_FOUND if the value was already absent. */
 	int (*delete_value)(const struct reg_backend *b, struct reg_key *key, const char *name,
-			    struct sc_err *err);
+	                    struct sc_err *err);
 
 	/* Deletes the key if it has no values and no subkeys; *deleted says
 	 * whether it did. SC_NOT_FOUND if the key does not exist. Never
 	 * deletes anything recursively. */
 	int (*delete_key_if_empty)(const struct reg_backend *b, enum reg_view view,
-				   const char *path, bool *deleted, struct sc_err *err);
+	                           const char *path, bool *deleted, struct sc_err *err);
 
 	/* Enumerates by index, like RegEnumKeyEx / RegEnumValue: SC_NOT_FOUND
 	 * past the end. *name is malloc'd (caller frees). */
 	int (*enum_subkey)(const struct reg_backend *b, struct reg_key *key, size_t index,
-			   char **name, struct sc_err *err);
+	                   char **name, struct sc_err *err);
 	int (*enum_value)(const struct reg_backend *b, struct reg_key *key, size_t index,
-			  char **name, struct sc_err *err);
+	                  char **name, struct sc_err *err);
 
 	void (*close_key)(const struct reg_backend *b, struct reg_key *key);
 
@@ -94,11 +94,11 @@ const char *reg_view_name(enum reg_view view); /* "64-bit" / "32-bit" */
 
 /* Convenience: opens path for reading, reads one value, closes. */
 int reg_read_value_at(const struct reg_backend *b, enum reg_view view, const char *path,
-		      const char *name, struct reg_value *out, struct sc_err *err);
+                      const char *name, struct reg_value *out, struct sc_err *err);
 
 /* True if the key exists (SC_OK), false if not (SC_NOT_FOUND); SC_ERROR on error. */
 int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *path,
-		   struct sc_err *err);
+                   struct sc_err *err);
 
 /*
  * Checks that a path is well-formed: non-empty components of at most 255

@@ -65,7 +65,7 @@ char *mem_logical_path(const char *physical, enum reg_view *view)
 	if (starts_with_ci(physical, prefix) && (physical[n] == '\\' || physical[n] == '\0')) {
 		*view = REG_VIEW_32;
 		return physical[n] ? xasprintf("%.8s\\%s", physical, physical + n + 1)
-				   : xstrndup(physical, 8);
+		                   : xstrndup(physical, 8);
 	}
 	*view = REG_VIEW_64;
 	return xstrdup(physical);
@@ -153,7 +153,7 @@ static struct mem_key *add_subkey(struct mem_key *parent, size_t at, const char 
 	memcpy(k->name, name, len);
 	k->name[len] = '\0';
 	memmove(parent->subkeys + at + 1, parent->subkeys + at,
-		(parent->nsub - at) * sizeof(*parent->subkeys));
+	        (parent->nsub - at) * sizeof(*parent->subkeys));
 	parent->subkeys[at] = k;
 	parent->nsub++;
 	return k;
@@ -165,7 +165,7 @@ enum walk_mode { LOOKUP, CREATE };
  * tells whether the last component was new. NULL: not found, or OOM in
  * CREATE mode (*oom set). */
 static struct mem_key *resolve(struct mem_reg *r, const char *path, enum walk_mode mode,
-			       bool *created, bool *oom)
+                               bool *created, bool *oom)
 {
 	struct mem_key *k = &r->root;
 	const char *p = path;
@@ -202,7 +202,7 @@ static int not_found_or_oom(bool oom, enum reg_view view, const char *path, stru
 	if (!oom)
 		return SC_NOT_FOUND;
 	return sc_err_set(err, "HKLM\\%s%s: out of memory", path,
-			  view == REG_VIEW_32 ? " (32-bit view)" : "");
+	                  view == REG_VIEW_32 ? " (32-bit view)" : "");
 }
 
 static int make_handle(enum reg_view view, char *physical, struct reg_key **key, struct sc_err *err)
@@ -220,7 +220,7 @@ static int make_handle(enum reg_view view, char *physical, struct reg_key **key,
 }
 
 static int mem_open_key(const struct reg_backend *b, enum reg_view view, const char *path,
-			enum reg_access access, struct reg_key **key, struct sc_err *err)
+                        enum reg_access access, struct reg_key **key, struct sc_err *err)
 {
 	char *physical = mem_physical_path(view, path);
 	bool oom;
@@ -234,7 +234,7 @@ static int mem_open_key(const struct reg_backend *b, enum reg_view view, const c
 }
 
 static int mem_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
-			  struct reg_key **key, bool *created, struct sc_err *err)
+                          struct reg_key **key, bool *created, struct sc_err *err)
 {
 	char *physical = mem_physical_path(view, path);
 	bool oom, is_new;
@@ -249,7 +249,7 @@ static int mem_create_key(const struct reg_backend *b, enum reg_view view, const
 }
 
 static struct mem_key *handle_key(const struct reg_backend *b, struct reg_key *key,
-				  struct sc_err *err)
+                                  struct sc_err *err)
 {
 	bool oom;
 	struct mem_key *k = resolve(reg_of(b), key->physical, LOOKUP, NULL, &oom);
@@ -260,7 +260,7 @@ static struct mem_key *handle_key(const struct reg_backend *b, struct reg_key *k
 }
 
 static int mem_read_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-			  struct reg_value *out, struct sc_err *err)
+                          struct reg_value *out, struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 	bool found;
@@ -277,7 +277,7 @@ static int mem_read_value(const struct reg_backend *b, struct reg_key *key, cons
 }
 
 static int mem_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-			   const struct reg_value *value, struct sc_err *err)
+                           const struct reg_value *value, struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 	struct reg_value copy;
@@ -313,7 +313,7 @@ oom:
 }
 
 static int mem_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-			    struct sc_err *err)
+                            struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 	bool found;
@@ -373,12 +373,12 @@ static void remove_child(struct mem_key *parent, size_t at)
 	free_key(parent->subkeys[at]);
 	free(parent->subkeys[at]);
 	memmove(parent->subkeys + at, parent->subkeys + at + 1,
-		(parent->nsub - at - 1) * sizeof(*parent->subkeys));
+	        (parent->nsub - at - 1) * sizeof(*parent->subkeys));
 	parent->nsub--;
 }
 
 static int mem_delete_key_if_empty(const struct reg_backend *b, enum reg_view view,
-				   const char *path, bool *deleted, struct sc_err *err)
+                                   const char *path, bool *deleted, struct sc_err *err)
 {
 	char *physical = mem_physical_path(view, path);
 	struct mem_key *parent, *k;
@@ -419,7 +419,7 @@ static int dup_name(const char *name, char **out, struct sc_err *err)
 }
 
 static int mem_enum_subkey(const struct reg_backend *b, struct reg_key *key, size_t index,
-			   char **name, struct sc_err *err)
+                           char **name, struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 
@@ -431,7 +431,7 @@ static int mem_enum_subkey(const struct reg_backend *b, struct reg_key *key, siz
 }
 
 static int mem_enum_value(const struct reg_backend *b, struct reg_key *key, size_t index,
-			  char **name, struct sc_err *err)
+                          char **name, struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 
@@ -464,18 +464,18 @@ struct reg_backend *mem_backend_new(void)
 	struct mem_reg *r = xcalloc(1, sizeof(*r));
 
 	r->backend = (struct reg_backend){
-		.name = "mem",
-		.self = r,
-		.open_key = mem_open_key,
-		.create_key = mem_create_key,
-		.read_value = mem_read_value,
-		.write_value = mem_write_value,
-		.delete_value = mem_delete_value,
-		.delete_key_if_empty = mem_delete_key_if_empty,
-		.enum_subkey = mem_enum_subkey,
-		.enum_value = mem_enum_value,
-		.close_key = mem_close_key,
-		.destroy = mem_destroy,
+	    .name = "mem",
+	    .self = r,
+	    .open_key = mem_open_key,
+	    .create_key = mem_create_key,
+	    .read_value = mem_read_value,
+	    .write_value = mem_write_value,
+	    .delete_value = mem_delete_value,
+	    .delete_key_if_empty = mem_delete_key_if_empty,
+	    .enum_subkey = mem_enum_subkey,
+	    .enum_value = mem_enum_value,
+	    .close_key = mem_close_key,
+	    .destroy = mem_destroy,
 	};
 	r->root.name = NULL;
 	return &r->backend;
@@ -561,7 +561,8 @@ static int dump_key(void *ctx, const struct mem_key_info *key)
 	for (i = 0; i < key->nvalues; i++) {
 		const struct reg_value *v = key->values[order[i]];
 
-		sb_addf(out, "  \"%s\" %s:", key->value_names[order[i]], regvalue_type_name(v->type));
+		sb_addf(out, "  \"%s\" %s:", key->value_names[order[i]],
+		        regvalue_type_name(v->type));
 		for (j = 0; j < v->size; j++)
 			sb_addf(out, "%02x", v->data[j]);
 		sb_addc(out, '\n');

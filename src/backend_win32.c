@@ -39,20 +39,20 @@ static char *plain_strdup(const char *s)
 
 /* "HKLM\path (32-bit view): what failed: system message (error N)". */
 static int win_fail(struct sc_err *err, enum reg_view view, const char *path, const char *what,
-		    LSTATUS status)
+                    LSTATUS status)
 {
 	wchar_t wmsg[512];
 	char *msg = NULL;
 	DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-				 (DWORD)status, 0, wmsg, ARRAY_SIZE(wmsg), NULL);
+	                         (DWORD)status, 0, wmsg, ARRAY_SIZE(wmsg), NULL);
 
 	while (n && (wmsg[n - 1] == L'\r' || wmsg[n - 1] == L'\n' || wmsg[n - 1] == L'.'))
 		n--;
 	if (n)
 		msg = utf16_to_utf8((const uint16_t *)wmsg, n, NULL);
 	sc_err_set(err, "HKLM\\%s%s: %s failed: %s (error %ld)", path,
-		   view == REG_VIEW_32 ? " (32-bit view)" : "", what, msg ? msg : "unknown error",
-		   (long)status);
+	           view == REG_VIEW_32 ? " (32-bit view)" : "", what, msg ? msg : "unknown error",
+	           (long)status);
 	free(msg);
 	return SC_ERROR;
 }
@@ -67,7 +67,7 @@ static wchar_t *wide(const char *s, struct sc_err *err, const char *what)
 }
 
 static int make_handle(HKEY h, enum reg_view view, const char *path, struct reg_key **key,
-		       struct sc_err *err)
+                       struct sc_err *err)
 {
 	struct reg_key *k = malloc(sizeof(*k));
 
@@ -94,7 +94,7 @@ static REGSAM access_mask(enum reg_access access)
 }
 
 static int w32_open_key(const struct reg_backend *b, enum reg_view view, const char *path,
-			enum reg_access access, struct reg_key **key, struct sc_err *err)
+                        enum reg_access access, struct reg_key **key, struct sc_err *err)
 {
 	wchar_t *wpath = wide(path, err, "key path");
 	HKEY h = NULL;
@@ -113,7 +113,7 @@ static int w32_open_key(const struct reg_backend *b, enum reg_view view, const c
 }
 
 static int w32_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
-			  struct reg_key **key, bool *created, struct sc_err *err)
+                          struct reg_key **key, bool *created, struct sc_err *err)
 {
 	wchar_t *wpath = wide(path, err, "key path");
 	DWORD disposition = 0;
@@ -124,8 +124,8 @@ static int w32_create_key(const struct reg_backend *b, enum reg_view view, const
 	if (!wpath)
 		return SC_ERROR;
 	st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, wpath, 0, NULL, REG_OPTION_NON_VOLATILE,
-			     access_mask(REG_ACCESS_WRITE) | view_flag(view), NULL, &h,
-			     &disposition);
+	                     access_mask(REG_ACCESS_WRITE) | view_flag(view), NULL, &h,
+	                     &disposition);
 	free(wpath);
 	if (st != ERROR_SUCCESS)
 		return win_fail(err, view, path, "RegCreateKeyEx", st);
@@ -171,7 +171,7 @@ static LSTATUS query_loop(HKEY h, const wchar_t *wname, DWORD *type, BYTE **data
 }
 
 static int w32_read_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-			  struct reg_value *out, struct sc_err *err)
+                          struct reg_value *out, struct sc_err *err)
 {
 	wchar_t *wname = wide(name, err, "value name");
 	DWORD type = 0, size = 0;
@@ -217,7 +217,7 @@ static bool is_string_type(uint32_t type)
 }
 
 static int w32_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-			   const struct reg_value *value, struct sc_err *err)
+                           const struct reg_value *value, struct sc_err *err)
 {
 	wchar_t *wname = wide(name, err, "value name");
 	BYTE *copy = NULL;
@@ -229,7 +229,7 @@ static int w32_write_value(const struct reg_backend *b, struct reg_key *key, con
 	if (value->size > RV_MAX_DATA) {
 		free(wname);
 		return sc_err_set(err, "HKLM\\%s: value \"%s\" is larger than %u bytes", key->path,
-				  name, RV_MAX_DATA);
+		                  name, RV_MAX_DATA);
 	}
 	if (value->size && is_string_type(value->type)) {
 		copy = guarded_copy(value);
@@ -239,7 +239,7 @@ static int w32_write_value(const struct reg_backend *b, struct reg_key *key, con
 		}
 	}
 	st = RegSetValueExW(key->h, wname, 0, value->type, copy ? copy : value->data,
-			    (DWORD)value->size);
+	                    (DWORD)value->size);
 	free(copy);
 	free(wname);
 	if (st != ERROR_SUCCESS)
@@ -248,7 +248,7 @@ static int w32_write_value(const struct reg_backend *b, struct reg_key *key, con
 }
 
 static int w32_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-			    struct sc_err *err)
+                            struct sc_err *err)
 {
 	wchar_t *wname = wide(name, err, "value name");
 	LSTATUS st;
@@ -266,7 +266,7 @@ static int w32_delete_value(const struct reg_backend *b, struct reg_key *key, co
 }
 
 static int w32_delete_key_if_empty(const struct reg_backend *b, enum reg_view view,
-				   const char *path, bool *deleted, struct sc_err *err)
+                                   const char *path, bool *deleted, struct sc_err *err)
 {
 	struct reg_key *key = NULL;
 	DWORD subkeys = 0, values = 0;
@@ -279,7 +279,7 @@ static int w32_delete_key_if_empty(const struct reg_backend *b, enum reg_view vi
 	if (rc != SC_OK)
 		return rc;
 	st = RegQueryInfoKeyW(key->h, NULL, NULL, NULL, &subkeys, NULL, NULL, &values, NULL, NULL,
-			      NULL, NULL);
+	                      NULL, NULL);
 	RegCloseKey(key->h);
 	free(key->path);
 	free(key);
@@ -302,7 +302,7 @@ static int w32_delete_key_if_empty(const struct reg_backend *b, enum reg_view vi
 }
 
 static int enum_result(LSTATUS st, const wchar_t *wname, DWORD len, char **name,
-		       struct reg_key *key, const char *what, struct sc_err *err)
+                       struct reg_key *key, const char *what, struct sc_err *err)
 {
 	if (st == ERROR_NO_MORE_ITEMS)
 		return SC_NOT_FOUND;
@@ -315,7 +315,7 @@ static int enum_result(LSTATUS st, const wchar_t *wname, DWORD len, char **name,
 }
 
 static int w32_enum_subkey(const struct reg_backend *b, struct reg_key *key, size_t index,
-			   char **name, struct sc_err *err)
+                           char **name, struct sc_err *err)
 {
 	wchar_t wname[256]; /* key names are at most 255 characters */
 	DWORD len = ARRAY_SIZE(wname);
@@ -327,7 +327,7 @@ static int w32_enum_subkey(const struct reg_backend *b, struct reg_key *key, siz
 }
 
 static int w32_enum_value(const struct reg_backend *b, struct reg_key *key, size_t index,
-			  char **name, struct sc_err *err)
+                          char **name, struct sc_err *err)
 {
 	DWORD cap = 16384; /* value names are at most 16383 characters */
 	wchar_t *wname = malloc(cap * sizeof(*wname));
@@ -355,18 +355,18 @@ static void w32_close_key(const struct reg_backend *b, struct reg_key *key)
 }
 
 static const struct reg_backend win32_backend = {
-	.name = "win32",
-	.self = NULL,
-	.open_key = w32_open_key,
-	.create_key = w32_create_key,
-	.read_value = w32_read_value,
-	.write_value = w32_write_value,
-	.delete_value = w32_delete_value,
-	.delete_key_if_empty = w32_delete_key_if_empty,
-	.enum_subkey = w32_enum_subkey,
-	.enum_value = w32_enum_value,
-	.close_key = w32_close_key,
-	.destroy = NULL,
+    .name = "win32",
+    .self = NULL,
+    .open_key = w32_open_key,
+    .create_key = w32_create_key,
+    .read_value = w32_read_value,
+    .write_value = w32_write_value,
+    .delete_value = w32_delete_value,
+    .delete_key_if_empty = w32_delete_key_if_empty,
+    .enum_subkey = w32_enum_subkey,
+    .enum_value = w32_enum_value,
+    .close_key = w32_close_key,
+    .destroy = NULL,
 };
 
 const struct reg_backend *win32_backend_get(void)

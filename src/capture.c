@@ -20,7 +20,7 @@ struct cap_value {
 	char *name;
 	bool present; /* false: a value to delete (absent in the source) */
 	struct reg_value v;
-	bool used;    /* written in words */
+	bool used; /* written in words */
 };
 
 struct cap_key {
@@ -120,11 +120,13 @@ static int read_tree(struct capture *c, enum reg_view view, const char *path)
 		return rc == SC_NOT_FOUND ? SC_OK : rc;
 	k = add_key(c, view, path);
 	k->whole = true;
-	for (i = 0; rc == SC_OK && (rc = c->b->enum_value(c->b, key, i, &name, c->err)) == SC_OK; i++) {
+	for (i = 0; rc == SC_OK && (rc = c->b->enum_value(c->b, key, i, &name, c->err)) == SC_OK;
+	     i++) {
 		rc = read_one(c, key, k, name);
 		free(name);
 	}
-	for (i = 0; rc != SC_ERROR && (rc = c->b->enum_subkey(c->b, key, i, &name, c->err)) == SC_OK;
+	for (i = 0;
+	     rc != SC_ERROR && (rc = c->b->enum_subkey(c->b, key, i, &name, c->err)) == SC_OK;
 	     i++) {
 		char *child = xasprintf("%s\\%s", path, name);
 
@@ -140,7 +142,7 @@ static int read_tree(struct capture *c, enum reg_view view, const char *path)
 
 /* Reads the named values of one key (absent ones are noted as absent). */
 static int read_values(struct capture *c, enum reg_view view, const char *path,
-		       const char *const *names, size_t count)
+                       const char *const *names, size_t count)
 {
 	struct reg_key *key = NULL;
 	struct cap_key *k = add_key(c, view, path);
@@ -171,7 +173,8 @@ static int read_all(struct capture *c)
 		rc = read_tree(c, REG_VIEW_64, SUITES_POLICY_KEY);
 	for (view = 0; rc == SC_OK && view < 2; view++) {
 		for (i = 0; rc == SC_OK && i < vocab_dotnet_versions.count; i++) {
-			char *path = xasprintf(DOTNET_KEY "\\%s", vocab_dotnet_versions.entries[i].name);
+			char *path =
+			    xasprintf(DOTNET_KEY "\\%s", vocab_dotnet_versions.entries[i].name);
 
 			rc = read_values(c, (enum reg_view)view, path, dotnet, ARRAY_SIZE(dotnet));
 			free(path);
@@ -204,7 +207,6 @@ static bool absent_is_raw(struct capture *c, const char *path, const char *value
 	return true;
 }
 
-
 static void line(struct capture *c, struct strbuf *sb, const char *fmt, ...) SC_PRINTF(3, 4);
 
 static void line(struct capture *c, struct strbuf *sb, const char *fmt, ...)
@@ -226,8 +228,7 @@ static void section(struct strbuf *out, const char *header, struct strbuf *body)
 	sb_free(body);
 }
 
-static void protocol_side(struct capture *c, const char *proto, const char *side,
-			  struct strbuf *sb)
+static void protocol_side(struct capture *c, const char *proto, const char *side, struct strbuf *sb)
 {
 	char *path = xasprintf(SCHANNEL_KEY "\\Protocols\\%s\\%s", proto, side);
 	struct cap_key *k = find_key(c, REG_VIEW_64, path);
@@ -240,9 +241,11 @@ static void protocol_side(struct capture *c, const char *proto, const char *side
 		lower[i] = (char)(side[i] | 0x20);
 	lower[i] = '\0';
 	if (!en && !dbd) {
-		if (!absent_is_raw(c, path, "Enabled") || !absent_is_raw(c, path, "DisabledByDefault"))
+		if (!absent_is_raw(c, path, "Enabled") ||
+		    !absent_is_raw(c, path, "DisabledByDefault"))
 			line(c, sb, "%s = default", lower);
-	} else if (dword_of(en, &e) && dword_of(dbd, &d) && ((e == 1 && d == 0) || (e == 0 && d == 1))) {
+	} else if (dword_of(en, &e) && dword_of(dbd, &d) &&
+	           ((e == 1 && d == 0) || (e == 0 && d == 1))) {
 		line(c, sb, "%s = %s", lower, e ? "enabled" : "disabled");
 		en->used = dbd->used = true;
 	} else {
@@ -273,7 +276,7 @@ static void words_protocols(struct capture *c, struct strbuf *out)
 
 /* Ciphers, hashes, key exchange: Enabled 0xffffffff / 0 / absent. */
 static void words_algorithms(struct capture *c, const char *folder, const struct vocab *v,
-			     struct strbuf *body)
+                             struct strbuf *body)
 {
 	size_t i;
 
@@ -298,9 +301,9 @@ static void words_key_bits(struct capture *c, struct strbuf *body)
 	static const struct {
 		const char *word, *key, *value;
 	} bits[] = {
-		{"dh-server-min-bits", "Diffie-Hellman", "ServerMinKeyBitLength"},
-		{"dh-client-min-bits", "Diffie-Hellman", "ClientMinKeyBitLength"},
-		{"pkcs-client-min-bits", "PKCS", "ClientMinKeyBitLength"},
+	    {"dh-server-min-bits", "Diffie-Hellman", "ServerMinKeyBitLength"},
+	    {"dh-client-min-bits", "Diffie-Hellman", "ClientMinKeyBitLength"},
+	    {"pkcs-client-min-bits", "PKCS", "ClientMinKeyBitLength"},
 	};
 	size_t i;
 
@@ -385,9 +388,10 @@ static bool speakable_curves(const struct cap_value *v, char ***items, size_t *n
 
 static void words_suites(struct capture *c, struct strbuf *out)
 {
-	struct cap_value *local = find_value(find_key(c, REG_VIEW_64, SUITES_LOCAL_KEY), "Functions");
+	struct cap_value *local =
+	    find_value(find_key(c, REG_VIEW_64, SUITES_LOCAL_KEY), "Functions");
 	struct cap_value *curves =
-		find_value(find_key(c, REG_VIEW_64, SUITES_POLICY_KEY), "EccCurves");
+	    find_value(find_key(c, REG_VIEW_64, SUITES_POLICY_KEY), "EccCurves");
 	struct strbuf body = STRBUF_INIT;
 	char **items;
 	size_t n, i;
@@ -462,7 +466,7 @@ static void mark_used(struct copies *cp, const char *name)
 
 /* One copy-kept value in words; `ok` says whether the agreed number fits. */
 static void words_copies(struct capture *c, struct copies *cp, const char *name,
-			 bool (*fits)(uint32_t), struct strbuf *body)
+                         bool (*fits)(uint32_t), struct strbuf *body)
 {
 	bool absent;
 	uint32_t d = 0;
@@ -511,7 +515,8 @@ static void words_dotnet_winhttp(struct capture *c, struct strbuf *out)
 
 	for (view = 0; view < 2; view++) {
 		for (i = 0; i < vocab_dotnet_versions.count; i++) {
-			char *path = xasprintf(DOTNET_KEY "\\%s", vocab_dotnet_versions.entries[i].name);
+			char *path =
+			    xasprintf(DOTNET_KEY "\\%s", vocab_dotnet_versions.entries[i].name);
 
 			dotnet.keys[dotnet.n++] = find_key(c, (enum reg_view)view, path);
 			free(path);
@@ -525,9 +530,8 @@ static void words_dotnet_winhttp(struct capture *c, struct strbuf *out)
 	section(out, "[winhttp]", &body);
 }
 
-static void words_single(struct capture *c, const char *path, const char *value,
-			 const char *word, bool (*fits)(uint32_t), const char *header,
-			 struct strbuf *out)
+static void words_single(struct capture *c, const char *path, const char *value, const char *word,
+                         bool (*fits)(uint32_t), const char *header, struct strbuf *out)
 {
 	struct copies one = {{find_key(c, REG_VIEW_64, path)}, 1};
 	struct strbuf body = STRBUF_INIT;
@@ -594,13 +598,14 @@ static bool has_malformed_string(const struct cap_key *k)
  * would need --allow-any-key (roots.h), and a capture is for cloning TLS
  * settings. It is named in a comment, so nothing goes unnoticed. */
 static bool skip_value(struct capture *c, const struct cap_key *k, const struct cap_value *v,
-		       struct strbuf *out)
+                       struct strbuf *out)
 {
 	if (tls_value_allowed(k->path, v->name))
 		return false;
-	sb_addf(out, "; not captured: HKLM\\%s%s \"%s\" is not a documented TLS value "
-		     "(docs/allowlist.md)\n",
-		k->path, k->view == REG_VIEW_32 ? " (32-bit view)" : "", v->name);
+	sb_addf(out,
+	        "; not captured: HKLM\\%s%s \"%s\" is not a documented TLS value "
+	        "(docs/allowlist.md)\n",
+	        k->path, k->view == REG_VIEW_32 ? " (32-bit view)" : "", v->name);
 	c->st->skipped++;
 	return true;
 }
@@ -618,10 +623,11 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 			continue;
 		if (!ini_safe(v->name)) {
 			sb_free(&body);
-			return sc_err_set(c->err, "HKLM\\%s: value name \"%s\" cannot be written in a "
-						  "profile (it holds '=', ':', a control character or "
-						  "leading/trailing spaces)",
-					  k->path, v->name);
+			return sc_err_set(c->err,
+			                  "HKLM\\%s: value name \"%s\" cannot be written in a "
+			                  "profile (it holds '=', ':', a control character or "
+			                  "leading/trailing spaces)",
+			                  k->path, v->name);
 		}
 		regfile_format_assignment(&body, v->name, v->present ? &v->v : NULL);
 		sb_addc(&body, '\n');
@@ -631,18 +637,19 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 	/* A key read whole that holds no value of its own and no subkey would
 	 * not come back by writing values: say that it exists. */
 	exists = k->whole && !k->nsubkeys && !has_present_values(k) &&
-		 (tls_key_allowed(k->path) || tls_key_ancestor(k->path));
+	         (tls_key_allowed(k->path) || tls_key_ancestor(k->path));
 	if (!nvalues && !exists) {
 		sb_free(&body);
 		return SC_OK;
 	}
 	if (!ini_safe(k->path)) {
 		sb_free(&body);
-		return sc_err_set(c->err, "HKLM\\%s: key path cannot be written in a profile", k->path);
+		return sc_err_set(c->err, "HKLM\\%s: key path cannot be written in a profile",
+		                  k->path);
 	}
 	sb_addf(out, "\n[key \"raw-%u\"]\npath = HKLM\\%s\nview = %s\n%s%s%s", ++c->raw_sections,
-		k->path, k->view == REG_VIEW_32 ? "32" : "64", exists ? "exists = yes\n" : "",
-		has_malformed_string(k) ? "malformed = yes\n" : "", sb_str(&body));
+	        k->path, k->view == REG_VIEW_32 ? "32" : "64", exists ? "exists = yes\n" : "",
+	        has_malformed_string(k) ? "malformed = yes\n" : "", sb_str(&body));
 	sb_free(&body);
 	return SC_OK;
 }
@@ -651,14 +658,15 @@ static void header(const char *source, time_t now, struct strbuf *out)
 {
 	char *when = utc_iso_time(now);
 
-	sb_addf(out, "; Captured by schannelcfg %s from %s on %s.\n"
-		     "; Applying this profile makes another machine's TLS registry settings match:\n"
-		     "; values in words where the vocabulary says exactly the same thing, the\n"
-		     "; rest as raw [key] sections; \"default\" removes a value absent here.\n"
-		     "[profile]\nname      = captured\n"
-		     "summary   = TLS configuration captured from %s on %s\n"
-		     "reference = schannelcfg capture\n",
-		SCHANNELCFG_VERSION, source, when, source, when);
+	sb_addf(out,
+	        "; Captured by schannelcfg %s from %s on %s.\n"
+	        "; Applying this profile makes another machine's TLS registry settings match:\n"
+	        "; values in words where the vocabulary says exactly the same thing, the\n"
+	        "; rest as raw [key] sections; \"default\" removes a value absent here.\n"
+	        "[profile]\nname      = captured\n"
+	        "summary   = TLS configuration captured from %s on %s\n"
+	        "reference = schannelcfg capture\n",
+	        SCHANNELCFG_VERSION, source, when, source, when);
 	free(when);
 }
 
@@ -677,8 +685,8 @@ static void free_capture(struct capture *c)
 	free(c->keys);
 }
 
-int capture_profile(const struct reg_backend *b, const char *source, time_t now,
-		    struct strbuf *out, struct capture_stats *stats, struct sc_err *err)
+int capture_profile(const struct reg_backend *b, const char *source, time_t now, struct strbuf *out,
+                    struct capture_stats *stats, struct sc_err *err)
 {
 	struct capture c = {.b = b, .st = stats, .err = err};
 	size_t i;
@@ -691,7 +699,8 @@ int capture_profile(const struct reg_backend *b, const char *source, time_t now,
 		words_schannel(&c, out);
 		words_suites(&c, out);
 		words_dotnet_winhttp(&c, out);
-		words_single(&c, EAP_TLS_KEY, "TlsVersion", "TlsVersion", fits_eap, "[eap-tls]", out);
+		words_single(&c, EAP_TLS_KEY, "TlsVersion", "TlsVersion", fits_eap, "[eap-tls]",
+		             out);
 		words_single(&c, FIPS_KEY, "Enabled", "policy", fits_flag, "[fips]", out);
 		for (i = 0; rc == SC_OK && i < c.n; i++)
 			rc = raw_key(&c, &c.keys[i], out);

@@ -11,11 +11,10 @@
  * Values that fit the vocabulary are written in words ([protocol "TLS 1.2"]
  * client = enabled); everything else as raw [key] sections in .reg syntax,
  * byte for byte, when they are documented TLS values (roots.h); others
- * are left out and named in a "; not captured:" comment. Managed words that are absent are written as "default", so
- * applying the profile elsewhere removes them too. Absent cipher-suite lists
- * are not removed elsewhere (a missing list means "Windows' built-in order";
- * removing another machine's list is left to the admin).
- * Reads only.
+ * are left out and named in a "; not captured:" comment. Managed words that are absent are written
+ * as "default", so applying the profile elsewhere removes them too. Absent cipher-suite lists are
+ * not removed elsewhere (a missing list means "Windows' built-in order"; removing another machine's
+ * list is left to the admin). Reads only.
  */
 #ifndef SCHANNELCFG_CAPTURE_H
 #define SCHANNELCFG_CAPTURE_H
@@ -26,11 +25,11 @@
 #include "util.h"
 
 struct capture_stats {
-	size_t keys;     /* keys read */
-	size_t values;   /* values read */
-	size_t words;    /* settings written in words */
-	size_t raw;      /* raw values written (incl. deletions) */
-	size_t skipped;  /* values left out: not documented TLS values */
+	size_t keys;    /* keys read */
+	size_t values;  /* values read */
+	size_t words;   /* settings written in words */
+	size_t raw;     /* raw values written (incl. deletions) */
+	size_t skipped; /* values left out: not documented TLS values */
 };
 
 /*
@@ -39,7 +38,7 @@ struct capture_stats {
  * Returns SC_OK, or SC_ERROR (a read failed, or a value name that INI
  * cannot carry) with err set.
  */
-int capture_profile(const struct reg_backend *b, const char *source, time_t now,
-		    struct strbuf *out, struct capture_stats *stats, struct sc_err *err);
+int capture_profile(const struct reg_backend *b, const char *source, time_t now, struct strbuf *out,
+                    struct capture_stats *stats, struct sc_err *err);
 
 #endif

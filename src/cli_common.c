@@ -36,9 +36,10 @@ int cli_os_version(const struct cli *cli, struct compile_options *os)
 	os->force = cli->force;
 	if (cli->os_version) {
 		if (!parse_os(cli->os_version, &os->major, &os->minor, &os->build)) {
-			cli_errf("schannelcfg %s: --os expects MAJOR.MINOR.BUILD such as 6.1.7601 or "
-				 "10.0.20348, not '%s'\n",
-				 cli->command, cli->os_version);
+			cli_errf(
+			    "schannelcfg %s: --os expects MAJOR.MINOR.BUILD such as 6.1.7601 or "
+			    "10.0.20348, not '%s'\n",
+			    cli->command, cli->os_version);
 			return EXIT_USAGE;
 		}
 		os->have_os = true;
@@ -65,7 +66,7 @@ static void print_diags(const struct cli *cli, const struct diag *d)
 	diag_format(d, &sb);
 	cli_errf("%s", sb_str(&sb));
 	cli_errf("schannelcfg %s: %zu error%s; nothing was changed.\n", cli->command, d->errors,
-		 d->errors == 1 ? "" : "s");
+	         d->errors == 1 ? "" : "s");
 	sb_free(&sb);
 }
 
@@ -104,7 +105,7 @@ int cli_open_registry(const struct cli *cli, struct reg_backend **b)
 	struct sc_err err = {{0}};
 
 	*b = cli->state_file ? regfile_backend_open(cli->state_file, &err)
-			     : platform_live_backend(&err);
+	                     : platform_live_backend(&err);
 	if (!*b) {
 		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
 		return EXIT_USAGE;

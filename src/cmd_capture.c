@@ -44,7 +44,7 @@ int cmd_capture(struct cli *cli)
 	if (rc != EXIT_OK)
 		return rc;
 	source = cli->state_file ? xasprintf("state file %s", cli->state_file)
-				 : xstrdup("the live registry");
+	                         : xstrdup("the live registry");
 	if (capture_profile(b, source, platform_now(), &text, &st, &err) != SC_OK) {
 		cli_errf("schannelcfg capture: %s\n", err.msg);
 		rc = EXIT_USAGE;
@@ -52,12 +52,13 @@ int cmd_capture(struct cli *cli)
 		print_json(source, sb_str(&text), &st);
 	} else {
 		cli_out(sb_str(&text));
-		cli_errf("schannelcfg capture: %zu keys and %zu values read; %zu settings in words, "
-			 "%zu raw values%s\n",
-			 st.keys, st.values, st.words, st.raw,
-			 st.skipped ? "; some values are not documented TLS values and were left out "
-				      "(see the \"; not captured\" lines)"
-				    : "");
+		cli_errf(
+		    "schannelcfg capture: %zu keys and %zu values read; %zu settings in words, "
+		    "%zu raw values%s\n",
+		    st.keys, st.values, st.words, st.raw,
+		    st.skipped ? "; some values are not documented TLS values and were left out "
+		                 "(see the \"; not captured\" lines)"
+		               : "");
 	}
 	sb_free(&text);
 	free(source);

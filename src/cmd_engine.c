@@ -33,7 +33,7 @@ static char *target_of(const struct cli *cli)
 static char *target_words(const struct cli *cli)
 {
 	return cli->state_file ? xasprintf("state file %s", cli->state_file)
-			       : xstrdup("live registry");
+	                       : xstrdup("live registry");
 }
 
 /* --snapshot-dir; for a state file F.reg, F.snapshots beside it (a state
@@ -73,7 +73,7 @@ static void out_reg(const struct strbuf *sb)
 }
 
 static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
-		       const char *profile)
+                       const char *profile)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *target = target_of(cli);
@@ -194,14 +194,15 @@ static int take_lock(struct txn *t)
 	const struct cli *cli = t->cli;
 	struct sc_err err = {{0}};
 	int rc = platform_lock_acquire(cli->state_file ? cli->state_file : "apply",
-				       cli->state_file != NULL, &t->lock, &err);
+	                               cli->state_file != NULL, &t->lock, &err);
 
 	if (rc == SC_OK)
 		return EXIT_OK;
 	if (rc == SC_NOT_FOUND) {
-		cli_errf("schannelcfg %s: refused: another schannelcfg apply or rollback is running "
-			 "on the %s; try again when it has finished. Nothing was changed.\n",
-			 cli->command, cli->state_file ? "state file" : "live registry");
+		cli_errf(
+		    "schannelcfg %s: refused: another schannelcfg apply or rollback is running "
+		    "on the %s; try again when it has finished. Nothing was changed.\n",
+		    cli->command, cli->state_file ? "state file" : "live registry");
 		return EXIT_REFUSED;
 	}
 	cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
@@ -284,10 +285,10 @@ static void log_event(const struct cli *cli, const char *what, const struct appl
 {
 	char *user = platform_user_name();
 	char *msg = xasprintf("schannelcfg %s by %s: %s; %zu value(s) changed; snapshot %s; "
-			      "reboot required: %s; exit %d",
-			      cli->command, user, what, r->diff.nchanged,
-			      r->snapshot_id ? r->snapshot_id : "none", r->reboot ? "yes" : "no",
-			      exit_code_of(r));
+	                      "reboot required: %s; exit %d",
+	                      cli->command, user, what, r->diff.nchanged,
+	                      r->snapshot_id ? r->snapshot_id : "none", r->reboot ? "yes" : "no",
+	                      exit_code_of(r));
 
 	if (!cli->state_file && r->status != APPLY_NOTHING && r->status != APPLY_INPUT_ERROR)
 		platform_event_log(r->status != APPLY_DONE, msg);
@@ -304,21 +305,21 @@ static void report_failure(const struct cli *cli, const struct apply_result *r)
 		break;
 	case APPLY_ROLLED_BACK:
 		cli_errf("schannelcfg %s: FAILED after %zu of %zu changes: %s\n"
-			 "The registry was restored from the snapshot %s and verified: it is as "
-			 "it was before.\n",
-			 cli->command, r->executed, r->diff.nchanged, r->err.msg, r->snapshot_path);
+		         "The registry was restored from the snapshot %s and verified: it is as "
+		         "it was before.\n",
+		         cli->command, r->executed, r->diff.nchanged, r->err.msg, r->snapshot_path);
 		break;
 	case APPLY_ROLLBACK_FAILED:
 		cli_errf("\n!!! schannelcfg %s: FAILED, AND RESTORING THE PRIOR STATE FAILED TOO.\n"
-			 "!!! The registry state is UNCERTAIN.\n"
-			 "!!! Change failed: %s\n!!! Restore failed: %s\n"
-			 "!!! The before-image is in %s\n"
-			 "!!! Restore it with: schannelcfg rollback \"%s\"  (or: reg import that file)\n",
-			 cli->command, r->err.msg, r->restore_err.msg, r->snapshot_path,
-			 r->snapshot_path);
+		         "!!! The registry state is UNCERTAIN.\n"
+		         "!!! Change failed: %s\n!!! Restore failed: %s\n"
+		         "!!! The before-image is in %s\n"
+		         "!!! Restore it with: schannelcfg rollback \"%s\"  (or: reg import that "
+		         "file)\n",
+		         cli->command, r->err.msg, r->restore_err.msg, r->snapshot_path,
+		         r->snapshot_path);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -340,13 +341,14 @@ static void report(const struct cli *cli, const struct apply_result *r, const ch
 		print_diff(cli, &r->diff, cli->command, profile);
 		if (r->status == APPLY_DONE)
 			cli_outf("Snapshot %s written before the change:\n  %s\n"
-				 "Applied %zu change%s%s.\n",
-				 r->snapshot_id, r->snapshot_path, r->diff.nchanged,
-				 r->diff.nchanged == 1 ? "" : "s",
-				 r->reboot ? "; reboot required for them to take effect (exit 3010)"
-					   : "");
+			         "Applied %zu change%s%s.\n",
+			         r->snapshot_id, r->snapshot_path, r->diff.nchanged,
+			         r->diff.nchanged == 1 ? "" : "s",
+			         r->reboot ? "; reboot required for them to take effect (exit 3010)"
+			                   : "");
 		else if (r->status == APPLY_NOTHING)
-			cli_out("Nothing to do: the registry already matches. Nothing was written.\n");
+			cli_out(
+			    "Nothing to do: the registry already matches. Nothing was written.\n");
 	}
 	report_failure(cli, r);
 	sb_free(&sb);
@@ -354,27 +356,27 @@ static void report(const struct cli *cli, const struct apply_result *r, const ch
 
 /* Runs a plan as a transaction against the registry the CLI names. */
 static int run_transaction(struct txn *t, const struct plan *plan, const char *profile,
-			   const char *snapshot_label, enum snap_kind kind)
+                           const char *snapshot_label, enum snap_kind kind)
 {
 	struct cli *cli = t->cli;
 	struct apply_result r;
 	struct apply_options o = {
-		.backend = t->b,
-		.require_elevation = !cli->state_file,
-		.is_elevated = platform_is_elevated,
-		.snapshot_dir = t->dir,
-		.snapshot_auth = &t->auth,
-		.snapshot_kind = kind,
-		.machine = t->machine,
-		.allow_any_key = cli->allow_any_key,
-		.before_snapshot = prepare_live_snapshot,
-		.before_snapshot_ctx = t,
-		.profile_name = snapshot_label,
-		.target = t->target,
-		.now = platform_now(),
-		.guard_signals = true,
-		.commit = cli->state_file ? save_state : NULL,
-		.commit_ctx = t,
+	    .backend = t->b,
+	    .require_elevation = !cli->state_file,
+	    .is_elevated = platform_is_elevated,
+	    .snapshot_dir = t->dir,
+	    .snapshot_auth = &t->auth,
+	    .snapshot_kind = kind,
+	    .machine = t->machine,
+	    .allow_any_key = cli->allow_any_key,
+	    .before_snapshot = prepare_live_snapshot,
+	    .before_snapshot_ctx = t,
+	    .profile_name = snapshot_label,
+	    .target = t->target,
+	    .now = platform_now(),
+	    .guard_signals = true,
+	    .commit = cli->state_file ? save_state : NULL,
+	    .commit_ctx = t,
 	};
 	int rc;
 
@@ -466,7 +468,7 @@ static char *choose_snapshot(const struct txn *t)
 		path = latest_snapshot(t);
 		if (!path)
 			cli_errf("schannelcfg rollback: no valid snapshot for the %s in %s\n",
-				 cli->state_file ? "state file" : "live registry", t->dir);
+			         cli->state_file ? "state file" : "live registry", t->dir);
 		return path;
 	}
 	if (!looks_like_file(cli->args[0])) {
@@ -479,9 +481,9 @@ static char *choose_snapshot(const struct txn *t)
 	path = xstrdup(cli->args[0]);
 	if (!cli->force && !inside_dir(path, t->dir)) {
 		cli_errf("schannelcfg rollback: refused: %s is not inside the snapshot folder %s; "
-			 "a snapshot from elsewhere may have been written by anyone (pass --force "
-			 "if you trust it)\n",
-			 path, t->dir);
+		         "a snapshot from elsewhere may have been written by anyone (pass --force "
+		         "if you trust it)\n",
+		         path, t->dir);
 		free(path);
 		return NULL;
 	}
@@ -512,14 +514,14 @@ static int check_belongs(const struct txn *t, const struct snapshot *s)
 		return EXIT_OK;
 	if (strcmp(s->target, t->target)) {
 		cli_errf("schannelcfg rollback: refused: snapshot %s was taken of %s, not of %s "
-			 "(pass --force to restore it here anyway)\n",
-			 s->id, s->target, t->target);
+		         "(pass --force to restore it here anyway)\n",
+		         s->id, s->target, t->target);
 		return EXIT_REFUSED;
 	}
 	if (strcmp(s->machine, t->machine)) {
 		cli_errf("schannelcfg rollback: refused: snapshot %s was taken on machine %s, this "
-			 "is %s (pass --force to restore it here anyway)\n",
-			 s->id, s->machine, t->machine);
+		         "is %s (pass --force to restore it here anyway)\n",
+		         s->id, s->machine, t->machine);
 		return EXIT_REFUSED;
 	}
 	return EXIT_OK;
@@ -532,9 +534,10 @@ static int load_chosen(const struct txn *t, const char *path, struct snapshot *s
 	if (snapshot_load_auth(path, &t->auth, t->cli->allow_any_key, s, &err) == SC_OK)
 		return check_belongs(t, s);
 	cli_errf("schannelcfg rollback: refused: %s\n%s", err.msg,
-		 t->cli->state_file ? ""
-				    : "Nothing was changed. If you have checked the file yourself, "
-				      "an administrator can still restore it by hand: reg import FILE\n");
+	         t->cli->state_file
+	             ? ""
+	             : "Nothing was changed. If you have checked the file yourself, "
+	               "an administrator can still restore it by hand: reg import FILE\n");
 	return EXIT_REFUSED;
 }
 

@@ -36,7 +36,7 @@ static char *source_of(const struct setting *s)
 
 /* Adds an op for the current setting with a "subject: value - what" reason. */
 static struct plan_op *emit(struct cc *c, enum op_kind kind, enum area area, enum reg_view view,
-			    const char *path, const char *name, bool reboot, const char *what)
+                            const char *path, const char *name, bool reboot, const char *what)
 {
 	struct plan_op *op = plan_add(c->plan, kind, area, view, path, name);
 
@@ -47,7 +47,7 @@ static struct plan_op *emit(struct cc *c, enum op_kind kind, enum area area, enu
 }
 
 static void emit_dword(struct cc *c, enum area area, enum reg_view view, const char *path,
-		       const char *name, uint32_t value, bool reboot, const char *what)
+                       const char *name, uint32_t value, bool reboot, const char *what)
 {
 	struct plan_op *op = emit(c, OP_SET, area, view, path, name, reboot, what);
 
@@ -55,7 +55,7 @@ static void emit_dword(struct cc *c, enum area area, enum reg_view view, const c
 }
 
 static void emit_delete(struct cc *c, enum area area, enum reg_view view, const char *path,
-			const char *name, bool reboot)
+                        const char *name, bool reboot)
 {
 	emit(c, OP_DELETE_VALUE, area, view, path, name, reboot,
 	     "value removed: Windows uses its built-in default");
@@ -92,12 +92,13 @@ static void compile_protocol(struct cc *c)
 		bool on = s->state == STATE_ENABLED;
 
 		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "Enabled", on ? 1 : 0, true,
-			   on ? "Enabled=1: the protocol may be used"
-			      : "Enabled=0: the protocol is switched off");
-		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "DisabledByDefault", on ? 0 : 1, true,
-			   on ? "DisabledByDefault=0: offered when applications ask for the "
-				"system defaults"
-			      : "DisabledByDefault=1: not offered by default either");
+		           on ? "Enabled=1: the protocol may be used"
+		              : "Enabled=0: the protocol is switched off");
+		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "DisabledByDefault", on ? 0 : 1,
+		           true,
+		           on ? "DisabledByDefault=0: offered when applications ask for the "
+		                "system defaults"
+		              : "DisabledByDefault=1: not offered by default either");
 	}
 	free(side);
 	free(key);
@@ -105,7 +106,7 @@ static void compile_protocol(struct cc *c)
 
 /* Ciphers, hashes and key-exchange algorithms share one convention. */
 static void compile_algorithm(struct cc *c, enum area area, const char *folder,
-			      const struct vocab *v)
+                              const struct vocab *v)
 {
 	const struct setting *s = c->s;
 	char *key = xasprintf(SCHANNEL_KEY "\\%s\\%s", folder, v->entries[s->word].name);
@@ -115,17 +116,16 @@ static void compile_algorithm(struct cc *c, enum area area, const char *folder,
 		emit_rmkey(c, area, key);
 	} else if (s->state == STATE_ENABLED) {
 		emit_dword(c, area, REG_VIEW_64, key, "Enabled", ENABLED_ALL_BITS, true,
-			   "Enabled=0xffffffff: may be used (KB245030 convention)");
+		           "Enabled=0xffffffff: may be used (KB245030 convention)");
 	} else {
-		emit_dword(c, area, REG_VIEW_64, key, "Enabled", 0, true,
-			   "Enabled=0: never used");
+		emit_dword(c, area, REG_VIEW_64, key, "Enabled", 0, true, "Enabled=0: never used");
 	}
 	free(key);
 }
 
 /* A setting that is one DWORD (or its removal) at a fixed key. */
 static void compile_number(struct cc *c, enum area area, enum reg_view view, const char *key,
-			   const char *name, bool reboot, const char *what)
+                           const char *name, bool reboot, const char *what)
 {
 	if (c->s->is_default)
 		emit_delete(c, area, view, key, name, reboot);
@@ -137,11 +137,11 @@ static void compile_kex_bits(struct cc *c)
 {
 	const struct setting *s = c->s;
 	bool pkcs = strstr(s->id, "pkcs-") != NULL;
-	char *key = xasprintf(SCHANNEL_KEY "\\KeyExchangeAlgorithms\\%s",
-			      pkcs ? "PKCS" : "Diffie-Hellman");
+	char *key =
+	    xasprintf(SCHANNEL_KEY "\\KeyExchangeAlgorithms\\%s", pkcs ? "PKCS" : "Diffie-Hellman");
 
 	compile_number(c, AREA_KEY_EXCHANGE, REG_VIEW_64, key, s->registry, true,
-		       "minimum key size in bits");
+	               "minimum key size in bits");
 	if (s->is_default)
 		emit_rmkey(c, AREA_KEY_EXCHANGE, key);
 	free(key);
@@ -163,9 +163,9 @@ static void warn_mask(struct cc *c, uint32_t mask, bool eap)
 		goto out;
 	if (!eap && (mask_has(mask, ssl3->winhttp) || mask_has(mask, ssl2->winhttp)))
 		plan_warn(c->plan, src,
-			  "%s 0x%08x includes SSL %s, which is insecure (POODLE); TLS 1.1 + 1.2 "
-			  "(0x00000a00) or TLS 1.2 alone (0x00000800) is enough",
-			  c->s->registry, mask, mask_has(mask, ssl2->winhttp) ? "2.0" : "3.0");
+		          "%s 0x%08x includes SSL %s, which is insecure (POODLE); TLS 1.1 + 1.2 "
+		          "(0x00000a00) or TLS 1.2 alone (0x00000800) is enough",
+		          c->s->registry, mask, mask_has(mask, ssl2->winhttp) ? "2.0" : "3.0");
 	if (!mask)
 		plan_warn(c->plan, src, "%s 0 turns every protocol off", c->s->registry);
 out:
@@ -179,7 +179,7 @@ static void compile_dotnet(struct cc *c)
 	/* .NET reads these when a process starts: restart the applications
 	 * (Microsoft's guidance simply reboots). */
 	compile_number(c, AREA_DOTNET, c->s->view, key, c->s->registry, false,
-		       "read by .NET applications when they start");
+	               "read by .NET applications when they start");
 	free(key);
 }
 
@@ -204,14 +204,14 @@ static void check_order_release(struct cc *c)
 			char *src = source_of(s);
 
 			plan_warn(c->plan, src, "%s does not exist on %s (--force given)",
-				  s->order[i], win_release_name(r));
+			          s->order[i], win_release_name(r));
 			free(src);
 		} else {
 			diag_error(c->diags, s->file, s->line,
-				   "order: %s does not exist on %s (%u.%u.%u); name only suites "
-				   "this release has, or pass --force",
-				   s->order[i], win_release_name(r), c->o->major, c->o->minor,
-				   c->o->build);
+			           "order: %s does not exist on %s (%u.%u.%u); name only suites "
+			           "this release has, or pass --force",
+			           s->order[i], win_release_name(r), c->o->major, c->o->minor,
+			           c->o->build);
 		}
 	}
 }
@@ -223,18 +223,19 @@ static void compile_suites(struct cc *c)
 	char *src = source_of(s);
 
 	if (local) {
-		struct plan_op *op = emit(c, OP_LIST_EDIT, AREA_SUITES, REG_VIEW_64, SUITES_LOCAL_KEY,
-					  "Functions", true, "the local cipher-suite order");
+		struct plan_op *op =
+		    emit(c, OP_LIST_EDIT, AREA_SUITES, REG_VIEW_64, SUITES_LOCAL_KEY, "Functions",
+		         true, "the local cipher-suite order");
 
 		op->edit.format = LIST_MULTI_SZ;
 		op->edit.create_if_absent = s->has_order;
 	}
 	if (policy) {
 		struct plan_op *op = emit(
-			c, OP_LIST_EDIT, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY, "Functions", true,
-			s->where == WHERE_POLICY ? "the Group Policy cipher-suite order"
-						 : "the Group Policy order, only where it exists "
-						   "(it overrides the local one)");
+		    c, OP_LIST_EDIT, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY, "Functions", true,
+		    s->where == WHERE_POLICY ? "the Group Policy cipher-suite order"
+		                             : "the Group Policy order, only where it exists "
+		                               "(it overrides the local one)");
 
 		op->edit.format = LIST_COMMA_SZ;
 		op->edit.create_if_absent = s->has_order && s->where == WHERE_POLICY;
@@ -257,9 +258,9 @@ static void compile_suites(struct cc *c)
 	}
 	if (local && s->has_order)
 		plan_warn(c->plan, src,
-			  "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY
-			  " Functions), where one exists, overrides the local order; and Windows "
-			  "servicing may reset the local list");
+		          "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY
+		          " Functions), where one exists, overrides the local order; and Windows "
+		          "servicing may reset the local list");
 	free(src);
 }
 
@@ -273,7 +274,7 @@ static void compile_curves(struct cc *c)
 	}
 	{
 		struct plan_op *op = emit(c, OP_SET, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY,
-					  "EccCurves", true, "elliptic-curve order (Group Policy)");
+		                          "EccCurves", true, "elliptic-curve order (Group Policy)");
 
 		if (!regvalue_set_multi_sz(&op->value, s->curves, s->ncurves))
 			abort(); /* names were validated */
@@ -291,8 +292,8 @@ static void compile_raw(struct cc *c)
 		emit(c, OP_DELETE_VALUE, AREA_RAW, s->view, s->path, s->name, s->reboot,
 		     "value removed");
 	} else {
-		struct plan_op *op = emit(c, OP_SET, AREA_RAW, s->view, s->path, s->name, s->reboot,
-					  "raw value");
+		struct plan_op *op =
+		    emit(c, OP_SET, AREA_RAW, s->view, s->path, s->name, s->reboot, "raw value");
 
 		regvalue_set_bytes(&op->value, s->value.type, s->value.data, s->value.size);
 	}
@@ -309,15 +310,16 @@ static void warn_protocol(struct cc *c)
 	if (s->state == STATE_ENABLED && !strcmp(proto, "TLS 1.3")) {
 		if (!c->o->have_os)
 			plan_warn(c->plan, src,
-				  "TLS 1.3 exists only on Windows 11 / Server 2022 (build 20348) "
-				  "and later; enabling it on older Windows is unsupported and "
-				  "breaks connections");
+			          "TLS 1.3 exists only on Windows 11 / Server 2022 (build 20348) "
+			          "and later; enabling it on older Windows is unsupported and "
+			          "breaks connections");
 		else if (c->o->build < 20348 && !c->o->force)
-			diag_error(c->diags, s->file, s->line,
-				   "TLS 1.3 is enabled, but this Windows (%u.%u.%u) is older than "
-				   "Windows 11 / Server 2022 (build 20348): enabling it there breaks "
-				   "TLS; remove the line, use applies-to, or pass --force",
-				   c->o->major, c->o->minor, c->o->build);
+			diag_error(
+			    c->diags, s->file, s->line,
+			    "TLS 1.3 is enabled, but this Windows (%u.%u.%u) is older than "
+			    "Windows 11 / Server 2022 (build 20348): enabling it there breaks "
+			    "TLS; remove the line, use applies-to, or pass --force",
+			    c->o->major, c->o->minor, c->o->build);
 	}
 	free(src);
 }
@@ -339,7 +341,7 @@ static void compile_setting(struct cc *c)
 	case ST_KEX_BITS: compile_kex_bits(c); break;
 	case ST_EVENT_LOGGING:
 		compile_number(c, AREA_SCHANNEL, REG_VIEW_64, SCHANNEL_KEY, "EventLogging", true,
-			       "what SChannel logs");
+		               "what SChannel logs");
 		break;
 	case ST_SUITES:
 		check_order_release(c);
@@ -349,22 +351,23 @@ static void compile_setting(struct cc *c)
 	case ST_DOTNET: compile_dotnet(c); break;
 	case ST_WINHTTP:
 		warn_mask(c, s->number, false);
-		compile_number(c, AREA_WINHTTP, s->view, WINHTTP_KEY, "DefaultSecureProtocols", true,
-			       "protocols WinHTTP offers by default (KB3140245 on 7/2008 R2/2012)");
+		compile_number(c, AREA_WINHTTP, s->view, WINHTTP_KEY, "DefaultSecureProtocols",
+		               true,
+		               "protocols WinHTTP offers by default (KB3140245 on 7/2008 R2/2012)");
 		break;
 	case ST_EAP:
 		warn_mask(c, s->number, true);
 		compile_number(c, AREA_EAP, REG_VIEW_64, EAP_TLS_KEY, "TlsVersion", true,
-			       "TLS versions EAP-TLS may use (KB2977292 on 7/8.1; or restart "
-			       "EapHost)");
+		               "TLS versions EAP-TLS may use (KB2977292 on 7/8.1; or restart "
+		               "EapHost)");
 		break;
 	case ST_FIPS:
 		if (s->state == STATE_DEFAULT)
 			emit_delete(c, AREA_FIPS, REG_VIEW_64, FIPS_KEY, "Enabled", true);
 		else
 			emit_dword(c, AREA_FIPS, REG_VIEW_64, FIPS_KEY, "Enabled",
-				   s->state == STATE_ENABLED ? 1 : 0, true,
-				   "FIPS-approved algorithms only when 1");
+			           s->state == STATE_ENABLED ? 1 : 0, true,
+			           "FIPS-approved algorithms only when 1");
 		break;
 	case ST_RAW: compile_raw(c); break;
 	case ST_NONE: break;
@@ -448,33 +451,36 @@ static void check_conflicts(const struct plan *plan, struct diag *diags)
 			ci_index_xput(&index, h, i);
 			continue;
 		}
-		diag_addf(diags, "%s: HKLM\\%s \"%s\" is also set at %s; one place "
-				    "must decide",
-			     op->source, op->path, op->name, plan->ops[j].source);
+		diag_addf(diags,
+		          "%s: HKLM\\%s \"%s\" is also set at %s; one place "
+		          "must decide",
+		          op->source, op->path, op->name, plan->ops[j].source);
 	}
 	ci_index_free(&index);
 }
 
 static void check_applies(const struct profile *p, const struct compile_options *o,
-			  struct plan *plan, struct diag *diags)
+                          struct plan *plan, struct diag *diags)
 {
 	if (!p->napplies)
 		return;
 	if (!o->have_os) {
-		plan_warn(plan, p->file, "profile applies to %s; the Windows version is unknown "
-					 "here (pass --os to check)",
-			  p->applies_text);
+		plan_warn(plan, p->file,
+		          "profile applies to %s; the Windows version is unknown "
+		          "here (pass --os to check)",
+		          p->applies_text);
 		return;
 	}
 	if (profile_applies(p, o->major, o->minor, o->build))
 		return;
 	if (o->force)
 		plan_warn(plan, p->file, "profile applies to %s, not %u.%u.%u (--force given)",
-			  p->applies_text, o->major, o->minor, o->build);
+		          p->applies_text, o->major, o->minor, o->build);
 	else
-		diag_addf(diags, "%s: profile applies to %s, and this Windows is %u.%u.%u "
-				    "(pass --force to apply it anyway)",
-			     p->file, p->applies_text, o->major, o->minor, o->build);
+		diag_addf(diags,
+		          "%s: profile applies to %s, and this Windows is %u.%u.%u "
+		          "(pass --force to apply it anyway)",
+		          p->file, p->applies_text, o->major, o->minor, o->build);
 }
 
 /* Updates a plan's settings rely on, from Microsoft's KB articles: named
@@ -490,16 +496,18 @@ static void note_prerequisites(const struct compile_options *o, struct plan *pla
 		eap |= plan->ops[i].area == AREA_EAP && plan->ops[i].kind == OP_SET;
 	}
 	if (winhttp && (!o->have_os || v == 601 || v == 602))
-		plan_warn(plan, NULL, "prerequisite: WinHTTP reads DefaultSecureProtocols only with "
-				      "KB3140245 installed on Windows 7 / Server 2008 R2 / Server 2012");
+		plan_warn(plan, NULL,
+		          "prerequisite: WinHTTP reads DefaultSecureProtocols only with "
+		          "KB3140245 installed on Windows 7 / Server 2008 R2 / Server 2012");
 	if (eap && (!o->have_os || v == 601 || v == 603))
-		plan_warn(plan, NULL, "prerequisite: EAP-TLS reads TlsVersion only with KB2977292 "
-				      "installed on Windows 7 / 8.1 (and 8.1 needs update 2919355 "
-				      "first)");
+		plan_warn(plan, NULL,
+		          "prerequisite: EAP-TLS reads TlsVersion only with KB2977292 "
+		          "installed on Windows 7 / 8.1 (and 8.1 needs update 2919355 "
+		          "first)");
 }
 
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
-		    struct diag *diags)
+                    struct diag *diags)
 {
 	struct compile_options none = {0};
 	struct cc c = {.o = o ? o : &none, .plan = plan, .diags = diags};

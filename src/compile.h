@@ -31,6 +31,6 @@ struct compile_options {
  * then empty.
  */
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
-		    struct diag *diags);
+                    struct diag *diags);
 
 #endif

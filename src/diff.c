@@ -108,8 +108,7 @@ static void add_warning(struct diff *d, const char *source, const char *fmt, ...
 }
 
 /* Finds or opens the key; SC_OK (slot set, key may be NULL) or SC_ERROR. */
-static int slot_for(struct differ *df, enum reg_view view, const char *path,
-		    struct key_slot **out)
+static int slot_for(struct differ *df, enum reg_view view, const char *path, struct key_slot **out)
 {
 	struct key_slot *s = index_find(df, view, path);
 	int rc;
@@ -171,15 +170,15 @@ static int read_before(struct differ *df, struct diff_entry *e)
 		return SC_ERROR;
 	e->before_present = rc == SC_OK;
 	if (e->before_present && e->before.type > RV_TYPE_MAX)
-		return sc_err_set(df->err, "HKLM\\%s \"%s\" has an unknown type 0x%x that a snapshot "
-					   "could not restore; refusing to touch it",
-				  e->op->path, e->op->name, e->before.type);
+		return sc_err_set(df->err,
+		                  "HKLM\\%s \"%s\" has an unknown type 0x%x that a snapshot "
+		                  "could not restore; refusing to touch it",
+		                  e->op->path, e->op->name, e->before.type);
 	return SC_OK;
 }
 
 /* The shallowest missing key on the way to path (which is missing). */
-static int find_created_root(struct differ *df, enum reg_view view, const char *path,
-			     char **root)
+static int find_created_root(struct differ *df, enum reg_view view, const char *path, char **root)
 {
 	const char *p = path;
 
@@ -246,33 +245,36 @@ static int diff_list(struct differ *df, struct diff_entry *e)
 		type_ok = list_from_value(ed->format, &e->before, &e->before_list, &e->nbefore);
 	if (e->before_present && !type_ok) {
 		add_warning(df->d, e->op->source,
-			    "HKLM\\%s %s is %s, not the %s Windows reads there; left alone",
-			    e->op->path, e->op->name, regvalue_type_name(e->before.type),
-			    ed->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ");
+		            "HKLM\\%s %s is %s, not the %s Windows reads there; left alone",
+		            e->op->path, e->op->name, regvalue_type_name(e->before.type),
+		            ed->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ");
 		e->note = xstrdup("wrong value type: left alone");
 		diff_unchanged(e);
 		return SC_OK;
 	}
 	if (!e->before_present && !ed->create_if_absent) {
-		e->note = xstrdup(ed->format == LIST_COMMA_SZ
-					  ? "no Group Policy order here: nothing to edit (and none is "
-					    "created)"
-					  : "the local list is absent: Windows uses its built-in order");
+		e->note =
+		    xstrdup(ed->format == LIST_COMMA_SZ
+		                ? "no Group Policy order here: nothing to edit (and none is "
+		                  "created)"
+		                : "the local list is absent: Windows uses its built-in order");
 		if (ed->format == LIST_MULTI_SZ)
 			add_warning(df->d, e->op->source,
-				    "HKLM\\%s Functions is absent, so Windows uses its built-in "
-				    "order and there is nothing to edit; add \"order = ...\" to "
-				    "pin a list",
-				    e->op->path);
+			            "HKLM\\%s Functions is absent, so Windows uses its built-in "
+			            "order and there is nothing to edit; add \"order = ...\" to "
+			            "pin a list",
+			            e->op->path);
 		return SC_OK;
 	}
-	e->after_list = list_edit_apply(ed, e->before_present ? e->before_list : NULL, e->nbefore,
-					&e->nafter);
+	e->after_list =
+	    list_edit_apply(ed, e->before_present ? e->before_list : NULL, e->nbefore, &e->nafter);
 	if (!e->nafter)
-		return sc_err_set(df->err, "%s: the edit would leave HKLM\\%s %s empty, which turns "
-					   "TLS off entirely; refusing",
-				  e->op->source, e->op->path, e->op->name);
-	if (e->before_present && lists_equal(e->before_list, e->nbefore, e->after_list, e->nafter)) {
+		return sc_err_set(df->err,
+		                  "%s: the edit would leave HKLM\\%s %s empty, which turns "
+		                  "TLS off entirely; refusing",
+		                  e->op->source, e->op->path, e->op->name);
+	if (e->before_present &&
+	    lists_equal(e->before_list, e->nbefore, e->after_list, e->nafter)) {
 		diff_unchanged(e);
 		return SC_OK;
 	}
@@ -281,9 +283,10 @@ static int diff_list(struct differ *df, struct diff_entry *e)
 		list_to_value(ed->format, e->after_list, e->nafter, &tmp);
 		if (tmp.size / 2 - 1 > POLICY_FUNCTIONS_MAX) {
 			regvalue_free(&tmp);
-			return sc_err_set(df->err, "%s: the Group Policy list would be longer than "
-						   "%d characters",
-					  e->op->source, POLICY_FUNCTIONS_MAX);
+			return sc_err_set(df->err,
+			                  "%s: the Group Policy list would be longer than "
+			                  "%d characters",
+			                  e->op->source, POLICY_FUNCTIONS_MAX);
 		}
 		e->after = tmp;
 	} else {
@@ -373,8 +376,8 @@ static size_t lower_bound(const struct differ *df, enum reg_view view, const cha
 /* The positions in by_path of the ops on `path` and below it: [*from, *to).
  * "path\..." sorts before "path]" (']' follows '\'); paths like "path0"
  * may fall in between and are skipped by the callers. */
-static void range_below(const struct differ *df, enum reg_view view, const char *path,
-			size_t *from, size_t *to)
+static void range_below(const struct differ *df, enum reg_view view, const char *path, size_t *from,
+                        size_t *to)
 {
 	char *end = xasprintf("%s]", path);
 
@@ -385,8 +388,8 @@ static void range_below(const struct differ *df, enum reg_view view, const char 
 
 /* Will the value `name` of key (view, path) exist after the plan's entries
  * before `upto`? The last op on it decides; none: `now`. */
-static bool value_after(const struct differ *df, size_t upto, enum reg_view view,
-			const char *path, const char *name, bool now)
+static bool value_after(const struct differ *df, size_t upto, enum reg_view view, const char *path,
+                        const char *name, bool now)
 {
 	size_t pos, best = SIZE_MAX;
 
@@ -408,7 +411,7 @@ static bool value_after(const struct differ *df, size_t upto, enum reg_view view
 /* Will the child key exist after the plan's entries before `upto`? The
  * last op on it or below it decides; none: `now`. */
 static bool subkey_after(const struct differ *df, size_t upto, enum reg_view view,
-			 const char *child, bool now)
+                         const char *child, bool now)
 {
 	size_t pos, from, to, n = strlen(child);
 	bool present = now;
@@ -455,7 +458,7 @@ static bool listed(char *const *names, size_t n, const char *name)
 /* Does an op before `upto` put a value or a subkey into the key (view,
  * path) that it does not hold now (s: the key's enumeration)? */
 static bool plan_fills(const struct differ *df, size_t upto, enum reg_view view, const char *path,
-		       const struct key_slot *s)
+                       const struct key_slot *s)
 {
 	size_t pos, from, to, n = strlen(path);
 
@@ -476,7 +479,7 @@ static bool plan_fills(const struct differ *df, size_t upto, enum reg_view view,
 			char *child = xstrndup(p, n + 1 + strcspn(p + n + 1, "\\"));
 
 			present = !listed(s->subkeys, s->nsubkeys, child + n + 1) &&
-				  subkey_after(df, upto, view, child, false);
+			          subkey_after(df, upto, view, child, false);
 			free(child);
 		}
 		if (present)
@@ -587,14 +590,14 @@ static int warn_policy_override(struct differ *df)
 		return rc;
 	if (rc == SC_OK)
 		add_warning(d, NULL,
-			    "a Group Policy cipher-suite order exists (HKLM\\" SUITES_POLICY_KEY
-			    " Functions) and overrides the local list this plan changes");
+		            "a Group Policy cipher-suite order exists (HKLM\\" SUITES_POLICY_KEY
+		            " Functions) and overrides the local list this plan changes");
 	regvalue_free(&v);
 	return SC_OK;
 }
 
 int diff_compute(const struct plan *plan, const struct reg_backend *b, struct diff *out,
-		 struct sc_err *err)
+                 struct sc_err *err)
 {
 	struct differ df = {.plan = plan, .b = b, .d = out, .err = err};
 	size_t i;

@@ -53,7 +53,7 @@ struct diff {
  * cipher-suite list) with the reason in err. Free with diff_free.
  */
 int diff_compute(const struct plan *plan, const struct reg_backend *b, struct diff *out,
-		 struct sc_err *err);
+                 struct sc_err *err);
 void diff_free(struct diff *d);
 
 /* Text for people (grouped by area, "before -> after", warnings, a
@@ -62,14 +62,14 @@ void diff_free(struct diff *d);
 void diff_format_text(const struct diff *d, const char *heading, bool color, struct strbuf *sb);
 void diff_format_reg(const struct diff *d, struct strbuf *sb);
 void diff_format_json(const struct diff *d, const char *kind, const char *profile,
-		      const char *target, struct strbuf *sb);
+                      const char *target, struct strbuf *sb);
 /* The diff document's fields, inside an object the caller opened (apply
  * adds its result fields after them). reboot_required: for a diff, whether
  * applying would need a reboot; for an apply, whether the applied change
  * does. */
 struct json;
-void diff_json_fields(struct json *j, const struct diff *d, const char *kind,
-		      const char *profile, const char *target, bool reboot_required);
+void diff_json_fields(struct json *j, const struct diff *d, const char *kind, const char *profile,
+                      const char *target, bool reboot_required);
 /* "3 values to change, reboot required" / "nothing to change". */
 void diff_summary(const struct diff *d, struct strbuf *sb);
 

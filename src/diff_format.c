@@ -35,7 +35,7 @@ static void describe_list(bool present, const struct reg_value *v, size_t n, str
 		sb_adds(sb, "(absent)");
 	else
 		sb_addf(sb, "%s [%zu suite%s%s]", regvalue_type_name(v->type), n, n == 1 ? "" : "s",
-			v->type == RV_SZ ? ", comma-separated" : "");
+		        v->type == RV_SZ ? ", comma-separated" : "");
 }
 
 static bool contains(char *const *items, size_t n, const char *s)
@@ -88,14 +88,13 @@ static void entry_text(const struct diff_entry *e, const struct colors *c, struc
 
 	switch (op->kind) {
 	case OP_DELETE_KEY_IF_EMPTY:
-		sb_addf(sb, "    %s(key removed: it holds nothing after this change)%s%s\n", c->minus,
-			c->reset, reboot);
+		sb_addf(sb, "    %s(key removed: it holds nothing after this change)%s%s\n",
+		        c->minus, c->reset, reboot);
 		return;
 	case OP_CREATE_KEY:
 		sb_addf(sb, "    %s(key created)%s%s\n", c->plus, c->reset, reboot);
 		return;
-	default:
-		break;
+	default: break;
 	}
 	sb_addf(sb, "    %-20s ", *op->name ? op->name : "(default)");
 	if (op->kind == OP_LIST_EDIT) {
@@ -154,8 +153,8 @@ static void warnings_text(const struct diff *d, const struct colors *c, struct s
 
 	for (i = 0; i < d->nwarnings; i++)
 		sb_addf(sb, "%s! %s%s%s%s%s\n", c->warn, d->warnings[i].text,
-			*d->warnings[i].source ? " (" : "", d->warnings[i].source,
-			*d->warnings[i].source ? ")" : "", c->reset);
+		        *d->warnings[i].source ? " (" : "", d->warnings[i].source,
+		        *d->warnings[i].source ? ")" : "", c->reset);
 }
 
 void diff_format_text(const struct diff *d, const char *heading, bool color, struct strbuf *sb)
@@ -199,7 +198,7 @@ void diff_format_reg(const struct diff *d, struct strbuf *sb)
 
 	sb_adds(sb, "Windows Registry Editor Version 5.00\r\n\r\n");
 	sb_addf(sb, "; schannelcfg %s: the change, as a .reg file (reg import FILE)\r\n",
-		SCHANNELCFG_VERSION);
+	        SCHANNELCFG_VERSION);
 	for (i = 0; i < d->n; i++) {
 		const struct diff_entry *e = &d->entries[i];
 		const struct plan_op *op = e->op;
@@ -246,8 +245,8 @@ static void entry_json(struct json *j, const struct diff_entry *e)
 	json_obj_end(j);
 }
 
-void diff_json_fields(struct json *j, const struct diff *d, const char *kind,
-		      const char *profile, const char *target, bool reboot_required)
+void diff_json_fields(struct json *j, const struct diff *d, const char *kind, const char *profile,
+                      const char *target, bool reboot_required)
 {
 	struct strbuf summary = STRBUF_INIT;
 	size_t i;
@@ -271,7 +270,7 @@ void diff_json_fields(struct json *j, const struct diff *d, const char *kind,
 }
 
 void diff_format_json(const struct diff *d, const char *kind, const char *profile,
-		      const char *target, struct strbuf *sb)
+                      const char *target, struct strbuf *sb)
 {
 	struct json j;
 

@@ -242,8 +242,8 @@ int write_file_atomic(const char *path, const void *data, size_t size, struct sc
 	return write_file_atomic_sa(path, data, size, NULL, err);
 }
 
-int write_file_new_sa(const char *path, const void *data, size_t size, void *security,
-                      bool *exists, struct sc_err *err)
+int write_file_new_sa(const char *path, const void *data, size_t size, void *security, bool *exists,
+                      struct sc_err *err)
 {
 	return write_and_move_win(path, data, size, security, false, exists, err);
 }

@@ -35,78 +35,82 @@ static int cmd_help(struct cli *cli);
 static int cmd_version(struct cli *cli);
 
 static const struct command commands[] = {
-	{"list", cmd_list, 0, OPT_FORMAT, 0, 0, "[--format text|json]",
-	 "List the built-in profiles.", NULL},
-	{"show", cmd_show, 0, OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY, 1, 1,
-	 "PROFILE [--format text|json] [--os VERSION]",
-	 "Explain a profile: its settings in words and the registry operations they compile to.",
-	 "PROFILE is a built-in name or alias (see 'schannelcfg list') or a path to an .ini file.\n"
-	 "Nothing is read from or written to the registry.\n"},
+    {"list", cmd_list, 0, OPT_FORMAT, 0, 0, "[--format text|json]", "List the built-in profiles.",
+     NULL},
+    {"show", cmd_show, 0, OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY, 1, 1,
+     "PROFILE [--format text|json] [--os VERSION]",
+     "Explain a profile: its settings in words and the registry operations they compile to.",
+     "PROFILE is a built-in name or alias (see 'schannelcfg list') or a path to an .ini file.\n"
+     "Nothing is read from or written to the registry.\n"},
 
-	{"diff", cmd_diff, 0, OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE |
-	 OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json]",
-	 "Show what applying PROFILE would change. Reads only; never writes.",
-	 "Text: one line per changed value, before -> after with types; list edits element by\n"
-	 "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
-	 "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
-	{"check", cmd_check, 0, OPT_STATE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
-	 OPT_NO_COLOR, 1, 1, "PROFILE [--state FILE.reg] [--format text|json]",
-	 "Exit 0 if the registry complies with PROFILE, 1 (with the diff) if it drifted.", NULL},
-	{"apply", cmd_apply, CMD_NEEDS_ADMIN | CMD_MUTATES,
-	 OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
-	 OPT_NO_COLOR, 1, 1, "PROFILE [--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
-	 "Make the registry match PROFILE, after writing a rollback snapshot.",
-	 "Nothing to change: nothing is written (no snapshot either). Otherwise the before-image\n"
-	 "of every value about to change is written to the snapshot folder first (default\n"
-	 "%ProgramData%\\schannelcfg\\snapshots), then each change is made and read back. If any\n"
-	 "step fails, the before-image is restored and verified automatically (exit 3).\n"
-	 "--force allows what the Windows-version checks refuse.\n"},
-	{"rollback", cmd_rollback, CMD_NEEDS_ADMIN | CMD_MUTATES,
-	 OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 0, 1,
-	 "[SNAPSHOT] [--state FILE.reg] [--snapshot-dir DIR] [--force]",
-	 "Restore the registry exactly as a snapshot recorded it (default: the latest).",
-	 "SNAPSHOT is an id (see 'schannelcfg snapshots') or a file in the snapshot folder.\n"
-	 "The latest is chosen by the authenticated time inside the files, never by name.\n"
-	 "Refused (exit 5): a live snapshot whose HMAC does not verify under this machine's\n"
-	 "snapshot key (reg import by hand remains possible), one holding values that are not\n"
-	 "documented TLS values, a snapshot folder others may write to; and, unless --force,\n"
-	 "one outside the snapshot folder, taken of another registry or on another machine.\n"
-	 "The rollback writes its own snapshot first, so it can be undone. With --state the\n"
-	 "snapshots are in FILE.snapshots beside the state file (or --snapshot-dir).\n"},
-	{"snapshots", cmd_snapshots, 0, OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY,
-	 0, 0, "[--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
-	 "List rollback snapshots: id, kind, time, profile, number of values, or why invalid.",
-	 NULL},
-	{"capture", cmd_capture, 0, OPT_STATE | OPT_FORMAT, 0, 0, "[--state FILE.reg] [--format text|json]",
-	 "Write the current TLS configuration as a profile (to clone a server, or as a baseline).",
-	 "Every managed key and value is captured: the whole SCHANNEL subtree, the cipher-suite\n"
-	 "keys, .NET, WinHTTP, EAP-TLS and FIPS values. What the vocabulary can say exactly is\n"
-	 "written in words; the rest as raw [key] sections. Applying the result to an empty\n"
-	 "registry gives back exactly the captured values. Example: schannelcfg capture > site.ini\n"},
-	{"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
-	 "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
-	{"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},
+    {"diff", cmd_diff, 0,
+     OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
+         OPT_NO_COLOR,
+     1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json]",
+     "Show what applying PROFILE would change. Reads only; never writes.",
+     "Text: one line per changed value, before -> after with types; list edits element by\n"
+     "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
+     "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
+    {"check", cmd_check, 0,
+     OPT_STATE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1, 1,
+     "PROFILE [--state FILE.reg] [--format text|json]",
+     "Exit 0 if the registry complies with PROFILE, 1 (with the diff) if it drifted.", NULL},
+    {"apply", cmd_apply, CMD_NEEDS_ADMIN | CMD_MUTATES,
+     OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
+         OPT_NO_COLOR,
+     1, 1, "PROFILE [--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
+     "Make the registry match PROFILE, after writing a rollback snapshot.",
+     "Nothing to change: nothing is written (no snapshot either). Otherwise the before-image\n"
+     "of every value about to change is written to the snapshot folder first (default\n"
+     "%ProgramData%\\schannelcfg\\snapshots), then each change is made and read back. If any\n"
+     "step fails, the before-image is restored and verified automatically (exit 3).\n"
+     "--force allows what the Windows-version checks refuse.\n"},
+    {"rollback", cmd_rollback, CMD_NEEDS_ADMIN | CMD_MUTATES,
+     OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 0, 1,
+     "[SNAPSHOT] [--state FILE.reg] [--snapshot-dir DIR] [--force]",
+     "Restore the registry exactly as a snapshot recorded it (default: the latest).",
+     "SNAPSHOT is an id (see 'schannelcfg snapshots') or a file in the snapshot folder.\n"
+     "The latest is chosen by the authenticated time inside the files, never by name.\n"
+     "Refused (exit 5): a live snapshot whose HMAC does not verify under this machine's\n"
+     "snapshot key (reg import by hand remains possible), one holding values that are not\n"
+     "documented TLS values, a snapshot folder others may write to; and, unless --force,\n"
+     "one outside the snapshot folder, taken of another registry or on another machine.\n"
+     "The rollback writes its own snapshot first, so it can be undone. With --state the\n"
+     "snapshots are in FILE.snapshots beside the state file (or --snapshot-dir).\n"},
+    {"snapshots", cmd_snapshots, 0, OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY,
+     0, 0, "[--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
+     "List rollback snapshots: id, kind, time, profile, number of values, or why invalid.", NULL},
+    {"capture", cmd_capture, 0, OPT_STATE | OPT_FORMAT, 0, 0,
+     "[--state FILE.reg] [--format text|json]",
+     "Write the current TLS configuration as a profile (to clone a server, or as a baseline).",
+     "Every managed key and value is captured: the whole SCHANNEL subtree, the cipher-suite\n"
+     "keys, .NET, WinHTTP, EAP-TLS and FIPS values. What the vocabulary can say exactly is\n"
+     "written in words; the rest as raw [key] sections. Applying the result to an empty\n"
+     "registry gives back exactly the captured values. Example: schannelcfg capture > site.ini\n"},
+    {"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
+     "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
+    {"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},
 };
 
 static const char exit_code_help[] =
-	"Exit codes:\n"
-	"  0     success, nothing to do, or compliant\n"
-	"  1     drift: the registry differs from the profile (check)\n"
-	"  2     usage or input error; nothing was touched\n"
-	"  3     apply failed and was rolled back automatically\n"
-	"  4     rollback failed: registry state uncertain (see the snapshot path)\n"
-	"  5     refused: not elevated, another apply running, or snapshot invalid\n"
-	"  3010  applied; a reboot is required for the change to take effect\n";
+    "Exit codes:\n"
+    "  0     success, nothing to do, or compliant\n"
+    "  1     drift: the registry differs from the profile (check)\n"
+    "  2     usage or input error; nothing was touched\n"
+    "  3     apply failed and was rolled back automatically\n"
+    "  4     rollback failed: registry state uncertain (see the snapshot path)\n"
+    "  5     refused: not elevated, another apply running, or snapshot invalid\n"
+    "  3010  applied; a reboot is required for the change to take effect\n";
 
 static const char option_help[] =
-	"Options (where a command accepts them):\n"
-	"  --state FILE.reg       use a .reg file as the registry instead of the live one\n"
-	"  --format text|json|reg output format (reg: a .reg file making the change)\n"
-	"  --snapshot-dir DIR     where rollback snapshots are written and looked for\n"
-	"  --os MAJOR.MINOR.BUILD Windows version to assume for --state files\n"
-	"  --force                allow what is refused by default (see the command's help)\n"
-	"  --allow-any-key        allow raw keys outside the TLS-related roots\n"
-	"  --no-color             never colour the output\n";
+    "Options (where a command accepts them):\n"
+    "  --state FILE.reg       use a .reg file as the registry instead of the live one\n"
+    "  --format text|json|reg output format (reg: a .reg file making the change)\n"
+    "  --snapshot-dir DIR     where rollback snapshots are written and looked for\n"
+    "  --os MAJOR.MINOR.BUILD Windows version to assume for --state files\n"
+    "  --force                allow what is refused by default (see the command's help)\n"
+    "  --allow-any-key        allow raw keys outside the TLS-related roots\n"
+    "  --no-color             never colour the output\n";
 
 /* An SGR colour sequence (ESC [ digits ; m), the only escape we print. */
 static size_t sgr_length(const char *s)
@@ -166,14 +170,16 @@ static void write_text(int fd, const char *text, size_t len)
 		if ((sgr = sgr_length(text + i)) != 0) {
 			sb_add(&sb, text + i, sgr);
 			i += sgr - 1;
-		} else if ((cp = invisible_at((const unsigned char *)text + i, len - i, &seq)) != 0) {
+		} else if ((cp = invisible_at((const unsigned char *)text + i, len - i, &seq)) !=
+		           0) {
 			sb_addf(&sb, "\\u%04x", cp);
 			i += seq - 1;
 		} else if (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
-			   (unsigned char)text[i + 1] <= 0x9F) {
+		           (unsigned char)text[i + 1] <= 0x9F) {
 			sb_addf(&sb, "\\u%04x", (unsigned char)text[++i]);
-		} else if ((c < 0x20 && c != '\n' && c != '\t' && !(c == '\r' && text[i + 1] == '\n')) ||
-			   c == 0x7F) {
+		} else if ((c < 0x20 && c != '\n' && c != '\t' &&
+		            !(c == '\r' && text[i + 1] == '\n')) ||
+		           c == 0x7F) {
 			sb_addf(&sb, "\\x%02x", c);
 		} else {
 			sb_addc(&sb, (char)c);
@@ -230,22 +236,23 @@ static void print_usage(void)
 	size_t i;
 
 	cli_outf("schannelcfg %s - declarative, reversible SCHANNEL/TLS registry configuration\n\n",
-		 SCHANNELCFG_VERSION);
+	         SCHANNELCFG_VERSION);
 	cli_out("Usage: schannelcfg COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		cli_outf("  %-10s %s\n", commands[i].name, commands[i].summary);
 	cli_outf("\n%s\n%s\nRun 'schannelcfg help COMMAND' for details.\n", option_help,
-		 exit_code_help);
+	         exit_code_help);
 }
 
 static void print_command_help(const struct command *c)
 {
 	cli_outf("Usage: schannelcfg %s%s%s\n\n%s\n", c->name, *c->args ? " " : "", c->args,
-		 c->summary);
+	         c->summary);
 	if (c->help)
 		cli_outf("\n%s", c->help);
 	if (c->flags & CMD_NEEDS_ADMIN)
-		cli_out("\nOn the live registry this command must run elevated (as Administrator).\n");
+		cli_out(
+		    "\nOn the live registry this command must run elevated (as Administrator).\n");
 	cli_outf("\n%s", exit_code_help);
 }
 
@@ -267,7 +274,8 @@ static int cmd_help(struct cli *cli)
 	}
 	c = find_command(cli->args[0]);
 	if (!c) {
-		cli_errf("schannelcfg: unknown command '%s' (try 'schannelcfg help')\n", cli->args[0]);
+		cli_errf("schannelcfg: unknown command '%s' (try 'schannelcfg help')\n",
+		         cli->args[0]);
 		return EXIT_USAGE;
 	}
 	print_command_help(c);
@@ -286,13 +294,13 @@ static const struct {
 	unsigned bit;
 	bool takes_value;
 } option_table[] = {
-	{"--state", OPT_STATE, true},
-	{"--format", OPT_FORMAT, true},
-	{"--snapshot-dir", OPT_SNAPSHOT_DIR, true},
-	{"--os", OPT_OS, true},
-	{"--force", OPT_FORCE, false},
-	{"--allow-any-key", OPT_ALLOW_ANY_KEY, false},
-	{"--no-color", OPT_NO_COLOR, false},
+    {"--state", OPT_STATE, true},
+    {"--format", OPT_FORMAT, true},
+    {"--snapshot-dir", OPT_SNAPSHOT_DIR, true},
+    {"--os", OPT_OS, true},
+    {"--force", OPT_FORCE, false},
+    {"--allow-any-key", OPT_ALLOW_ANY_KEY, false},
+    {"--no-color", OPT_NO_COLOR, false},
 };
 
 static int set_format(struct cli *cli, const struct command *c, const char *value)
@@ -320,7 +328,7 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_FORMAT:
 		if (set_format(cli, c, value)) {
 			cli_errf("schannelcfg %s: --format must be text or json%s, not '%s'\n",
-				 c->name, (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
+			         c->name, (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
 			return EXIT_USAGE;
 		}
 		break;
@@ -369,8 +377,9 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 		}
 		o = match_option(argv[i], &value);
 		if (o < 0 || !(c->options & option_table[o].bit & ~OPT_FORMAT_REG)) {
-			cli_errf("schannelcfg %s: unknown option '%s' (see 'schannelcfg help %s')\n",
-				 c->name, argv[i], c->name);
+			cli_errf(
+			    "schannelcfg %s: unknown option '%s' (see 'schannelcfg help %s')\n",
+			    c->name, argv[i], c->name);
 			return EXIT_USAGE;
 		}
 		if (option_table[o].takes_value && !value) {
@@ -385,7 +394,7 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 	}
 	if (cli->nargs < c->min_args || cli->nargs > c->max_args) {
 		cli_errf("schannelcfg %s: wrong number of arguments\nUsage: schannelcfg %s %s\n",
-			 c->name, c->name, c->args);
+		         c->name, c->name, c->args);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -396,8 +405,8 @@ static int check_flags(const struct command *c, const struct cli *cli)
 {
 	if ((c->flags & CMD_NEEDS_ADMIN) && !cli->state_file && !platform_is_elevated()) {
 		cli_errf("schannelcfg %s: refused: this command changes the live registry and must "
-			 "run elevated (as Administrator). Nothing was changed.\n",
-			 c->name);
+		         "run elevated (as Administrator). Nothing was changed.\n",
+		         c->name);
 		return EXIT_REFUSED;
 	}
 	return EXIT_OK;

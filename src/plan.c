@@ -6,9 +6,8 @@
 const char *area_name(enum area a)
 {
 	static const char *const names[AREA_COUNT] = {
-		"Protocols", "Ciphers",         "Hashes",  "Key exchange",
-		"SChannel",  "Cipher suites",   ".NET Framework", "WinHTTP",
-		"EAP-TLS",   "FIPS",            "Other keys",
+	    "Protocols",      "Ciphers", "Hashes",  "Key exchange", "SChannel",   "Cipher suites",
+	    ".NET Framework", "WinHTTP", "EAP-TLS", "FIPS",         "Other keys",
 	};
 
 	return a < AREA_COUNT ? names[a] : "?";
@@ -52,7 +51,7 @@ void plan_free(struct plan *p)
 }
 
 struct plan_op *plan_add(struct plan *p, enum op_kind kind, enum area area, enum reg_view view,
-			 const char *path, const char *name)
+                         const char *path, const char *name)
 {
 	struct plan_op *op;
 
@@ -123,7 +122,7 @@ static bool matches_any(char *const *patterns, size_t n, const char *name)
 }
 
 char **list_edit_apply(const struct list_edit *e, char *const *current, size_t ncurrent,
-		       size_t *count)
+                       size_t *count)
 {
 	char *const *src = e->has_order ? e->order : current;
 	size_t nsrc = e->has_order ? e->norder : ncurrent;
@@ -236,8 +235,9 @@ static void format_list(const char *label, char *const *items, size_t n, struct 
 
 static void format_edit(const struct list_edit *e, struct strbuf *sb)
 {
-	sb_addf(sb, " (%s%s)", e->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ, comma-separated",
-		e->create_if_absent ? "" : ", only if present");
+	sb_addf(sb, " (%s%s)",
+	        e->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ, comma-separated",
+	        e->create_if_absent ? "" : ", only if present");
 	if (e->has_order)
 		format_list("order", e->order, e->norder, sb);
 	format_list("remove", e->remove, e->nremove, sb);
@@ -261,9 +261,9 @@ void plan_format(const struct plan *p, struct strbuf *sb)
 			format_edit(&op->edit, sb);
 		}
 		sb_addf(sb, "%s\n         <- %s: %s\n", op->reboot ? "  [reboot]" : "", op->source,
-			op->reason);
+		        op->reason);
 	}
 	for (i = 0; i < p->nwarnings; i++)
 		sb_addf(sb, "warning: %s%s%s\n", p->warnings[i].source,
-			*p->warnings[i].source ? ": " : "", p->warnings[i].text);
+		        *p->warnings[i].source ? ": " : "", p->warnings[i].text);
 }

@@ -84,7 +84,7 @@ struct plan_warning {
 };
 
 struct plan {
-	char *profile;        /* profile name */
+	char *profile; /* profile name */
 	struct plan_op *ops;
 	size_t nops, cap;
 	struct plan_warning *warnings;
@@ -97,13 +97,13 @@ void plan_free(struct plan *p);
  * the op's source and reason (malloc'd strings the plan takes over) and,
  * for OP_SET / OP_LIST_EDIT, its value or edit (also taken over). */
 struct plan_op *plan_add(struct plan *p, enum op_kind kind, enum area area, enum reg_view view,
-			 const char *path, const char *name);
+                         const char *path, const char *name);
 void plan_warn(struct plan *p, const char *source, const char *fmt, ...) SC_PRINTF(3, 4);
 
 /* Applies a list edit to `current` (NULL when the list is absent). Returns
  * the new list (xmalloc'd, *count set), or NULL when the list stays absent. */
 char **list_edit_apply(const struct list_edit *e, char *const *current, size_t ncurrent,
-		       size_t *count);
+                       size_t *count);
 /* The list as the registry stores it (REG_MULTI_SZ or comma REG_SZ). */
 void list_to_value(enum list_format f, char *const *items, size_t n, struct reg_value *out);
 /* Splits a stored list; tolerates the other type (returns false if the

@@ -49,14 +49,14 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err);
 
 /* write_file_atomic with the same protection as platform_mkdir. */
 int platform_write_file(const char *path, const void *data, size_t size, bool protect,
-			struct sc_err *err);
+                        struct sc_err *err);
 
 /* Creates a new file with data, never replacing one: a temporary file
  * beside path is written and flushed, then given the name only if no file
  * has it. *exists (not an error) when path was taken; SC_ERROR otherwise on
  * failure. protect as for platform_write_file. */
 int platform_create_file(const char *path, const void *data, size_t size, bool protect,
-			 bool *exists, struct sc_err *err);
+                         bool *exists, struct sc_err *err);
 
 /*
  * Checks that a folder only administrators control, before a live apply
@@ -128,7 +128,7 @@ bool platform_path_within(const char *inner, const char *dir);
  * else holds it ("busy"); SC_ERROR otherwise (a missing file). */
 struct platform_lock;
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
-			  struct sc_err *err);
+                          struct sc_err *err);
 void platform_lock_release(struct platform_lock *lock);
 
 /* Windows version: RtlGetVersion on Windows (GetVersionEx lies to

@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 void platform_init(void)
 {
 }
@@ -46,7 +45,7 @@ bool platform_is_elevated(void)
 struct reg_backend *platform_live_backend(struct sc_err *err)
 {
 	sc_err_set(err, "the live Windows registry is only available in schannelcfg.exe on "
-			"Windows; use --state FILE.reg here");
+	                "Windows; use --state FILE.reg here");
 	return NULL;
 }
 
@@ -66,7 +65,7 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 	char *p;
 	int rc = SC_OK;
 
-	for (p = copy + 1; ; p++) {
+	for (p = copy + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		{
@@ -74,7 +73,8 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 
 			*p = '\0';
 			if (mkdir(copy, protect ? 0700 : 0755) != 0 && errno != EEXIST) {
-				rc = sc_err_set(err, "%s: cannot create folder: %s", copy, strerror(errno));
+				rc = sc_err_set(err, "%s: cannot create folder: %s", copy,
+				                strerror(errno));
 				break;
 			}
 			*p = saved;
@@ -87,13 +87,13 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 }
 
 int platform_write_file(const char *path, const void *data, size_t size, bool protect,
-			struct sc_err *err)
+                        struct sc_err *err)
 {
 	return write_file_atomic_mode(path, data, size, protect ? 0600 : 0644, err);
 }
 
 int platform_create_file(const char *path, const void *data, size_t size, bool protect,
-			 bool *exists, struct sc_err *err)
+                         bool *exists, struct sc_err *err)
 {
 	return write_file_new_mode(path, data, size, protect ? 0600 : 0644, exists, err);
 }
@@ -104,19 +104,21 @@ int platform_check_folder_trust(const char *dir, struct sc_err *err)
 
 	if (lstat(dir, &st) != 0)
 		return errno == ENOENT ? SC_NOT_FOUND
-				       : sc_err_set(err, "%s: %s", dir, strerror(errno));
+		                       : sc_err_set(err, "%s: %s", dir, strerror(errno));
 	if (S_ISLNK(st.st_mode))
 		return sc_err_set(err, "%s: is a symbolic link; refusing to trust what it leads to",
-				  dir);
+		                  dir);
 	if (!S_ISDIR(st.st_mode))
 		return sc_err_set(err, "%s: not a folder", dir);
 	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return sc_err_set(err, "%s: owned by uid %ld, not by root or you; fix: chown root "
-				       "'%s'",
-				  dir, (long)st.st_uid, dir);
+		return sc_err_set(err,
+		                  "%s: owned by uid %ld, not by root or you; fix: chown root "
+		                  "'%s'",
+		                  dir, (long)st.st_uid, dir);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return sc_err_set(err, "%s: others may write to it (mode %03o); fix: chmod go-w '%s'",
-				  dir, (unsigned)(st.st_mode & 0777), dir);
+		return sc_err_set(err,
+		                  "%s: others may write to it (mode %03o); fix: chmod go-w '%s'",
+		                  dir, (unsigned)(st.st_mode & 0777), dir);
 	return SC_OK;
 }
 
@@ -256,15 +258,15 @@ static int lock_state_file(const char *path, int *out, struct sc_err *err)
 
 		if (fd < 0 || fstat(fd, &held) != 0 || !S_ISREG(held.st_mode)) {
 			rc = sc_err_set(err, "%s: cannot lock: %s", path,
-					fd < 0 ? strerror(errno) : "not a regular file");
+			                fd < 0 ? strerror(errno) : "not a regular file");
 			if (fd >= 0)
 				close(fd);
 			break;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			rc = errno == EWOULDBLOCK
-				     ? SC_NOT_FOUND
-				     : sc_err_set(err, "%s: cannot lock: %s", path, strerror(errno));
+			         ? SC_NOT_FOUND
+			         : sc_err_set(err, "%s: cannot lock: %s", path, strerror(errno));
 			close(fd);
 			break;
 		}
@@ -274,7 +276,8 @@ static int lock_state_file(const char *path, int *out, struct sc_err *err)
 			rc = SC_OK;
 		} else {
 			close(fd);
-			sc_err_set(err, "%s: the file kept changing while it was being locked", path);
+			sc_err_set(err, "%s: the file kept changing while it was being locked",
+			           path);
 		}
 	}
 	free(real);
@@ -282,7 +285,7 @@ static int lock_state_file(const char *path, int *out, struct sc_err *err)
 }
 
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
-			  struct sc_err *err)
+                          struct sc_err *err)
 {
 	char *target;
 	int fd = -1, rc = SC_OK;
@@ -294,11 +297,11 @@ int platform_lock_acquire(const char *name, bool path_based, struct platform_loc
 		fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			rc = sc_err_set(err, "%s: cannot open for locking: %s", target,
-					strerror(errno));
+			                strerror(errno));
 		else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
-			rc = errno == EWOULDBLOCK ? SC_NOT_FOUND
-						  : sc_err_set(err, "%s: cannot lock: %s", target,
-							       strerror(errno));
+			rc = errno == EWOULDBLOCK
+			         ? SC_NOT_FOUND
+			         : sc_err_set(err, "%s: cannot lock: %s", target, strerror(errno));
 		if (rc != SC_OK && fd >= 0)
 			close(fd);
 		free(target);

@@ -37,7 +37,7 @@ void platform_init(void)
 	 * current or application folder). */
 	if (kernel32)
 		set_dirs = (set_default_dll_dirs_fn)(void (*)(void))GetProcAddress(
-			kernel32, "SetDefaultDllDirectories");
+		    kernel32, "SetDefaultDllDirectories");
 	if (!set_dirs || !set_dirs(LOAD_LIBRARY_SEARCH_SYSTEM32))
 		SetDllDirectoryW(L""); /* fallback: at least drop the current folder */
 }
@@ -168,8 +168,7 @@ static bool make_sa(const wchar_t *sddl, SECURITY_ATTRIBUTES *sa)
 {
 	PSECURITY_DESCRIPTOR sd = NULL;
 
-	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd,
-								  NULL))
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL))
 		return false;
 	sa->nLength = sizeof(*sa);
 	sa->lpSecurityDescriptor = sd;
@@ -188,7 +187,7 @@ static int create_one_dir(const char *path, bool protect, struct sc_err *err)
 	if (protect && !make_sa(protected_dir_sddl, &sa)) {
 		free(w);
 		return sc_err_set(err, "%s: cannot build security descriptor (error %lu)", path,
-				  GetLastError());
+		                  GetLastError());
 	}
 	if (!CreateDirectoryW(w, protect ? &sa : NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
 		rc = sc_err_set(err, "%s: cannot create folder (error %lu)", path, GetLastError());
@@ -205,7 +204,7 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 
 	/* Creates each missing component; existing ones (C:\, ProgramData)
 	 * are left as they are. */
-	for (p = copy; ; p++) {
+	for (p = copy;; p++) {
 		char saved = *p;
 
 		if (saved != '\\' && saved != '/' && saved != '\0')
@@ -222,21 +221,21 @@ int platform_mkdir(const char *path, bool protect, struct sc_err *err)
 }
 
 int platform_write_file(const char *path, const void *data, size_t size, bool protect,
-			struct sc_err *err)
+                        struct sc_err *err)
 {
 	SECURITY_ATTRIBUTES sa = {0};
 	int rc;
 
 	if (protect && !make_sa(protected_file_sddl, &sa))
 		return sc_err_set(err, "%s: cannot build security descriptor (error %lu)", path,
-				  GetLastError());
+		                  GetLastError());
 	rc = write_file_atomic_sa(path, data, size, protect ? &sa : NULL, err);
 	LocalFree(sa.lpSecurityDescriptor);
 	return rc;
 }
 
 int platform_create_file(const char *path, const void *data, size_t size, bool protect,
-			 bool *exists, struct sc_err *err)
+                         bool *exists, struct sc_err *err)
 {
 	SECURITY_ATTRIBUTES sa = {0};
 	int rc;
@@ -244,7 +243,7 @@ int platform_create_file(const char *path, const void *data, size_t size, bool p
 	*exists = false;
 	if (protect && !make_sa(protected_file_sddl, &sa))
 		return sc_err_set(err, "%s: cannot build security descriptor (error %lu)", path,
-				  GetLastError());
+		                  GetLastError());
 	rc = write_file_new_sa(path, data, size, protect ? &sa : NULL, exists, err);
 	LocalFree(sa.lpSecurityDescriptor);
 	return rc;
@@ -254,16 +253,16 @@ int platform_create_file(const char *path, const void *data, size_t size, bool p
 
 /* SYSTEM, BUILTIN\Administrators, NT SERVICE\TrustedInstaller. */
 static const wchar_t *const trusted_sids[] = {
-	L"S-1-5-18",
-	L"S-1-5-32-544",
-	L"S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
+    L"S-1-5-18",
+    L"S-1-5-32-544",
+    L"S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
 };
 
 /* What no other SID may hold on a protected folder (or file): write or
  * add, delete it or its children, change its attributes, DACL or owner. */
 #define FORBIDDEN_WRITE                                                                            \
-	(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_DELETE_CHILD |                   \
-	 FILE_WRITE_ATTRIBUTES | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL |   \
+	(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_DELETE_CHILD |                  \
+	 FILE_WRITE_ATTRIBUTES | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL |  \
 	 MAXIMUM_ALLOWED)
 /* The snapshot key must not be readable by anyone else either. */
 #define FORBIDDEN_READ (FILE_READ_DATA | GENERIC_READ)
@@ -338,8 +337,8 @@ static void describe_sid(PSID sid, struct strbuf *sb)
 
 /* The entries that give someone untrusted a forbidden right: described in
  * why, listed as icacls wants them ("*SID") in sids. */
-static bool weak_aces(PACL dacl, DWORD forbidden, const struct self_sid *self,
-		      struct strbuf *why, struct strbuf *sids)
+static bool weak_aces(PACL dacl, DWORD forbidden, const struct self_sid *self, struct strbuf *why,
+                      struct strbuf *sids)
 {
 	bool weak = false;
 	DWORD i;
@@ -354,7 +353,7 @@ static bool weak_aces(PACL dacl, DWORD forbidden, const struct self_sid *self,
 			continue;
 		if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE) {
 			sb_addf(why, "; it has an access entry of type %u that cannot be judged",
-				ace->AceType);
+			        ace->AceType);
 			weak = true;
 			continue;
 		}
@@ -375,15 +374,16 @@ static bool weak_aces(PACL dacl, DWORD forbidden, const struct self_sid *self,
 static void fix_commands(const char *path, const struct strbuf *sids, struct strbuf *sb)
 {
 	sb_addf(sb, "  icacls \"%s\" /setowner *S-1-5-32-544 /T /C\n", path);
-	sb_addf(sb, "  icacls \"%s\" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F "
-		    "*S-1-5-32-544:(OI)(CI)F /T /C",
-		path);
+	sb_addf(sb,
+	        "  icacls \"%s\" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F "
+	        "*S-1-5-32-544:(OI)(CI)F /T /C",
+	        path);
 	if (sids->len)
 		sb_addf(sb, "\n  icacls \"%s\" /remove:g%s /T /C", path, sids->buf);
 }
 
 static int judge_security(const char *path, PSID owner, PACL dacl, DWORD forbidden,
-			  struct sc_err *err)
+                          struct sc_err *err)
 {
 	struct strbuf why = STRBUF_INIT, sids = STRBUF_INIT, fix = STRBUF_INIT;
 	struct self_sid self;
@@ -407,11 +407,12 @@ static int judge_security(const char *path, PSID owner, PACL dacl, DWORD forbidd
 	}
 	if (weak) {
 		fix_commands(path, &sids, &fix);
-		rc = sc_err_set(err,
-				"%s is not protected%s. Whoever can change it could plant a snapshot "
-				"or read the snapshot key. Fix it (elevated), then check what is in "
-				"it:\n%s",
-				path, sb_str(&why), sb_str(&fix));
+		rc = sc_err_set(
+		    err,
+		    "%s is not protected%s. Whoever can change it could plant a snapshot "
+		    "or read the snapshot key. Fix it (elevated), then check what is in "
+		    "it:\n%s",
+		    path, sb_str(&why), sb_str(&fix));
 	}
 	sb_free(&why);
 	sb_free(&sids);
@@ -437,21 +438,21 @@ static int check_object(const char *path, DWORD forbidden, struct sc_err *err)
 		e = GetLastError();
 		free(w);
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND
-			       ? SC_NOT_FOUND
-			       : sc_err_set(err, "%s: cannot read its attributes (error %lu)", path, e);
+		           ? SC_NOT_FOUND
+		           : sc_err_set(err, "%s: cannot read its attributes (error %lu)", path, e);
 	}
 	if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
 		free(w);
 		return sc_err_set(err, "%s is a link or junction; refusing to trust where it leads",
-				  path);
+		                  path);
 	}
 	e = GetNamedSecurityInfoW(w, SE_FILE_OBJECT,
-				  OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner,
-				  NULL, &dacl, NULL, &sd);
+	                          OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner,
+	                          NULL, &dacl, NULL, &sd);
 	free(w);
 	if (e != ERROR_SUCCESS)
 		return sc_err_set(err, "%s: cannot read its security descriptor (error %lu)", path,
-				  e);
+		                  e);
 	rc = judge_security(path, owner, dacl, forbidden, err);
 	LocalFree(sd);
 	return rc;
@@ -519,9 +520,10 @@ int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err)
 	if (rc == SC_NOT_FOUND && create)
 		rc = make_key_file(path, key, err);
 	if (rc == SC_NOT_FOUND)
-		sc_err_set(err, "%s does not exist: no apply has written a live snapshot on this "
-				"machine",
-			   path);
+		sc_err_set(err,
+		           "%s does not exist: no apply has written a live snapshot on this "
+		           "machine",
+		           path);
 	free(path);
 	free(dir);
 	return rc;
@@ -533,7 +535,7 @@ bool platform_random(void *buf, size_t n)
 	bool ok;
 
 	if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL,
-				  CRYPT_VERIFYCONTEXT | CRYPT_SILENT))
+	                          CRYPT_VERIFYCONTEXT | CRYPT_SILENT))
 		return false;
 	ok = CryptGenRandom(prov, (DWORD)n, buf) != 0;
 	CryptReleaseContext(prov, 0);
@@ -583,7 +585,6 @@ const char *platform_interrupted(void)
 	default: return "shutdown";
 	}
 }
-
 
 char **platform_list_dir(const char *dir, const char *suffix, size_t *count, struct sc_err *err)
 {
@@ -641,12 +642,14 @@ char *platform_realpath(const char *path)
 		return NULL;
 	/* The name of what was opened, not of what was typed: links,
 	 * junctions, 8.3 names and \\?\ spellings all resolve to it. */
-	h = CreateFileW(w, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-			NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	h = CreateFileW(w, FILE_READ_ATTRIBUTES,
+	                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+	                FILE_FLAG_BACKUP_SEMANTICS, NULL);
 	free(w);
 	if (h == INVALID_HANDLE_VALUE)
 		return NULL;
-	n = GetFinalPathNameByHandleW(h, full, ARRAY_SIZE(full), FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	n = GetFinalPathNameByHandleW(h, full, ARRAY_SIZE(full),
+	                              FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
 	CloseHandle(h);
 	if (!n || n >= ARRAY_SIZE(full))
 		return NULL;
@@ -688,7 +691,7 @@ static HANDLE open_admin_namespace(struct platform_lock *lock, struct sc_err *er
 		return NULL;
 	if (!AddSIDToBoundaryDescriptor(&boundary, admins_sid)) {
 		sc_err_set(err, "cannot build the lock namespace boundary (error %lu)",
-			   GetLastError());
+		           GetLastError());
 		goto out;
 	}
 	if (!make_sa(L"D:P(A;;GA;;;SY)(A;;GA;;;BA)", &sa)) {
@@ -700,7 +703,7 @@ static HANDLE open_admin_namespace(struct platform_lock *lock, struct sc_err *er
 		ns = OpenPrivateNamespaceW(boundary, alias);
 	if (!ns)
 		sc_err_set(err, "cannot create or open the lock namespace (error %lu)",
-			   GetLastError());
+		           GetLastError());
 out:
 	LocalFree(sa.lpSecurityDescriptor);
 	if (boundary)
@@ -777,7 +780,7 @@ static int acquire_state_mutex(const char *path, struct platform_lock *lock, str
 
 	if (!full)
 		return sc_err_set(err, "%s: cannot open for locking (error %lu)", path,
-				  GetLastError());
+		                  GetLastError());
 	for (i = 0; full[i]; i++)
 		full[i] = (char)(full[i] >= 'A' && full[i] <= 'Z' ? full[i] + 32 : full[i]);
 	sha256_hex(full, strlen(full), hex);
@@ -803,7 +806,7 @@ static int acquire_state_mutex(const char *path, struct platform_lock *lock, str
 }
 
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,
-			  struct sc_err *err)
+                          struct sc_err *err)
 {
 	struct platform_lock *l = xcalloc(1, sizeof(*l));
 	int rc;
@@ -842,8 +845,8 @@ bool platform_os_version(uint32_t *major, uint32_t *minor, uint32_t *build)
 	info.dwOSVersionInfoSize = sizeof(info);
 
 	if (ntdll)
-		get_version = (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll,
-										 "RtlGetVersion");
+		get_version =
+		    (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion");
 	if (!get_version || get_version(&info) != 0)
 		return false;
 	*major = info.dwMajorVersion;
@@ -907,7 +910,7 @@ void platform_event_log(bool error, const char *message)
 	if (w) {
 		strings[0] = w;
 		ReportEventW(source, error ? EVENTLOG_ERROR_TYPE : EVENTLOG_INFORMATION_TYPE, 0,
-			     error ? 1001 : 1000, NULL, 1, 0, strings, NULL);
+		             error ? 1001 : 1000, NULL, 1, 0, strings, NULL);
 		free(w);
 	}
 	DeregisterEventSource(source);

@@ -95,7 +95,7 @@ struct reader {
 };
 
 static int on_ini_line(void *user, const char *section, const char *key, const char *value,
-		       int lineno)
+                       int lineno)
 {
 	struct reader *r = user;
 	struct section *s;
@@ -112,7 +112,8 @@ static int on_ini_line(void *user, const char *section, const char *key, const c
 	if (!r->n) {
 		if (!r->orphan_reported)
 			diag_error(r->diags, r->file, (unsigned)lineno,
-				   "\"%s\" is outside any [section] (expected [profile] first)", key);
+			           "\"%s\" is outside any [section] (expected [profile] first)",
+			           key);
 		r->orphan_reported = true;
 		return 1;
 	}
@@ -150,7 +151,7 @@ static bool blank_after(const char *s, const char *end)
 /* Checks one line for what inih would mangle or reject without telling
  * which line. */
 static void prescan_line(const char *file, unsigned lineno, const char *line, size_t len,
-			 struct diag *d)
+                         struct diag *d)
 {
 	const char *t = line, *close;
 
@@ -173,11 +174,12 @@ static void prescan_line(const char *file, unsigned lineno, const char *line, si
 			diag_error(d, file, lineno, "section header without closing ']'");
 		else if (close - t - 1 > PROFILE_MAX_SECTION)
 			diag_error(d, file, lineno, "section header longer than %d characters",
-				   PROFILE_MAX_SECTION);
+			           PROFILE_MAX_SECTION);
 		else if (!blank_after(close + 1, line + len))
 			/* inih drops whatever follows ']' without a word. */
-			diag_error(d, file, lineno, "text after the section header's ']' (keys and "
-						    "comments go on their own lines)");
+			diag_error(d, file, lineno,
+			           "text after the section header's ']' (keys and "
+			           "comments go on their own lines)");
 		return;
 	}
 	if (!memchr(line, '=', len) && !memchr(line, ':', len))
@@ -243,8 +245,8 @@ static char **split_words(const char *s, size_t *count)
 static const char *comment_hint(const char *value)
 {
 	return (strstr(value, " ;") || strstr(value, " #"))
-		       ? " (comments must be on their own line)"
-		       : "";
+	           ? " (comments must be on their own line)"
+	           : "";
 }
 
 static bool parse_state(struct ctx *c, const struct entry *e, enum state *out)
@@ -265,7 +267,7 @@ static bool parse_state(struct ctx *c, const struct entry *e, enum state *out)
 
 /* A bounded number, or "default". */
 static bool parse_number(struct ctx *c, const struct entry *e, uint64_t min, uint64_t max,
-			 struct setting *s)
+                         struct setting *s)
 {
 	uint64_t v;
 
@@ -306,8 +308,9 @@ static bool parse_mask(struct ctx *c, const struct entry *e, bool eap, struct se
 	}
 	if (parse_u64(e->value, UINT32_MAX, &number)) {
 		if (number & ~(uint64_t)known) {
-			ERR(c, e->line, "%s: 0x%llx has bits that are not %s protocol bits "
-				       "(known: 0x%x)",
+			ERR(c, e->line,
+			    "%s: 0x%llx has bits that are not %s protocol bits "
+			    "(known: 0x%x)",
 			    e->key, (unsigned long long)number, eap ? "EAP-TLS" : "WinHTTP", known);
 			return false;
 		}
@@ -319,8 +322,8 @@ static bool parse_mask(struct ctx *c, const struct entry *e, bool eap, struct se
 		const struct vocab_entry *p = vocab_find(v, words[i], NULL);
 
 		if (!p || !mask_bit(p, eap)) {
-			ERR(c, e->line, "%s: \"%s\" is not a protocol %s can be told to use%s", e->key,
-			    words[i], eap ? "EAP-TLS" : "WinHTTP", comment_hint(e->value));
+			ERR(c, e->line, "%s: \"%s\" is not a protocol %s can be told to use%s",
+			    e->key, words[i], eap ? "EAP-TLS" : "WinHTTP", comment_hint(e->value));
 			ok = false;
 			break;
 		}
@@ -362,33 +365,36 @@ static bool pattern_matches_any(const char *pattern)
 static bool check_suite_word(struct ctx *c, const struct entry *e, const char *w, bool allow_glob)
 {
 	if (!suite_word_ok(w)) {
-		ERR(c, e->line, "%s: \"%s\" is not a cipher-suite name (upper-case letters, digits, "
-			       "'_'%s)%s",
+		ERR(c, e->line,
+		    "%s: \"%s\" is not a cipher-suite name (upper-case letters, digits, "
+		    "'_'%s)%s",
 		    e->key, w, allow_glob ? ", '*'" : "", comment_hint(e->value));
 		return false;
 	}
 	if (strchr(w, '*')) {
 		if (!allow_glob) {
-			ERR(c, e->line, "%s: patterns are not allowed in an explicit order (\"%s\")",
-			    e->key, w);
+			ERR(c, e->line,
+			    "%s: patterns are not allowed in an explicit order (\"%s\")", e->key,
+			    w);
 			return false;
 		}
 		if (!pattern_matches_any(w)) {
-			ERR(c, e->line, "%s: pattern \"%s\" matches no Windows cipher suite", e->key, w);
+			ERR(c, e->line, "%s: pattern \"%s\" matches no Windows cipher suite",
+			    e->key, w);
 			return false;
 		}
 		return true;
 	}
 	if (!suite_find(w)) {
-		ERR(c, e->line, "%s: \"%s\" is not a cipher suite any Windows release knows", e->key,
-		    w);
+		ERR(c, e->line, "%s: \"%s\" is not a cipher suite any Windows release knows",
+		    e->key, w);
 		return false;
 	}
 	return true;
 }
 
 static bool parse_suites(struct ctx *c, const struct entry *e, bool allow_glob, char ***out,
-			 size_t *count)
+                         size_t *count)
 {
 	size_t i, j, n;
 	char **words = split_words(e->value, &n);
@@ -500,8 +506,8 @@ static bool parse_yesno(struct ctx *c, const struct entry *e, bool *out)
 }
 
 /* "HKLM\X" -> logical path and view (Wow6432Node means the 32-bit view). */
-static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path,
-			   enum reg_view *view, bool *wow)
+static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path, enum reg_view *view,
+                           bool *wow)
 {
 	const char *rest = NULL;
 	struct sc_err why;
@@ -511,8 +517,9 @@ static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path,
 	else if (starts_with_ci(e->value, "HKLM\\"))
 		rest = e->value + strlen("HKLM\\");
 	if (!rest) {
-		ERR(c, e->line, "path: expected HKLM\\... (schannelcfg manages HKEY_LOCAL_MACHINE "
-			       "only), not \"%s\"",
+		ERR(c, e->line,
+		    "path: expected HKLM\\... (schannelcfg manages HKEY_LOCAL_MACHINE "
+		    "only), not \"%s\"",
 		    e->value);
 		return false;
 	}
@@ -538,8 +545,9 @@ static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path,
 		struct strbuf roots = STRBUF_INIT;
 
 		tls_roots_describe(&roots, "  ");
-		ERR(c, e->line, "path: HKLM\\%s is outside the TLS-related roots; pass "
-			       "--allow-any-key to allow it. Allowed roots:\n%s",
+		ERR(c, e->line,
+		    "path: HKLM\\%s is outside the TLS-related roots; pass "
+		    "--allow-any-key to allow it. Allowed roots:\n%s",
 		    *path, sb_str(&roots));
 		sb_free(&roots);
 		free(*path);
@@ -609,8 +617,9 @@ static bool parse_applies(struct ctx *c, const struct entry *e)
 	for (part = strtok_r(copy, ",", &save); ok && part; part = strtok_r(NULL, ",", &save)) {
 		xgrow(&p->applies_to, &p->applies_cap, p->napplies + 1, sizeof(*p->applies_to));
 		if (!parse_rule(part, &p->applies_to[p->napplies])) {
-			ERR(c, e->line, "applies-to: expected rules like \"windows >= 6.1\" or "
-				       "\"build >= 20348\", separated by commas, not \"%s\"",
+			ERR(c, e->line,
+			    "applies-to: expected rules like \"windows >= 6.1\" or "
+			    "\"build >= 20348\", separated by commas, not \"%s\"",
 			    trim(part));
 			ok = false;
 		} else {
@@ -646,7 +655,7 @@ static struct setting *add_setting(struct ctx *c, enum setting_kind kind, unsign
 }
 
 static void set_words(struct setting *s, const char *subject, const char *value, const char *id,
-		      const char *canonical)
+                      const char *canonical)
 {
 	s->subject = xstrdup(subject);
 	s->value_text = xstrdup(value);
@@ -687,7 +696,7 @@ static void number_words(const struct setting *s, const struct key_def *k, struc
 
 /* A setting holding one state or number, for [protocol], [ciphers], ... */
 static void add_simple(struct ctx *c, const struct section_def *sd, const char *arg,
-		       const struct key_def *k, size_t word, const struct entry *e)
+                       const struct key_def *k, size_t word, const struct entry *e)
 {
 	struct setting tmp = {0}, *s;
 	struct strbuf subject = STRBUF_INIT, value = STRBUF_INIT, id = STRBUF_INIT;
@@ -717,9 +726,14 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 		vocab_find(sd->arg_words, arg, &word);
 	sb_addf(&id, "%s%s%s %s", sd->name, arg ? " " : "", arg ? arg : "", name);
 	s = add_setting(c, k->setting, e->line);
-	*s = (struct setting){.kind = k->setting, .file = s->file, .line = s->line,
-			      .word = word, .registry = k->registry, .state = tmp.state,
-			      .is_default = tmp.is_default, .number = tmp.number};
+	*s = (struct setting){.kind = k->setting,
+	                      .file = s->file,
+	                      .line = s->line,
+	                      .word = word,
+	                      .registry = k->registry,
+	                      .state = tmp.state,
+	                      .is_default = tmp.is_default,
+	                      .number = tmp.number};
 	set_words(s, sb_str(&subject), sb_str(&value), sb_str(&id), sb_str(&value));
 	sb_free(&subject);
 	sb_free(&value);
@@ -728,11 +742,11 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 
 /* Section-wide options gathered before settings are made. */
 struct section_opts {
-	unsigned views;     /* bit 0: 64-bit, bit 1: 32-bit */
-	unsigned versions;  /* bit i: dotnet version i */
+	unsigned views;    /* bit 0: 64-bit, bit 1: 32-bit */
+	unsigned versions; /* bit i: dotnet version i */
 	enum suite_where where;
-	char *path;         /* [key] */
-	bool wow;           /* path spelled with Wow6432Node */
+	char *path; /* [key] */
+	bool wow;   /* path spelled with Wow6432Node */
 	enum reg_view path_view;
 	bool reboot;
 	bool exists;
@@ -785,11 +799,13 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 				s->version = dotnet ? vname : NULL;
 				free(s->subject);
 				free(s->id);
-				s->subject = dotnet ? xasprintf(".NET %s %s (%s)", vname, base->registry,
-								reg_view_name(s->view))
-						    : xasprintf("%s (%s)", base->subject,
-								reg_view_name(s->view));
-				s->id = xasprintf("%s %s %d", base->id, dotnet ? vname : "-", (int)v);
+				s->subject = dotnet
+				                 ? xasprintf(".NET %s %s (%s)", vname,
+				                             base->registry, reg_view_name(s->view))
+				                 : xasprintf("%s (%s)", base->subject,
+				                             reg_view_name(s->view));
+				s->id =
+				    xasprintf("%s %s %d", base->id, dotnet ? vname : "-", (int)v);
 			}
 		}
 	}
@@ -797,7 +813,8 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 		return;
 	for (i = first; i < end; i++)
 		profile_setting_free(&p->settings[i]);
-	memmove(p->settings + first, p->settings + end, (p->nsettings - end) * sizeof(*p->settings));
+	memmove(p->settings + first, p->settings + end,
+	        (p->nsettings - end) * sizeof(*p->settings));
 	p->nsettings -= end - first;
 }
 
@@ -889,8 +906,9 @@ static void add_suites(struct ctx *c, const struct section *sec, const struct se
 		for (i = 0; i < tmp.norder; i++)
 			sb_addf(&joined, "%s%s", i ? "," : "", tmp.order[i]);
 		if (joined.len > POLICY_FUNCTIONS_MAX)
-			ERR(c, line, "order: the Group Policy list is limited to %d characters; this "
-				     "one has %zu (shorten it, or use where = local)",
+			ERR(c, line,
+			    "order: the Group Policy list is limited to %d characters; this "
+			    "one has %zu (shorten it, or use where = local)",
 			    POLICY_FUNCTIONS_MAX, joined.len);
 		sb_free(&joined);
 	}
@@ -929,16 +947,17 @@ static void add_raw(struct ctx *c, const struct entry *e, const struct section_o
 	struct strbuf text = STRBUF_INIT;
 
 	if (regfile_parse_assignment(c->file, e->line, e->key, e->value, &name, &v, &deletion,
-				     &err) != SC_OK) {
+	                             &err) != SC_OK) {
 		diag_add(c->diags, err.msg); /* already "file:line: ..." */
 		return;
 	}
 	if (!deletion && !o->malformed && regvalue_is_malformed_string(&v)) {
-		ERR(c, e->line, "\"%s\": %s data is not a well-formed string (odd size, a missing "
-				"terminator, or %s); fix it, or say malformed = yes in this section",
+		ERR(c, e->line,
+		    "\"%s\": %s data is not a well-formed string (odd size, a missing "
+		    "terminator, or %s); fix it, or say malformed = yes in this section",
 		    name, regvalue_type_name(v.type),
 		    v.type == RV_MULTI_SZ ? "no empty string at the end (00,00,00,00)"
-					  : "a NUL in the middle");
+		                          : "a NUL in the middle");
 		free(name);
 		regvalue_free(&v);
 		return;
@@ -1046,7 +1065,7 @@ static void split_header(const char *header, char **name, char **arg, bool *bad_
 }
 
 static bool check_section_arg(struct ctx *c, const struct section *sec,
-			      const struct section_def *sd, const char *arg, bool bad_quote)
+                              const struct section_def *sd, const char *arg, bool bad_quote)
 {
 	if (sd->arg == ARG_NONE && (arg || bad_quote)) {
 		ERR(c, sec->line, "[%s] takes no argument", sd->name);
@@ -1079,7 +1098,8 @@ static void unknown_key(struct ctx *c, const struct section_def *sd, const struc
 		if (sd->keys[i].name)
 			sb_addf(&known, "%s%s", known.len ? ", " : "", sd->keys[i].name);
 		else
-			sb_addf(&known, "%sa %s name", known.len ? ", " : "", sd->keys[i].words->what);
+			sb_addf(&known, "%sa %s name", known.len ? ", " : "",
+			        sd->keys[i].words->what);
 	}
 	if (sd->raw_values)
 		sb_adds(&known, ", or \"ValueName\" = data");
@@ -1090,7 +1110,7 @@ static void unknown_key(struct ctx *c, const struct section_def *sd, const struc
 
 /* Reports repeated keys; returns false if entry i repeats an earlier one. */
 static bool first_occurrence(struct ctx *c, const struct section *sec, size_t i,
-			     const struct section_def *sd)
+                             const struct section_def *sd)
 {
 	const struct entry *e = &sec->entries[i];
 	size_t j, wi = 0, wj = 0;
@@ -1127,8 +1147,9 @@ static void profile_meta(struct ctx *c, const struct entry *e)
 				break;
 		}
 		if (!e->value[0] || e->value[i] || i > 64)
-			ERR(c, e->line, "name: expected lower-case letters, digits, '-' or '.', not "
-				       "\"%s\"",
+			ERR(c, e->line,
+			    "name: expected lower-case letters, digits, '-' or '.', not "
+			    "\"%s\"",
 			    e->value);
 		else {
 			free(p->name); /* a repeated [profile] section is reported elsewhere */
@@ -1162,8 +1183,8 @@ static void profile_meta(struct ctx *c, const struct entry *e)
 }
 
 /* Reads the options of a section (views, where, path, ...). */
-static bool section_options(struct ctx *c, const struct section *sec,
-			    const struct section_def *sd, struct section_opts *o)
+static bool section_options(struct ctx *c, const struct section *sec, const struct section_def *sd,
+                            struct section_opts *o)
 {
 	bool ok = true;
 	size_t i;
@@ -1173,7 +1194,8 @@ static bool section_options(struct ctx *c, const struct section *sec,
 		o->views = 1;
 	for (i = 0; i < sec->n; i++) {
 		const struct entry *e = &sec->entries[i];
-		const struct key_def *k = is_raw_value_key(e->key) ? NULL : schema_key(sd, e->key, NULL);
+		const struct key_def *k =
+		    is_raw_value_key(e->key) ? NULL : schema_key(sd, e->key, NULL);
 
 		if (!k || !(k->flags & KEY_OPTION))
 			continue;
@@ -1184,9 +1206,9 @@ static bool section_options(struct ctx *c, const struct section *sec,
 			ok &= parse_versions(c, e, &o->versions);
 		} else if (k->kind == VK_YESNO) {
 			ok &= parse_yesno(c, e,
-					  streq_ci(k->name, "exists")      ? &o->exists
-					  : streq_ci(k->name, "malformed") ? &o->malformed
-									   : &o->reboot);
+			                  streq_ci(k->name, "exists")      ? &o->exists
+			                  : streq_ci(k->name, "malformed") ? &o->malformed
+			                                                   : &o->reboot);
 		} else if (k->kind == VK_REG_PATH) {
 			free(o->path); /* a repeated path = is reported as a duplicate */
 			o->path = NULL;
@@ -1212,15 +1234,15 @@ static bool section_options(struct ctx *c, const struct section *sec,
 		o->views = 1;
 	if (o->wow) {
 		if (o->views_given && o->views != 2)
-			ERR(c, o->path_line, "path names Wow6432Node (the 32-bit view) but view is "
-					     "not 32");
+			ERR(c, o->path_line,
+			    "path names Wow6432Node (the 32-bit view) but view is "
+			    "not 32");
 		o->views = 2;
 	}
 	return ok;
 }
 
-static void check_required(struct ctx *c, const struct section *sec,
-			   const struct section_def *sd)
+static void check_required(struct ctx *c, const struct section *sec, const struct section_def *sd)
 {
 	size_t i, j;
 
@@ -1231,15 +1253,15 @@ static void check_required(struct ctx *c, const struct section *sec,
 			continue;
 		for (j = 0; j < sec->n && !found; j++)
 			found = !is_raw_value_key(sec->entries[j].key) &&
-				streq_ci(sec->entries[j].key, sd->keys[i].name);
+			        streq_ci(sec->entries[j].key, sd->keys[i].name);
 		if (!found)
-			ERR(c, sec->line, "[%s] needs \"%s = ...\" (%s)", sd->name, sd->keys[i].name,
-			    sd->keys[i].doc);
+			ERR(c, sec->line, "[%s] needs \"%s = ...\" (%s)", sd->name,
+			    sd->keys[i].name, sd->keys[i].doc);
 	}
 }
 
 static void process_entry(struct ctx *c, const struct section *sec, const struct section_def *sd,
-			  const char *arg, size_t i, const struct section_opts *o)
+                          const char *arg, size_t i, const struct section_opts *o)
 {
 	const struct entry *e = &sec->entries[i];
 	const struct key_def *k;
@@ -1353,7 +1375,8 @@ static void check_duplicate_sections(struct ctx *c, const struct reader *r)
 			ci_index_xput(&index, h, i);
 			continue;
 		}
-		ERR(c, r->sections[i].line, "section [%s] appears twice (first at line %u); merge them",
+		ERR(c, r->sections[i].line,
+		    "section [%s] appears twice (first at line %u); merge them",
 		    r->sections[i].header, r->sections[j].line);
 	}
 	ci_index_free(&index);
@@ -1371,7 +1394,7 @@ static void check_profile_section(struct ctx *c, const struct reader *r)
 }
 
 int profile_parse_text(const char *file, const char *text, size_t size,
-		       const struct profile_options *opts, struct profile **out, struct diag *diags)
+                       const struct profile_options *opts, struct profile **out, struct diag *diags)
 {
 	struct profile_options none = {0};
 	struct reader r = {.file = file, .diags = diags};
@@ -1453,8 +1476,7 @@ const struct setting *profile_find_setting(const struct profile *p, const char *
 	return NULL;
 }
 
-static bool rule_holds(const struct version_rule *r, uint32_t major, uint32_t minor,
-		       uint32_t build)
+static bool rule_holds(const struct version_rule *r, uint32_t major, uint32_t minor, uint32_t build)
 {
 	int64_t have, want;
 

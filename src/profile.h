@@ -28,8 +28,8 @@
 /* Longest profile line, and the most include levels, accepted. */
 /* 64 KiB: capture writes a raw REG_MULTI_SZ (a long suite list as hex) on
  * one line. */
-#define PROFILE_MAX_LINE 65536
-#define PROFILE_MAX_SIZE (1024 * 1024)
+#define PROFILE_MAX_LINE          65536
+#define PROFILE_MAX_SIZE          (1024 * 1024)
 #define PROFILE_MAX_INCLUDE_DEPTH 16
 /* inih truncates section names at 49 bytes; longer headers are refused. */
 #define PROFILE_MAX_SECTION 49
@@ -41,7 +41,7 @@ struct diag {
 	size_t errors;
 };
 void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
-	SC_PRINTF(4, 5);
+    SC_PRINTF(4, 5);
 /* Adds a message that already carries its "file:line: " prefix. */
 void diag_add(struct diag *d, const char *line);
 void diag_addf(struct diag *d, const char *fmt, ...) SC_PRINTF(2, 3);
@@ -67,28 +67,33 @@ struct version_rule {
  */
 struct setting {
 	enum setting_kind kind;
-	char *id;        /* "protocol TLS 1.2 client", "dotnet v4.0.30319 32 SchUseStrongCrypto" */
-	char *subject;   /* in words: "TLS 1.2 client" */
-	char *value_text;/* in words: "enabled", "TLS 1.1 TLS 1.2 (0x00000a00)" */
+	char *id;         /* "protocol TLS 1.2 client", "dotnet v4.0.30319 32 SchUseStrongCrypto" */
+	char *subject;    /* in words: "TLS 1.2 client" */
+	char *value_text; /* in words: "enabled", "TLS 1.1 TLS 1.2 (0x00000a00)" */
 	char *canonical;
-	char *file;      /* source file display name (owned) */
+	char *file; /* source file display name (owned) */
 	unsigned line;
 
-	size_t word;              /* vocabulary index (protocol, cipher, hash, kex) */
-	const char *registry;     /* value name for single-value settings */
-	enum state state;         /* VK_STATE kinds */
-	bool is_default;          /* number kinds: "default" = remove */
-	uint32_t number;          /* number kinds */
-	enum reg_view view;       /* dotnet, winhttp, raw */
-	const char *version;      /* dotnet */
+	size_t word;          /* vocabulary index (protocol, cipher, hash, kex) */
+	const char *registry; /* value name for single-value settings */
+	enum state state;     /* VK_STATE kinds */
+	bool is_default;      /* number kinds: "default" = remove */
+	uint32_t number;      /* number kinds */
+	enum reg_view view;   /* dotnet, winhttp, raw */
+	const char *version;  /* dotnet */
 
 	/* ST_SUITES */
 	enum suite_where where;
-	char **order;  size_t norder; bool has_order;
-	char **remove; size_t nremove;
-	char **prefer; size_t nprefer;
+	char **order;
+	size_t norder;
+	bool has_order;
+	char **remove;
+	size_t nremove;
+	char **prefer;
+	size_t nprefer;
 	/* ST_CURVES */
-	char **curves; size_t ncurves;
+	char **curves;
+	size_t ncurves;
 
 	/* ST_RAW */
 	char *path;
@@ -113,7 +118,7 @@ struct profile {
 	struct version_rule *applies_to;
 	size_t napplies, applies_cap;
 	char *applies_text;
-	char *file;      /* display name: "builtin:NAME.ini" or the path */
+	char *file; /* display name: "builtin:NAME.ini" or the path */
 	bool builtin;
 	struct setting *settings;
 	size_t nsettings, cap;
@@ -131,12 +136,13 @@ struct profile_options {
  * in diags (each "file:line: message").
  */
 int profile_load(const char *what, const struct profile_options *opts, struct profile **out,
-		 struct diag *diags);
+                 struct diag *diags);
 
 /* Parses one profile text without resolving includes (fuzzing, tests).
  * Returns SC_OK or SC_ERROR with diags. */
 int profile_parse_text(const char *file, const char *text, size_t size,
-		       const struct profile_options *opts, struct profile **out, struct diag *diags);
+                       const struct profile_options *opts, struct profile **out,
+                       struct diag *diags);
 
 void profile_free(struct profile *p);
 

@@ -53,7 +53,7 @@ static long find_builtin(const char *what)
 		bool match;
 
 		profile_parse_text(file, builtin_profiles[i].text, builtin_profiles[i].size, NULL,
-				   &p, &scratch);
+		                   &p, &scratch);
 		match = p && name_matches(p, what);
 		profile_free(p);
 		diag_free(&scratch);
@@ -85,17 +85,17 @@ static char *dir_of(const char *path)
 	return sep ? xstrndup(path, (size_t)(sep - path) + 1) : xstrdup("");
 }
 
-static int load_any(struct loader *l, const char *what, const char *base_dir,
-		    struct profile **out, const char *from_file, unsigned from_line);
+static int load_any(struct loader *l, const char *what, const char *base_dir, struct profile **out,
+                    const char *from_file, unsigned from_line);
 
 static int parse_source(struct loader *l, const char *display, const char *text, size_t size,
-			struct profile **out)
+                        struct profile **out)
 {
 	return profile_parse_text(display, text, size, l->opts, out, l->diags);
 }
 
 static int load_file(struct loader *l, const char *path, struct profile **out,
-		     const char *from_file, unsigned from_line)
+                     const char *from_file, unsigned from_line)
 {
 	struct sc_err err = {{0}};
 	size_t size;
@@ -128,7 +128,7 @@ static bool on_stack(const struct loader *l, const char *display)
  * it. Two includes disagreeing is an error at the include line. `ids`
  * indexes p->settings by id. */
 static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
-			  struct ci_index *ids, const struct setting *s, const char *inc_name)
+                          struct ci_index *ids, const struct setting *s, const char *inc_name)
 {
 	size_t it = 0, i, h = hash_ci(0, s->id);
 
@@ -139,10 +139,10 @@ static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
 			continue;
 		if (i >= own_count && strcmp(have->canonical, s->canonical))
 			diag_error(l->diags, p->file, p->include_line,
-				   "includes disagree on %s: %s:%u says \"%s\", %s:%u (from %s) "
-				   "says \"%s\"; set it in this profile to decide",
-				   s->subject, have->file, have->line, have->value_text, s->file,
-				   s->line, inc_name, s->value_text);
+			           "includes disagree on %s: %s:%u says \"%s\", %s:%u (from %s) "
+			           "says \"%s\"; set it in this profile to decide",
+			           s->subject, have->file, have->line, have->value_text, s->file,
+			           s->line, inc_name, s->value_text);
 		return;
 	}
 	xgrow(&p->settings, &p->cap, p->nsettings + 1, sizeof(*p->settings));
@@ -164,7 +164,7 @@ static void inherit_applies(struct profile *p, const struct profile *inc)
 		p->applies_to[p->napplies++] = inc->applies_to[i];
 	}
 	text = p->applies_text ? xasprintf("%s, %s", p->applies_text, inc->applies_text)
-			       : xstrdup(inc->applies_text);
+	                       : xstrdup(inc->applies_text);
 	free(p->applies_text);
 	p->applies_text = text;
 }
@@ -182,13 +182,14 @@ static int resolve_includes(struct loader *l, struct profile *p, const char *bas
 
 		if (!include_name_ok(p->includes[i])) {
 			diag_error(l->diags, p->file, p->include_line,
-				   "include: \"%s\" must be a built-in profile name or NAME.ini in "
-				   "the same folder (no paths, no \"..\")",
-				   p->includes[i]);
+			           "include: \"%s\" must be a built-in profile name or NAME.ini in "
+			           "the same folder (no paths, no \"..\")",
+			           p->includes[i]);
 			rc = SC_ERROR;
 			continue;
 		}
-		if (load_any(l, p->includes[i], base_dir, &inc, p->file, p->include_line) != SC_OK) {
+		if (load_any(l, p->includes[i], base_dir, &inc, p->file, p->include_line) !=
+		    SC_OK) {
 			rc = SC_ERROR;
 			continue;
 		}
@@ -217,7 +218,7 @@ static bool file_exists(const char *path)
  * base_dir is NULL when the includer is a built-in: those include only
  * built-ins, whatever files lie in the current folder. */
 static bool locate(const char *what, const char *base_dir, bool is_include, char **path,
-		   long *builtin)
+                   long *builtin)
 {
 	*path = NULL;
 	*builtin = -1;
@@ -243,8 +244,8 @@ static bool locate(const char *what, const char *base_dir, bool is_include, char
 /* Loads a profile (and, recursively, its includes). base_dir is the
  * folder of the including file ("" for the current folder; NULL for
  * built-ins and the command line). */
-static int load_any(struct loader *l, const char *what, const char *base_dir,
-		    struct profile **out, const char *from_file, unsigned from_line)
+static int load_any(struct loader *l, const char *what, const char *base_dir, struct profile **out,
+                    const char *from_file, unsigned from_line)
 {
 	size_t errors = l->diags->errors;
 	char *path, *display, *dir;
@@ -255,23 +256,23 @@ static int load_any(struct loader *l, const char *what, const char *base_dir,
 	if (!locate(what, base_dir, from_file != NULL, &path, &builtin)) {
 		if (from_file)
 			diag_error(l->diags, from_file, from_line,
-				   "include: no built-in profile or .ini file beside this one is "
-				   "called \"%s\"",
-				   what);
+			           "include: no built-in profile or .ini file beside this one is "
+			           "called \"%s\"",
+			           what);
 		else
 			diag_error(l->diags, what, 0,
-				   "no built-in profile is called \"%s\" (see 'schannelcfg list'), "
-				   "and it is not a path to an .ini file",
-				   what);
+			           "no built-in profile is called \"%s\" (see 'schannelcfg list'), "
+			           "and it is not a path to an .ini file",
+			           what);
 		return SC_ERROR;
 	}
 	display = path ? xstrdup(path)
-		       : xasprintf(BUILTIN_PREFIX "%s", builtin_profiles[builtin].file_name);
+	               : xasprintf(BUILTIN_PREFIX "%s", builtin_profiles[builtin].file_name);
 	if (on_stack(l, display) || l->depth >= PROFILE_MAX_INCLUDE_DEPTH) {
 		diag_error(l->diags, from_file ? from_file : display, from_line,
-			   on_stack(l, display) ? "include cycle: %s includes itself again"
-						: "includes nested deeper than the limit at %s",
-			   display);
+		           on_stack(l, display) ? "include cycle: %s includes itself again"
+		                                : "includes nested deeper than the limit at %s",
+		           display);
 		free(display);
 		free(path);
 		return SC_ERROR;
@@ -281,7 +282,7 @@ static int load_any(struct loader *l, const char *what, const char *base_dir,
 		rc = load_file(l, path, out, from_file, from_line);
 	else
 		rc = parse_source(l, display, builtin_profiles[builtin].text,
-				  builtin_profiles[builtin].size, out);
+		                  builtin_profiles[builtin].size, out);
 	/* A file named without a folder ("my.ini") has "" here, not NULL:
 	 * its includes are looked for in the current folder. */
 	dir = path ? dir_of(path) : NULL;
@@ -301,7 +302,7 @@ static int load_any(struct loader *l, const char *what, const char *base_dir,
 }
 
 int profile_load(const char *what, const struct profile_options *opts, struct profile **out,
-		 struct diag *diags)
+                 struct diag *diags)
 {
 	struct profile_options none = {0};
 	struct loader l = {.opts = opts ? opts : &none, .diags = diags};
@@ -318,7 +319,7 @@ struct profile **profile_list_builtins(size_t *count, struct diag *diags)
 		char *file = xasprintf(BUILTIN_PREFIX "%s", builtin_profiles[i].file_name);
 
 		profile_parse_text(file, builtin_profiles[i].text, builtin_profiles[i].size, NULL,
-				   &list[i], diags);
+		                   &list[i], diags);
 		free(file);
 	}
 	*count = builtin_profile_count;

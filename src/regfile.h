@@ -43,9 +43,9 @@ enum regfile_rec_kind {
 struct regfile_record {
 	enum regfile_rec_kind kind;
 	enum reg_view view;
-	char *path;            /* logical path (view-mapped), relative to HKLM;
-				* owned by the regfile, shared by one header's records */
-	char *name;            /* value name, "" for @; NULL for key records */
+	char *path;             /* logical path (view-mapped), relative to HKLM;
+	                         * owned by the regfile, shared by one header's records */
+	char *name;             /* value name, "" for @; NULL for key records */
 	struct reg_value value; /* RF_SET only */
 	unsigned line;
 };
@@ -55,15 +55,15 @@ struct regfile_record {
 struct regfile {
 	enum regfile_format format;
 	enum regfile_encoding encoding;
-	bool utf8_bom;          /* UTF-8 and started with EF BB BF */
-	bool lf;                /* the first line ends in a bare LF (else CRLF) */
+	bool utf8_bom; /* UTF-8 and started with EF BB BF */
+	bool lf;       /* the first line ends in a bare LF (else CRLF) */
 	struct regfile_record *records;
 	size_t nrecords, cap;
 	char **header_comments; /* text after ';', trimmed */
 	size_t ncomments, comments_cap;
-	char *text;             /* the decoded UTF-8 text (for integrity checks) */
+	char *text; /* the decoded UTF-8 text (for integrity checks) */
 	size_t text_len;
-	char **paths;           /* the records' paths, one per key header */
+	char **paths; /* the records' paths, one per key header */
 	size_t npaths, paths_cap;
 };
 
@@ -73,7 +73,7 @@ struct regfile {
  * On error *rf is left empty (nothing to free beyond regfile_free).
  */
 int regfile_parse(const char *source, const uint8_t *data, size_t size, struct regfile *rf,
-		  struct sc_err *err);
+                  struct sc_err *err);
 void regfile_free(struct regfile *rf);
 
 /*
@@ -84,13 +84,13 @@ void regfile_free(struct regfile *rf);
  * "source:line: message".
  */
 int regfile_parse_assignment(const char *source, unsigned line, const char *name_part,
-			     const char *data_part, char **name, struct reg_value *v, bool *deletion,
-			     struct sc_err *err);
+                             const char *data_part, char **name, struct reg_value *v,
+                             bool *deletion, struct sc_err *err);
 
 /* Applies the records to a backend in order (mem or any other). Returns
  * SC_OK or SC_ERROR. [-KEY] on a non-mem backend is refused. */
 int regfile_apply_records(const struct regfile *rf, const struct reg_backend *b,
-			  struct sc_err *err);
+                          struct sc_err *err);
 
 /* Appends one value line ("name"=data, wrapped like regedit) in v5 syntax. */
 void regfile_format_value(struct strbuf *sb, const char *name, const struct reg_value *v);

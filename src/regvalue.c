@@ -7,11 +7,18 @@
 const char *regvalue_type_name(uint32_t type)
 {
 	static const char *const names[] = {
-		"REG_NONE",      "REG_SZ",        "REG_EXPAND_SZ",
-		"REG_BINARY",    "REG_DWORD",     "REG_DWORD_BIG_ENDIAN",
-		"REG_LINK",      "REG_MULTI_SZ",  "REG_RESOURCE_LIST",
-		"REG_FULL_RESOURCE_DESCRIPTOR",   "REG_RESOURCE_REQUIREMENTS_LIST",
-		"REG_QWORD",
+	    "REG_NONE",
+	    "REG_SZ",
+	    "REG_EXPAND_SZ",
+	    "REG_BINARY",
+	    "REG_DWORD",
+	    "REG_DWORD_BIG_ENDIAN",
+	    "REG_LINK",
+	    "REG_MULTI_SZ",
+	    "REG_RESOURCE_LIST",
+	    "REG_FULL_RESOURCE_DESCRIPTOR",
+	    "REG_RESOURCE_REQUIREMENTS_LIST",
+	    "REG_QWORD",
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "REG_UNKNOWN";
@@ -29,7 +36,7 @@ void regvalue_set_bytes(struct reg_value *v, uint32_t type, const void *data, si
 void regvalue_set_dword(struct reg_value *v, uint32_t dword)
 {
 	uint8_t b[4] = {(uint8_t)dword, (uint8_t)(dword >> 8), (uint8_t)(dword >> 16),
-			(uint8_t)(dword >> 24)};
+	                (uint8_t)(dword >> 24)};
 
 	regvalue_set_bytes(v, RV_DWORD, b, sizeof(b));
 }

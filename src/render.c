@@ -73,7 +73,7 @@ static void show_settings(const struct profile *p, struct strbuf *sb)
 				sb_addf(sb, "  %s\n", area_name((enum area)a));
 			header = true;
 			sb_addf(sb, "    %-44s %-12s  %s:%u\n", s->subject, s->value_text, s->file,
-				s->line);
+			        s->line);
 		}
 	}
 }
@@ -81,10 +81,10 @@ static void show_settings(const struct profile *p, struct strbuf *sb)
 static void show_op(const struct plan_op *op, struct strbuf *sb)
 {
 	static const char *const verbs[] = {"set", "delete", "remove key if empty", "edit list",
-					    "create key"};
+	                                    "create key"};
 
 	sb_addf(sb, "    %s HKLM\\%s%s", verbs[op->kind], op->path,
-		op->view == REG_VIEW_32 ? " (32-bit view)" : "");
+	        op->view == REG_VIEW_32 ? " (32-bit view)" : "");
 	if (op->name)
 		sb_addf(sb, " : %s", *op->name ? op->name : "(default)");
 	if (op->kind == OP_SET) {
@@ -92,15 +92,15 @@ static void show_op(const struct plan_op *op, struct strbuf *sb)
 		regvalue_describe(&op->value, sb);
 	}
 	sb_addf(sb, "%s\n      %s\n      (%s)\n", op->reboot ? "  [reboot]" : "", op->reason,
-		op->source);
+	        op->source);
 	if (op->kind == OP_LIST_EDIT) {
 		const struct list_edit *e = &op->edit;
 		size_t i;
 
 		sb_addf(sb, "      list: %s%s\n",
-			e->format == LIST_MULTI_SZ ? "REG_MULTI_SZ, one suite per string"
-						   : "REG_SZ, comma-separated",
-			e->create_if_absent ? "" : "; left alone where absent");
+		        e->format == LIST_MULTI_SZ ? "REG_MULTI_SZ, one suite per string"
+		                                   : "REG_SZ, comma-separated",
+		        e->create_if_absent ? "" : "; left alone where absent");
 		if (e->has_order)
 			for (i = 0; i < e->norder; i++)
 				sb_addf(sb, "        %2zu. %s\n", i + 1, e->order[i]);
@@ -117,7 +117,7 @@ static void show_ops(const struct plan *plan, struct strbuf *sb)
 	int a;
 
 	sb_addf(sb, "\nRegistry operations (%zu%s)\n", plan->nops,
-		plan_needs_reboot(plan) ? ", a reboot is needed after they change anything" : "");
+	        plan_needs_reboot(plan) ? ", a reboot is needed after they change anything" : "");
 	for (a = 0; a < AREA_COUNT; a++) {
 		bool header = false;
 
@@ -141,7 +141,7 @@ static void show_warnings(const struct plan *plan, struct strbuf *sb)
 	sb_addf(sb, "\nWarnings (%zu)\n", plan->nwarnings);
 	for (i = 0; i < plan->nwarnings; i++)
 		sb_addf(sb, "  ! %s%s%s\n", plan->warnings[i].text,
-			*plan->warnings[i].source ? "\n    at " : "", plan->warnings[i].source);
+		        *plan->warnings[i].source ? "\n    at " : "", plan->warnings[i].source);
 }
 
 void render_show_text(const struct profile *p, const struct plan *plan, struct strbuf *sb)
@@ -236,7 +236,7 @@ void render_value_json(struct json *j, const char *key, const struct reg_value *
 static const char *op_kind_name(enum op_kind k)
 {
 	static const char *const names[] = {"set", "delete_value", "delete_key_if_empty",
-					    "list_edit", "create_key"};
+	                                    "list_edit", "create_key"};
 
 	return names[k];
 }
@@ -268,7 +268,7 @@ static void json_plan_ops(struct json *j, const struct plan *plan)
 			render_value_json(j, "data", &op->value);
 		if (op->kind == OP_LIST_EDIT) {
 			json_key_str(j, "list_format",
-				     op->edit.format == LIST_MULTI_SZ ? "multi_sz" : "comma_sz");
+			             op->edit.format == LIST_MULTI_SZ ? "multi_sz" : "comma_sz");
 			json_key_bool(j, "create_if_absent", op->edit.create_if_absent);
 			if (op->edit.has_order)
 				json_key_strings(j, "order", op->edit.order, op->edit.norder);

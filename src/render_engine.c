@@ -10,22 +10,21 @@
 
 static const char *status_name(enum apply_status s)
 {
-	static const char *const names[] = {"applied",  "nothing_to_do",   "input_error",
-					    "refused", "rolled_back", "rollback_failed"};
+	static const char *const names[] = {"applied", "nothing_to_do", "input_error",
+	                                    "refused", "rolled_back",   "rollback_failed"};
 
 	return names[s];
 }
 
 void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
-		       const char *target, int exit_code, struct strbuf *sb)
+                       const char *target, int exit_code, struct strbuf *sb)
 {
 	struct json j;
 
 	/* One object, one schema: the diff's fields, then the result's. */
 	json_init(&j, sb);
 	json_obj_begin(&j);
-	diff_json_fields(&j, &r->diff, kind, profile, target,
-			 r->status == APPLY_DONE && r->reboot);
+	diff_json_fields(&j, &r->diff, kind, profile, target, r->status == APPLY_DONE && r->reboot);
 	json_key_str(&j, "status", status_name(r->status));
 	json_key_u64(&j, "exit_code", (uint64_t)exit_code);
 	json_key_str(&j, "snapshot_id", r->snapshot_id);
@@ -52,7 +51,7 @@ static const char *kind_word(const struct snapshot *s)
 }
 
 static void one_json(struct json *j, const char *name, const char *path,
-		     const struct snap_auth *auth, bool allow_any_key)
+                     const struct snap_auth *auth, bool allow_any_key)
 {
 	struct sc_err err = {{0}};
 	struct snapshot s;
@@ -80,7 +79,7 @@ static void one_json(struct json *j, const char *name, const char *path,
 }
 
 static void one_text(const char *name, const char *path, const struct snap_auth *auth,
-		     bool allow_any_key, struct strbuf *sb)
+                     bool allow_any_key, struct strbuf *sb)
 {
 	struct sc_err err = {{0}};
 	struct snapshot s;
@@ -90,12 +89,12 @@ static void one_text(const char *name, const char *path, const struct snap_auth 
 		return;
 	}
 	sb_addf(sb, "%-44s %-8s %-20s %-16s %4zu  %s%s\n", s.id, kind_word(&s), s.time, s.profile,
-		s.nvalues, s.target, s.verified ? "" : "  (unverified: run elevated to check it)");
+	        s.nvalues, s.target, s.verified ? "" : "  (unverified: run elevated to check it)");
 	snapshot_free(&s);
 }
 
 void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
-		      const struct snap_auth *auth, bool allow_any_key, struct strbuf *sb)
+                      const struct snap_auth *auth, bool allow_any_key, struct strbuf *sb)
 {
 	struct json j;
 	size_t i;
@@ -111,8 +110,8 @@ void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
 		json_arr_begin(&j);
 	} else {
 		sb_addf(sb, "Snapshots in %s\n", dir);
-		sb_addf(sb, "%-44s %-8s %-20s %-16s %4s  %s\n", "ID", "KIND", "TIME (UTC)", "PROFILE",
-			"VALS", "TARGET");
+		sb_addf(sb, "%-44s %-8s %-20s %-16s %4s  %s\n", "ID", "KIND", "TIME (UTC)",
+		        "PROFILE", "VALS", "TARGET");
 	}
 	for (i = 0; i < n; i++) {
 		char *path = snapshot_file_path(dir, names[i]);

@@ -13,7 +13,7 @@
 
 /* The diff document of diff_format_json plus status, exit code and snapshot. */
 void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
-		       const char *target, int exit_code, struct strbuf *sb);
+                       const char *target, int exit_code, struct strbuf *sb);
 
 /* The path of the file `name` in the snapshot folder dir, joined with the
  * platform's separator (as snapshot_write names the files it writes), so
@@ -25,6 +25,6 @@ char *snapshot_file_path(const char *dir, const char *name);
  * invalid (it is then never chosen by rollback). names are file names
  * inside dir. */
 void snapshots_render(bool json, const char *dir, char *const *names, size_t n,
-		      const struct snap_auth *auth, bool allow_any_key, struct strbuf *sb);
+                      const struct snap_auth *auth, bool allow_any_key, struct strbuf *sb);
 
 #endif

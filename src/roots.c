@@ -205,13 +205,13 @@ void tls_allowlist_describe(struct strbuf *sb, const char *indent)
 
 /* The subtrees the allowlist's keys live in (../shared/REGISTRY.md). */
 static const char *const tls_roots[] = {
-	SCHANNEL_KEY,
-	"SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration",
-	"SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration",
-	DOTNET_KEY,
-	WINHTTP_KEY,
-	"SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP",
-	FIPS_KEY,
+    SCHANNEL_KEY,
+    "SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration",
+    "SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration",
+    DOTNET_KEY,
+    WINHTTP_KEY,
+    "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP",
+    FIPS_KEY,
 };
 
 /* True if `inner` is `outer` or below it (whole components). */

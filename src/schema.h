@@ -19,11 +19,11 @@
 
 /* A word of the vocabulary: a protocol, cipher, hash, ... */
 struct vocab_entry {
-	const char *name;    /* canonical spelling = the registry key name */
-	const char *alias;   /* another accepted spelling (e.g. "TLS1.2"), or NULL */
-	uint32_t winhttp;    /* WinHTTP DefaultSecureProtocols bit, 0 if none */
-	uint32_t eap;        /* EAP TlsVersion bits, 0 if none */
-	const char *note;    /* shown by show/help, or NULL */
+	const char *name;  /* canonical spelling = the registry key name */
+	const char *alias; /* another accepted spelling (e.g. "TLS1.2"), or NULL */
+	uint32_t winhttp;  /* WinHTTP DefaultSecureProtocols bit, 0 if none */
+	uint32_t eap;      /* EAP TlsVersion bits, 0 if none */
+	const char *note;  /* shown by show/help, or NULL */
 };
 
 struct vocab {
@@ -47,23 +47,23 @@ void vocab_list(const struct vocab *v, struct strbuf *sb);
 
 /* What a key's value must look like. */
 enum value_kind {
-	VK_TEXT,          /* free text */
-	VK_WORDS,         /* space/comma separated words */
-	VK_STATE,         /* enabled | disabled | default */
-	VK_FLAG01,        /* 0 | 1 | default */
-	VK_KEY_BITS,      /* 512..16384 | default */
-	VK_EVENT_LOGGING, /* 0..7 | default */
-	VK_WINHTTP_MASK,  /* protocol words or a number | default */
-	VK_EAP_MASK,      /* protocol words or a number | default */
-	VK_SUITE_PATTERNS,/* suite names or patterns with * */
-	VK_SUITE_LIST,    /* exact suite names, in order */
-	VK_CURVES,        /* ECC curve names | default */
-	VK_WHERE,         /* auto | local | policy */
-	VK_VIEWS,         /* 64 | 32 | both */
-	VK_VERSIONS,      /* v2.0.50727 | v4.0.30319 | both */
-	VK_YESNO,         /* yes | no */
-	VK_REG_PATH,      /* HKLM\... */
-	VK_APPLIES_TO,    /* windows >= 6.1 ... */
+	VK_TEXT,           /* free text */
+	VK_WORDS,          /* space/comma separated words */
+	VK_STATE,          /* enabled | disabled | default */
+	VK_FLAG01,         /* 0 | 1 | default */
+	VK_KEY_BITS,       /* 512..16384 | default */
+	VK_EVENT_LOGGING,  /* 0..7 | default */
+	VK_WINHTTP_MASK,   /* protocol words or a number | default */
+	VK_EAP_MASK,       /* protocol words or a number | default */
+	VK_SUITE_PATTERNS, /* suite names or patterns with * */
+	VK_SUITE_LIST,     /* exact suite names, in order */
+	VK_CURVES,         /* ECC curve names | default */
+	VK_WHERE,          /* auto | local | policy */
+	VK_VIEWS,          /* 64 | 32 | both */
+	VK_VERSIONS,       /* v2.0.50727 | v4.0.30319 | both */
+	VK_YESNO,          /* yes | no */
+	VK_REG_PATH,       /* HKLM\... */
+	VK_APPLIES_TO,     /* windows >= 6.1 ... */
 };
 
 /* What a setting changes (one per key of a section, or per raw value). */
@@ -96,8 +96,8 @@ struct key_def {
 	enum value_kind kind;
 	enum setting_kind setting; /* ST_NONE for metadata and options */
 	unsigned flags;
-	const char *registry;      /* the value it writes, e.g. "Enabled", or NULL */
-	const char *doc;           /* one line: what it means */
+	const char *registry; /* the value it writes, e.g. "Enabled", or NULL */
+	const char *doc;      /* one line: what it means */
 };
 
 enum section_arg {
@@ -113,7 +113,7 @@ struct section_def {
 	const struct vocab *arg_words;
 	const struct key_def *keys;
 	size_t nkeys;
-	bool raw_values;  /* accepts "Name" = .reg-style data lines */
+	bool raw_values;      /* accepts "Name" = .reg-style data lines */
 	const char *registry; /* the key(s) it manages, for help */
 	const char *doc;
 };
@@ -129,13 +129,14 @@ const struct key_def *schema_key(const struct section_def *s, const char *key, s
 
 /* Registry locations (relative to HKLM). */
 #define SCHANNEL_KEY "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
-#define SUITES_LOCAL_KEY \
+#define SUITES_LOCAL_KEY                                                                           \
 	"SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
-#define SUITES_POLICY_KEY "SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
-#define DOTNET_KEY "SOFTWARE\\Microsoft\\.NETFramework"
+#define SUITES_POLICY_KEY                                                                          \
+	"SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
+#define DOTNET_KEY  "SOFTWARE\\Microsoft\\.NETFramework"
 #define WINHTTP_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
 #define EAP_TLS_KEY "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13"
-#define FIPS_KEY "SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy"
+#define FIPS_KEY    "SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy"
 
 /* The policy cipher list is one REG_SZ of at most this many characters. */
 #define POLICY_FUNCTIONS_MAX 1023

@@ -24,8 +24,7 @@ void sha256_final(struct sha256 *s, uint8_t digest[32]);
 void sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* HMAC-SHA256 (RFC 2104, test vectors of RFC 4231) of data under key. */
-void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
-		 uint8_t mac[32]);
+void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t mac[32]);
 /* Lower-case hex of n bytes into hex (2n + 1 bytes with the NUL). */
 void hex_encode(const uint8_t *bytes, size_t n, char *hex);
 /* Compares two digests in time independent of where they differ. */

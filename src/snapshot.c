@@ -15,15 +15,15 @@
 #include "sha256.h"
 #include "version.h"
 
-#define SNAPSHOT_MAGIC "schannelcfg snapshot"
+#define SNAPSHOT_MAGIC  "schannelcfg snapshot"
 #define SNAPSHOT_FORMAT "2"
-#define SHA_PREFIX "; sha256: "
-#define HMAC_PREFIX "; hmac-sha256: "
+#define SHA_PREFIX      "; sha256: "
+#define HMAC_PREFIX     "; hmac-sha256: "
 /* Everything before the authentication line, byte for byte. The MAC (or
  * hash) covers everything after it (header fields and body), so no line
  * outside it can carry meaning. */
 #define SNAPSHOT_PREAMBLE                                                                          \
-	"Windows Registry Editor Version 5.00\r\n\r\n"                                            \
+	"Windows Registry Editor Version 5.00\r\n\r\n"                                             \
 	"; " SNAPSHOT_MAGIC " - restores the registry as it was before an apply.\r\n"
 
 #ifdef _WIN32
@@ -33,7 +33,7 @@
 #endif
 
 static void add_value(struct snapshot *s, enum reg_view view, const char *path, const char *name,
-		      bool present, const struct reg_value *v)
+                      bool present, const struct reg_value *v)
 {
 	struct snap_value *sv;
 
@@ -57,7 +57,13 @@ struct key_list {
 	struct ci_index index;
 };
 
-#define KEY_LIST(array, count, capacity) {&(array), &(count), &(capacity), {0}}
+#define KEY_LIST(array, count, capacity)                                                           \
+	{                                                                                          \
+		&(array), &(count), &(capacity),                                                   \
+		{                                                                                  \
+			0                                                                          \
+		}                                                                                  \
+	}
 
 static void add_key(struct key_list *l, enum reg_view view, const char *path)
 {
@@ -78,7 +84,7 @@ static void add_key(struct key_list *l, enum reg_view view, const char *path)
  * (as do created keys that are themselves above a root: a rollback
  * re-creating such a key). */
 static void add_created(struct key_list *created, struct key_list *above, enum reg_view view,
-			const char *path, const char *root)
+                        const char *path, const char *root)
 {
 	const char *tls = tls_root_of(path);
 
@@ -104,8 +110,8 @@ static void add_created(struct key_list *created, struct key_list *above, enum r
 		add_key(above, REG_VIEW_64, "SOFTWARE");
 }
 
-void snapshot_from_diff(const struct diff *d, const char *profile, const char *target,
-			time_t now, struct snapshot *s)
+void snapshot_from_diff(const struct diff *d, const char *profile, const char *target, time_t now,
+                        struct snapshot *s)
 {
 	struct key_list existed = KEY_LIST(s->existed, s->nexisted, s->ecap);
 	struct key_list created = KEY_LIST(s->created, s->ncreated, s->ccap);
@@ -204,14 +210,13 @@ static void format_body(const struct snapshot *s, struct strbuf *sb)
 	}
 }
 
-static void format_keys(struct strbuf *sb, const char *field, const struct snap_key *keys,
-			size_t n)
+static void format_keys(struct strbuf *sb, const char *field, const struct snap_key *keys, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		sb_addf(sb, "; %s: %s %s\r\n", field, keys[i].view == REG_VIEW_32 ? "32" : "64",
-			keys[i].path);
+		        keys[i].path);
 }
 
 static const char *kind_name(enum snap_kind kind)
@@ -221,7 +226,7 @@ static const char *kind_name(enum snap_kind kind)
 
 /* The authentication line for the hashed text. */
 static void format_auth(const struct snap_auth *auth, const struct strbuf *hashed,
-			struct strbuf *sb)
+                        struct strbuf *sb)
 {
 	char hex[65];
 
@@ -237,12 +242,12 @@ static void format_auth(const struct snap_auth *auth, const struct strbuf *hashe
 	}
 }
 
-void snapshot_format_auth(const struct snapshot *s, const struct snap_auth *auth,
-			  struct strbuf *sb)
+void snapshot_format_auth(const struct snapshot *s, const struct snap_auth *auth, struct strbuf *sb)
 {
 	struct strbuf hashed = STRBUF_INIT;
 
-	sb_adds(&hashed, "; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\r\n");
+	sb_adds(&hashed,
+	        "; Restore with: schannelcfg rollback ID   (or: reg import THIS-FILE)\r\n");
 	sb_addf(&hashed, "; format: %s\r\n", SNAPSHOT_FORMAT);
 	sb_addf(&hashed, "; id: %s\r\n", s->id ? s->id : "");
 	sb_addf(&hashed, "; kind: %s\r\n", kind_name(s->kind));
@@ -303,30 +308,34 @@ static bool hex_decode32(const char *hex, uint8_t out[32])
 /* Which authentication line the file has: HMAC (keyed) or plain hash.
  * A keyed check never accepts a plain hash, which anyone can recompute. */
 static int auth_line(const char *source, const struct regfile *rf, const struct snap_auth *auth,
-		     bool *keyed, const char **hex, struct sc_err *err)
+                     bool *keyed, const char **hex, struct sc_err *err)
 {
 	size_t preamble = strlen(SNAPSHOT_PREAMBLE);
 	const char *line = rf->text + preamble;
 	bool want_keyed = auth && auth->keyed, any = auth && auth->unverified;
 
 	if (rf->text_len < preamble || memcmp(rf->text, SNAPSHOT_PREAMBLE, preamble))
-		return sc_err_set(err, "%s: not a schannelcfg snapshot (no snapshot title), or "
-				       "damaged",
-				  source);
+		return sc_err_set(err,
+		                  "%s: not a schannelcfg snapshot (no snapshot title), or "
+		                  "damaged",
+		                  source);
 	*keyed = starts_with(line, HMAC_PREFIX);
 	if (!*keyed && !starts_with(line, SHA_PREFIX))
-		return sc_err_set(err, "%s: no \"%s\" line right after the snapshot title; not a "
-				       "snapshot, or damaged",
-				  source, want_keyed ? "hmac-sha256:" : "sha256:");
+		return sc_err_set(err,
+		                  "%s: no \"%s\" line right after the snapshot title; not a "
+		                  "snapshot, or damaged",
+		                  source, want_keyed ? "hmac-sha256:" : "sha256:");
 	if (want_keyed && !*keyed && !any)
-		return sc_err_set(err, "%s: not authenticated (it carries only a plain SHA-256, which "
-				       "anyone can recompute: a state-file snapshot, or forged); "
-				       "refusing to restore it to the live registry",
-				  source);
+		return sc_err_set(err,
+		                  "%s: not authenticated (it carries only a plain SHA-256, which "
+		                  "anyone can recompute: a state-file snapshot, or forged); "
+		                  "refusing to restore it to the live registry",
+		                  source);
 	if (!want_keyed && *keyed && !any)
-		return sc_err_set(err, "%s: a live-registry snapshot (HMAC-authenticated); it restores "
-				       "only the live registry",
-				  source);
+		return sc_err_set(err,
+		                  "%s: a live-registry snapshot (HMAC-authenticated); it restores "
+		                  "only the live registry",
+		                  source);
 	*hex = line + strlen(*keyed ? HMAC_PREFIX : SHA_PREFIX);
 	return SC_OK;
 }
@@ -334,7 +343,7 @@ static int auth_line(const char *source, const struct regfile *rf, const struct 
 /* Checks the MAC (or hash) after the fixed preamble against the rest of
  * the file. */
 static int check_auth(const char *source, const struct regfile *rf, const struct snap_auth *auth,
-		      struct snapshot *s, struct sc_err *err)
+                      struct snapshot *s, struct sc_err *err)
 {
 	const char *hex = NULL, *body;
 	uint8_t want[32], got[32];
@@ -347,7 +356,7 @@ static int check_auth(const char *source, const struct regfile *rf, const struct
 	if (strspn(hex, "0123456789abcdef") != 64 || !strchr("\r\n", hex[64]) ||
 	    (hex[64] == '\r' && hex[65] != '\n') || !hex_decode32(hex, want))
 		return sc_err_set(err, "%s: integrity line damaged (expected 64 hex digits)",
-				  source);
+		                  source);
 	s->keyed = keyed;
 	if (keyed && !(auth && auth->keyed))
 		return SC_OK; /* listing without the key: unverified */
@@ -363,35 +372,36 @@ static int check_auth(const char *source, const struct regfile *rf, const struct
 		sha256_final(&h, got);
 	}
 	if (!digest_equal(want, got, sizeof(got)))
-		return sc_err_set(err, "%s: %s (the file was changed, truncated, damaged or forged "
-				       "after it was written); refusing to use it",
-				  source,
-				  keyed ? "authentication failed: its HMAC does not verify under this "
-					  "machine's snapshot key"
-					: "integrity check failed");
+		return sc_err_set(
+		    err,
+		    "%s: %s (the file was changed, truncated, damaged or forged "
+		    "after it was written); refusing to use it",
+		    source,
+		    keyed ? "authentication failed: its HMAC does not verify under this "
+		            "machine's snapshot key"
+		          : "integrity check failed");
 	s->verified = true;
 	return SC_OK;
 }
 
-static int parse_kind(const char *source, const char *text, struct snapshot *s,
-		      struct sc_err *err)
+static int parse_kind(const char *source, const char *text, struct snapshot *s, struct sc_err *err)
 {
 	if (!strcmp(text, "apply"))
 		s->kind = SNAP_APPLY;
 	else if (!strcmp(text, "rollback"))
 		s->kind = SNAP_ROLLBACK;
 	else
-		return sc_err_set(err, "%s: snapshot kind \"%s\" (expected apply or rollback)", source,
-				  text);
+		return sc_err_set(err, "%s: snapshot kind \"%s\" (expected apply or rollback)",
+		                  source, text);
 	return SC_OK;
 }
 
 static int parse_yes_no(const char *source, const char *field, const char *text, bool *out,
-			struct sc_err *err)
+                        struct sc_err *err)
 {
 	if (strcmp(text, "yes") && strcmp(text, "no"))
 		return sc_err_set(err, "%s: snapshot %s \"%s\" (expected yes or no)", source, field,
-				  text);
+		                  text);
 	*out = !strcmp(text, "yes");
 	return SC_OK;
 }
@@ -415,7 +425,7 @@ static int parse_id(const char *source, struct snapshot *s, struct sc_err *err)
 	char digits[5] = {0};
 	uint64_t seq = 0;
 	bool ok = !strncmp(s->id, stamp, n) && s->id[n] == '-' && strlen(s->id) > n + 5 &&
-		  s->id[n + 5] == '-';
+	          s->id[n + 5] == '-';
 
 	if (ok) {
 		memcpy(digits, s->id + n + 1, 4);
@@ -424,35 +434,36 @@ static int parse_id(const char *source, struct snapshot *s, struct sc_err *err)
 	free(stamp);
 	if (!ok)
 		return sc_err_set(err, "%s: snapshot id \"%s\" does not match its time %s", source,
-				  s->id, s->time);
+		                  s->id, s->time);
 	s->seq = (unsigned)seq;
 	return SC_OK;
 }
 
 static int check_header(const char *source, const struct regfile *rf, struct snapshot *s,
-			struct sc_err *err)
+                        struct sc_err *err)
 {
-	static const char *const required[] = {"format",  "id",	     "kind",	      "time",
-					       "profile", "target",  "machine", "allow-any-key",
-					       "tool"};
+	static const char *const required[] = {"format",  "id",     "kind",    "time",
+	                                       "profile", "target", "machine", "allow-any-key",
+	                                       "tool"};
 	const char *format;
 	size_t i;
 	int rc;
 
 	if (!rf->ncomments || !starts_with(rf->header_comments[0], SNAPSHOT_MAGIC))
-		return sc_err_set(err, "%s: not a schannelcfg snapshot (no \"; " SNAPSHOT_MAGIC
-				       "\" header)",
-				  source);
+		return sc_err_set(
+		    err, "%s: not a schannelcfg snapshot (no \"; " SNAPSHOT_MAGIC "\" header)",
+		    source);
 	format = header_field(rf, "format");
 	if (format && strcmp(format, SNAPSHOT_FORMAT))
-		return sc_err_set(err, "%s: snapshot format %s is not supported (expected %s; an "
-				       "older schannelcfg wrote it without authentication: check it, "
-				       "then restore it by hand with reg import)",
-				  source, format, SNAPSHOT_FORMAT);
+		return sc_err_set(err,
+		                  "%s: snapshot format %s is not supported (expected %s; an "
+		                  "older schannelcfg wrote it without authentication: check it, "
+		                  "then restore it by hand with reg import)",
+		                  source, format, SNAPSHOT_FORMAT);
 	for (i = 0; i < ARRAY_SIZE(required); i++)
 		if (!header_field(rf, required[i]))
 			return sc_err_set(err, "%s: snapshot header lacks \"%s:\"", source,
-					  required[i]);
+			                  required[i]);
 	s->id = xstrdup(header_field(rf, "id"));
 	s->time = xstrdup(header_field(rf, "time"));
 	s->profile = xstrdup(header_field(rf, "profile"));
@@ -462,7 +473,7 @@ static int check_header(const char *source, const struct regfile *rf, struct sna
 	rc = parse_kind(source, header_field(rf, "kind"), s, err);
 	if (rc == SC_OK)
 		rc = parse_yes_no(source, "allow-any-key", header_field(rf, "allow-any-key"),
-				  &s->allow_any_key, err);
+		                  &s->allow_any_key, err);
 	if (rc == SC_OK)
 		rc = parse_id(source, s, err);
 	return rc;
@@ -479,36 +490,40 @@ static bool key_in_scope(const char *path)
 /* Values must be documented TLS values unless the snapshot was taken with
  * --allow-any-key (its hashed header says so) and the caller allows it. */
 static int check_scope(const char *source, const struct regfile_record *r, bool bare_key,
-		       bool any_key, struct sc_err *err)
+                       bool any_key, struct sc_err *err)
 {
 	if (reg_path_has_dot_component(r->path))
 		return sc_err_set(err, "%s:%u: HKLM\\%s has a \".\" or \"..\" component", source,
-				  r->line, r->path);
+		                  r->line, r->path);
 	if (r->kind == RF_DELETE_KEY)
-		return sc_err_set(err, "%s:%u: [-HKLM\\%s] would delete a whole subtree; a snapshot "
-				       "never does (the keys an apply created are listed in its "
-				       "header and removed by rollback once empty)",
-				  source, r->line, r->path);
+		return sc_err_set(err,
+		                  "%s:%u: [-HKLM\\%s] would delete a whole subtree; a snapshot "
+		                  "never does (the keys an apply created are listed in its "
+		                  "header and removed by rollback once empty)",
+		                  source, r->line, r->path);
 	if (any_key)
 		return SC_OK;
-	if (r->kind == RF_KEY && bare_key ? key_in_scope(r->path)
-					  : r->kind == RF_KEY || tls_value_allowed(r->path, r->name))
+	if (r->kind == RF_KEY && bare_key
+	        ? key_in_scope(r->path)
+	        : r->kind == RF_KEY || tls_value_allowed(r->path, r->name))
 		return SC_OK;
 	if (r->kind == RF_KEY)
-		return sc_err_set(err, "%s:%u: HKLM\\%s is not a TLS key; a snapshot may only "
-				       "restore TLS settings",
-				  source, r->line, r->path);
-	return sc_err_set(err, "%s:%u: HKLM\\%s \"%s\" is not a documented TLS value; a snapshot "
-			       "may only restore what an apply could have written (one taken with "
-			       "--allow-any-key says so in its header, and is restored only with "
-			       "--allow-any-key)",
-			  source, r->line, r->path, r->name);
+		return sc_err_set(err,
+		                  "%s:%u: HKLM\\%s is not a TLS key; a snapshot may only "
+		                  "restore TLS settings",
+		                  source, r->line, r->path);
+	return sc_err_set(err,
+	                  "%s:%u: HKLM\\%s \"%s\" is not a documented TLS value; a snapshot "
+	                  "may only restore what an apply could have written (one taken with "
+	                  "--allow-any-key says so in its header, and is restored only with "
+	                  "--allow-any-key)",
+	                  source, r->line, r->path, r->name);
 }
 
 /* Turns the records into values and keys; a [KEY] with no values after it
  * is a key to re-create. */
 static int take_records(const char *source, const struct regfile *rf, bool any_key,
-			struct snapshot *s, struct sc_err *err)
+                        struct snapshot *s, struct sc_err *err)
 {
 	struct key_list existed = KEY_LIST(s->existed, s->nexisted, s->ecap);
 	size_t i;
@@ -516,9 +531,10 @@ static int take_records(const char *source, const struct regfile *rf, bool any_k
 
 	for (i = 0; rc == SC_OK && i < rf->nrecords; i++) {
 		const struct regfile_record *r = &rf->records[i];
-		const struct regfile_record *next = i + 1 < rf->nrecords ? &rf->records[i + 1] : NULL;
+		const struct regfile_record *next =
+		    i + 1 < rf->nrecords ? &rf->records[i + 1] : NULL;
 		bool bare = r->kind == RF_KEY &&
-			    (!next || next->kind == RF_KEY || next->kind == RF_DELETE_KEY);
+		            (!next || next->kind == RF_KEY || next->kind == RF_DELETE_KEY);
 
 		rc = check_scope(source, r, bare, any_key, err);
 		if (rc != SC_OK)
@@ -534,7 +550,7 @@ static int take_records(const char *source, const struct regfile *rf, bool any_k
 
 /* "; FIELD: 64 PATH" header lines (created-key, created-above-root). */
 static int take_key_lines(const char *source, const struct regfile *rf, const char *field,
-			  bool any_key, struct key_list *keys, struct sc_err *err)
+                          bool any_key, struct key_list *keys, struct sc_err *err)
 {
 	size_t i, flen = strlen(field);
 	int rc = SC_OK;
@@ -549,15 +565,17 @@ static int take_key_lines(const char *source, const struct regfile *rf, const ch
 		if (!strncmp(c, "64 ", 3) || !strncmp(c, "32 ", 3))
 			view = c[0] == '3' ? REG_VIEW_32 : REG_VIEW_64;
 		else
-			rc = sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
-					source, field);
+			rc =
+			    sc_err_set(err, "%s: bad %s line (expected \"64 PATH\" or \"32 PATH\")",
+			               source, field);
 		path = c + 3;
 		if (rc == SC_OK && reg_path_has_dot_component(path))
-			rc = sc_err_set(err, "%s: %s \"%s\" has a \".\" or \"..\" component", source,
-					field, path);
-		if (rc == SC_OK && (!reg_path_valid(path, err) || (!any_key && !key_in_scope(path))))
+			rc = sc_err_set(err, "%s: %s \"%s\" has a \".\" or \"..\" component",
+			                source, field, path);
+		if (rc == SC_OK &&
+		    (!reg_path_valid(path, err) || (!any_key && !key_in_scope(path))))
 			rc = sc_err_set(err, "%s: %s \"%s\" is not a TLS key or an ancestor of one",
-					source, field, path);
+			                source, field, path);
 		if (rc == SC_OK)
 			add_key(keys, view, path);
 	}
@@ -566,7 +584,7 @@ static int take_key_lines(const char *source, const struct regfile *rf, const ch
 }
 
 static int check_counts(const char *source, const struct regfile *rf, const struct snapshot *s,
-			struct sc_err *err)
+                        struct sc_err *err)
 {
 	static const char *const fields[] = {"values", "existed-keys", "created-keys"};
 	const size_t have[] = {s->nvalues, s->nexisted, s->ncreated};
@@ -577,15 +595,15 @@ static int check_counts(const char *source, const struct regfile *rf, const stru
 		uint64_t n;
 
 		if (v && (!parse_u64(v, SIZE_MAX, &n) || n != have[i]))
-			return sc_err_set(err, "%s: header says %s %s, the file holds %zu", source, v,
-					  fields[i], have[i]);
+			return sc_err_set(err, "%s: header says %s %s, the file holds %zu", source,
+			                  v, fields[i], have[i]);
 	}
 	return SC_OK;
 }
 
 /* The checks behind the authentication: what the hashed text says. */
 static int take_contents(const char *source, const struct regfile *rf, bool allow_any_key,
-			 struct snapshot *s, struct sc_err *err)
+                         struct snapshot *s, struct sc_err *err)
 {
 	bool any_key = s->allow_any_key && allow_any_key;
 	struct key_list created = KEY_LIST(s->created, s->ncreated, s->ccap);
@@ -593,10 +611,11 @@ static int take_contents(const char *source, const struct regfile *rf, bool allo
 	int rc;
 
 	if (s->allow_any_key && !allow_any_key)
-		return sc_err_set(err, "%s: snapshot %s was taken with --allow-any-key (it may hold "
-				       "values outside the TLS settings); restore it only with "
-				       "--allow-any-key",
-				  source, s->id);
+		return sc_err_set(err,
+		                  "%s: snapshot %s was taken with --allow-any-key (it may hold "
+		                  "values outside the TLS settings); restore it only with "
+		                  "--allow-any-key",
+		                  source, s->id);
 	rc = take_records(source, rf, any_key, s, err);
 	if (rc == SC_OK)
 		rc = take_key_lines(source, rf, "created-key", any_key, &created, err);
@@ -608,8 +627,8 @@ static int take_contents(const char *source, const struct regfile *rf, bool allo
 }
 
 int snapshot_parse_auth(const char *source, const uint8_t *data, size_t size,
-			const struct snap_auth *auth, bool allow_any_key, struct snapshot *s,
-			struct sc_err *err)
+                        const struct snap_auth *auth, bool allow_any_key, struct snapshot *s,
+                        struct sc_err *err)
 {
 	struct regfile rf;
 	int rc;
@@ -630,7 +649,7 @@ int snapshot_parse_auth(const char *source, const uint8_t *data, size_t size,
 }
 
 int snapshot_parse(const char *source, const uint8_t *data, size_t size, bool allow_any_key,
-		   struct snapshot *s, struct sc_err *err)
+                   struct snapshot *s, struct sc_err *err)
 {
 	return snapshot_parse_auth(source, data, size, NULL, allow_any_key, s, err);
 }
@@ -643,32 +662,32 @@ static enum area area_of_path(const char *path)
 		const char *contains;
 		enum area area;
 	} map[] = {
-		{"\\SCHANNEL\\Protocols", AREA_PROTOCOLS},
-		{"\\SCHANNEL\\Ciphers", AREA_CIPHERS},
-		{"\\SCHANNEL\\Hashes", AREA_HASHES},
-		{"\\SCHANNEL\\KeyExchangeAlgorithms", AREA_KEY_EXCHANGE},
-		{"\\SCHANNEL", AREA_SCHANNEL},
-		{"\\Cryptography\\Configuration", AREA_SUITES},
-		{"\\.NETFramework", AREA_DOTNET},
-		{"\\WinHttp", AREA_WINHTTP},
-		{"\\RasMan\\PPP\\EAP", AREA_EAP},
-		{"\\FipsAlgorithmPolicy", AREA_FIPS},
+	    {"\\SCHANNEL\\Protocols", AREA_PROTOCOLS},
+	    {"\\SCHANNEL\\Ciphers", AREA_CIPHERS},
+	    {"\\SCHANNEL\\Hashes", AREA_HASHES},
+	    {"\\SCHANNEL\\KeyExchangeAlgorithms", AREA_KEY_EXCHANGE},
+	    {"\\SCHANNEL", AREA_SCHANNEL},
+	    {"\\Cryptography\\Configuration", AREA_SUITES},
+	    {"\\.NETFramework", AREA_DOTNET},
+	    {"\\WinHttp", AREA_WINHTTP},
+	    {"\\RasMan\\PPP\\EAP", AREA_EAP},
+	    {"\\FipsAlgorithmPolicy", AREA_FIPS},
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(map); i++) {
 		const char *hit = strstr(path, map[i].contains);
 
-		if (hit && (hit[strlen(map[i].contains)] == '\0' ||
-			    hit[strlen(map[i].contains)] == '\\'))
+		if (hit &&
+		    (hit[strlen(map[i].contains)] == '\0' || hit[strlen(map[i].contains)] == '\\'))
 			return map[i].area;
 	}
 	return AREA_RAW;
 }
 
 static struct plan_op *restore_op(struct plan *plan, enum op_kind kind, enum reg_view view,
-				  const char *path, const char *name, const char *source,
-				  const char *reason)
+                                  const char *path, const char *name, const char *source,
+                                  const char *reason)
 {
 	enum area area = area_of_path(path);
 	struct plan_op *op = plan_add(plan, kind, area, view, path, name);
@@ -738,7 +757,7 @@ static size_t *values_by_path(const struct snapshot *s)
 
 /* The first position whose (view, path) does not sort before (view, path). */
 static size_t lower_bound(const struct snapshot *s, const size_t *by_path, enum reg_view view,
-			  const char *path)
+                          const char *path)
 {
 	size_t lo = 0, hi = s->nvalues;
 
@@ -759,7 +778,7 @@ static size_t lower_bound(const struct snapshot *s, const size_t *by_path, enum 
  * the keys between them and root. Paths below root sort after "root" and
  * before "root]" (']' follows '\\' in ASCII, and folding changes neither). */
 static void keys_under(const struct snapshot *s, const size_t *by_path, const struct snap_key *root,
-		       struct key_list *keys)
+                       struct key_list *keys)
 {
 	size_t pos, to, len = strlen(root->path);
 	char *end = xasprintf("%s]", root->path);
@@ -796,12 +815,12 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
 		qsort(keys, n, sizeof(*keys), cmp_depth_asc);
 	for (i = 0; i < n; i++)
 		restore_op(plan, OP_CREATE_KEY, keys[i].view, keys[i].path, NULL, source,
-			   "the key existed before");
+		           "the key existed before");
 	for (i = 0; i < s->nvalues; i++) {
 		const struct snap_value *v = &s->values[i];
-		struct plan_op *op = restore_op(plan, v->present ? OP_SET : OP_DELETE_VALUE, v->view,
-						v->path, v->name, source,
-						v->present ? "the value as it was" : "the value was absent");
+		struct plan_op *op = restore_op(
+		    plan, v->present ? OP_SET : OP_DELETE_VALUE, v->view, v->path, v->name, source,
+		    v->present ? "the value as it was" : "the value was absent");
 
 		if (v->present)
 			regvalue_set_bytes(&op->value, v->value.type, v->value.data, v->value.size);
@@ -821,7 +840,7 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
 		qsort(keys, n, sizeof(*keys), cmp_depth_desc);
 	for (i = 0; i < n; i++) {
 		restore_op(plan, OP_DELETE_KEY_IF_EMPTY, keys[i].view, keys[i].path, NULL, source,
-			   "the key did not exist before");
+		           "the key did not exist before");
 		free(keys[i].path);
 	}
 	free(keys);
@@ -857,7 +876,7 @@ static unsigned next_sequence(const char *dir, const char *stamp)
 /* Names s with sequence number seq and creates its file, never replacing
  * one: *taken when the name exists already. */
 static int create_named(struct snapshot *s, const char *dir, const char *stamp, unsigned seq,
-			const struct snap_auth *auth, char **path, bool *taken, struct sc_err *err)
+                        const struct snap_auth *auth, char **path, bool *taken, struct sc_err *err)
 {
 	struct strbuf text = STRBUF_INIT;
 	uint8_t *bytes;
@@ -878,7 +897,7 @@ static int create_named(struct snapshot *s, const char *dir, const char *stamp, 
 }
 
 int snapshot_write_auth(struct snapshot *s, const char *dir, const struct snap_auth *auth,
-			char **path, struct sc_err *err)
+                        char **path, struct sc_err *err)
 {
 	char *stamp = compact_time(s->time);
 	bool taken = true;
@@ -924,7 +943,7 @@ static char *stem_of(const char *path)
 }
 
 int snapshot_load_auth(const char *path, const struct snap_auth *auth, bool allow_any_key,
-		       struct snapshot *s, struct sc_err *err)
+                       struct snapshot *s, struct sc_err *err)
 {
 	size_t size;
 	char *data = read_file(path, REGFILE_MAX_SIZE, &size, err);
@@ -942,8 +961,9 @@ int snapshot_load_auth(const char *path, const struct snap_auth *auth, bool allo
 	 * snapshot its header describes. */
 	stem = stem_of(path);
 	if (strcmp(stem, s->id))
-		rc = sc_err_set(err, "%s: the file name does not match the snapshot id %s inside it",
-				path, s->id);
+		rc =
+		    sc_err_set(err, "%s: the file name does not match the snapshot id %s inside it",
+		               path, s->id);
 	free(stem);
 	if (rc != SC_OK)
 		snapshot_free(s);

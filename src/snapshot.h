@@ -74,22 +74,22 @@ struct snap_auth {
 
 struct snapshot {
 	char *id;
-	unsigned seq;  /* the id's sequence number (orders one second's ids) */
+	unsigned seq; /* the id's sequence number (orders one second's ids) */
 	enum snap_kind kind;
-	char *time;    /* ISO 8601 UTC */
+	char *time; /* ISO 8601 UTC */
 	char *profile;
-	char *target;  /* "live" or "state:<absolute path>" */
-	char *machine; /* MachineGuid of the live registry, or "-" */
+	char *target;       /* "live" or "state:<absolute path>" */
+	char *machine;      /* MachineGuid of the live registry, or "-" */
 	bool allow_any_key; /* taken with --allow-any-key (values outside roots.h) */
-	bool keyed;    /* parsed: the file carries an HMAC (a live snapshot) */
-	bool verified; /* parsed: its HMAC or hash was checked */
+	bool keyed;         /* parsed: the file carries an HMAC (a live snapshot) */
+	bool verified;      /* parsed: its HMAC or hash was checked */
 	char *tool;
 	struct snap_value *values;
 	size_t nvalues, vcap;
 	struct snap_key *existed; /* keys to re-create */
 	size_t nexisted, ecap;
 	struct snap_key *created; /* keys to remove again (shallowest missing),
-				   * "; created-key:" header lines */
+	                           * "; created-key:" header lines */
 	size_t ncreated, ccap;
 	/* Keys above a TLS-related root that the apply created (e.g. an
 	 * empty HKLM\SOFTWARE\Policies\Microsoft\Cryptography). The .reg body
@@ -104,14 +104,14 @@ struct snapshot {
  * keys it creates. Metadata strings are copied; kind, machine and
  * allow_any_key are the caller's to set afterwards (kind SNAP_APPLY,
  * machine "-" by default). */
-void snapshot_from_diff(const struct diff *d, const char *profile, const char *target,
-			time_t now, struct snapshot *s);
+void snapshot_from_diff(const struct diff *d, const char *profile, const char *target, time_t now,
+                        struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 
 /* The file's text (UTF-8, CRLF; encode with regfile_encode), authenticated
  * with auth (NULL: not keyed). */
 void snapshot_format_auth(const struct snapshot *s, const struct snap_auth *auth,
-			  struct strbuf *sb);
+                          struct strbuf *sb);
 /* snapshot_format_auth(s, NULL, sb). */
 void snapshot_format(const struct snapshot *s, struct strbuf *sb);
 
@@ -124,11 +124,11 @@ void snapshot_format(const struct snapshot *s, struct strbuf *sb);
  * Returns SC_OK, or SC_ERROR with "file[:line]: reason".
  */
 int snapshot_parse_auth(const char *source, const uint8_t *data, size_t size,
-			const struct snap_auth *auth, bool allow_any_key, struct snapshot *s,
-			struct sc_err *err);
+                        const struct snap_auth *auth, bool allow_any_key, struct snapshot *s,
+                        struct sc_err *err);
 /* snapshot_parse_auth with auth NULL (not keyed). */
 int snapshot_parse(const char *source, const uint8_t *data, size_t size, bool allow_any_key,
-		   struct snapshot *s, struct sc_err *err);
+                   struct snapshot *s, struct sc_err *err);
 
 /*
  * The plan that restores the before-image: re-create removed keys, write or
@@ -142,13 +142,13 @@ void snapshot_restore_plan(const struct snapshot *s, const char *source, struct 
  * one); a name taken meanwhile by another process gets the next sequence
  * number. *path receives the file path (malloc'd). */
 int snapshot_write_auth(struct snapshot *s, const char *dir, const struct snap_auth *auth,
-			char **path, struct sc_err *err);
+                        char **path, struct sc_err *err);
 /* snapshot_write_auth with auth NULL. */
 int snapshot_write(struct snapshot *s, const char *dir, char **path, struct sc_err *err);
 
 /* Loads a snapshot file (read + parse; its id must equal its file name). */
 int snapshot_load_auth(const char *path, const struct snap_auth *auth, bool allow_any_key,
-		       struct snapshot *s, struct sc_err *err);
+                       struct snapshot *s, struct sc_err *err);
 /* snapshot_load_auth with auth NULL. */
 int snapshot_load(const char *path, bool allow_any_key, struct snapshot *s, struct sc_err *err);
 

@@ -14,40 +14,40 @@
 
 /* Windows releases with a distinct cipher-suite list, oldest first. */
 enum win_release {
-	WR_7,        /* Windows 7 SP1 / Server 2008 R2 (6.1) */
-	WR_8,        /* Windows 8 / Server 2012 (6.2) */
-	WR_81,       /* Windows 8.1 / Server 2012 R2 (6.3) */
-	WR_10_1507,  /* Windows 10 1507-1511 (10.0, build < 14393) */
-	WR_2016,     /* Windows 10 1607-1803 / Server 2016 (build 14393-17134) */
-	WR_2019,     /* Windows 10 1809-21H2 / Server 2019 (build 17763-19044) */
-	WR_10_22H2,  /* Windows 10 22H2 (build 19045) */
-	WR_2022,     /* Server 2022 (build 20348) */
-	WR_11,       /* Windows 11 21H2 (build 22000) */
-	WR_11_22H2,  /* Windows 11 22H2 and later, Server 2025 (build >= 22621) */
+	WR_7,       /* Windows 7 SP1 / Server 2008 R2 (6.1) */
+	WR_8,       /* Windows 8 / Server 2012 (6.2) */
+	WR_81,      /* Windows 8.1 / Server 2012 R2 (6.3) */
+	WR_10_1507, /* Windows 10 1507-1511 (10.0, build < 14393) */
+	WR_2016,    /* Windows 10 1607-1803 / Server 2016 (build 14393-17134) */
+	WR_2019,    /* Windows 10 1809-21H2 / Server 2019 (build 17763-19044) */
+	WR_10_22H2, /* Windows 10 22H2 (build 19045) */
+	WR_2022,    /* Server 2022 (build 20348) */
+	WR_11,      /* Windows 11 21H2 (build 22000) */
+	WR_11_22H2, /* Windows 11 22H2 and later, Server 2025 (build >= 22621) */
 	WR_COUNT
 };
 
 #define WR_BIT(r) (1u << (r))
-#define WR_ALL ((1u << WR_COUNT) - 1)
+#define WR_ALL    ((1u << WR_COUNT) - 1)
 /* All releases from r onwards. */
 #define WR_FROM(r) (WR_ALL & ~(WR_BIT(r) - 1))
 
 /* Suite properties (bit flags). */
 enum {
-	SUITE_TLS13 = 1 << 0,      /* a TLS 1.3 suite (TLS_AES_*, TLS_CHACHA20_*) */
-	SUITE_AEAD = 1 << 1,       /* GCM / CCM / ChaCha20-Poly1305 */
-	SUITE_PFS = 1 << 2,        /* forward secret: ECDHE, DHE or TLS 1.3 */
-	SUITE_SHA1_MAC = 1 << 3,   /* uses SHA-1 as MAC (..._SHA) */
-	SUITE_DHE = 1 << 4,        /* finite-field Diffie-Hellman key exchange */
-	SUITE_WEAK = 1 << 5,       /* RC4, DES, 3DES, NULL, EXPORT or MD5 */
-	SUITE_ECDSA = 1 << 6,      /* needs an ECDSA certificate */
-	SUITE_PSK = 1 << 7,        /* pre-shared key suites */
+	SUITE_TLS13 = 1 << 0,    /* a TLS 1.3 suite (TLS_AES_*, TLS_CHACHA20_*) */
+	SUITE_AEAD = 1 << 1,     /* GCM / CCM / ChaCha20-Poly1305 */
+	SUITE_PFS = 1 << 2,      /* forward secret: ECDHE, DHE or TLS 1.3 */
+	SUITE_SHA1_MAC = 1 << 3, /* uses SHA-1 as MAC (..._SHA) */
+	SUITE_DHE = 1 << 4,      /* finite-field Diffie-Hellman key exchange */
+	SUITE_WEAK = 1 << 5,     /* RC4, DES, 3DES, NULL, EXPORT or MD5 */
+	SUITE_ECDSA = 1 << 6,    /* needs an ECDSA certificate */
+	SUITE_PSK = 1 << 7,      /* pre-shared key suites */
 };
 
 struct suite_info {
-	const char *name;   /* e.g. "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" */
-	uint32_t releases;  /* WR_BIT mask of releases that support the name */
-	uint32_t flags;     /* SUITE_* */
+	const char *name;  /* e.g. "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" */
+	uint32_t releases; /* WR_BIT mask of releases that support the name */
+	uint32_t flags;    /* SUITE_* */
 };
 
 extern const struct suite_info suite_table[];

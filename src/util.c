@@ -420,7 +420,8 @@ static char *utf16_units_to_utf8(const void *src, bool le_bytes, size_t units, s
 		uint32_t c = le_bytes ? (uint32_t)(b[2 * i] | (b[2 * i + 1] << 8)) : w[i];
 
 		if (c >= 0xD800 && c <= 0xDBFF && i + 1 < units) {
-			uint32_t d = le_bytes ? (uint32_t)(b[2 * i + 2] | (b[2 * i + 3] << 8)) : w[i + 1];
+			uint32_t d =
+			    le_bytes ? (uint32_t)(b[2 * i + 2] | (b[2 * i + 3] << 8)) : w[i + 1];
 
 			if (d >= 0xDC00 && d <= 0xDFFF) {
 				c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);

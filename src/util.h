@@ -67,7 +67,10 @@ struct strbuf {
 	size_t len;
 	size_t cap;
 };
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void sb_add(struct strbuf *sb, const void *data, size_t len);
 void sb_adds(struct strbuf *sb, const char *s);
@@ -131,17 +134,17 @@ char *read_file(const char *path, size_t max_size, size_t *size, struct sc_err *
  * file_origin_free releases target (the struct itself is the caller's).
  */
 struct file_origin {
-	bool known;         /* set by a successful read_file_origin */
-	char *target;       /* the file itself, symlinks resolved (malloc'd):
-			     * on Windows a "\\?\" path from GetFinalPathNameByHandle */
-	unsigned mode;      /* POSIX permission bits (st_mode & 07777) */
-	unsigned long uid;  /* POSIX owner and group */
+	bool known;        /* set by a successful read_file_origin */
+	char *target;      /* the file itself, symlinks resolved (malloc'd):
+	                    * on Windows a "\\?\" path from GetFinalPathNameByHandle */
+	unsigned mode;     /* POSIX permission bits (st_mode & 07777) */
+	unsigned long uid; /* POSIX owner and group */
 	unsigned long gid;
 };
 
 /* As read_file, and fills *origin (if not NULL; zeroed on failure). */
 char *read_file_origin(const char *path, size_t max_size, size_t *size, struct file_origin *origin,
-		       struct sc_err *err);
+                       struct sc_err *err);
 void file_origin_free(struct file_origin *origin);
 
 /*
@@ -155,7 +158,7 @@ void file_origin_free(struct file_origin *origin);
  * the target is untouched and the temporary file removed. SC_OK or SC_ERROR.
  */
 int write_file_replace(const struct file_origin *origin, const void *data, size_t size,
-		       struct sc_err *err);
+                       struct sc_err *err);
 
 /*
  * Writes data to path atomically: a temporary file beside it is written,
@@ -167,20 +170,20 @@ int write_file_atomic(const char *path, const void *data, size_t size, struct sc
 /* As write_file_atomic; `security` is a SECURITY_ATTRIBUTES * (or NULL)
  * the file is created with. */
 int write_file_atomic_sa(const char *path, const void *data, size_t size, void *security,
-			 struct sc_err *err);
+                         struct sc_err *err);
 /* Creates path with data, never replacing a file: a temporary file is
  * written (with `security`) and flushed, then moved to path only if no
  * file has that name. *exists (with SC_OK) when the name was taken. */
-int write_file_new_sa(const char *path, const void *data, size_t size, void *security,
-		      bool *exists, struct sc_err *err);
+int write_file_new_sa(const char *path, const void *data, size_t size, void *security, bool *exists,
+                      struct sc_err *err);
 #else
 /* As write_file_atomic; the file is created with permission bits `mode`. */
 int write_file_atomic_mode(const char *path, const void *data, size_t size, int mode,
-			   struct sc_err *err);
+                           struct sc_err *err);
 /* As write_file_new_sa, with permission bits `mode` (link(2) gives the
  * name, so it is never replaced). */
 int write_file_new_mode(const char *path, const void *data, size_t size, int mode, bool *exists,
-			struct sc_err *err);
+                        struct sc_err *err);
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

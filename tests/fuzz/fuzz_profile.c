@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct profile_options opts = {.allow_any_key = size % 2 == 0};
-	struct compile_options os = {.have_os = size % 3 == 0, .major = 6, .minor = 1, .build = 7601};
+	struct compile_options os = {
+	    .have_os = size % 3 == 0, .major = 6, .minor = 1, .build = 7601};
 	struct diag diags = {0};
 	struct profile *p = NULL;
 	struct plan plan;

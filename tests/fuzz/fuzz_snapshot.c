@@ -63,8 +63,8 @@ static void check_one(const uint8_t *data, size_t size)
 	for (i = 0; i < plan.nops; i++) {
 		const struct plan_op *op = &plan.ops[i];
 		bool allowed = tls_root_contains(op->path) ||
-			       ((op->kind == OP_CREATE_KEY || op->kind == OP_DELETE_KEY_IF_EMPTY) &&
-				tls_root_below(op->path));
+		               ((op->kind == OP_CREATE_KEY || op->kind == OP_DELETE_KEY_IF_EMPTY) &&
+		                tls_root_below(op->path));
 
 		if (!allowed)
 			abort(); /* a snapshot escaped the TLS roots */

@@ -29,10 +29,10 @@
 #include "snapshot.h"
 #include "suites.h"
 
-#define SCH SCHANNEL_KEY
+#define SCH          SCHANNEL_KEY
 #define TLS12_CLIENT SCH "\\Protocols\\TLS 1.2\\Client"
-#define RUN_KEY "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"
-#define NOW ((time_t)1700000000)
+#define RUN_KEY      "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"
+#define NOW          ((time_t)1700000000)
 
 /* ---- files ---- */
 
@@ -99,8 +99,8 @@ static char *dump_text(const char *text)
 	return d;
 }
 
-static void put(const struct reg_backend *b, enum reg_view view, const char *path,
-		const char *name, const struct reg_value *v)
+static void put(const struct reg_backend *b, enum reg_view view, const char *path, const char *name,
+                const struct reg_value *v)
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
@@ -111,8 +111,7 @@ static void put(const struct reg_backend *b, enum reg_view view, const char *pat
 	b->close_key(b, k);
 }
 
-static void put_dword(const struct reg_backend *b, const char *path, const char *name,
-		      uint32_t d)
+static void put_dword(const struct reg_backend *b, const char *path, const char *name, uint32_t d)
 {
 	struct reg_value v;
 
@@ -175,7 +174,7 @@ static void compile_text(const char *name, const char *text, struct plan *plan)
 	struct compile_options co = {0};
 	struct strbuf sb = STRBUF_INIT;
 	int rc = text ? profile_parse_text(name, text, strlen(text), NULL, &p, &d)
-		      : profile_load(name, NULL, &p, &d);
+	              : profile_load(name, NULL, &p, &d);
 
 	if (rc == SC_OK)
 		rc = compile_profile(p, &co, plan, &d);
@@ -187,8 +186,8 @@ static void compile_text(const char *name, const char *text, struct plan *plan)
 	diag_free(&d);
 }
 
-static struct plan_op *add_op(struct plan *p, enum op_kind kind, const char *path,
-			      const char *name, bool reboot)
+static struct plan_op *add_op(struct plan *p, enum op_kind kind, const char *path, const char *name,
+                              bool reboot)
 {
 	struct plan_op *op = plan_add(p, kind, AREA_RAW, REG_VIEW_64, path, name);
 
@@ -206,17 +205,17 @@ static void add_set(struct plan *p, const char *path, const char *name, uint32_t
 static struct apply_options options(const struct reg_backend *b, const char *dir)
 {
 	return (struct apply_options){
-		.backend = b,
-		.snapshot_dir = dir,
-		.profile_name = "test",
-		.target = "state:/test/registry.reg",
-		.now = NOW,
+	    .backend = b,
+	    .snapshot_dir = dir,
+	    .profile_name = "test",
+	    .target = "state:/test/registry.reg",
+	    .now = NOW,
 	};
 }
 
 /* Loads a snapshot file and applies its restore plan to b. */
 static enum apply_status rollback_from(const char *snapshot, const struct reg_backend *b,
-				       const char *dir, struct apply_result *r)
+                                       const char *dir, struct apply_result *r)
 {
 	struct snapshot s;
 	struct plan restore;
@@ -355,7 +354,7 @@ static void test_success_writes_snapshot_first(void **state)
 	assert_non_null(strstr(r.snapshot_path, r.snapshot_id));
 	assert_int_equal(t_dword(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.2\\Client", "Enabled"), 1);
 	assert_int_equal(t_dword(b, REG_VIEW_32, DOTNET_KEY "\\v4.0.30319", "SchUseStrongCrypto"),
-			 1);
+	                 1);
 
 	/* The snapshot holds the before-image of exactly the changed values. */
 	assert_int_equal(snapshot_load(r.snapshot_path, false, &s, &err), SC_OK);
@@ -498,28 +497,28 @@ static void saw_write(void)
 }
 
 static int watch_create(const struct reg_backend *b, enum reg_view view, const char *path,
-			struct reg_key **key, bool *created, struct sc_err *err)
+                        struct reg_key **key, bool *created, struct sc_err *err)
 {
 	saw_write();
 	return real_mem.create_key(b, view, path, key, created, err);
 }
 
 static int watch_write(const struct reg_backend *b, struct reg_key *key, const char *name,
-		       const struct reg_value *value, struct sc_err *err)
+                       const struct reg_value *value, struct sc_err *err)
 {
 	saw_write();
 	return real_mem.write_value(b, key, name, value, err);
 }
 
 static int watch_delete(const struct reg_backend *b, struct reg_key *key, const char *name,
-			struct sc_err *err)
+                        struct sc_err *err)
 {
 	saw_write();
 	return real_mem.delete_value(b, key, name, err);
 }
 
 static int watch_rmkey(const struct reg_backend *b, enum reg_view view, const char *path,
-		       bool *deleted, struct sc_err *err)
+                       bool *deleted, struct sc_err *err)
 {
 	saw_write();
 	return real_mem.delete_key_if_empty(b, view, path, deleted, err);
@@ -572,7 +571,7 @@ static void test_wrapper(void **state)
 	assert_false(wrap_backend_is(b));
 	wrap_trace(w, &trace);
 	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
-			 SC_NOT_FOUND);
+	                 SC_NOT_FOUND);
 	assert_int_equal(w->create_key(w, REG_VIEW_64, TLS12_CLIENT, &k, NULL, &err), SC_OK);
 	regvalue_set_dword(&v, 1);
 	assert_int_equal(w->write_value(w, k, "Enabled", &v, &err), SC_OK);
@@ -591,7 +590,7 @@ static void test_wrapper(void **state)
 	assert_int_equal(w->delete_value(w, k, "Enabled", &err), SC_OK);
 	w->close_key(w, k);
 	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, TLS12_CLIENT, &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(c->opens, 1);
 	assert_int_equal(c->creates, 1);
@@ -603,16 +602,15 @@ static void test_wrapper(void **state)
 	assert_int_equal(c->closes, 1);
 	assert_int_equal(wrap_write_calls(w), 5);
 	assert_int_equal(wrap_faults_injected(w), 1);
-	assert_string_equal(sb_str(&trace),
-			    "open 64 " TLS12_CLIENT " read -> not found\n"
-			    "create 64 " TLS12_CLIENT " -> ok\n"
-			    "write " TLS12_CLIENT " \"Enabled\" REG_DWORD -> ok\n"
-			    "read " TLS12_CLIENT " \"Enabled\" -> ok\n"
-			    "enumvalue " TLS12_CLIENT " #0 -> ok\n"
-			    "enumkey " TLS12_CLIENT " #0 -> not found\n"
-			    "delete " TLS12_CLIENT " \"Enabled\" -> FAULT\n"
-			    "delete " TLS12_CLIENT " \"Enabled\" -> ok\n"
-			    "rmkey 64 " TLS12_CLIENT " -> ok\n");
+	assert_string_equal(sb_str(&trace), "open 64 " TLS12_CLIENT " read -> not found\n"
+	                                    "create 64 " TLS12_CLIENT " -> ok\n"
+	                                    "write " TLS12_CLIENT " \"Enabled\" REG_DWORD -> ok\n"
+	                                    "read " TLS12_CLIENT " \"Enabled\" -> ok\n"
+	                                    "enumvalue " TLS12_CLIENT " #0 -> ok\n"
+	                                    "enumkey " TLS12_CLIENT " #0 -> not found\n"
+	                                    "delete " TLS12_CLIENT " \"Enabled\" -> FAULT\n"
+	                                    "delete " TLS12_CLIENT " \"Enabled\" -> ok\n"
+	                                    "rmkey 64 " TLS12_CLIENT " -> ok\n");
 	regvalue_free(&v);
 
 	/* From k on, everything fails; cleared, nothing does. */
@@ -624,11 +622,11 @@ static void test_wrapper(void **state)
 	w->close_key(w, k);
 	assert_int_equal(w->create_key(w, REG_VIEW_64, "SOFTWARE\\B", &k, NULL, &err), SC_ERROR);
 	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, "SOFTWARE\\A", &deleted, &err),
-			 SC_ERROR);
+	                 SC_ERROR);
 	assert_false(deleted);
 	wrap_clear_faults(w);
 	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, "SOFTWARE\\A", &deleted, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(wrap_faults_injected(w), 2);
 	for (i = 0; i < WRAP_MAX_FAULTS; i++)
@@ -655,7 +653,7 @@ static const struct reg_backend *signal_inner;
 static int signal_at, signal_writes, signal_number;
 
 static int write_then_signal(const struct reg_backend *b, struct reg_key *key, const char *name,
-			     const struct reg_value *v, struct sc_err *err)
+                             const struct reg_value *v, struct sc_err *err)
 {
 	(void)b;
 	if (++signal_writes == signal_at)
@@ -764,11 +762,11 @@ static void test_commit_failure_restores(void **state)
 
 /* A backend that stores something else than it is given, once. */
 static int (*real_write)(const struct reg_backend *, struct reg_key *, const char *,
-			 const struct reg_value *, struct sc_err *);
+                         const struct reg_value *, struct sc_err *);
 static int lies_left;
 
 static int lying_write(const struct reg_backend *b, struct reg_key *key, const char *name,
-		       const struct reg_value *value, struct sc_err *err)
+                       const struct reg_value *value, struct sc_err *err)
 {
 	struct reg_value other;
 	int rc;
@@ -846,10 +844,10 @@ static void test_restore_creates_nothing(void **state)
 static void test_restore_is_best_effort(void **state)
 {
 	struct reg_backend *b = t_state("[HKEY_LOCAL_MACHINE\\" TLS12_CLIENT "]\n"
-					"\"Enabled\"=dword:00000000\n"
-					"\"DisabledByDefault\"=dword:00000001\n"
-					"\"Other\"=dword:00000005\n"),
-			   *w = wrap_backend_new(b);
+	                                "\"Enabled\"=dword:00000000\n"
+	                                "\"DisabledByDefault\"=dword:00000001\n"
+	                                "\"Other\"=dword:00000005\n"),
+	                   *w = wrap_backend_new(b);
 	char *dir = new_dir("besteffort");
 	struct apply_options o = options(w, dir);
 	struct apply_result r;
@@ -947,17 +945,17 @@ static void test_rollback_keeps_filled_created_key(void **state)
 	apply_result_free(&r);
 	d = t_dump(b);
 	assert_string_equal(d, "[SYSTEM]\n"
-			       "[SYSTEM\\CurrentControlSet]\n"
-			       "[SYSTEM\\CurrentControlSet\\Control]\n"
-			       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders]\n"
-			       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\n"
-			       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-			       "Protocols]\n"
-			       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-			       "Protocols\\TLS 1.2]\n"
-			       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-			       "Protocols\\TLS 1.2\\Server]\n"
-			       "  \"Foreign\" REG_DWORD:07000000\n");
+	                       "[SYSTEM\\CurrentControlSet]\n"
+	                       "[SYSTEM\\CurrentControlSet\\Control]\n"
+	                       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders]\n"
+	                       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\n"
+	                       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	                       "Protocols]\n"
+	                       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	                       "Protocols\\TLS 1.2]\n"
+	                       "[SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	                       "Protocols\\TLS 1.2\\Server]\n"
+	                       "  \"Foreign\" REG_DWORD:07000000\n");
 	free(d);
 	assert_int_equal(rollback_from(snap, b, dir, &r), APPLY_NOTHING);
 	apply_result_free(&r);
@@ -973,16 +971,16 @@ static void test_rollback_keeps_filled_created_key(void **state)
 static void test_rollback_of_removed_keys_is_transactional(void **state)
 {
 	static const char profile[] = "[profile]\n"
-				      "name = tls10-default\n"
-				      "summary = TLS 1.0 back to the OS default\n"
-				      "\n"
-				      "[protocol \"TLS 1.0\"]\n"
-				      "client = default\n"
-				      "server = default\n";
+	                              "name = tls10-default\n"
+	                              "summary = TLS 1.0 back to the OS default\n"
+	                              "\n"
+	                              "[protocol \"TLS 1.0\"]\n"
+	                              "client = default\n"
+	                              "server = default\n";
 	static const char reg[] = "[HKEY_LOCAL_MACHINE\\" SCH "\\Protocols\\TLS 1.0\\Client]\n"
-				  "\n"
-				  "[HKEY_LOCAL_MACHINE\\" SCH "\\Protocols\\TLS 1.0\\Server]\n"
-				  "\"Enabled\"=dword:00000001\n";
+	                          "\n"
+	                          "[HKEY_LOCAL_MACHINE\\" SCH "\\Protocols\\TLS 1.0\\Server]\n"
+	                          "\"Enabled\"=dword:00000001\n";
 	struct reg_backend *b = t_state(reg), *w;
 	char *before = t_dump(b), *removed, *d, *snap, *removed_text;
 	char *dir = new_dir("removed");
@@ -1019,7 +1017,7 @@ static void test_rollback_of_removed_keys_is_transactional(void **state)
 		d = t_dump(b);
 		if (strcmp(d, removed))
 			fail_msg("rollback failing at write %zu of %zu left:\n%s\nexpected:\n%s", k,
-				 n, d, removed);
+			         n, d, removed);
 		free(d);
 		drop_snapshot(&r);
 		apply_result_free(&r);
@@ -1212,8 +1210,8 @@ static void test_rollback_recreating_key_above_root(void **state)
 	struct snapshot s = {0}, own;
 	struct strbuf sb = STRBUF_INIT;
 	struct sc_err err = {{0}};
-	char *path = xasprintf("%s/20231114T221320Z-0001-test.reg", tmp_root), *dir = new_dir("above"),
-	     *d;
+	char *path = xasprintf("%s/20231114T221320Z-0001-test.reg", tmp_root),
+	     *dir = new_dir("above"), *d;
 	struct reg_backend *b = t_state(""), *w;
 	struct reg_value v;
 	struct apply_result r;
@@ -1271,10 +1269,10 @@ static void test_rollback_recreating_key_above_root(void **state)
 /* ---- the fault-injection matrix ---- */
 
 struct matrix {
-	size_t combos;        /* profile x state pairs with something to change */
-	size_t apply_cases;   /* (profile x state x k), restore verified */
-	size_t restore_cases; /* the restore failing too */
-	size_t rollback_cases;/* a rollback failing at write k */
+	size_t combos;         /* profile x state pairs with something to change */
+	size_t apply_cases;    /* (profile x state x k), restore verified */
+	size_t restore_cases;  /* the restore failing too */
+	size_t rollback_cases; /* a rollback failing at write k */
 };
 
 static struct matrix totals;
@@ -1284,14 +1282,14 @@ struct run {
 	enum apply_status status;
 	struct reg_backend *b; /* the registry afterwards */
 	char *dump;
-	size_t writes;         /* write-class calls made */
-	char *snapshot;        /* the snapshot it wrote, or NULL */
+	size_t writes;  /* write-class calls made */
+	char *snapshot; /* the snapshot it wrote, or NULL */
 };
 
 /* Applies plan to a copy of `text`, failing the write-class calls listed
  * in faults[] (0-terminated). A failure must be an injected one. */
-static void run(const struct plan *plan, const char *text, const size_t *faults,
-		const char *dir, struct run *out)
+static void run(const struct plan *plan, const char *text, const size_t *faults, const char *dir,
+                struct run *out)
 {
 	struct reg_backend *w;
 	struct apply_options o;
@@ -1327,11 +1325,11 @@ static void run_free(struct run *r)
 }
 
 static void expect_same(const char *what, const char *label, size_t k, const char *got,
-			const char *want)
+                        const char *want)
 {
 	if (strcmp(got, want))
 		fail_msg("%s: %s, write %zu failing: the registry differs.\ngot:\n%s\nwanted:\n%s",
-			 label, what, k, got, want);
+		         label, what, k, got, want);
 }
 
 static void check_matrix(const struct plan *plan, const char *text, const char *label)
@@ -1380,7 +1378,8 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 	for (k = 1; k <= n; k++) {
 		run(plan, text, (size_t[]){k, 0}, dir, &f);
 		if (f.status != APPLY_ROLLED_BACK)
-			fail_msg("%s: write %zu of %zu failing gave status %d", label, k, n, f.status);
+			fail_msg("%s: write %zu of %zu failing gave status %d", label, k, n,
+			         f.status);
 		expect_same("apply", label, k, f.dump, before);
 		run_free(&f);
 		totals.apply_cases++;
@@ -1401,7 +1400,7 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 			run(plan, text, (size_t[]){k, k + j, 0}, dir, &f);
 			if (f.status != APPLY_ROLLBACK_FAILED)
 				fail_msg("%s: writes %zu and %zu failing gave status %d", label, k,
-					 k + j, f.status);
+				         k + j, f.status);
 			st = rollback_from(f.snapshot, f.b, dir, &r);
 			assert_true(st == APPLY_DONE || st == APPLY_NOTHING);
 			drop_snapshot(&r);
@@ -1421,8 +1420,8 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 		wrap_fail_write(w, k);
 		st = rollback_from(ok.snapshot, w, dir, &r);
 		if (st != APPLY_ROLLED_BACK)
-			fail_msg("%s: rollback write %zu of %zu failing gave status %d", label, k, nr,
-				 st);
+			fail_msg("%s: rollback write %zu of %zu failing gave status %d", label, k,
+			         nr, st);
 		drop_snapshot(&r);
 		apply_result_free(&r);
 		d = t_dump(b);
@@ -1443,7 +1442,7 @@ static void test_fault_matrix(void **state)
 {
 	char *states[4] = {xstrdup(""), state_2016(), state_hardened(), NULL};
 	static const char *const names[4] = {"empty", "server2016", "server2019-hardened",
-					     "half-compliant 2016"};
+	                                     "half-compliant 2016"};
 	size_t i, s, cases = 0;
 
 	memset(&totals, 0, sizeof(totals));
@@ -1484,10 +1483,10 @@ static void test_fault_matrix(void **state)
 	}
 	cases = totals.apply_cases;
 	print_message("fault-injection matrix: %zu profiles x 4 states (%zu pairs with changes): "
-		      "%zu (profile x state x k) apply cases restored exactly, %zu with the "
-		      "restore failing too, %zu rollback cases\n",
-		      builtin_profile_count, totals.combos, cases, totals.restore_cases,
-		      totals.rollback_cases);
+	              "%zu (profile x state x k) apply cases restored exactly, %zu with the "
+	              "restore failing too, %zu rollback cases\n",
+	              builtin_profile_count, totals.combos, cases, totals.restore_cases,
+	              totals.rollback_cases);
 	assert_true(totals.combos >= builtin_profile_count * 3);
 	assert_true(cases > 100);
 	for (s = 0; s < 3; s++)
@@ -1497,26 +1496,26 @@ static void test_fault_matrix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_refused_unelevated),
-		cmocka_unit_test(test_nothing_when_compliant),
-		cmocka_unit_test(test_success_writes_snapshot_first),
-		cmocka_unit_test(test_input_error_touches_nothing),
-		cmocka_unit_test(test_snapshot_unwritable_refuses),
-		cmocka_unit_test(test_lock_busy),
-		cmocka_unit_test(test_no_write_before_snapshot),
-		cmocka_unit_test(test_wrapper),
-		cmocka_unit_test(test_commit_failure_restores),
-		cmocka_unit_test(test_interrupted_restores),
-		cmocka_unit_test(test_verify_failure_restores),
-		cmocka_unit_test(test_restore_creates_nothing),
-		cmocka_unit_test(test_restore_is_best_effort),
-		cmocka_unit_test(test_rollback_roundtrip),
-		cmocka_unit_test(test_rollback_keeps_filled_created_key),
-		cmocka_unit_test(test_rollback_of_removed_keys_is_transactional),
-		cmocka_unit_test(test_rollback_recreating_key_above_root),
-		cmocka_unit_test(test_tampered_snapshot_refused),
-		cmocka_unit_test(test_snapshot_outside_roots_refused),
-		cmocka_unit_test(test_fault_matrix),
+	    cmocka_unit_test(test_refused_unelevated),
+	    cmocka_unit_test(test_nothing_when_compliant),
+	    cmocka_unit_test(test_success_writes_snapshot_first),
+	    cmocka_unit_test(test_input_error_touches_nothing),
+	    cmocka_unit_test(test_snapshot_unwritable_refuses),
+	    cmocka_unit_test(test_lock_busy),
+	    cmocka_unit_test(test_no_write_before_snapshot),
+	    cmocka_unit_test(test_wrapper),
+	    cmocka_unit_test(test_commit_failure_restores),
+	    cmocka_unit_test(test_interrupted_restores),
+	    cmocka_unit_test(test_verify_failure_restores),
+	    cmocka_unit_test(test_restore_creates_nothing),
+	    cmocka_unit_test(test_restore_is_best_effort),
+	    cmocka_unit_test(test_rollback_roundtrip),
+	    cmocka_unit_test(test_rollback_keeps_filled_created_key),
+	    cmocka_unit_test(test_rollback_of_removed_keys_is_transactional),
+	    cmocka_unit_test(test_rollback_recreating_key_above_root),
+	    cmocka_unit_test(test_tampered_snapshot_refused),
+	    cmocka_unit_test(test_snapshot_outside_roots_refused),
+	    cmocka_unit_test(test_fault_matrix),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -22,55 +22,55 @@
 
 /* A state with everything the vocabulary cannot say exactly. */
 static const char odd_state[] =
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\n"
-	"\"EventLogging\"=dword:00000009\n"
-	"\"Custom\"=\"x\"\n"
-	"\"Unterminated\"=hex(7):41,00,42,00\n"
-	"\"NoNul\"=hex(1):41,00\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"Protocols\\TLS 1.0\\Client]\n"
-	"\"Enabled\"=dword:ffffffff\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"Protocols\\TLS 1.1\\Server]\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"Protocols\\TLS 1.2\\Client]\n"
-	"\"Enabled\"=dword:00000001\n"
-	"\"DisabledByDefault\"=dword:00000000\n"
-	"\"Extra\"=hex:01,02\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"Ciphers\\RC4 128/128]\n"
-	"\"Enabled\"=dword:00000001\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"Ciphers\\AES 128/128]\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"KeyExchangeAlgorithms\\Diffie-Hellman]\n"
-	"\"ServerMinKeyBitLength\"=dword:00000100\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-	"Messaging\\Deep\\Deeper]\n"
-	"\"Limit\"=hex(b):00,80,00,00,00,00,00,00\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\"
-	"Local\\SSL\\00010002]\n"
-	"\"Functions\"=hex(7):41,00,00,00,42,00\n"
-	"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\"
-	"00010002]\n"
-	"\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_CBC_SHA\"\n"
-	"\"EccCurves\"=hex(7):4e,00,69,00,73,00,74,00,50,00,33,00,38,00,34,00,00,00,00,00\n"
-	"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n"
-	"\"SchUseStrongCrypto\"=dword:00000001\n"
-	"\"SystemDefaultTlsVersions\"=dword:00000001\n"
-	"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\n"
-	"\"SchUseStrongCrypto\"=dword:00000001\n"
-	"\"SystemDefaultTlsVersions\"=dword:00000002\n"
-	"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\"
-	"WinHttp]\n"
-	"\"DefaultSecureProtocols\"=dword:00000a00\n"
-	"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\"
-	"Internet Settings\\WinHttp]\n"
-	"\"DefaultSecureProtocols\"=dword:00000a00\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\n"
-	"\"TlsVersion\"=dword:00000c01\n"
-	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy]\n"
-	"\"Enabled\"=dword:00000000\n";
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\n"
+    "\"EventLogging\"=dword:00000009\n"
+    "\"Custom\"=\"x\"\n"
+    "\"Unterminated\"=hex(7):41,00,42,00\n"
+    "\"NoNul\"=hex(1):41,00\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Protocols\\TLS 1.0\\Client]\n"
+    "\"Enabled\"=dword:ffffffff\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Protocols\\TLS 1.1\\Server]\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Protocols\\TLS 1.2\\Client]\n"
+    "\"Enabled\"=dword:00000001\n"
+    "\"DisabledByDefault\"=dword:00000000\n"
+    "\"Extra\"=hex:01,02\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Ciphers\\RC4 128/128]\n"
+    "\"Enabled\"=dword:00000001\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Ciphers\\AES 128/128]\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "KeyExchangeAlgorithms\\Diffie-Hellman]\n"
+    "\"ServerMinKeyBitLength\"=dword:00000100\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Messaging\\Deep\\Deeper]\n"
+    "\"Limit\"=hex(b):00,80,00,00,00,00,00,00\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\"
+    "Local\\SSL\\00010002]\n"
+    "\"Functions\"=hex(7):41,00,00,00,42,00\n"
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\"
+    "00010002]\n"
+    "\"Functions\"=\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_CBC_SHA\"\n"
+    "\"EccCurves\"=hex(7):4e,00,69,00,73,00,74,00,50,00,33,00,38,00,34,00,00,00,00,00\n"
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n"
+    "\"SchUseStrongCrypto\"=dword:00000001\n"
+    "\"SystemDefaultTlsVersions\"=dword:00000001\n"
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\n"
+    "\"SchUseStrongCrypto\"=dword:00000001\n"
+    "\"SystemDefaultTlsVersions\"=dword:00000002\n"
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\"
+    "WinHttp]\n"
+    "\"DefaultSecureProtocols\"=dword:00000a00\n"
+    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\"
+    "Internet Settings\\WinHttp]\n"
+    "\"DefaultSecureProtocols\"=dword:00000a00\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\n"
+    "\"TlsVersion\"=dword:00000c01\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy]\n"
+    "\"Enabled\"=dword:00000000\n";
 
 /* "[HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\X]" -> "SOFTWARE\X". */
 static void logical_path(const char *header, char *out, size_t size)
@@ -156,11 +156,12 @@ static void apply_text(const char *text, const struct reg_backend *b)
 		struct strbuf sb = STRBUF_INIT;
 
 		diag_format(&d, &sb);
-		fail_msg("captured profile does not compile:\n%s\n--- profile:\n%s", sb_str(&sb), text);
+		fail_msg("captured profile does not compile:\n%s\n--- profile:\n%s", sb_str(&sb),
+		         text);
 	}
 	assert_non_null(dir);
-	o = (struct apply_options){.backend = b, .snapshot_dir = dir, .profile_name = "captured",
-				   .target = "test"};
+	o = (struct apply_options){
+	    .backend = b, .snapshot_dir = dir, .profile_name = "captured", .target = "test"};
 	apply_plan(&plan, &o, &r);
 	if (r.status != APPLY_DONE && r.status != APPLY_NOTHING)
 		fail_msg("apply of the captured profile: status %d: %s", r.status, r.err.msg);
@@ -225,10 +226,10 @@ static void round_trip(struct reg_backend *source)
 static void test_round_trip_fixtures(void **state)
 {
 	static const char *const files[] = {
-		"examples/states/ws2008r2.reg",
-		"examples/states/ws2016-gpo.reg",
-		"tests/fixtures/states/server2016.reg",
-		"tests/fixtures/states/server2019-hardened.reg",
+	    "examples/states/ws2008r2.reg",
+	    "examples/states/ws2016-gpo.reg",
+	    "tests/fixtures/states/server2016.reg",
+	    "tests/fixtures/states/server2019-hardened.reg",
 	};
 	size_t i;
 
@@ -252,13 +253,13 @@ static void test_round_trip_odd_values(void **state)
 	assert_non_null(strstr(text, "[protocol \"TLS 1.2\"]\nclient = enabled"));
 	assert_null(strstr(text, "\"Extra\" = hex:01,02"));
 	assert_non_null(strstr(text, "; not captured: HKLM\\SYSTEM\\CurrentControlSet\\Control\\"
-				     "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client "
-				     "\"Extra\" is not a documented TLS value"));
+	                             "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client "
+	                             "\"Extra\" is not a documented TLS value"));
 	assert_non_null(strstr(text, "SCHANNEL\\Messaging\\Deep\\Deeper \"Limit\" is not"));
-	assert_non_null(strstr(text, "\"Enabled\" = dword:ffffffff"));   /* TLS 1.0 client */
-	assert_non_null(strstr(text, "\"DisabledByDefault\" = -"));      /* its missing half */
-	assert_non_null(strstr(text, "exists = yes"));                    /* empty keys */
-	assert_non_null(strstr(text, "malformed = yes"));                 /* bad strings */
+	assert_non_null(strstr(text, "\"Enabled\" = dword:ffffffff")); /* TLS 1.0 client */
+	assert_non_null(strstr(text, "\"DisabledByDefault\" = -"));    /* its missing half */
+	assert_non_null(strstr(text, "exists = yes"));                 /* empty keys */
+	assert_non_null(strstr(text, "malformed = yes"));              /* bad strings */
 	assert_non_null(strstr(text, "\"Functions\" = hex(7):41,00,00,00,42,00"));
 	assert_non_null(strstr(text, "SCHANNEL \"Unterminated\" is not a documented TLS value"));
 	assert_non_null(strstr(text, "\"EventLogging\" = dword:00000009"));
@@ -312,9 +313,9 @@ static void test_clone_onto_other_machine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip_fixtures),
-		cmocka_unit_test(test_round_trip_odd_values),
-		cmocka_unit_test(test_clone_onto_other_machine),
+	    cmocka_unit_test(test_round_trip_fixtures),
+	    cmocka_unit_test(test_round_trip_odd_values),
+	    cmocka_unit_test(test_clone_onto_other_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

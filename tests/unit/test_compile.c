@@ -16,11 +16,11 @@
 #include "compile.h"
 #include "suites.h"
 
-#define GOLDEN_DIR "tests/golden"
+#define GOLDEN_DIR    "tests/golden"
 #define PROTOCOLS_KEY SCHANNEL_KEY "\\Protocols\\"
-#define CIPHERS_KEY SCHANNEL_KEY "\\Ciphers\\"
-#define DH_KEY SCHANNEL_KEY "\\KeyExchangeAlgorithms\\Diffie-Hellman"
-#define NET4_KEY DOTNET_KEY "\\v4.0.30319"
+#define CIPHERS_KEY   SCHANNEL_KEY "\\Ciphers\\"
+#define DH_KEY        SCHANNEL_KEY "\\KeyExchangeAlgorithms\\Diffie-Hellman"
+#define NET4_KEY      DOTNET_KEY "\\v4.0.30319"
 
 /* ---- helpers ---- */
 
@@ -50,7 +50,7 @@ static void compile_ok(const char *what, struct plan *plan)
 /* Compiles profile text (no includes) with the given options; returns the
  * compiler's status, diagnostics in *d. */
 static int compile_text(const char *text, const struct compile_options *o, struct plan *plan,
-			struct diag *d)
+                        struct diag *d)
 {
 	struct profile *p = NULL;
 	int rc;
@@ -72,8 +72,8 @@ static char *format_plan(const struct plan *plan)
 
 /* The one op of this kind at view/path/name (NULL name: key ops); fails
  * the test if there is none or more than one. */
-static const struct plan_op *find_op(const struct plan *plan, enum op_kind kind,
-				     enum reg_view view, const char *path, const char *name)
+static const struct plan_op *find_op(const struct plan *plan, enum op_kind kind, enum reg_view view,
+                                     const char *path, const char *name)
 {
 	const struct plan_op *found = NULL;
 	size_t i;
@@ -86,12 +86,12 @@ static const struct plan_op *find_op(const struct plan *plan, enum op_kind kind,
 			continue;
 		if (found)
 			fail_msg("two ops for HKLM\\%s %s [%s]", path, name ? name : "",
-				 reg_view_name(view));
+			         reg_view_name(view));
 		found = op;
 	}
 	if (!found)
 		fail_msg("%s: no op for HKLM\\%s %s [%s]", plan->profile, path, name ? name : "",
-			 reg_view_name(view));
+		         reg_view_name(view));
 	return found;
 }
 
@@ -117,20 +117,20 @@ static uint32_t dword_of(const struct plan_op *op)
 }
 
 static void assert_dword(const struct plan *plan, enum reg_view view, const char *path,
-			 const char *name, uint32_t want)
+                         const char *name, uint32_t want)
 {
 	const struct plan_op *op = find_op(plan, OP_SET, view, path, name);
 	uint32_t got = dword_of(op);
 
 	if (got != want)
 		fail_msg("%s: HKLM\\%s %s [%s] = 0x%08x, expected 0x%08x", plan->profile, path,
-			 name, reg_view_name(view), got, want);
+		         name, reg_view_name(view), got, want);
 }
 
 /* Protocol P on one side: enabled = Enabled 1 + DisabledByDefault 0,
  * disabled = Enabled 0 + DisabledByDefault 1 (REGISTRY.md). */
 static void assert_protocol(const struct plan *plan, const char *proto, const char *side,
-			    bool enabled)
+                            bool enabled)
 {
 	char *key = xasprintf(PROTOCOLS_KEY "%s\\%s", proto, side);
 
@@ -195,8 +195,8 @@ static void print_diff_hint(const char *path, const char *want, const char *got)
 			break;
 	}
 	print_error("golden mismatch: %s\n--- %s (expected)\n+++ plan_format() output\n"
-		    "@@ line %zu @@\n",
-		    path, path, i + 1);
+	            "@@ line %zu @@\n",
+	            path, path, i + 1);
 	for (k = i > 3 ? i - 3 : 0; k < i; k++) {
 		a = nth_line(want, k, &la);
 		print_line(' ', a, la);
@@ -210,8 +210,8 @@ static void print_diff_hint(const char *path, const char *want, const char *got)
 		print_line('+', b, lb);
 	}
 	print_error("if the change is intended: SCHANNELCFG_UPDATE_GOLDEN=1 "
-		    "build/host/tests/test_compile, then review git diff %s\n",
-		    path);
+	            "build/host/tests/test_compile, then review git diff %s\n",
+	            path);
 }
 
 static bool updating_golden(void)
@@ -273,7 +273,7 @@ static void test_golden_plans(void **state)
 	}
 	if (update)
 		fail_msg("SCHANNELCFG_UPDATE_GOLDEN is set: golden files rewritten, nothing "
-			 "compared. Review git diff " GOLDEN_DIR ", then run without it.");
+		         "compared. Review git diff " GOLDEN_DIR ", then run without it.");
 	if (bad)
 		fail_msg("%zu of %zu golden plans differ", bad, builtin_profile_count);
 }
@@ -342,9 +342,9 @@ static void test_seed_p2s_vpn(void **state)
 	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0xAA0);
 	assert_dword(&plan, REG_VIEW_32, WINHTTP_KEY, "DefaultSecureProtocols", 0xAA0);
 	assert_string_equal(EAP_TLS_KEY,
-			    "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13");
+	                    "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13");
 	assert_string_equal(WINHTTP_KEY, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
-					 "Internet Settings\\WinHttp");
+	                                 "Internet Settings\\WinHttp");
 	/* The SSL 3.0 warning, and (no Windows version given) both prerequisites. */
 	assert_int_equal(plan.nwarnings, 3);
 	assert_non_null(strstr(plan.warnings[0].text, "SSL 3.0"));
@@ -365,9 +365,9 @@ static void test_seed_disable_dhe(void **state)
 	compile_ok("disable-dhe", &plan);
 	assert_int_equal(plan.nops, 2);
 	assert_string_equal(SUITES_LOCAL_KEY, "SYSTEM\\CurrentControlSet\\Control\\Cryptography\\"
-					      "Configuration\\Local\\SSL\\00010002");
+	                                      "Configuration\\Local\\SSL\\00010002");
 	assert_string_equal(SUITES_POLICY_KEY, "SOFTWARE\\Policies\\Microsoft\\Cryptography\\"
-					       "Configuration\\SSL\\00010002");
+	                                       "Configuration\\SSL\\00010002");
 	local = list_op(&plan, SUITES_LOCAL_KEY);
 	policy = list_op(&plan, SUITES_POLICY_KEY);
 	assert_int_equal(local->edit.format, LIST_MULTI_SZ);
@@ -424,11 +424,11 @@ static void test_seed_exchange_2015(void **state)
 /* tls12-strict and best-practices: TLS 1.2 only (1.3 left to Windows). */
 static void check_tls12_only(const char *name)
 {
-	static const char *const off[] = {"SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "PCT 1.0",
-					  "Multi-Protocol Unified Hello"};
-	static const char *const cipher_off[] = {"NULL", "DES 56/56", "RC2 40/128", "RC2 56/128",
-						 "RC2 128/128", "RC4 40/128", "RC4 56/128",
-						 "RC4 64/128", "RC4 128/128", "Triple DES 168"};
+	static const char *const off[] = {"SSL 2.0", "SSL 3.0", "TLS 1.0",
+	                                  "TLS 1.1", "PCT 1.0", "Multi-Protocol Unified Hello"};
+	static const char *const cipher_off[] = {
+	    "NULL",       "DES 56/56",  "RC2 40/128", "RC2 56/128",  "RC2 128/128",
+	    "RC4 40/128", "RC4 56/128", "RC4 64/128", "RC4 128/128", "Triple DES 168"};
 	struct plan plan;
 	const struct plan_op *local;
 	size_t i;
@@ -514,12 +514,12 @@ static void check_conventions(const struct plan *plan)
 		if (is_enabled && op->area == AREA_PROTOCOLS)
 			assert_true(dword_of(op) <= 1);
 		if (is_enabled && (op->area == AREA_CIPHERS || op->area == AREA_HASHES ||
-				   op->area == AREA_KEY_EXCHANGE))
+		                   op->area == AREA_KEY_EXCHANGE))
 			assert_true(dword_of(op) == 0 || dword_of(op) == 0xFFFFFFFFu);
 		if (op->kind == OP_SET && (op->area == AREA_DOTNET || op->area == AREA_WINHTTP)) {
 			const struct plan_op *other = find_op(
-				plan, OP_SET, op->view == REG_VIEW_64 ? REG_VIEW_32 : REG_VIEW_64,
-				op->path, op->name);
+			    plan, OP_SET, op->view == REG_VIEW_64 ? REG_VIEW_32 : REG_VIEW_64,
+			    op->path, op->name);
 
 			assert_true(regvalue_equal(&op->value, &other->value));
 		}
@@ -629,17 +629,17 @@ static void test_disable_dhe_policy_string(void **state)
 	(void)state;
 	compile_ok("disable-dhe", &plan);
 	assert_true(regvalue_set_string(&before, RV_SZ,
-					"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
-					"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, "
-					"TLS_RSA_WITH_AES_256_GCM_SHA384,"
-					"TLS_DHE_DSS_WITH_AES_128_CBC_SHA"));
+	                                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
+	                                "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, "
+	                                "TLS_RSA_WITH_AES_256_GCM_SHA384,"
+	                                "TLS_DHE_DSS_WITH_AES_128_CBC_SHA"));
 	assert_true(list_from_value(LIST_COMMA_SZ, &before, &items, &n));
 	out = list_edit_apply(&list_op(&plan, SUITES_POLICY_KEY)->edit, items, n, &nout);
 	list_to_value(LIST_COMMA_SZ, out, nout, &after);
 	assert_int_equal(after.type, RV_SZ);
 	text = regvalue_get_string(&after);
 	assert_string_equal(text, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
-				  "TLS_RSA_WITH_AES_256_GCM_SHA384");
+	                          "TLS_RSA_WITH_AES_256_GCM_SHA384");
 	free(text);
 	strlist_free(items, n);
 	strlist_free(out, nout);
@@ -686,13 +686,13 @@ static void test_strong_profiles_lists(void **state)
 
 		compile_ok(names[i], &plan);
 		for (r = WR_81; r < WR_COUNT; r++) {
-			char **out = apply_edit(list_op(&plan, SUITES_LOCAL_KEY),
-						(enum win_release)r, &n);
+			char **out =
+			    apply_edit(list_op(&plan, SUITES_LOCAL_KEY), (enum win_release)r, &n);
 
 			check_strong_list(out, n, i == 0);
 			strlist_free(out, n);
-			out = apply_edit(list_op(&plan, SUITES_POLICY_KEY), (enum win_release)r,
-					 &n);
+			out =
+			    apply_edit(list_op(&plan, SUITES_POLICY_KEY), (enum win_release)r, &n);
 			check_strong_list(out, n, i == 0);
 			strlist_free(out, n);
 		}
@@ -704,18 +704,12 @@ static void test_strong_profiles_lists(void **state)
 static void test_best_practices_exact_lists(void **state)
 {
 	static const char *const want2016[] = {
-		"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-		"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-		"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-		"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-		"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-		"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-		"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-		"TLS_RSA_WITH_AES_256_GCM_SHA384",
-		"TLS_RSA_WITH_AES_128_GCM_SHA256",
-		"TLS_RSA_WITH_AES_256_CBC_SHA256",
-		"TLS_RSA_WITH_AES_128_CBC_SHA256",
+	    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",   "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+	    "TLS_RSA_WITH_AES_256_GCM_SHA384",         "TLS_RSA_WITH_AES_128_GCM_SHA256",
+	    "TLS_RSA_WITH_AES_256_CBC_SHA256",         "TLS_RSA_WITH_AES_128_CBC_SHA256",
 	};
 	struct plan plan;
 	size_t n, i;
@@ -752,7 +746,7 @@ static void test_exchange_2015_list(void **state)
 	out = apply_edit(list_op(&plan, SUITES_LOCAL_KEY), WR_81, &n);
 	assert_true(n > 0);
 	assert_true(starts_with(out[0], "TLS_ECDHE_") && strstr(out[0], "_AES_") &&
-		    strstr(out[0], "_GCM_"));
+	            strstr(out[0], "_GCM_"));
 	for (i = 0; i < n; i++) {
 		assert_null(strstr(out[i], "_RC4_"));
 		if (strstr(out[i], "_AES_") && !in_aes)
@@ -932,12 +926,12 @@ static void test_conflicting_raw_value(void **state)
 
 	(void)state;
 	assert_int_equal(compile_text("[profile]\nname = t\nsummary = s\n\n"
-				      "[protocol \"TLS 1.2\"]\nclient = enabled\n\n"
-				      "[key \"again\"]\n"
-				      "path = HKLM\\" PROTOCOLS_KEY "TLS 1.2\\Client\n"
-				      "\"Enabled\" = dword:ffffffff\n",
-				      &none, &plan, &d),
-			 SC_ERROR);
+	                              "[protocol \"TLS 1.2\"]\nclient = enabled\n\n"
+	                              "[key \"again\"]\n"
+	                              "path = HKLM\\" PROTOCOLS_KEY "TLS 1.2\\Client\n"
+	                              "\"Enabled\" = dword:ffffffff\n",
+	                              &none, &plan, &d),
+	                 SC_ERROR);
 	assert_int_equal(d.count, 1);
 	assert_true(starts_with(d.lines[0], "t.ini:10: "));
 	assert_non_null(strstr(d.lines[0], "also set at t.ini:6"));
@@ -946,14 +940,14 @@ static void test_conflicting_raw_value(void **state)
 }
 
 static const char tls13_profile[] = "[profile]\nname = t\nsummary = s\n\n"
-				    "[protocol \"TLS 1.3\"]\nserver = enabled\n";
+                                    "[protocol \"TLS 1.3\"]\nserver = enabled\n";
 
 static void test_tls13_needs_new_windows(void **state)
 {
 	struct compile_options none = {0};
 	struct compile_options old = {.have_os = true, .major = 10, .build = 17763};
-	struct compile_options forced = {.have_os = true, .major = 10, .build = 17763,
-					 .force = true};
+	struct compile_options forced = {
+	    .have_os = true, .major = 10, .build = 17763, .force = true};
 	struct compile_options fresh = {.have_os = true, .major = 10, .build = 20348};
 	struct diag d = {0};
 	struct plan plan;
@@ -979,8 +973,8 @@ static void test_tls13_needs_new_windows(void **state)
 static void test_applies_to(void **state)
 {
 	struct compile_options w7 = {.have_os = true, .major = 6, .minor = 1, .build = 7601};
-	struct compile_options w7f = {.have_os = true, .major = 6, .minor = 1, .build = 7601,
-				      .force = true};
+	struct compile_options w7f = {
+	    .have_os = true, .major = 6, .minor = 1, .build = 7601, .force = true};
 	struct compile_options w2012r2 = {.have_os = true, .major = 6, .minor = 3, .build = 9600};
 	struct diag d = {0};
 	struct profile *p = NULL;
@@ -1006,8 +1000,8 @@ static void test_applies_to(void **state)
 static void test_explicit_order_creates(void **state)
 {
 	static const char base[] = "[profile]\nname = t\nsummary = s\n\n[cipher-suites]\n"
-				   "order = TLS_AES_256_GCM_SHA384 "
-				   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n";
+	                           "order = TLS_AES_256_GCM_SHA384 "
+	                           "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n";
 	struct compile_options none = {0};
 	struct diag d = {0};
 	struct plan plan;
@@ -1039,11 +1033,11 @@ static void test_explicit_order_creates(void **state)
 static void test_order_names_only_suites_the_release_has(void **state)
 {
 	static const char text[] = "[profile]\nname = t\nsummary = s\n\n[cipher-suites]\n"
-				   "order = TLS_AES_256_GCM_SHA384 "
-				   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n";
+	                           "order = TLS_AES_256_GCM_SHA384 "
+	                           "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n";
 	struct compile_options w2016 = {.have_os = true, .major = 10, .build = 14393};
-	struct compile_options w2016f = {.have_os = true, .major = 10, .build = 14393,
-					 .force = true};
+	struct compile_options w2016f = {
+	    .have_os = true, .major = 10, .build = 14393, .force = true};
 	struct compile_options w2022 = {.have_os = true, .major = 10, .build = 20348};
 	struct compile_options w2012r2 = {.have_os = true, .major = 6, .minor = 3, .build = 9600};
 	struct diag d = {0};
@@ -1052,7 +1046,8 @@ static void test_order_names_only_suites_the_release_has(void **state)
 	(void)state;
 	assert_int_equal(compile_text(text, &w2016, &plan, &d), SC_ERROR);
 	assert_int_equal(d.count, 1);
-	assert_true(starts_with(d.lines[0], "t.ini:6: order: TLS_AES_256_GCM_SHA384 does not exist"));
+	assert_true(
+	    starts_with(d.lines[0], "t.ini:6: order: TLS_AES_256_GCM_SHA384 does not exist"));
 	diag_free(&d);
 	/* 2012 R2 lacks both: the TLS 1.3 suite and the unsuffixed ECDHE name. */
 	assert_int_equal(compile_text(text, &w2012r2, &plan, &d), SC_ERROR);
@@ -1096,29 +1091,29 @@ static void test_prerequisites_by_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_plans),
-		cmocka_unit_test(test_golden_files_have_profiles),
-		cmocka_unit_test(test_seed_azure_mma),
-		cmocka_unit_test(test_seed_p2s_vpn),
-		cmocka_unit_test(test_seed_disable_dhe),
-		cmocka_unit_test(test_seed_exchange_2015),
-		cmocka_unit_test(test_seed_tls12_strict),
-		cmocka_unit_test(test_best_practices),
-		cmocka_unit_test(test_builtin_conventions),
-		cmocka_unit_test(test_disable_dhe_lists),
-		cmocka_unit_test(test_disable_dhe_2016),
-		cmocka_unit_test(test_disable_dhe_policy_string),
-		cmocka_unit_test(test_strong_profiles_lists),
-		cmocka_unit_test(test_best_practices_exact_lists),
-		cmocka_unit_test(test_exchange_2015_list),
-		cmocka_unit_test(test_determinism_builtins),
-		cmocka_unit_test(test_determinism_fixture),
-		cmocka_unit_test(test_conflicting_raw_value),
-		cmocka_unit_test(test_tls13_needs_new_windows),
-		cmocka_unit_test(test_applies_to),
-		cmocka_unit_test(test_explicit_order_creates),
-		cmocka_unit_test(test_order_names_only_suites_the_release_has),
-		cmocka_unit_test(test_prerequisites_by_version),
+	    cmocka_unit_test(test_golden_plans),
+	    cmocka_unit_test(test_golden_files_have_profiles),
+	    cmocka_unit_test(test_seed_azure_mma),
+	    cmocka_unit_test(test_seed_p2s_vpn),
+	    cmocka_unit_test(test_seed_disable_dhe),
+	    cmocka_unit_test(test_seed_exchange_2015),
+	    cmocka_unit_test(test_seed_tls12_strict),
+	    cmocka_unit_test(test_best_practices),
+	    cmocka_unit_test(test_builtin_conventions),
+	    cmocka_unit_test(test_disable_dhe_lists),
+	    cmocka_unit_test(test_disable_dhe_2016),
+	    cmocka_unit_test(test_disable_dhe_policy_string),
+	    cmocka_unit_test(test_strong_profiles_lists),
+	    cmocka_unit_test(test_best_practices_exact_lists),
+	    cmocka_unit_test(test_exchange_2015_list),
+	    cmocka_unit_test(test_determinism_builtins),
+	    cmocka_unit_test(test_determinism_fixture),
+	    cmocka_unit_test(test_conflicting_raw_value),
+	    cmocka_unit_test(test_tls13_needs_new_windows),
+	    cmocka_unit_test(test_applies_to),
+	    cmocka_unit_test(test_explicit_order_creates),
+	    cmocka_unit_test(test_order_names_only_suites_the_release_has),
+	    cmocka_unit_test(test_prerequisites_by_version),
 	};
 
 	return cmocka_run_group_tests_name("compile", tests, NULL, NULL);

@@ -23,12 +23,12 @@
 #include "schema.h"
 #include "suites.h"
 
-#define SCH SCHANNEL_KEY
-#define PROTO SCH "\\Protocols"
-#define TLS10 PROTO "\\TLS 1.0"
+#define SCH          SCHANNEL_KEY
+#define PROTO        SCH "\\Protocols"
+#define TLS10        PROTO "\\TLS 1.0"
 #define TLS12_CLIENT PROTO "\\TLS 1.2\\Client"
-#define HK "[HKEY_LOCAL_MACHINE\\"
-#define NETFX4 DOTNET_KEY "\\v4.0.30319"
+#define HK           "[HKEY_LOCAL_MACHINE\\"
+#define NETFX4       DOTNET_KEY "\\v4.0.30319"
 
 /* Snapshots written by the applies that check .reg output (removed). */
 static char *tmp_dir;
@@ -49,7 +49,7 @@ static int group_teardown(void **state)
 /* ---- building plans ---- */
 
 static struct plan_op *add_op(struct plan *p, enum op_kind kind, enum reg_view view,
-			      const char *path, const char *name)
+                              const char *path, const char *name)
 {
 	struct plan_op *op = plan_add(p, kind, AREA_RAW, view, path, name);
 
@@ -78,11 +78,11 @@ static void add_rmkey(struct plan *p, const char *path)
 }
 
 static struct plan_op *add_edit(struct plan *p, enum list_format f, char **remove, size_t nremove,
-				char **prefer, size_t nprefer)
+                                char **prefer, size_t nprefer)
 {
-	struct plan_op *op = add_op(p, OP_LIST_EDIT, REG_VIEW_64,
-				    f == LIST_MULTI_SZ ? SUITES_LOCAL_KEY : SUITES_POLICY_KEY,
-				    "Functions");
+	struct plan_op *op =
+	    add_op(p, OP_LIST_EDIT, REG_VIEW_64,
+	           f == LIST_MULTI_SZ ? SUITES_LOCAL_KEY : SUITES_POLICY_KEY, "Functions");
 
 	op->area = AREA_SUITES;
 	op->edit.format = f;
@@ -120,8 +120,8 @@ static char *builtin_name(size_t i)
 
 /* ---- states ---- */
 
-static void put(const struct reg_backend *b, enum reg_view view, const char *path,
-		const char *name, const struct reg_value *v)
+static void put(const struct reg_backend *b, enum reg_view view, const char *path, const char *name,
+                const struct reg_value *v)
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
@@ -146,7 +146,7 @@ static struct reg_backend *state_2016(void)
 {
 	struct sc_err err = {{0}};
 	struct reg_backend *b =
-		regfile_backend_open(t_src("tests/fixtures/states/server2016.reg"), &err);
+	    regfile_backend_open(t_src("tests/fixtures/states/server2016.reg"), &err);
 	size_t n;
 	const char *const *order = suite_default_order(WR_2016, &n);
 	struct reg_value v;
@@ -163,7 +163,7 @@ static struct reg_backend *state_hardened(void)
 {
 	struct sc_err err = {{0}};
 	struct reg_backend *b =
-		regfile_backend_open(t_src("tests/fixtures/states/server2019-hardened.reg"), &err);
+	    regfile_backend_open(t_src("tests/fixtures/states/server2019-hardened.reg"), &err);
 
 	if (!b)
 		fail_msg("%s", err.msg);
@@ -215,8 +215,8 @@ static void assert_list(char **items, size_t n, const char *const *want, size_t 
 static void test_set(void **state)
 {
 	struct reg_backend *b = t_state(HK TLS12_CLIENT "]\n"
-					   "\"Enabled\"=dword:00000001\n"
-					   "\"DisabledByDefault\"=\"0\"\n");
+	                                                "\"Enabled\"=dword:00000001\n"
+	                                                "\"DisabledByDefault\"=\"0\"\n");
 	struct plan p;
 	struct diff d;
 	uint32_t dw;
@@ -274,13 +274,13 @@ static void test_delete_value(void **state)
 static void test_delete_key_if_empty(void **state)
 {
 	struct reg_backend *b = t_state(HK TLS10 "\\Client]\n"
-					   "\"Enabled\"=dword:00000000\n"
-					   "\"DisabledByDefault\"=dword:00000001\n"
-					   "\n" HK TLS10 "\\Server]\n"
-					   "\"Enabled\"=dword:00000000\n"
-					   "\"Custom\"=dword:00000001\n"
-					   "\n" HK PROTO "\\SSL 3.0\\Client]\n"
-					   "\n" HK PROTO "\\PCT 1.0]\n");
+	                                         "\"Enabled\"=dword:00000000\n"
+	                                         "\"DisabledByDefault\"=dword:00000001\n"
+	                                         "\n" HK TLS10 "\\Server]\n"
+	                                         "\"Enabled\"=dword:00000000\n"
+	                                         "\"Custom\"=dword:00000001\n"
+	                                         "\n" HK PROTO "\\SSL 3.0\\Client]\n"
+	                                         "\n" HK PROTO "\\PCT 1.0]\n");
 	struct plan p;
 	struct diff d;
 
@@ -330,11 +330,11 @@ static void test_delete_key_if_empty(void **state)
 static void test_delete_key_nested(void **state)
 {
 	struct reg_backend *b = t_state(HK SCH "\\Hashes\\MD5\\Deep]\n"
-					   "\"Enabled\"=dword:00000000\n"
-					   "\n" HK SCH "\\Ciphers\\RC4 40/128]\n"
-					   "\"Enabled\"=dword:00000000\n"
-					   "\n" HK SCH "\\Ciphers\\Other]\n"
-					   "\n" HK PROTO "\\PCT 1.0]\n");
+	                                       "\"Enabled\"=dword:00000000\n"
+	                                       "\n" HK SCH "\\Ciphers\\RC4 40/128]\n"
+	                                       "\"Enabled\"=dword:00000000\n"
+	                                       "\n" HK SCH "\\Ciphers\\Other]\n"
+	                                       "\n" HK PROTO "\\PCT 1.0]\n");
 	struct plan p;
 	struct diff d;
 
@@ -363,9 +363,9 @@ static void test_delete_key_nested(void **state)
 static void test_created_root(void **state)
 {
 	struct reg_backend *b = t_state(HK "SYSTEM\\CurrentControlSet\\Control]\n"
-					   "\"x\"=dword:00000001\n"
-					   "\n" HK NETFX4 "]\n"
-					   "\"SchUseStrongCrypto\"=dword:00000001\n");
+	                                   "\"x\"=dword:00000001\n"
+	                                   "\n" HK NETFX4 "]\n"
+	                                   "\"SchUseStrongCrypto\"=dword:00000001\n");
 	struct plan p;
 	struct plan_op *op;
 	struct diff d;
@@ -381,9 +381,9 @@ static void test_created_root(void **state)
 	diff_ok(&p, b, &d);
 	assert_false(d.entries[0].key_existed);
 	assert_string_equal(d.entries[0].created_root,
-			    "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders");
+	                    "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders");
 	assert_string_equal(d.entries[1].created_root,
-			    "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders");
+	                    "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders");
 	/* The 32-bit view: its SOFTWARE (Wow6432Node) is missing. */
 	assert_true(d.entries[2].changed);
 	assert_string_equal(d.entries[2].created_root, "SOFTWARE");
@@ -391,7 +391,7 @@ static void test_created_root(void **state)
 	assert_null(d.entries[3].created_root);
 	assert_true(d.entries[4].changed);
 	assert_string_equal(d.entries[4].created_root,
-			    "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders");
+	                    "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders");
 	assert_false(d.entries[5].changed);
 	assert_null(d.entries[5].created_root);
 	diff_free(&d);
@@ -415,15 +415,16 @@ static void test_created_root(void **state)
 
 static void test_list_remove_keeps_order(void **state)
 {
-	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-			 "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
-			 "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"};
+	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+	                 "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"};
 	static const char *const want[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-					   "TLS_RSA_WITH_AES_256_GCM_SHA384",
-					   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"};
+	                                   "TLS_RSA_WITH_AES_256_GCM_SHA384",
+	                                   "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"};
 	static const char *const preferred[] = {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-						"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-						"TLS_RSA_WITH_AES_256_GCM_SHA384"};
+	                                        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                                        "TLS_RSA_WITH_AES_256_GCM_SHA384"};
 	struct reg_backend *b = t_state("");
 	char *remove[] = {"TLS_DHE_*"}, *prefer[] = {"TLS_ECDHE_ECDSA_*", "TLS_ECDHE_*"};
 	struct plan p;
@@ -524,8 +525,8 @@ static void test_list_policy_wrong_type_left_alone(void **state)
 static void test_list_policy_edit(void **state)
 {
 	struct reg_backend *b = t_state("");
-	char *items[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-			 "TLS_RSA_WITH_AES_256_GCM_SHA384"};
+	char *items[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384"};
 	char *remove[] = {"TLS_DHE_*"};
 	struct plan p;
 	struct diff d;
@@ -538,7 +539,8 @@ static void test_list_policy_edit(void **state)
 	assert_true(d.entries[0].changed);
 	assert_int_equal(d.entries[0].after.type, RV_SZ);
 	s = regvalue_get_string(&d.entries[0].after);
-	assert_string_equal(s, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384");
+	assert_string_equal(
+	    s, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_256_GCM_SHA384");
 	free(s);
 	diff_free(&d);
 	plan_free(&p);
@@ -548,7 +550,8 @@ static void test_list_policy_edit(void **state)
 static void test_list_edit_that_empties_is_refused(void **state)
 {
 	struct reg_backend *b = t_state("");
-	char *items[] = {"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"};
+	char *items[] = {"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"};
 	char *remove[] = {"TLS_DHE_*"};
 	struct sc_err err = {{0}};
 	struct plan p;
@@ -591,7 +594,8 @@ static void test_list_policy_too_long_is_refused(void **state)
 static void test_list_override_warning(void **state)
 {
 	struct reg_backend *b = t_state("");
-	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"};
+	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"};
 	char *policy[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"};
 	char *remove[] = {"TLS_DHE_*"};
 	struct plan p;
@@ -640,7 +644,7 @@ static void test_list_order_creates(void **state)
 	assert_true(d.entries[0].changed);
 	assert_false(d.entries[0].before_present);
 	assert_string_equal(d.entries[0].created_root,
-			    "SYSTEM\\CurrentControlSet\\Control\\Cryptography");
+	                    "SYSTEM\\CurrentControlSet\\Control\\Cryptography");
 	diff_free(&d);
 	plan_free(&p);
 	reg_backend_free(b);
@@ -651,8 +655,8 @@ static void test_list_order_creates(void **state)
 static void test_counters_and_opens(void **state)
 {
 	struct reg_backend *b = t_state(HK TLS12_CLIENT "]\n\"Enabled\"=dword:1\n"
-					   "\n" HK PROTO "\\TLS 1.2\\Server]\n"),
-			   *w = wrap_backend_new(b);
+	                                                "\n" HK PROTO "\\TLS 1.2\\Server]\n"),
+	                   *w = wrap_backend_new(b);
 	const struct wrap_counts *c = wrap_get_counts(w);
 	struct plan p;
 	struct diff d;
@@ -700,7 +704,8 @@ static void test_counters_and_opens(void **state)
 static void test_policy_key_opened_once(void **state)
 {
 	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
-	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"};
+	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"};
 	char *remove[] = {"TLS_DHE_*"};
 	struct plan p;
 	struct plan_op *op;
@@ -761,9 +766,9 @@ static void test_diff_never_writes(void **state)
 static void test_format_text(void **state)
 {
 	struct reg_backend *b = t_state(HK TLS12_CLIENT "]\n\"Enabled\"=dword:00000000\n"
-					   "\n" HK PROTO "\\SSL 3.0\\Client]\n");
+	                                                "\n" HK PROTO "\\SSL 3.0\\Client]\n");
 	char *local[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-			 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384"};
+	                 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384"};
 	char *policy[] = {"TLS_RSA_WITH_AES_256_GCM_SHA384"};
 	char *remove[] = {"TLS_DHE_*"};
 	struct strbuf sb = STRBUF_INIT;
@@ -786,7 +791,7 @@ static void test_format_text(void **state)
 	assert_non_null(strstr(t, "\nProtocols\n"));
 	assert_non_null(strstr(t, "  HKLM\\" TLS12_CLIENT "\n"));
 	assert_non_null(strstr(t, "Enabled              REG_DWORD 0x00000000 (0) \xE2\x86\x92 "
-				  "REG_DWORD 0x00000001 (1)  [reboot]\n"));
+	                          "REG_DWORD 0x00000001 (1)  [reboot]\n"));
 	assert_non_null(strstr(t, "(key removed: it holds nothing after this change)  [reboot]"));
 	assert_non_null(strstr(t, "\nCipher suites\n"));
 	assert_non_null(strstr(t, "REG_MULTI_SZ [3 suites] \xE2\x86\x92 REG_MULTI_SZ [2 suites]"));
@@ -794,7 +799,8 @@ static void test_format_text(void **state)
 	assert_non_null(strstr(t, "(the other 2 keep their order)"));
 	assert_null(strstr(t, "Unchanged")); /* unchanged entries are not listed */
 	assert_non_null(strstr(t, "! a Group Policy cipher-suite order exists"));
-	assert_non_null(strstr(t, "\n2 values to change, 1 empty key to remove, reboot required.\n"));
+	assert_non_null(
+	    strstr(t, "\n2 values to change, 1 empty key to remove, reboot required.\n"));
 	assert_null(strchr(t, '\x1b'));
 	sb_reset(&sb);
 
@@ -839,7 +845,7 @@ static void test_summary(void **state)
 /* diff_format_reg, imported into a copy of the state, gives exactly what
  * a real apply gives. */
 static void check_reg_output(const struct plan *plan, const struct reg_backend *state,
-			     const char *label)
+                             const char *label)
 {
 	struct reg_backend *imported = copy_of(state), *applied = copy_of(state);
 	struct strbuf sb = STRBUF_INIT;
@@ -869,7 +875,7 @@ static void check_reg_output(const struct plan *plan, const struct reg_backend *
 	got = t_dump(imported);
 	if (strcmp(got, want))
 		fail_msg("%s: importing the .reg gives\n%s\nthe apply gives\n%s\nthe .reg:\n%s",
-			 label, got, want, sb_str(&sb));
+		         label, got, want, sb_str(&sb));
 	free(want);
 	free(got);
 	regfile_free(&rf);
@@ -907,7 +913,7 @@ static void test_format_reg_matches_apply(void **state)
 static void test_format_reg_key_removal(void **state)
 {
 	struct reg_backend *b = t_state(HK TLS10 "\\Client]\n\"Enabled\"=dword:00000000\n"
-					   "\n" HK TLS10 "\\Server]\n");
+	                                         "\n" HK TLS10 "\\Server]\n");
 	struct strbuf sb = STRBUF_INIT;
 	struct plan p;
 	struct diff d;
@@ -920,10 +926,10 @@ static void test_format_reg_key_removal(void **state)
 	diff_ok(&p, b, &d);
 	diff_format_reg(&d, &sb);
 	assert_non_null(strstr(sb_str(&sb), "[HKEY_LOCAL_MACHINE\\" TLS10 "\\Client]\r\n"
-						"\"Enabled\"=-\r\n\r\n"
-						"[-HKEY_LOCAL_MACHINE\\" TLS10 "\\Client]\r\n\r\n"
-						"[-HKEY_LOCAL_MACHINE\\" TLS10 "\\Server]\r\n\r\n"
-						"[-HKEY_LOCAL_MACHINE\\" TLS10 "]\r\n"));
+	                                    "\"Enabled\"=-\r\n\r\n"
+	                                    "[-HKEY_LOCAL_MACHINE\\" TLS10 "\\Client]\r\n\r\n"
+	                                    "[-HKEY_LOCAL_MACHINE\\" TLS10 "\\Server]\r\n\r\n"
+	                                    "[-HKEY_LOCAL_MACHINE\\" TLS10 "]\r\n"));
 	check_reg_output(&p, b, "key removal");
 	sb_free(&sb);
 	diff_free(&d);
@@ -1096,13 +1102,19 @@ static void test_format_json(void **state)
 	struct plan p = {0};
 	struct diff d;
 	const char *t;
-	static const char *const top[] = {"\"schema\": 1", "\"kind\": \"diff\"", "\"tool_version\": ",
-					  "\"profile\": \"best-practices\"",
-					  "\"target\": \"state:C:\\\\x \\\"y\\\".reg\"", "\"changes\": ",
-					  "\"reboot_required\": true", "\"summary\": ", "\"entries\": [",
-					  "\"warnings\": ["};
-	static const char *const per_entry[] = {"\"op\": ",     "\"changed\": ", "\"key_existed\": ",
-						"\"creates_key\": ", "\"note\": ", "\"reason\": "};
+	static const char *const top[] = {"\"schema\": 1",
+	                                  "\"kind\": \"diff\"",
+	                                  "\"tool_version\": ",
+	                                  "\"profile\": \"best-practices\"",
+	                                  "\"target\": \"state:C:\\\\x \\\"y\\\".reg\"",
+	                                  "\"changes\": ",
+	                                  "\"reboot_required\": true",
+	                                  "\"summary\": ",
+	                                  "\"entries\": [",
+	                                  "\"warnings\": ["};
+	static const char *const per_entry[] = {
+	    "\"op\": ",          "\"changed\": ", "\"key_existed\": ",
+	    "\"creates_key\": ", "\"note\": ",    "\"reason\": "};
 	size_t i;
 
 	compile_builtin("best-practices", &p);
@@ -1167,29 +1179,29 @@ static void test_format_json_builtins(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set),
-		cmocka_unit_test(test_delete_value),
-		cmocka_unit_test(test_delete_key_if_empty),
-		cmocka_unit_test(test_delete_key_nested),
-		cmocka_unit_test(test_created_root),
-		cmocka_unit_test(test_list_remove_keeps_order),
-		cmocka_unit_test(test_list_policy_absent_not_created),
-		cmocka_unit_test(test_list_policy_wrong_type_left_alone),
-		cmocka_unit_test(test_list_policy_edit),
-		cmocka_unit_test(test_list_edit_that_empties_is_refused),
-		cmocka_unit_test(test_list_policy_too_long_is_refused),
-		cmocka_unit_test(test_list_override_warning),
-		cmocka_unit_test(test_list_order_creates),
-		cmocka_unit_test(test_counters_and_opens),
-		cmocka_unit_test(test_policy_key_opened_once),
-		cmocka_unit_test(test_diff_never_writes),
-		cmocka_unit_test(test_format_text),
-		cmocka_unit_test(test_summary),
-		cmocka_unit_test(test_format_reg_matches_apply),
-		cmocka_unit_test(test_format_reg_key_removal),
-		cmocka_unit_test(test_json_validator),
-		cmocka_unit_test(test_format_json),
-		cmocka_unit_test(test_format_json_builtins),
+	    cmocka_unit_test(test_set),
+	    cmocka_unit_test(test_delete_value),
+	    cmocka_unit_test(test_delete_key_if_empty),
+	    cmocka_unit_test(test_delete_key_nested),
+	    cmocka_unit_test(test_created_root),
+	    cmocka_unit_test(test_list_remove_keeps_order),
+	    cmocka_unit_test(test_list_policy_absent_not_created),
+	    cmocka_unit_test(test_list_policy_wrong_type_left_alone),
+	    cmocka_unit_test(test_list_policy_edit),
+	    cmocka_unit_test(test_list_edit_that_empties_is_refused),
+	    cmocka_unit_test(test_list_policy_too_long_is_refused),
+	    cmocka_unit_test(test_list_override_warning),
+	    cmocka_unit_test(test_list_order_creates),
+	    cmocka_unit_test(test_counters_and_opens),
+	    cmocka_unit_test(test_policy_key_opened_once),
+	    cmocka_unit_test(test_diff_never_writes),
+	    cmocka_unit_test(test_format_text),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_format_reg_matches_apply),
+	    cmocka_unit_test(test_format_reg_key_removal),
+	    cmocka_unit_test(test_json_validator),
+	    cmocka_unit_test(test_format_json),
+	    cmocka_unit_test(test_format_json_builtins),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -36,11 +36,11 @@
 #include "regfile.h"
 #include "snapshot.h"
 
-#define REALISTIC "examples/states/ws2016-gpo.reg"
-#define TABLE "tests/hostile/expect.tsv"
-#define MIN_INPUTS 50
+#define REALISTIC   "examples/states/ws2016-gpo.reg"
+#define TABLE       "tests/hostile/expect.tsv"
+#define MIN_INPUTS  50
 #define CHAIN_DEPTH 10000
-#define NOW ((time_t)1700000000)
+#define NOW         ((time_t)1700000000)
 
 enum input_class { IN_PROFILE, IN_STATE, IN_SNAPSHOT };
 
@@ -101,7 +101,8 @@ static struct expectation *read_table(size_t *count)
 	struct expectation *rows = NULL;
 
 	if (!text)
-		fail_msg("%s (run make-corpus.py, and the tests from the repository root)", err.msg);
+		fail_msg("%s (run make-corpus.py, and the tests from the repository root)",
+		         err.msg);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *field[5], *s = line, *tab;
 		struct expectation *e;
@@ -123,9 +124,9 @@ static struct expectation *read_table(size_t *count)
 		e = &rows[n++];
 		memset(e, 0, sizeof(*e));
 		e->path = xstrdup(field[0]);
-		e->cls = !strcmp(field[1], "state")	 ? IN_STATE
-			 : !strcmp(field[1], "snapshot") ? IN_SNAPSHOT
-							 : IN_PROFILE;
+		e->cls = !strcmp(field[1], "state")      ? IN_STATE
+		         : !strcmp(field[1], "snapshot") ? IN_SNAPSHOT
+		                                         : IN_PROFILE;
 		e->line = strcmp(field[3], "-") ? (unsigned)strtoul(field[3], NULL, 10) : 0;
 		e->message = xstrdup(field[4]);
 	}
@@ -135,7 +136,7 @@ static struct expectation *read_table(size_t *count)
 }
 
 static const struct expectation *table_find(const struct expectation *rows, size_t n,
-					    const char *path)
+                                            const char *path)
 {
 	size_t i;
 
@@ -169,7 +170,7 @@ static char *header_field(const char *text, const char *key)
 
 /* A profile's expectation: its row in the table, else its headers. */
 static bool profile_expectation(const char *path, const struct expectation *rows, size_t n,
-				struct expectation *e)
+                                struct expectation *e)
 {
 	const struct expectation *row = table_find(rows, n, path);
 	struct sc_err err = {{0}};
@@ -220,11 +221,11 @@ static bool dir_is_empty(const char *dir)
 static struct apply_options options(const struct reg_backend *b, const char *dir)
 {
 	return (struct apply_options){
-		.backend = b,
-		.snapshot_dir = dir,
-		.profile_name = "hostile",
-		.target = "state:/hostile/registry.reg",
-		.now = NOW,
+	    .backend = b,
+	    .snapshot_dir = dir,
+	    .profile_name = "hostile",
+	    .target = "state:/hostile/registry.reg",
+	    .now = NOW,
 	};
 }
 
@@ -240,8 +241,8 @@ static void add_message(struct outcome *o, const char *msg)
 	diag_add(&o->msgs, msg);
 }
 
-static void apply_and_record(const struct plan *plan, const struct reg_backend *w,
-			     const char *dir, struct outcome *o)
+static void apply_and_record(const struct plan *plan, const struct reg_backend *w, const char *dir,
+                             struct outcome *o)
 {
 	struct apply_options opt = options(w, dir);
 	struct apply_result r;
@@ -253,12 +254,12 @@ static void apply_and_record(const struct plan *plan, const struct reg_backend *
 }
 
 static void run_profile(const char *path, const struct reg_backend *w, const char *dir,
-			struct outcome *o)
+                        struct outcome *o)
 {
 	struct compile_options os = {.have_os = true,
-				     .major = DEFAULT_OS_MAJOR,
-				     .minor = DEFAULT_OS_MINOR,
-				     .build = DEFAULT_OS_BUILD};
+	                             .major = DEFAULT_OS_MAJOR,
+	                             .minor = DEFAULT_OS_MINOR,
+	                             .build = DEFAULT_OS_BUILD};
 	struct profile *p = NULL;
 	struct plan plan = {0};
 
@@ -275,9 +276,9 @@ static void run_state(const char *path, const char *dir, struct outcome *o)
 	struct sc_err err = {{0}};
 	struct reg_backend *b = regfile_backend_open(path, &err), *w;
 	struct compile_options os = {.have_os = true,
-				     .major = DEFAULT_OS_MAJOR,
-				     .minor = DEFAULT_OS_MINOR,
-				     .build = DEFAULT_OS_BUILD};
+	                             .major = DEFAULT_OS_MAJOR,
+	                             .minor = DEFAULT_OS_MINOR,
+	                             .build = DEFAULT_OS_BUILD};
 	struct profile *p = NULL;
 	struct plan plan = {0};
 	struct diff d;
@@ -303,7 +304,7 @@ static void run_state(const char *path, const char *dir, struct outcome *o)
 }
 
 static void run_snapshot(const char *path, const struct reg_backend *w, const char *dir,
-			 struct outcome *o)
+                         struct outcome *o)
 {
 	struct sc_err err = {{0}};
 	struct snapshot s;
@@ -346,20 +347,22 @@ static char *check_input(const struct expectation *e)
 	reg_backend_free(w);
 	after = t_dump(realistic);
 	bytes_after = read_file(e->path, 128u * 1024 * 1024, &size_after, &err);
-	prefix = e->prefix	? xstrdup(e->prefix)
-		 : e->line ? xasprintf("%s:%u: ", e->path, e->line)
-			   : xasprintf("%s: ", e->path);
+	prefix = e->prefix ? xstrdup(e->prefix)
+	         : e->line ? xasprintf("%s:%u: ", e->path, e->line)
+	                   : xasprintf("%s: ", e->path);
 	diag_format(&o.msgs, &all);
 	for (i = 0; i < o.msgs.count; i++)
 		if (starts_with(o.msgs.lines[i], prefix) && strstr(o.msgs.lines[i], e->message))
 			break;
 	if (o.accepted)
-		problem = xasprintf("%s: accepted (it reached apply_plan): %s", e->path, sb_str(&all));
+		problem =
+		    xasprintf("%s: accepted (it reached apply_plan): %s", e->path, sb_str(&all));
 	else if (!o.msgs.count)
 		problem = xasprintf("%s: refused without a message", e->path);
 	else if (i == o.msgs.count)
-		problem = xasprintf("%s: no message starts with \"%s\" and contains \"%s\"; got:\n%s",
-				    e->path, prefix, e->message, sb_str(&all));
+		problem =
+		    xasprintf("%s: no message starts with \"%s\" and contains \"%s\"; got:\n%s",
+		              e->path, prefix, e->message, sb_str(&all));
 	else if (writes)
 		problem = xasprintf("%s: %zu write-class calls", e->path, writes);
 	else if (strcmp(after, realistic_dump))
@@ -380,8 +383,7 @@ static char *check_input(const struct expectation *e)
 }
 
 /* Checks every input, then fails once with every problem found. */
-static void check_all(const struct expectation *inputs, size_t n, const char *what,
-		      size_t min)
+static void check_all(const struct expectation *inputs, size_t n, const char *what, size_t min)
 {
 	struct strbuf problems = STRBUF_INIT;
 	size_t i, failures = 0;
@@ -419,7 +421,7 @@ static void test_profiles(void **state)
 			xgrow(&inputs, &cap, n + 1, sizeof(*inputs));
 			if (!profile_expectation(files[j], rows, nrows, &inputs[n]))
 				fail_msg("%s: no \"; expect:\" header and no row in %s", files[j],
-					 TABLE);
+				         TABLE);
 			n++;
 		}
 		strlist_free(files, nfiles);
@@ -438,7 +440,8 @@ static void test_profiles(void **state)
 static void test_table_class(enum input_class cls, const char *dir, const char *what, size_t min)
 {
 	size_t nrows, nfiles, i, n = 0;
-	struct expectation *rows = read_table(&nrows), *inputs = xcalloc(nrows + 1, sizeof(*inputs));
+	struct expectation *rows = read_table(&nrows),
+	                   *inputs = xcalloc(nrows + 1, sizeof(*inputs));
 	char **files = t_list_files(dir, ".reg", &nfiles);
 
 	for (i = 0; i < nfiles; i++)
@@ -497,12 +500,12 @@ static void test_include_chain(void **state)
 	for (i = 0; i < CHAIN_DEPTH; i++) {
 		char *path = xasprintf("%s/c%05d.ini", dir, i);
 		char *text = i + 1 < CHAIN_DEPTH
-				     ? xasprintf("[profile]\nname = c%05d\nsummary = link %d\n"
-						 "include = c%05d\n",
-						 i, i, i + 1)
-				     : xasprintf("[profile]\nname = c%05d\nsummary = the end\n"
-						 "\n[protocol \"TLS 1.2\"]\nclient = enabled\n",
-						 i);
+		                 ? xasprintf("[profile]\nname = c%05d\nsummary = link %d\n"
+		                             "include = c%05d\n",
+		                             i, i, i + 1)
+		                 : xasprintf("[profile]\nname = c%05d\nsummary = the end\n"
+		                             "\n[protocol \"TLS 1.2\"]\nclient = enabled\n",
+		                             i);
 		/* not write_file_atomic: 10,000 fsyncs take seconds */
 		FILE *f = fopen(path, "wb");
 
@@ -514,7 +517,7 @@ static void test_include_chain(void **state)
 	e.path = xasprintf("%s/c00000.ini", dir);
 	e.cls = IN_PROFILE;
 	e.message = xasprintf("includes nested deeper than the limit at %s/c%05d.ini", dir,
-			      PROFILE_MAX_INCLUDE_DEPTH);
+	                      PROFILE_MAX_INCLUDE_DEPTH);
 	/* The message names the file whose include goes one level too deep. */
 	e.prefix = xasprintf("%s/c%05d.ini:4: ", dir, PROFILE_MAX_INCLUDE_DEPTH - 1);
 	problem = check_input(&e);
@@ -534,9 +537,9 @@ static void test_include_chain(void **state)
 static void test_genuine_snapshots_restore(void **state)
 {
 	struct compile_options os = {.have_os = true,
-				     .major = DEFAULT_OS_MAJOR,
-				     .minor = DEFAULT_OS_MINOR,
-				     .build = DEFAULT_OS_BUILD};
+	                             .major = DEFAULT_OS_MAJOR,
+	                             .minor = DEFAULT_OS_MINOR,
+	                             .build = DEFAULT_OS_BUILD};
 	struct sc_err err = {{0}};
 	struct reg_backend *b = regfile_backend_open(REALISTIC, &err), *w;
 	struct diag d = {0};
@@ -549,9 +552,9 @@ static void test_genuine_snapshots_restore(void **state)
 
 	assert_non_null(b);
 	before = t_dump(b);
-	assert_int_equal(snapshot_load("tests/hostile/valid/20231114T221320Z-0001-p2s-vpn.reg", false, &s,
-				       &err),
-			 SC_OK);
+	assert_int_equal(
+	    snapshot_load("tests/hostile/valid/20231114T221320Z-0001-p2s-vpn.reg", false, &s, &err),
+	    SC_OK);
 	snapshot_free(&s);
 	w = wrap_backend_new(b);
 	o = options(w, dir);
@@ -560,8 +563,8 @@ static void test_genuine_snapshots_restore(void **state)
 	assert_int_equal(apply_plan(&plan, &o, &r), APPLY_DONE);
 	assert_true(wrap_write_calls(w) > 0);
 	apply_result_free(&r);
-	if (snapshot_load("tests/hostile/valid/20231114T221320Z-0001-tls12-strict.reg", false, &s, &err) !=
-	    SC_OK)
+	if (snapshot_load("tests/hostile/valid/20231114T221320Z-0001-tls12-strict.reg", false, &s,
+	                  &err) != SC_OK)
 		fail_msg("%s", err.msg);
 	snapshot_restore_plan(&s, "valid", &restore);
 	wrap_reset_counts(w);
@@ -594,12 +597,12 @@ static void test_total(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_genuine_snapshots_restore),
-		cmocka_unit_test(test_profiles),
-		cmocka_unit_test(test_states),
-		cmocka_unit_test(test_snapshots),
-		cmocka_unit_test(test_include_chain),
-		cmocka_unit_test(test_total),
+	    cmocka_unit_test(test_genuine_snapshots_restore),
+	    cmocka_unit_test(test_profiles),
+	    cmocka_unit_test(test_states),
+	    cmocka_unit_test(test_snapshots),
+	    cmocka_unit_test(test_include_chain),
+	    cmocka_unit_test(test_total),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

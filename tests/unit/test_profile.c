@@ -14,8 +14,8 @@
 #include "builtin.h"
 #include "profile.h"
 
-#define BAD_DIR "tests/bad-profiles"
-#define GOOD_DIR "tests/profiles"
+#define BAD_DIR          "tests/bad-profiles"
+#define GOOD_DIR         "tests/profiles"
 #define MIN_BAD_PROFILES 30
 
 /* ---- helpers ---- */
@@ -109,12 +109,12 @@ static char *check_bad_profile(const char *path)
 	all = diag_text(&d);
 	if (rc != SC_ERROR || p) {
 		problem = xasprintf("%s: loaded (rc %d), expected an error containing \"%s\"", path,
-				    rc, expect);
+		                    rc, expect);
 	} else if (!d.count) {
 		problem = xasprintf("%s: SC_ERROR without any diagnostic", path);
 	} else if (count && d.count != strtoul(count, NULL, 10)) {
-		problem = xasprintf("%s: %zu diagnostics, expected %s:\n%s", path, d.count, count,
-				    all);
+		problem =
+		    xasprintf("%s: %zu diagnostics, expected %s:\n%s", path, d.count, count, all);
 	} else {
 		for (i = 0; i < d.count; i++)
 			if (strstr(d.lines[i], expect) &&
@@ -122,8 +122,8 @@ static char *check_bad_profile(const char *path)
 				break;
 		if (i == d.count)
 			problem = xasprintf("%s: no diagnostic %s%s%scontains \"%s\"; got:\n%s",
-					    path, prefix ? "starting with \"" : "",
-					    prefix ? prefix : "", prefix ? "\" " : "", expect, all);
+			                    path, prefix ? "starting with \"" : "",
+			                    prefix ? prefix : "", prefix ? "\" " : "", expect, all);
 	}
 	free(all);
 	profile_free(p);
@@ -172,7 +172,7 @@ static void test_bad_profiles_folder(void **state)
 	strlist_free(paths, n);
 	if (n < MIN_BAD_PROFILES)
 		fail_msg("%s holds %zu profiles; at least %d expected", BAD_DIR, n,
-			 MIN_BAD_PROFILES);
+		         MIN_BAD_PROFILES);
 	if (failures)
 		fail_msg("%zu of %zu bad profiles did not fail as expected", failures, n);
 }
@@ -206,7 +206,7 @@ static void test_bad_profile_checker(void **state)
 	wrong = xasprintf("%s/wrong.ini", dir);
 	write_text(good, "; expect: x\n[profile]\nname = g\nsummary = s\n");
 	write_text(wrong, "; expect: unknown key\n; expect-line: 3\n[profile]\nname = g\n"
-			  "summary = s\nfoo = bar\n");
+	                  "summary = s\nfoo = bar\n");
 	problem = check_bad_profile(good);
 	assert_non_null(problem);
 	assert_non_null(strstr(problem, "loaded"));
@@ -273,8 +273,7 @@ static void test_include_disagreeing(void **state)
 
 	(void)state;
 	assert_bad_profile(BAD_DIR "/include-conflict/top.ini");
-	assert_int_equal(profile_load(BAD_DIR "/include-conflict/top.ini", NULL, &p, &d),
-			 SC_ERROR);
+	assert_int_equal(profile_load(BAD_DIR "/include-conflict/top.ini", NULL, &p, &d), SC_ERROR);
 	assert_int_equal(d.count, 1);
 	/* Both places are named, and the error is at the include line. */
 	assert_true(starts_with(d.lines[0], BAD_DIR "/include-conflict/top.ini:8: "));
@@ -369,12 +368,12 @@ static void write_chain(const char *dir, unsigned n)
 
 		if (i + 1 < n)
 			text = xasprintf("[profile]\nname = level%u\nsummary = chain\n"
-					 "include = level%u\n",
-					 i, i + 1);
+			                 "include = level%u\n",
+			                 i, i + 1);
 		else
 			text = xasprintf("[profile]\nname = level%u\nsummary = chain end\n\n"
-					 "[protocol \"SSL 3.0\"]\nclient = disabled\n",
-					 i);
+			                 "[protocol \"SSL 3.0\"]\nclient = disabled\n",
+			                 i);
 
 		write_text(path, text);
 		free(path);
@@ -481,9 +480,9 @@ static void test_builtins_load(void **state)
 static void test_builtin_aliases(void **state)
 {
 	static const char *const pairs[][2] = {
-		{"azure-mma", "azure-mma-tls12"}, {"azure-p2s-vpn", "p2s-vpn"},
-		{"best", "best-practices"},       {"tls12", "tls12-strict"},
-		{"AZURE-MMA", "azure-mma-tls12"},
+	    {"azure-mma", "azure-mma-tls12"}, {"azure-p2s-vpn", "p2s-vpn"},
+	    {"best", "best-practices"},       {"tls12", "tls12-strict"},
+	    {"AZURE-MMA", "azure-mma-tls12"},
 	};
 	size_t i;
 
@@ -524,7 +523,7 @@ static void test_allow_any_key(void **state)
 	assert_int_equal(profile_load(path, &any, &p, &d), SC_OK);
 	assert_int_equal(p->nsettings, 1);
 	assert_string_equal(p->settings[0].path,
-			    "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run");
+	                    "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run");
 	profile_free(p);
 	p = NULL;
 	assert_int_equal(profile_load(BAD_DIR "/20-raw-key-hkcu.ini", &any, &p, &d), SC_ERROR);
@@ -549,7 +548,7 @@ static void test_allow_any_key_value(void **state)
 	profile_free(p);
 	p = NULL;
 	assert_int_equal(profile_load(BAD_DIR "/64-raw-key-exists-undocumented.ini", &any, &p, &d),
-			 SC_OK);
+	                 SC_OK);
 	profile_free(p);
 	diag_free(&d);
 }
@@ -559,21 +558,21 @@ static void test_allow_any_key_value(void **state)
 static void test_raw_documented_values_load(void **state)
 {
 	static const char text[] =
-		"[profile]\nname = raw\nsummary = documented raw values\n"
-		"[key \"eap\"]\n"
-		"path = hklm\\system\\currentcontrolset\\services\\rasman\\ppp\\eap\\13\n"
-		"\"tlsversion\" = dword:00000c00\n"
-		"[key \"dotnet32\"]\n"
-		"path = HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319\n"
-		"\"SchUseStrongCrypto\" = -\n"
-		"[key \"rc4\"]\n"
-		"path = HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-		"Ciphers\\RC4 128/128\n"
-		"\"Enabled\" = dword:00000000\n"
-		"[key \"protocols\"]\n"
-		"path = HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-		"Protocols\n"
-		"exists = yes\n";
+	    "[profile]\nname = raw\nsummary = documented raw values\n"
+	    "[key \"eap\"]\n"
+	    "path = hklm\\system\\currentcontrolset\\services\\rasman\\ppp\\eap\\13\n"
+	    "\"tlsversion\" = dword:00000c00\n"
+	    "[key \"dotnet32\"]\n"
+	    "path = HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319\n"
+	    "\"SchUseStrongCrypto\" = -\n"
+	    "[key \"rc4\"]\n"
+	    "path = HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	    "Ciphers\\RC4 128/128\n"
+	    "\"Enabled\" = dword:00000000\n"
+	    "[key \"protocols\"]\n"
+	    "path = HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	    "Protocols\n"
+	    "exists = yes\n";
 	struct diag d = {0};
 	struct profile *p = NULL;
 
@@ -588,24 +587,24 @@ static void test_raw_documented_values_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_profiles_folder),
-		cmocka_unit_test(test_all_errors_reported),
-		cmocka_unit_test(test_bad_profile_checker),
-		cmocka_unit_test(test_include_own_settings_win),
-		cmocka_unit_test(test_include_agreeing),
-		cmocka_unit_test(test_include_disagreeing),
-		cmocka_unit_test(test_include_builtin_from_file),
-		cmocka_unit_test(test_include_nested),
-		cmocka_unit_test_setup_teardown(test_include_from_current_folder, save_cwd,
-						restore_cwd),
-		cmocka_unit_test(test_include_cycle),
-		cmocka_unit_test(test_include_depth_limit),
-		cmocka_unit_test(test_builtins_load),
-		cmocka_unit_test(test_builtin_aliases),
-		cmocka_unit_test(test_unknown_builtin),
-		cmocka_unit_test(test_allow_any_key),
-		cmocka_unit_test(test_allow_any_key_value),
-		cmocka_unit_test(test_raw_documented_values_load),
+	    cmocka_unit_test(test_bad_profiles_folder),
+	    cmocka_unit_test(test_all_errors_reported),
+	    cmocka_unit_test(test_bad_profile_checker),
+	    cmocka_unit_test(test_include_own_settings_win),
+	    cmocka_unit_test(test_include_agreeing),
+	    cmocka_unit_test(test_include_disagreeing),
+	    cmocka_unit_test(test_include_builtin_from_file),
+	    cmocka_unit_test(test_include_nested),
+	    cmocka_unit_test_setup_teardown(test_include_from_current_folder, save_cwd,
+	                                    restore_cwd),
+	    cmocka_unit_test(test_include_cycle),
+	    cmocka_unit_test(test_include_depth_limit),
+	    cmocka_unit_test(test_builtins_load),
+	    cmocka_unit_test(test_builtin_aliases),
+	    cmocka_unit_test(test_unknown_builtin),
+	    cmocka_unit_test(test_allow_any_key),
+	    cmocka_unit_test(test_allow_any_key_value),
+	    cmocka_unit_test(test_raw_documented_values_load),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);

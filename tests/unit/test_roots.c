@@ -53,16 +53,16 @@ static void test_code_execution_values_refused(void **state)
 	assert_false(tls_value_allowed(DOTNET_KEY, "SchUseStrongCrypto"));
 	assert_false(tls_value_allowed(DOTNET_KEY "\\v4.0.30319", "DbgManagedDebugger"));
 	assert_false(tls_value_allowed("SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\25",
-				       "TlsVersion"));
+	                               "TlsVersion"));
 }
 
 /* Documented on Microsoft's page, but not protocol/cipher choice. */
 static void test_non_tls_choice_values_refused(void **state)
 {
 	static const char *const names[] = {
-		"CertificateMappingMethods", "ClientAuthTrustMode", "SendTrustedIssuerList",
-		"ClientCacheTime", "ServerCacheTime", "MaximumCacheSize", "IssuerCacheSize",
-		"IssuerCacheTime", "EnableOcspStaplingForSni",
+	    "CertificateMappingMethods", "ClientAuthTrustMode", "SendTrustedIssuerList",
+	    "ClientCacheTime",           "ServerCacheTime",     "MaximumCacheSize",
+	    "IssuerCacheSize",           "IssuerCacheTime",     "EnableOcspStaplingForSni",
 	};
 	size_t i;
 
@@ -85,12 +85,12 @@ static void test_case_insensitive(void **state)
 {
 	(void)state;
 	assert_true(tls_value_allowed("system\\currentcontrolset\\services\\rasman\\ppp\\eap\\13",
-				      "tlsversion"));
+	                              "tlsversion"));
 	assert_true(tls_value_allowed("SOFTWARE\\MICROSOFT\\.netframework\\V4.0.30319",
-				      "SCHUSESTRONGCRYPTO"));
+	                              "SCHUSESTRONGCRYPTO"));
 	assert_true(tls_value_allowed(PROTOCOLS "tls 1.2\\CLIENT", "enabled"));
 	assert_true(tls_key_allowed("software\\policies\\microsoft\\cryptography\\"
-				    "configuration\\ssl\\00010002"));
+	                            "configuration\\ssl\\00010002"));
 }
 
 /* Components compare whole: neither a longer name nor a prefix matches. */
@@ -150,15 +150,15 @@ static void test_describe(void **state)
 	(void)state;
 	tls_allowlist_describe(&sb, "  ");
 	assert_non_null(strstr(sb_str(&sb), "  HKLM\\" PROTOCOLS
-					    "<name>\\Client: Enabled, DisabledByDefault\n"));
+	                                    "<name>\\Client: Enabled, DisabledByDefault\n"));
 	assert_non_null(strstr(sb_str(&sb), "  HKLM\\" DOTNET_KEY "\\v<name>: SchUseStrongCrypto, "
-					    "SystemDefaultTlsVersions\n"));
+	                                    "SystemDefaultTlsVersions\n"));
 	assert_non_null(strstr(sb_str(&sb), "  HKLM\\" EAP_TLS_KEY ": TlsVersion\n"));
 	assert_null(strstr(sb_str(&sb), "Path"));
 	sb_reset(&sb);
 	assert_int_equal(tls_values_describe(&sb, KEX "Diffie-Hellman"), 4);
 	assert_string_equal(sb_str(&sb), "Enabled, ServerMinKeyBitLength, ClientMinKeyBitLength, "
-					 "ClientMaxKeyBitLength");
+	                                 "ClientMaxKeyBitLength");
 	sb_reset(&sb);
 	assert_int_equal(tls_values_describe(&sb, PROTOCOLS "TLS 1.2\\ClientX"), 0);
 	assert_string_equal(sb_str(&sb), "");
@@ -187,10 +187,10 @@ static void assert_plan_allowlisted(const char *what, const struct plan *plan)
 
 		if (op->name && !tls_value_allowed(op->path, op->name))
 			fail_msg("%s: HKLM\\%s \"%s\" (%s) is not on the allowlist", what, op->path,
-				 op->name, op->source);
+			         op->name, op->source);
 		if (!op->name && !tls_key_allowed(op->path) && !tls_key_ancestor(op->path))
 			fail_msg("%s: key HKLM\\%s (%s) is not on the allowlist", what, op->path,
-				 op->source);
+			         op->source);
 	}
 }
 
@@ -249,22 +249,22 @@ static void test_every_word_allowlisted(void **state)
 	sb_adds(&text, "[profile]\nname = words\nsummary = every word\n");
 	for (i = 0; i < vocab_protocols.count; i++)
 		sb_addf(&text, "[protocol \"%s\"]\nclient = %s\nserver = default\n",
-			vocab_protocols.entries[i].name, i % 2 ? "enabled" : "disabled");
+		        vocab_protocols.entries[i].name, i % 2 ? "enabled" : "disabled");
 	for (i = 0; i < ARRAY_SIZE(lists); i++) {
 		sb_addf(&text, "[%s]\n", sections[i]);
 		for (j = 0; j < lists[i]->count; j++)
 			sb_addf(&text, "%s = %s\n", lists[i]->entries[j].name,
-				j % 3 == 0   ? "default"
-				: j % 3 == 1 ? "enabled"
-					     : "disabled");
+			        j % 3 == 0   ? "default"
+			        : j % 3 == 1 ? "enabled"
+			                     : "disabled");
 	}
 	sb_adds(&text,
-		"dh-server-min-bits = default\ndh-client-min-bits = 2048\n"
-		"pkcs-client-min-bits = default\n[schannel]\nEventLogging = default\n"
-		"[cipher-suites]\nwhere = policy\nremove = TLS_DHE_*\necc-curves = default\n"
-		"[dotnet]\nSchUseStrongCrypto = default\nSystemDefaultTlsVersions = 1\n"
-		"[winhttp]\nDefaultSecureProtocols = default\n[eap-tls]\nTlsVersion = default\n"
-		"[fips]\npolicy = default\n");
+	        "dh-server-min-bits = default\ndh-client-min-bits = 2048\n"
+	        "pkcs-client-min-bits = default\n[schannel]\nEventLogging = default\n"
+	        "[cipher-suites]\nwhere = policy\nremove = TLS_DHE_*\necc-curves = default\n"
+	        "[dotnet]\nSchUseStrongCrypto = default\nSystemDefaultTlsVersions = 1\n"
+	        "[winhttp]\nDefaultSecureProtocols = default\n[eap-tls]\nTlsVersion = default\n"
+	        "[fips]\npolicy = default\n");
 	if (profile_parse_text("words.ini", text.buf, text.len, NULL, &p, &d) != SC_OK ||
 	    compile_profile(p, &none, &plan, &d) != SC_OK) {
 		struct strbuf sb = STRBUF_INIT;
@@ -282,16 +282,16 @@ static void test_every_word_allowlisted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_documented_values),
-		cmocka_unit_test(test_code_execution_values_refused),
-		cmocka_unit_test(test_non_tls_choice_values_refused),
-		cmocka_unit_test(test_case_insensitive),
-		cmocka_unit_test(test_whole_components),
-		cmocka_unit_test(test_keys_and_ancestors),
-		cmocka_unit_test(test_describe),
-		cmocka_unit_test(test_roots_unchanged),
-		cmocka_unit_test(test_vocabulary_compiles_to_allowlist),
-		cmocka_unit_test(test_every_word_allowlisted),
+	    cmocka_unit_test(test_documented_values),
+	    cmocka_unit_test(test_code_execution_values_refused),
+	    cmocka_unit_test(test_non_tls_choice_values_refused),
+	    cmocka_unit_test(test_case_insensitive),
+	    cmocka_unit_test(test_whole_components),
+	    cmocka_unit_test(test_keys_and_ancestors),
+	    cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_roots_unchanged),
+	    cmocka_unit_test(test_vocabulary_compiles_to_allowlist),
+	    cmocka_unit_test(test_every_word_allowlisted),
 	};
 
 	return cmocka_run_group_tests_name("roots", tests, NULL, NULL);

@@ -43,22 +43,24 @@ static void test_448_bits(void **state)
 	static const char m[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 
 	assert_int_equal(strlen(m) * 8, 448);
-	assert_sha(m, strlen(m), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_sha(m, strlen(m),
+	           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void test_896_bits(void **state)
 {
 	static const char m[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-				"hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+	                        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 
 	assert_int_equal(strlen(m) * 8, 896);
-	assert_sha(m, strlen(m), "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+	assert_sha(m, strlen(m),
+	           "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 static void test_million_a(void **state)
 {
 	static const char want[] =
-		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
 	char *m = malloc(1000000);
 	struct sha256 s;
 	uint8_t d[32];
@@ -85,13 +87,13 @@ static void test_padding_boundaries(void **state)
 		size_t n;
 		const char *hex;
 	} v[] = {
-		{55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
-		{56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
-		{63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
-		{64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
-		{65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
-		{119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
-		{120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
+	    {55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+	    {56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+	    {63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+	    {64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+	    {65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+	    {119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
+	    {120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
 	};
 	char m[128];
 	size_t i;
@@ -105,7 +107,7 @@ static void test_padding_boundaries(void **state)
 static void test_incremental_binary(void **state)
 {
 	static const char want[] =
-		"40aff2e9d2d8922e47afd4648e6967497158785fbd1da870e7110266bf944880";
+	    "40aff2e9d2d8922e47afd4648e6967497158785fbd1da870e7110266bf944880";
 	static const size_t steps[] = {1, 7, 13, 64, 256};
 	uint8_t m[256];
 	size_t i, j;
@@ -120,7 +122,8 @@ static void test_incremental_binary(void **state)
 
 		sha256_init(&s);
 		for (i = 0; i < sizeof(m); i += steps[j])
-			sha256_update(&s, m + i, sizeof(m) - i < steps[j] ? sizeof(m) - i : steps[j]);
+			sha256_update(&s, m + i,
+			              sizeof(m) - i < steps[j] ? sizeof(m) - i : steps[j]);
 		sha256_final(&s, d);
 		hex_of(d, hex);
 		assert_string_equal(hex, want);
@@ -128,7 +131,7 @@ static void test_incremental_binary(void **state)
 }
 
 static void assert_hmac(const void *key, size_t key_len, const void *data, size_t len,
-			const char *want)
+                        const char *want)
 {
 	uint8_t mac[32];
 	char hex[65];
@@ -145,14 +148,14 @@ static void test_hmac_case1(void **state)
 
 	memset(key, 0x0b, sizeof(key));
 	assert_hmac(key, sizeof(key), "Hi There", 8,
-		    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
 /* RFC 4231 4.3: a key shorter than the output. */
 static void test_hmac_case2(void **state)
 {
 	assert_hmac("Jefe", 4, "what do ya want for nothing?", 28,
-		    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 /* RFC 4231 4.7: a 131-byte key (longer than a block: hashed first). */
@@ -163,7 +166,7 @@ static void test_hmac_case6(void **state)
 
 	memset(key, 0xaa, sizeof(key));
 	assert_hmac(key, sizeof(key), msg, strlen(msg),
-		    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 static void test_digest_equal(void **state)
@@ -181,17 +184,17 @@ static void test_digest_equal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_abc),
-		cmocka_unit_test(test_448_bits),
-		cmocka_unit_test(test_896_bits),
-		cmocka_unit_test(test_million_a),
-		cmocka_unit_test(test_padding_boundaries),
-		cmocka_unit_test(test_incremental_binary),
-		cmocka_unit_test(test_hmac_case1),
-		cmocka_unit_test(test_hmac_case2),
-		cmocka_unit_test(test_hmac_case6),
-		cmocka_unit_test(test_digest_equal),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_abc),
+	    cmocka_unit_test(test_448_bits),
+	    cmocka_unit_test(test_896_bits),
+	    cmocka_unit_test(test_million_a),
+	    cmocka_unit_test(test_padding_boundaries),
+	    cmocka_unit_test(test_incremental_binary),
+	    cmocka_unit_test(test_hmac_case1),
+	    cmocka_unit_test(test_hmac_case2),
+	    cmocka_unit_test(test_hmac_case6),
+	    cmocka_unit_test(test_digest_equal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,12 +28,12 @@
 #include "snapshot.h"
 #include "version.h"
 
-#define SCH SCHANNEL_KEY
-#define PROTO SCH "\\Protocols"
+#define SCH          SCHANNEL_KEY
+#define PROTO        SCH "\\Protocols"
 #define TLS12_CLIENT PROTO "\\TLS 1.2\\Client"
-#define NETFX4 DOTNET_KEY "\\v4.0.30319"
-#define HK "[HKEY_LOCAL_MACHINE\\"
-#define NOW ((time_t)1700000000) /* 2023-11-14T22:13:20Z */
+#define NETFX4       DOTNET_KEY "\\v4.0.30319"
+#define HK           "[HKEY_LOCAL_MACHINE\\"
+#define NOW          ((time_t)1700000000) /* 2023-11-14T22:13:20Z */
 
 static char *tmp_root;
 static unsigned dir_seq;
@@ -59,7 +59,7 @@ static char *new_dir(void)
 /* ---- helpers ---- */
 
 static void add_value(struct snapshot *s, enum reg_view view, const char *path, const char *name,
-		      const struct reg_value *v)
+                      const struct reg_value *v)
 {
 	struct snap_value *sv;
 
@@ -75,7 +75,7 @@ static void add_value(struct snapshot *s, enum reg_view view, const char *path, 
 }
 
 static void add_key(struct snap_key **keys, size_t *n, size_t *cap, enum reg_view view,
-		    const char *path)
+                    const char *path)
 {
 	xgrow(keys, cap, *n + 1, sizeof(**keys));
 	(*keys)[*n].view = view;
@@ -98,7 +98,7 @@ static const struct snap_auth test_key = {.keyed = true, .key = {1, 2, 3, 4, 5, 
 
 /* Formats, encodes as a file would be, parses back. */
 static int roundtrip(const struct snapshot *s, bool allow_any_key, struct snapshot *back,
-		     struct sc_err *err, struct strbuf *text)
+                     struct sc_err *err, struct strbuf *text)
 {
 	uint8_t *bytes;
 	size_t size;
@@ -180,7 +180,7 @@ static void test_format_roundtrip(void **state)
 	assert_int_equal(roundtrip(&s, false, &back, &err, &text), SC_OK);
 	t = sb_str(&text);
 	assert_true(starts_with(t, "Windows Registry Editor Version 5.00\r\n\r\n"
-				   "; schannelcfg snapshot - "));
+	                           "; schannelcfg snapshot - "));
 	sha = strstr(t, "; sha256: ");
 	assert_non_null(sha);
 	assert_int_equal(strspn(sha + 10, "0123456789abcdef"), 64);
@@ -196,9 +196,10 @@ static void test_format_roundtrip(void **state)
 	assert_non_null(strstr(t, "; tool: schannelcfg " SCHANNELCFG_VERSION "\r\n"));
 	assert_non_null(strstr(t, "; values: 3\r\n"));
 	assert_non_null(strstr(t, HK TLS12_CLIENT "]\r\n\"Enabled\"=dword:00000001\r\n"
-				  "\"DisabledByDefault\"=-\r\n"));
-	assert_non_null(strstr(t, HK "SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\r\n"
-				  "\"SchUseStrongCrypto\"=dword:00000001\r\n"));
+	                                          "\"DisabledByDefault\"=-\r\n"));
+	assert_non_null(strstr(t,
+	                       HK "SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\r\n"
+	                          "\"SchUseStrongCrypto\"=dword:00000001\r\n"));
 	assert_non_null(strstr(t, "\r\n" HK PROTO "\\SSL 3.0]\r\n"));
 	/* Created keys are header lines: reg import never deletes a subtree. */
 	assert_non_null(strstr(t, "; created-key: 64 " PROTO "\\TLS 1.3\r\n"));
@@ -251,24 +252,24 @@ static void test_values_byte_exact(void **state)
 		const void *data;
 		size_t size;
 	} cases[] = {
-		{"none", RV_NONE, bin, sizeof(bin)},
-		{"none-empty", RV_NONE, NULL, 0},
-		{"sz-no-terminator", RV_SZ, sz_no_nul, sizeof(sz_no_nul)},
-		{"sz-odd", RV_SZ, sz_odd, sizeof(sz_odd)},
-		{"sz-embedded-nul", RV_SZ, sz_embedded_nul, sizeof(sz_embedded_nul)},
-		{"sz-empty-data", RV_SZ, NULL, 0},
-		{"expand-no-terminator", RV_EXPAND_SZ, sz_no_nul, sizeof(sz_no_nul)},
-		{"binary", RV_BINARY, bin, sizeof(bin)},
-		{"binary-empty", RV_BINARY, NULL, 0},
-		{"dword-short", RV_DWORD, dword_short, sizeof(dword_short)},
-		{"dword-be", RV_DWORD_BIG_ENDIAN, be, sizeof(be)},
-		{"link", RV_LINK, link, sizeof(link)},
-		{"multi", RV_MULTI_SZ, multi, sizeof(multi)},
-		{"multi-unterminated", RV_MULTI_SZ, multi_unterminated, sizeof(multi_unterminated)},
-		{"resource-list", RV_RESOURCE_LIST, res, sizeof(res)},
-		{"full-resource", RV_FULL_RESOURCE_DESCRIPTOR, res, sizeof(res)},
-		{"requirements", RV_RESOURCE_REQUIREMENTS_LIST, res, sizeof(res)},
-		{"qword", RV_QWORD, qword, sizeof(qword)},
+	    {"none", RV_NONE, bin, sizeof(bin)},
+	    {"none-empty", RV_NONE, NULL, 0},
+	    {"sz-no-terminator", RV_SZ, sz_no_nul, sizeof(sz_no_nul)},
+	    {"sz-odd", RV_SZ, sz_odd, sizeof(sz_odd)},
+	    {"sz-embedded-nul", RV_SZ, sz_embedded_nul, sizeof(sz_embedded_nul)},
+	    {"sz-empty-data", RV_SZ, NULL, 0},
+	    {"expand-no-terminator", RV_EXPAND_SZ, sz_no_nul, sizeof(sz_no_nul)},
+	    {"binary", RV_BINARY, bin, sizeof(bin)},
+	    {"binary-empty", RV_BINARY, NULL, 0},
+	    {"dword-short", RV_DWORD, dword_short, sizeof(dword_short)},
+	    {"dword-be", RV_DWORD_BIG_ENDIAN, be, sizeof(be)},
+	    {"link", RV_LINK, link, sizeof(link)},
+	    {"multi", RV_MULTI_SZ, multi, sizeof(multi)},
+	    {"multi-unterminated", RV_MULTI_SZ, multi_unterminated, sizeof(multi_unterminated)},
+	    {"resource-list", RV_RESOURCE_LIST, res, sizeof(res)},
+	    {"full-resource", RV_FULL_RESOURCE_DESCRIPTOR, res, sizeof(res)},
+	    {"requirements", RV_RESOURCE_REQUIREMENTS_LIST, res, sizeof(res)},
+	    {"qword", RV_QWORD, qword, sizeof(qword)},
 	};
 	struct snapshot s, back;
 	struct strbuf text = STRBUF_INIT;
@@ -281,7 +282,7 @@ static void test_values_byte_exact(void **state)
 	s.allow_any_key = true; /* names outside the documented TLS values */
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		add_value(&s, REG_VIEW_64, SCH, cases[i].name,
-			  bytes_value(cases[i].type, cases[i].data, cases[i].size));
+		          bytes_value(cases[i].type, cases[i].data, cases[i].size));
 	/* Clean strings (written as text), with the characters .reg escapes. */
 	assert_true(regvalue_set_string(&v, RV_SZ, "C:\\path \"quoted\" caf\xC3\xA9 \xE6\x97\xA5"));
 	add_value(&s, REG_VIEW_64, SCH, "text", &v);
@@ -309,9 +310,9 @@ static void test_values_byte_exact(void **state)
 		if (!regvalue_equal(&back.values[n].value, &s.values[n].value) ||
 		    back.values[n].value.type != s.values[n].value.type)
 			fail_msg("\"%s\" did not survive: type %u size %zu, was type %u size %zu",
-				 s.values[n].name, back.values[n].value.type,
-				 back.values[n].value.size, s.values[n].value.type,
-				 s.values[n].value.size);
+			         s.values[n].name, back.values[n].value.type,
+			         back.values[n].value.size, s.values[n].value.type,
+			         s.values[n].value.size);
 	}
 	assert_non_null(strstr(sb_str(&text), "\r\n@=\""));
 	assert_non_null(strstr(sb_str(&text), "\"sz-no-terminator\"=hex(1):54,00,4c,00,53,00\r\n"));
@@ -332,7 +333,7 @@ static void diff_of(const char *reg, struct plan *p, struct diff *d, struct reg_
 }
 
 static struct plan_op *add_op(struct plan *p, enum op_kind kind, enum reg_view view,
-			      const char *path, const char *name)
+                              const char *path, const char *name)
 {
 	struct plan_op *op = plan_add(p, kind, AREA_RAW, view, path, name);
 
@@ -343,7 +344,7 @@ static struct plan_op *add_op(struct plan *p, enum op_kind kind, enum reg_view v
 }
 
 static void add_set(struct plan *p, enum reg_view view, const char *path, const char *name,
-		    uint32_t d)
+                    uint32_t d)
 {
 	regvalue_set_dword(&add_op(p, OP_SET, view, path, name)->value, d);
 }
@@ -365,8 +366,8 @@ static void test_from_diff(void **state)
 	add_op(&p, OP_DELETE_KEY_IF_EMPTY, REG_VIEW_64, PROTO "\\SSL 3.0", NULL);
 	add_set(&p, REG_VIEW_64, PROTO "\\TLS 1.3\\Server", "Enabled", 1);
 	diff_of(HK TLS12_CLIENT "]\n\"Enabled\"=dword:0\n\"Same\"=dword:5\n"
-		"\n" HK PROTO "\\SSL 3.0]\n\"Enabled\"=dword:0\n",
-		&p, &d, &b);
+	                        "\n" HK PROTO "\\SSL 3.0]\n\"Enabled\"=dword:0\n",
+	        &p, &d, &b);
 	snapshot_from_diff(&d, "best", "live", NOW, &s);
 	assert_string_equal(s.time, "2023-11-14T22:13:20Z");
 	assert_string_equal(s.profile, "best");
@@ -385,7 +386,7 @@ static void test_from_diff(void **state)
 	snapshot_format(&s, &text);
 	t = sb_str(&text);
 	assert_non_null(strstr(t, HK TLS12_CLIENT "]\r\n\"Enabled\"=dword:00000000\r\n"
-				  "\"DisabledByDefault\"=-\r\n"));
+	                                          "\"DisabledByDefault\"=-\r\n"));
 	assert_null(strstr(t, "\"Same\""));
 	assert_non_null(strstr(t, HK PROTO "\\TLS 1.3\\Server]\r\n\"Enabled\"=-\r\n"));
 	assert_non_null(strstr(t, "; created-key: 64 " PROTO "\\TLS 1.3\r\n"));
@@ -423,9 +424,10 @@ static void test_created_above_root(void **state)
 	if (roundtrip(&s, false, &back, &err, &text) != SC_OK)
 		fail_msg("%s", err.msg);
 	t = sb_str(&text);
-	assert_non_null(strstr(t, "; created-above-root: 64 SYSTEM\\CurrentControlSet\\Control\r\n"));
+	assert_non_null(
+	    strstr(t, "; created-above-root: 64 SYSTEM\\CurrentControlSet\\Control\r\n"));
 	assert_non_null(strstr(t, "; created-above-root: 64 SYSTEM\\CurrentControlSet\\Control\\"
-				  "SecurityProviders\r\n"));
+	                          "SecurityProviders\r\n"));
 	assert_non_null(strstr(t, "; created-above-root: 32 SOFTWARE\\Microsoft\r\n"));
 	assert_non_null(strstr(t, "; created-above-root: 32 SOFTWARE\r\n"));
 	/* The 32-bit SOFTWARE (Wow6432Node) was missing: so may the 64-bit
@@ -480,16 +482,16 @@ static void test_restore_plan_order(void **state)
 	struct reg_value v;
 	size_t i, phase = 0;
 	static const char *const want[] = {
-		"mkkey " PROTO "\\TLS 1.0",
-		"mkkey " PROTO "\\TLS 1.0\\Client",
-		"mkkey " PROTO "\\TLS 1.0\\Server",
-		"set " PROTO "\\TLS 1.0\\Server Enabled",
-		"delete " PROTO "\\TLS 1.3\\Client\\Deep Enabled",
-		"delete " PROTO "\\TLS 1.3\\Server Enabled",
-		"rmkey " PROTO "\\TLS 1.3\\Client\\Deep",
-		"rmkey " PROTO "\\TLS 1.3\\Server",
-		"rmkey " PROTO "\\TLS 1.3\\Client",
-		"rmkey " PROTO "\\TLS 1.3",
+	    "mkkey " PROTO "\\TLS 1.0",
+	    "mkkey " PROTO "\\TLS 1.0\\Client",
+	    "mkkey " PROTO "\\TLS 1.0\\Server",
+	    "set " PROTO "\\TLS 1.0\\Server Enabled",
+	    "delete " PROTO "\\TLS 1.3\\Client\\Deep Enabled",
+	    "delete " PROTO "\\TLS 1.3\\Server Enabled",
+	    "rmkey " PROTO "\\TLS 1.3\\Client\\Deep",
+	    "rmkey " PROTO "\\TLS 1.3\\Server",
+	    "rmkey " PROTO "\\TLS 1.3\\Client",
+	    "rmkey " PROTO "\\TLS 1.3",
 	};
 
 	init_meta(&s, "t");
@@ -509,7 +511,7 @@ static void test_restore_plan_order(void **state)
 		const struct plan_op *op = &p.ops[i];
 		static const char *const verbs[] = {"set", "delete", "rmkey", "edit", "mkkey"};
 		char *line = op->name ? xasprintf("%s %s %s", verbs[op->kind], op->path, op->name)
-				      : xasprintf("%s %s", verbs[op->kind], op->path);
+		                      : xasprintf("%s %s", verbs[op->kind], op->path);
 
 		assert_string_equal(line, want[i]);
 		free(line);
@@ -626,7 +628,8 @@ static void test_forged_and_damaged(void **state)
 	expect_refused(u, "header says 2 values");
 	free(t);
 	free(u);
-	t = replaced(ok, "; existed-keys: ", "; created-above-root: 64 SYSTEM\\Setup\r\n; existed-keys: ");
+	t = replaced(
+	    ok, "; existed-keys: ", "; created-above-root: 64 SYSTEM\\Setup\r\n; existed-keys: ");
 	u = rehash(t);
 	expect_refused(u, "not a TLS key or an ancestor of one");
 	free(t);
@@ -636,7 +639,8 @@ static void test_forged_and_damaged(void **state)
 	expect_refused(u, "bad created-above-root line");
 	free(t);
 	free(u);
-	t = replaced(ok, "; created-key: 64 ", "; created-key: 64 SYSTEM\\Setup\r\n; created-key: 64 ");
+	t = replaced(ok, "; created-key: 64 ",
+	             "; created-key: 64 SYSTEM\\Setup\r\n; created-key: 64 ");
 	u = rehash(t);
 	expect_refused(u, "created-key \"SYSTEM\\Setup\" is not a TLS key");
 	free(t);
@@ -676,18 +680,18 @@ static void test_keyed(void **state)
 	assert_non_null(strstr(sb_str(&sb), "\r\n; hmac-sha256: "));
 	assert_null(strstr(sb_str(&sb), "; sha256: "));
 	bytes = regfile_encode(sb.buf, sb.len, REGFILE_UTF16LE, &size);
-	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err),
-			 SC_OK);
+	assert_int_equal(
+	    snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err), SC_OK);
 	assert_true(back.keyed && back.verified);
 	snapshot_free(&back);
 	/* Another machine's key: refused. */
 	other.key[0] ^= 1;
 	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &other, false, &back, &err),
-			 SC_ERROR);
+	                 SC_ERROR);
 	assert_non_null(strstr(err.msg, "authentication failed"));
 	/* Without the key: listed unverified, never restorable. */
 	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &listing, false, &back, &err),
-			 SC_OK);
+	                 SC_OK);
 	assert_true(back.keyed);
 	assert_false(back.verified);
 	snapshot_free(&back);
@@ -703,8 +707,8 @@ static void test_keyed(void **state)
 	bytes = regfile_encode(forged, strlen(forged), REGFILE_UTF16LE, &size);
 	assert_int_equal(snapshot_parse("snap.reg", bytes, size, false, &back, &err), SC_OK);
 	snapshot_free(&back);
-	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err),
-			 SC_ERROR);
+	assert_int_equal(
+	    snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "not authenticated"));
 	/* ... and a flipped hmac line is refused too. */
 	free(bytes);
@@ -713,8 +717,8 @@ static void test_keyed(void **state)
 	snapshot_format_auth(&s, &test_key, &sb);
 	forged = replaced(sb_str(&sb), "dword:00000001", "dword:00000000");
 	bytes = regfile_encode(forged, strlen(forged), REGFILE_UTF16LE, &size);
-	assert_int_equal(snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err),
-			 SC_ERROR);
+	assert_int_equal(
+	    snapshot_parse_auth("snap.reg", bytes, size, &test_key, false, &back, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "authentication failed"));
 	free(bytes);
 	free(forged);
@@ -729,9 +733,9 @@ static void test_scope(void **state)
 
 	/* A value outside the documented TLS values. */
 	t = replaced(ok, "\"Enabled\"=dword:00000001\r\n",
-		     "\"Enabled\"=dword:00000001\r\n\r\n"
-		     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run]\r\n"
-		     "\"Updater\"=\"C:\\\\evil.exe\"\r\n");
+	             "\"Enabled\"=dword:00000001\r\n\r\n"
+	             "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run]\r\n"
+	             "\"Updater\"=\"C:\\\\evil.exe\"\r\n");
 	t = replaced(u = t, "; values: 1", "; values: 2");
 	free(u);
 	u = rehash(t);
@@ -751,12 +755,13 @@ static void test_scope(void **state)
 	free(u);
 
 	/* Inside a TLS subtree, but code-loading values: refused. */
-	t = replaced(ok, "\"Enabled\"=dword:00000001\r\n",
-		     "\"Enabled\"=dword:00000001\r\n\r\n"
-		     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\r\n"
-		     "\"Path\"=\"C:\\\\Users\\\\Public\\\\evil.dll\"\r\n"
-		     "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework]\r\n"
-		     "\"DbgManagedDebugger\"=\"C:\\\\evil.exe\"\r\n");
+	t = replaced(
+	    ok, "\"Enabled\"=dword:00000001\r\n",
+	    "\"Enabled\"=dword:00000001\r\n\r\n"
+	    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\r\n"
+	    "\"Path\"=\"C:\\\\Users\\\\Public\\\\evil.dll\"\r\n"
+	    "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework]\r\n"
+	    "\"DbgManagedDebugger\"=\"C:\\\\evil.exe\"\r\n");
 	t = replaced(u = t, "; values: 1", "; values: 3");
 	free(u);
 	u = rehash(t);
@@ -766,8 +771,8 @@ static void test_scope(void **state)
 
 	/* A subtree deletion, anywhere: refused (reg import would delete it
 	 * with everything made after the apply). */
-	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\", "\r\n[-HKEY_LOCAL_MACHINE\\" PROTO
-						      "\\TLS 1.3]\r\n\r\n[HKEY_LOCAL_MACHINE\\");
+	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\",
+	             "\r\n[-HKEY_LOCAL_MACHINE\\" PROTO "\\TLS 1.3]\r\n\r\n[HKEY_LOCAL_MACHINE\\");
 	u = rehash(t);
 	expect_refused(u, "would delete a whole subtree");
 	free(t);
@@ -782,8 +787,8 @@ static void test_scope(void **state)
 
 	/* A bare key above a root (re-created empty) is harmless. */
 	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\",
-		     "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control]\r\n"
-		     "\r\n[HKEY_LOCAL_MACHINE\\");
+	             "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control]\r\n"
+	             "\r\n[HKEY_LOCAL_MACHINE\\");
 	t = replaced(u = t, "; existed-keys: 0", "; existed-keys: 1");
 	free(u);
 	u = rehash(t);
@@ -793,8 +798,8 @@ static void test_scope(void **state)
 	free(u);
 	/* ... but not a bare key beside one. */
 	t = replaced(ok, "\r\n[HKEY_LOCAL_MACHINE\\",
-		     "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Evil]\r\n"
-		     "\r\n[HKEY_LOCAL_MACHINE\\");
+	             "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Evil]\r\n"
+	             "\r\n[HKEY_LOCAL_MACHINE\\");
 	u = rehash(t);
 	expect_refused(u, "is not a TLS key");
 	free(t);
@@ -966,8 +971,11 @@ static void test_reg_import_keeps_later_keys(void **state)
 	struct diag dg = {0};
 	struct compile_options co = {0};
 	struct plan p = {0};
-	struct apply_options o = {.backend = b, .snapshot_dir = dir, .profile_name = "tls12-strict",
-				  .target = "live", .now = NOW};
+	struct apply_options o = {.backend = b,
+	                          .snapshot_dir = dir,
+	                          .profile_name = "tls12-strict",
+	                          .target = "live",
+	                          .now = NOW};
 	struct apply_result r;
 	struct reg_value v, got = {0};
 	struct sc_err err = {{0}};
@@ -986,9 +994,9 @@ static void test_reg_import_keeps_later_keys(void **state)
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, later, "Keep", &got, &err), SC_OK);
 	assert_true(regvalue_equal(&got, &v));
 	/* The values the apply set are gone again. */
-	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, PROTO "\\TLS 1.0\\Client", "Enabled",
-					   &got, &err),
-			 SC_NOT_FOUND);
+	assert_int_equal(
+	    reg_read_value_at(b, REG_VIEW_64, PROTO "\\TLS 1.0\\Client", "Enabled", &got, &err),
+	    SC_NOT_FOUND);
 	regvalue_free(&got);
 	regvalue_free(&v);
 	apply_result_free(&r);
@@ -1005,17 +1013,18 @@ static void test_reg_import_keeps_later_keys(void **state)
 static void test_reg_import_restores(void **state)
 {
 	static const char *const states[] = {
-		"",
-		HK SCH "\\Protocols\\TLS 1.0\\Server]\n\"Enabled\"=dword:00000001\n"
-		"\"DisabledByDefault\"=dword:00000000\n"
-		"\n" HK SCH "\\Ciphers\\RC4 128/128]\n\"Enabled\"=dword:00000001\n"
-		"\n" HK NETFX4 "]\n\"SchUseStrongCrypto\"=dword:00000000\n"
-		"\n" HK "SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\n"
-		"\n" HK "SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\"
-		"SSL\\00010002]\n\"Functions\"=hex(7):54,00,4c,00,53,00,5f,00,44,00,48,00,45,00,5f,"
-		"00,58,00,00,00,54,00,4c,00,53,00,5f,00,52,00,53,00,41,00,5f,00,57,00,00,00,00,00\n"
-		"\n" HK "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\n"
-		"\"TlsVersion\"=dword:000000c0\n",
+	    "",
+	    HK SCH
+	    "\\Protocols\\TLS 1.0\\Server]\n\"Enabled\"=dword:00000001\n"
+	    "\"DisabledByDefault\"=dword:00000000\n"
+	    "\n" HK SCH "\\Ciphers\\RC4 128/128]\n\"Enabled\"=dword:00000001\n"
+	    "\n" HK NETFX4 "]\n\"SchUseStrongCrypto\"=dword:00000000\n"
+	    "\n" HK "SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319]\n"
+	    "\n" HK "SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\"
+	    "SSL\\00010002]\n\"Functions\"=hex(7):54,00,4c,00,53,00,5f,00,44,00,48,00,45,00,5f,"
+	    "00,58,00,00,00,54,00,4c,00,53,00,5f,00,52,00,53,00,41,00,5f,00,57,00,00,00,00,00\n"
+	    "\n" HK "SYSTEM\\CurrentControlSet\\Services\\RasMan\\PPP\\EAP\\13]\n"
+	    "\"TlsVersion\"=dword:000000c0\n",
 	};
 	char *dir = new_dir();
 	size_t i, s;
@@ -1032,8 +1041,11 @@ static void test_reg_import_restores(void **state)
 		for (s = 0; s < ARRAY_SIZE(states); s++) {
 			struct reg_backend *b = t_state(states[s]);
 			char *before = t_dump(b), *after;
-			struct apply_options o = {.backend = b, .snapshot_dir = dir,
-						  .profile_name = name, .target = "live", .now = NOW};
+			struct apply_options o = {.backend = b,
+			                          .snapshot_dir = dir,
+			                          .profile_name = name,
+			                          .target = "live",
+			                          .now = NOW};
 			struct apply_result r;
 
 			apply_plan(&p, &o, &r);
@@ -1048,8 +1060,8 @@ static void test_reg_import_restores(void **state)
 			remove_created_empty(b, r.snapshot_path);
 			after = t_dump(b);
 			if (strcmp(after, before))
-				fail_msg("%s on state %zu: reg import left\n%s\nexpected\n%s", name, s,
-					 after, before);
+				fail_msg("%s on state %zu: reg import left\n%s\nexpected\n%s", name,
+				         s, after, before);
 			unlink(r.snapshot_path);
 			free(after);
 			free(before);
@@ -1067,19 +1079,19 @@ static void test_reg_import_restores(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_roundtrip),
-		cmocka_unit_test(test_values_byte_exact),
-		cmocka_unit_test(test_from_diff),
-		cmocka_unit_test(test_created_above_root),
-		cmocka_unit_test(test_restore_plan_order),
-		cmocka_unit_test(test_restore_plan_areas),
-		cmocka_unit_test(test_forged_and_damaged),
-		cmocka_unit_test(test_keyed),
-		cmocka_unit_test(test_scope),
-		cmocka_unit_test(test_write_load_list),
-		cmocka_unit_test(test_ids_exclusive_newest),
-		cmocka_unit_test(test_reg_import_restores),
-		cmocka_unit_test(test_reg_import_keeps_later_keys),
+	    cmocka_unit_test(test_format_roundtrip),
+	    cmocka_unit_test(test_values_byte_exact),
+	    cmocka_unit_test(test_from_diff),
+	    cmocka_unit_test(test_created_above_root),
+	    cmocka_unit_test(test_restore_plan_order),
+	    cmocka_unit_test(test_restore_plan_areas),
+	    cmocka_unit_test(test_forged_and_damaged),
+	    cmocka_unit_test(test_keyed),
+	    cmocka_unit_test(test_scope),
+	    cmocka_unit_test(test_write_load_list),
+	    cmocka_unit_test(test_ids_exclusive_newest),
+	    cmocka_unit_test(test_reg_import_restores),
+	    cmocka_unit_test(test_reg_import_keeps_later_keys),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

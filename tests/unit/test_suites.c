@@ -82,7 +82,7 @@ static void test_table_sorted_unique(void **state)
 	for (i = 1; i < suite_count; i++) {
 		if (strcmp(suite_table[i - 1].name, suite_table[i].name) >= 0)
 			fail_msg("suite_table not sorted/unique at %zu: %s >= %s", i,
-				 suite_table[i - 1].name, suite_table[i].name);
+			         suite_table[i - 1].name, suite_table[i].name);
 	}
 }
 
@@ -108,8 +108,8 @@ static void test_flags_follow_names(void **state)
 	for (i = 0; i < suite_count; i++) {
 		if (suite_table[i].flags != flags_from_name(suite_table[i].name))
 			fail_msg("%s: flags 0x%x, name says 0x%x", suite_table[i].name,
-				 (unsigned)suite_table[i].flags,
-				 (unsigned)flags_from_name(suite_table[i].name));
+			         (unsigned)suite_table[i].flags,
+			         (unsigned)flags_from_name(suite_table[i].name));
 	}
 }
 
@@ -119,23 +119,23 @@ static void test_flags_examples(void **state)
 		const char *name;
 		uint32_t flags;
 	} cases[] = {
-		{"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", SUITE_PFS | SUITE_AEAD | SUITE_ECDSA},
-		{"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256", SUITE_PFS | SUITE_SHA1_MAC},
-		{"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", SUITE_PFS},
-		{"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", SUITE_PFS | SUITE_DHE | SUITE_AEAD},
-		{"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
-		 SUITE_PFS | SUITE_DHE | SUITE_WEAK | SUITE_SHA1_MAC},
-		{"TLS_RSA_WITH_3DES_EDE_CBC_SHA", SUITE_WEAK | SUITE_SHA1_MAC},
-		{"TLS_RSA_WITH_AES_256_CBC_SHA256", 0},
-		{"TLS_RSA_WITH_NULL_SHA256", SUITE_WEAK},
-		{"TLS_RSA_EXPORT_WITH_RC4_40_MD5", SUITE_WEAK},
-		{"TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", SUITE_WEAK | SUITE_SHA1_MAC},
-		{"TLS_AES_256_GCM_SHA384", SUITE_TLS13 | SUITE_PFS | SUITE_AEAD},
-		{"TLS_CHACHA20_POLY1305_SHA256", SUITE_TLS13 | SUITE_PFS | SUITE_AEAD},
-		{"TLS_PSK_WITH_AES_128_GCM_SHA256", SUITE_PSK | SUITE_AEAD},
-		{"TLS_PSK_WITH_NULL_SHA384", SUITE_PSK | SUITE_WEAK},
-		{"SSL_CK_RC4_128_WITH_MD5", SUITE_WEAK},
-		{"SSL_CK_DES_192_EDE3_CBC_WITH_MD5", SUITE_WEAK},
+	    {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", SUITE_PFS | SUITE_AEAD | SUITE_ECDSA},
+	    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256", SUITE_PFS | SUITE_SHA1_MAC},
+	    {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", SUITE_PFS},
+	    {"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", SUITE_PFS | SUITE_DHE | SUITE_AEAD},
+	    {"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+	     SUITE_PFS | SUITE_DHE | SUITE_WEAK | SUITE_SHA1_MAC},
+	    {"TLS_RSA_WITH_3DES_EDE_CBC_SHA", SUITE_WEAK | SUITE_SHA1_MAC},
+	    {"TLS_RSA_WITH_AES_256_CBC_SHA256", 0},
+	    {"TLS_RSA_WITH_NULL_SHA256", SUITE_WEAK},
+	    {"TLS_RSA_EXPORT_WITH_RC4_40_MD5", SUITE_WEAK},
+	    {"TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", SUITE_WEAK | SUITE_SHA1_MAC},
+	    {"TLS_AES_256_GCM_SHA384", SUITE_TLS13 | SUITE_PFS | SUITE_AEAD},
+	    {"TLS_CHACHA20_POLY1305_SHA256", SUITE_TLS13 | SUITE_PFS | SUITE_AEAD},
+	    {"TLS_PSK_WITH_AES_128_GCM_SHA256", SUITE_PSK | SUITE_AEAD},
+	    {"TLS_PSK_WITH_NULL_SHA384", SUITE_PSK | SUITE_WEAK},
+	    {"SSL_CK_RC4_128_WITH_MD5", SUITE_WEAK},
+	    {"SSL_CK_DES_192_EDE3_CBC_WITH_MD5", SUITE_WEAK},
 	};
 	size_t i;
 
@@ -147,7 +147,7 @@ static void test_flags_examples(void **state)
 			fail_msg("%s not found", cases[i].name);
 		if (s->flags != cases[i].flags)
 			fail_msg("%s: flags 0x%x, want 0x%x", cases[i].name, (unsigned)s->flags,
-				 (unsigned)cases[i].flags);
+			         (unsigned)cases[i].flags);
 	}
 }
 
@@ -185,10 +185,10 @@ static void test_default_orders_are_supported(void **state)
 
 			if (!s)
 				fail_msg("%s: default %s is not in suite_table",
-					 win_release_name((enum win_release)r), list[i]);
+				         win_release_name((enum win_release)r), list[i]);
 			if (!(s->releases & WR_BIT(r)))
 				fail_msg("%s: default %s is not marked supported",
-					 win_release_name((enum win_release)r), list[i]);
+				         win_release_name((enum win_release)r), list[i]);
 			for (j = 0; j < i; j++)
 				assert_string_not_equal(list[i], list[j]);
 		}
@@ -199,9 +199,8 @@ static void test_default_orders_are_supported(void **state)
 static void test_default_counts(void **state)
 {
 	static const size_t want[WR_COUNT] = {
-		[WR_7] = 40,       [WR_8] = 38,    [WR_81] = 40,      [WR_10_1507] = 34,
-		[WR_2016] = 32,    [WR_2019] = 23, [WR_10_22H2] = 20, [WR_2022] = 25,
-		[WR_11] = 25,      [WR_11_22H2] = 22,
+	    [WR_7] = 40,    [WR_8] = 38,       [WR_81] = 40,   [WR_10_1507] = 34, [WR_2016] = 32,
+	    [WR_2019] = 23, [WR_10_22H2] = 20, [WR_2022] = 25, [WR_11] = 25,      [WR_11_22H2] = 22,
 	};
 	int r;
 
@@ -212,7 +211,7 @@ static void test_default_counts(void **state)
 		order_of((enum win_release)r, &n);
 		if (n != want[r])
 			fail_msg("%s: %zu default suites, want %zu",
-				 win_release_name((enum win_release)r), n, want[r]);
+			         win_release_name((enum win_release)r), n, want[r]);
 	}
 }
 
@@ -220,9 +219,8 @@ static void test_default_counts(void **state)
 static void test_supported_counts(void **state)
 {
 	static const size_t want[WR_COUNT] = {
-		[WR_7] = 59,       [WR_8] = 57,    [WR_81] = 59,      [WR_10_1507] = 43,
-		[WR_2016] = 45,    [WR_2019] = 45, [WR_10_22H2] = 45, [WR_2022] = 48,
-		[WR_11] = 48,      [WR_11_22H2] = 48,
+	    [WR_7] = 59,    [WR_8] = 57,       [WR_81] = 59,   [WR_10_1507] = 43, [WR_2016] = 45,
+	    [WR_2019] = 45, [WR_10_22H2] = 45, [WR_2022] = 48, [WR_11] = 48,      [WR_11_22H2] = 48,
 	};
 	int r;
 
@@ -234,7 +232,7 @@ static void test_supported_counts(void **state)
 			n += (suite_table[i].releases & WR_BIT(r)) != 0;
 		if (n != want[r])
 			fail_msg("%s: %zu supported suites, want %zu",
-				 win_release_name((enum win_release)r), n, want[r]);
+			         win_release_name((enum win_release)r), n, want[r]);
 	}
 }
 
@@ -249,7 +247,7 @@ static void assert_dhe_positions(enum win_release r, const size_t *want, size_t 
 			continue;
 		if (k >= nwant || want[k] != i + 1)
 			fail_msg("%s: unexpected DHE suite %s at %zu", win_release_name(r), list[i],
-				 i + 1);
+			         i + 1);
 		k++;
 	}
 	assert_int_equal(k, nwant);
@@ -285,7 +283,7 @@ static void test_dhe_positions(void **state)
 	assert_dhe_positions(WR_10_22H2, NULL, 0);
 	assert_dhe_positions(WR_11_22H2, NULL, 0);
 	assert_true(suite_find("TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")->releases &
-		    WR_BIT(WR_11_22H2));
+	            WR_BIT(WR_11_22H2));
 }
 
 static void test_3des_default(void **state)
@@ -416,46 +414,46 @@ static void test_win_release_of(void **state)
 		uint32_t major, minor, build;
 		enum win_release want;
 	} cases[] = {
-		{0, 0, 0, WR_7},
-		{5, 1, 2600, WR_7}, /* XP: older than anything modelled */
-		{6, 0, 6002, WR_7},
-		{6, 1, 7601, WR_7},
-		{6, 2, 9200, WR_8},
-		{6, 3, 9600, WR_81},
-		{6, 4, 9841, WR_10_1507}, /* pre-release Windows 10 */
-		{10, 0, 10240, WR_10_1507},
-		{10, 0, 10586, WR_10_1507},
-		{10, 0, 14392, WR_10_1507},
-		{10, 0, 14393, WR_2016},
-		{10, 0, 17134, WR_2016},
-		{10, 0, 17762, WR_2016},
-		{10, 0, 17763, WR_2019},
-		{10, 0, 19041, WR_2019},
-		{10, 0, 19044, WR_2019},
-		{10, 0, 19045, WR_10_22H2},
-		{10, 0, 20347, WR_10_22H2},
-		{10, 0, 20348, WR_2022},
-		{10, 0, 21999, WR_2022},
-		{10, 0, 22000, WR_11},
-		{10, 0, 22620, WR_11},
-		{10, 0, 22621, WR_11_22H2},
-		{10, 0, 26100, WR_11_22H2},
-		{10, 0, UINT32_MAX, WR_11_22H2},
-		{10, 1, 0, WR_11_22H2},
-		{11, 0, 0, WR_11_22H2},
-		{UINT32_MAX, 0, 0, WR_11_22H2},
+	    {0, 0, 0, WR_7},
+	    {5, 1, 2600, WR_7}, /* XP: older than anything modelled */
+	    {6, 0, 6002, WR_7},
+	    {6, 1, 7601, WR_7},
+	    {6, 2, 9200, WR_8},
+	    {6, 3, 9600, WR_81},
+	    {6, 4, 9841, WR_10_1507}, /* pre-release Windows 10 */
+	    {10, 0, 10240, WR_10_1507},
+	    {10, 0, 10586, WR_10_1507},
+	    {10, 0, 14392, WR_10_1507},
+	    {10, 0, 14393, WR_2016},
+	    {10, 0, 17134, WR_2016},
+	    {10, 0, 17762, WR_2016},
+	    {10, 0, 17763, WR_2019},
+	    {10, 0, 19041, WR_2019},
+	    {10, 0, 19044, WR_2019},
+	    {10, 0, 19045, WR_10_22H2},
+	    {10, 0, 20347, WR_10_22H2},
+	    {10, 0, 20348, WR_2022},
+	    {10, 0, 21999, WR_2022},
+	    {10, 0, 22000, WR_11},
+	    {10, 0, 22620, WR_11},
+	    {10, 0, 22621, WR_11_22H2},
+	    {10, 0, 26100, WR_11_22H2},
+	    {10, 0, UINT32_MAX, WR_11_22H2},
+	    {10, 1, 0, WR_11_22H2},
+	    {11, 0, 0, WR_11_22H2},
+	    {UINT32_MAX, 0, 0, WR_11_22H2},
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		enum win_release got =
-			win_release_of(cases[i].major, cases[i].minor, cases[i].build);
+		    win_release_of(cases[i].major, cases[i].minor, cases[i].build);
 
 		if (got != cases[i].want)
 			fail_msg("%u.%u.%u -> %s, want %s", (unsigned)cases[i].major,
-				 (unsigned)cases[i].minor, (unsigned)cases[i].build,
-				 win_release_name(got), win_release_name(cases[i].want));
+			         (unsigned)cases[i].minor, (unsigned)cases[i].build,
+			         win_release_name(got), win_release_name(cases[i].want));
 	}
 }
 
@@ -481,14 +479,13 @@ static void test_release_names(void **state)
 static void test_curves(void **state)
 {
 	static const char *const known[] = {
-		"curve25519",      "NistP256",        "NistP384",        "NistP521",
-		"nistP521",        "nistP192",        "nistP224",        "brainpoolP256r1",
-		"brainpoolP384r1", "brainpoolP512r1", "secP256k1",       "secP521r1",
-		"NISTP256",        "Curve25519",
+	    "curve25519", "NistP256",  "NistP384",        "NistP521",        "nistP521",
+	    "nistP192",   "nistP224",  "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+	    "secP256k1",  "secP521r1", "NISTP256",        "Curve25519",
 	};
 	static const char *const unknown[] = {
-		"", "P256", "x25519", "curve448", "NistP256 ", " NistP256", "NistP255",
-		"brainpoolP320r1", "secp256r1x", "X25519",
+	    "",          "P256",     "x25519",          "curve448",   "NistP256 ",
+	    " NistP256", "NistP255", "brainpoolP320r1", "secp256r1x", "X25519",
 	};
 	size_t i;
 
@@ -507,25 +504,25 @@ static void test_curves(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_sorted_unique),
-		cmocka_unit_test(test_table_entries_sane),
-		cmocka_unit_test(test_flags_follow_names),
-		cmocka_unit_test(test_flags_examples),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_default_orders_are_supported),
-		cmocka_unit_test(test_default_counts),
-		cmocka_unit_test(test_supported_counts),
-		cmocka_unit_test(test_dhe_positions),
-		cmocka_unit_test(test_3des_default),
-		cmocka_unit_test(test_first_and_last),
-		cmocka_unit_test(test_tls13_only_2022_and_later),
-		cmocka_unit_test(test_curve_suffix_only_81_and_older),
-		cmocka_unit_test(test_psk_never_default),
-		cmocka_unit_test(test_ssl2_until_1507),
-		cmocka_unit_test(test_default_order_out_of_range),
-		cmocka_unit_test(test_win_release_of),
-		cmocka_unit_test(test_release_names),
-		cmocka_unit_test(test_curves),
+	    cmocka_unit_test(test_table_sorted_unique),
+	    cmocka_unit_test(test_table_entries_sane),
+	    cmocka_unit_test(test_flags_follow_names),
+	    cmocka_unit_test(test_flags_examples),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_default_orders_are_supported),
+	    cmocka_unit_test(test_default_counts),
+	    cmocka_unit_test(test_supported_counts),
+	    cmocka_unit_test(test_dhe_positions),
+	    cmocka_unit_test(test_3des_default),
+	    cmocka_unit_test(test_first_and_last),
+	    cmocka_unit_test(test_tls13_only_2022_and_later),
+	    cmocka_unit_test(test_curve_suffix_only_81_and_older),
+	    cmocka_unit_test(test_psk_never_default),
+	    cmocka_unit_test(test_ssl2_until_1507),
+	    cmocka_unit_test(test_default_order_out_of_range),
+	    cmocka_unit_test(test_win_release_of),
+	    cmocka_unit_test(test_release_names),
+	    cmocka_unit_test(test_curves),
 	};
 
 	return cmocka_run_group_tests_name("suites", tests, NULL, NULL);

@@ -39,7 +39,7 @@ char *t_dump(const struct reg_backend *b)
 }
 
 uint32_t t_dword(const struct reg_backend *b, enum reg_view view, const char *path,
-		 const char *name)
+                 const char *name)
 {
 	struct reg_value v = {0};
 	struct sc_err err = {{0}};
@@ -54,7 +54,7 @@ uint32_t t_dword(const struct reg_backend *b, enum reg_view view, const char *pa
 }
 
 bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *path,
-		 const char *name)
+                 const char *name)
 {
 	struct reg_value v = {0};
 	struct sc_err err = {{0}};
@@ -147,7 +147,6 @@ char **t_list_files(const char *dir, const char *suffix, size_t *count)
 	*count = n;
 	return names;
 }
-
 
 void t_write_file(const char *path, const void *data, size_t size)
 {

@@ -21,10 +21,10 @@ struct reg_backend *t_state(const char *reg_text);
 char *t_dump(const struct reg_backend *b);
 /* Reads a DWORD; fails the test if absent or not a DWORD. */
 uint32_t t_dword(const struct reg_backend *b, enum reg_view view, const char *path,
-		 const char *name);
+                 const char *name);
 /* True if the value exists. */
 bool t_has_value(const struct reg_backend *b, enum reg_view view, const char *path,
-		 const char *name);
+                 const char *name);
 /* A new empty folder under $TMPDIR (or /tmp) named schannelcfg-test-TAG-*;
  * malloc'd path, NULL on failure. t_remove_tree deletes a folder and
  * everything in it (or a file). */

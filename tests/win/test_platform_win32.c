@@ -38,7 +38,7 @@
 #include "platform.h"
 
 /* What platform_win32.c grants (its protected_dir_sddl, protected_file_sddl). */
-#define DIR_SDDL L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
+#define DIR_SDDL  L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
 #define FILE_SDDL L"D:P(A;;FA;;;SY)(A;;FA;;;BA)"
 
 static char root[MAX_PATH * 3];
@@ -69,7 +69,7 @@ static char *join(const char *a, const char *b)
 /* The DACL of a file or folder as SDDL ("D:P(...)..."), malloc'd; also its
  * control bits and the descriptor (LocalFree) when asked for. */
 static char *dacl_sddl(const char *path, SECURITY_DESCRIPTOR_CONTROL *control, PACL *dacl,
-		       PSECURITY_DESCRIPTOR *sd_out)
+                       PSECURITY_DESCRIPTOR *sd_out)
 {
 	wchar_t *w = wt_wide(path), *sddl = NULL;
 	PSECURITY_DESCRIPTOR sd = NULL;
@@ -78,15 +78,15 @@ static char *dacl_sddl(const char *path, SECURITY_DESCRIPTOR_CONTROL *control, P
 	char *s;
 
 	rc = GetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, &acl,
-				   NULL, &sd);
+	                           NULL, &sd);
 	free(w);
 	if (rc != ERROR_SUCCESS)
 		fail_msg("%s: GetNamedSecurityInfoW failed (error %lu)", path, rc);
-	if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1,
-								  DACL_SECURITY_INFORMATION, &sddl,
-								  NULL))
-		fail_msg("%s: ConvertSecurityDescriptorToStringSecurityDescriptorW failed (error %lu)",
-			 path, GetLastError());
+	if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(
+	        sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, NULL))
+		fail_msg(
+		    "%s: ConvertSecurityDescriptorToStringSecurityDescriptorW failed (error %lu)",
+		    path, GetLastError());
 	if (control && !GetSecurityDescriptorControl(sd, control, &revision))
 		fail_msg("%s: GetSecurityDescriptorControl failed", path);
 	s = utf8_of(sddl);
@@ -128,7 +128,7 @@ static void assert_protected(const char *path, BYTE ace_flags, const wchar_t *wa
 		assert_int_equal(ace->Mask, FILE_ALL_ACCESS);
 		if (!IsWellKnownSid((PSID)&ace->SidStart, sids[i]))
 			fail_msg("%s: ACE %lu is not for %s", path, i,
-				 i ? "Administrators" : "SYSTEM");
+			         i ? "Administrators" : "SYSTEM");
 	}
 	LocalFree(sd);
 	free(got);
@@ -176,7 +176,7 @@ static bool keeps_file_sd(void)
 	bool kept;
 
 	assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(
-		probe_sddl, SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL));
+	    probe_sddl, SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL));
 	h = CreateFileW(w, GENERIC_WRITE, 0, &sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
 	assert_true(h != INVALID_HANDLE_VALUE);
 	CloseHandle(h);
@@ -278,11 +278,11 @@ static void test_sddl_descriptors(void **state)
 		wchar_t *back = NULL;
 
 		assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(
-			sddls[i], SDDL_REVISION_1, &sd, NULL));
+		    sddls[i], SDDL_REVISION_1, &sd, NULL));
 		assert_true(GetSecurityDescriptorControl(sd, &control, &revision));
 		assert_true(control & SE_DACL_PROTECTED);
 		assert_true(ConvertSecurityDescriptorToStringSecurityDescriptorW(
-			sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &back, NULL));
+		    sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &back, NULL));
 		assert_int_equal(wcscmp(back, sddls[i]), 0);
 		LocalFree(back);
 		LocalFree(sd);
@@ -300,7 +300,8 @@ static void test_mkdir_protected(void **state)
 	assert_int_equal(platform_mkdir(snaps, true, &err), SC_OK);
 	attributes = GetFileAttributesW(w);
 	free(w);
-	assert_true(attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY));
+	assert_true(attributes != INVALID_FILE_ATTRIBUTES &&
+	            (attributes & FILE_ATTRIBUTE_DIRECTORY));
 	/* every folder it created, not only the last one */
 	assert_dir_protected(a);
 	assert_dir_protected(b);
@@ -327,8 +328,8 @@ static void test_mkdir_existing_left_alone(void **state)
 	/* under Wine: the control for assert_private on folders */
 	if (!wine_keeps_file_sd && !strstr(before, ";;;WD)"))
 		fail_msg("%s: a folder made without a descriptor reads back as %s; the Wine check "
-			 "would not tell protected from unprotected folders",
-			 dir, before);
+		         "would not tell protected from unprotected folders",
+		         dir, before);
 	assert_int_equal(platform_mkdir(dir, true, &err), SC_OK);
 	after = dacl_sddl(dir, NULL, NULL, NULL);
 	assert_string_equal(after, before);
@@ -373,8 +374,8 @@ static void test_write_file_protected(void **state)
 	assert_string_not_equal(plain_sddl, "D:P(A;;FA;;;SY)(A;;FA;;;BA)");
 	if (!wine_keeps_file_sd && !strstr(plain_sddl, ";;;WD)"))
 		fail_msg("%s: an unprotected file reads back as %s; the Wine check would not tell "
-			 "protected from unprotected files",
-			 plain, plain_sddl);
+		         "protected from unprotected files",
+		         plain, plain_sddl);
 	free(plain_sddl);
 	free(w);
 	free(plain);
@@ -392,8 +393,8 @@ static void test_os_version(void **state)
 	assert_true(platform_os_version(&major, &minor, &build));
 	if (major != 6 || minor != 1 || build != 7601)
 		fail_msg("platform_os_version: %u.%u.%u, expected 6.1.7601 (Wine 8's default "
-			 "prefix is Windows 7 SP1)",
-			 major, minor, build);
+		         "prefix is Windows 7 SP1)",
+		         major, minor, build);
 }
 
 /* ---- locks ---- */
@@ -472,7 +473,8 @@ static void test_lock_state_file(void **state)
 	char *path = join(root, "state.reg");
 
 	(void)state;
-	put_file(path, "Windows Registry Editor Version 5.00\r\n"); /* the lock is taken on the file */
+	put_file(path,
+	         "Windows Registry Editor Version 5.00\r\n"); /* the lock is taken on the file */
 	check_lock(path, true);
 	free(path);
 }
@@ -484,8 +486,8 @@ static char *dir_with(const char *name, const wchar_t *sddl)
 	wchar_t *w = wt_wide(path);
 	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, FALSE};
 
-	assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1,
-									  &sa.lpSecurityDescriptor, NULL));
+	assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(
+	    sddl, SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL));
 	assert_true(CreateDirectoryW(w, &sa));
 	{
 		/* Set again after creation: Wine turns a DACL into mode bits and
@@ -494,10 +496,10 @@ static char *dir_with(const char *name, const wchar_t *sddl)
 		BOOL present = FALSE, defaulted = FALSE;
 
 		assert_true(GetSecurityDescriptorDacl(sa.lpSecurityDescriptor, &present, &dacl,
-						      &defaulted));
+		                                      &defaulted));
 		assert_int_equal(SetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
-						       NULL, NULL, dacl, NULL),
-				 ERROR_SUCCESS);
+		                                       NULL, NULL, dacl, NULL),
+		                 ERROR_SUCCESS);
 	}
 	LocalFree(sa.lpSecurityDescriptor);
 	free(w);
@@ -523,7 +525,8 @@ static void test_folder_trust(void **state)
 	assert_non_null(strstr(err.msg, "icacls \""));
 	assert_non_null(strstr(err.msg, "/remove:g *S-1-1-0"));
 	/* Read and list access for everyone is no weakness. */
-	readable = dir_with("readable", L"D:(A;OICI;0x1200a9;;;WD)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)");
+	readable =
+	    dir_with("readable", L"D:(A;OICI;0x1200a9;;;WD)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)");
 	if (platform_check_folder_trust(readable, &err) != SC_OK)
 		fail_msg("%s", err.msg);
 	free(good);
@@ -605,17 +608,17 @@ int wmain(int argc, wchar_t **argv);
 int wmain(int argc, wchar_t **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sddl_descriptors),
-		cmocka_unit_test(test_mkdir_protected),
-		cmocka_unit_test(test_mkdir_existing_left_alone),
-		cmocka_unit_test(test_write_file_protected),
-		cmocka_unit_test(test_os_version),
-		cmocka_unit_test(test_lock_named),
-		cmocka_unit_test(test_lock_state_file),
-		cmocka_unit_test(test_folder_trust),
-		cmocka_unit_test(test_create_file_exclusive),
-		cmocka_unit_test(test_realpath_final),
-		cmocka_unit_test(test_snapshot_key),
+	    cmocka_unit_test(test_sddl_descriptors),
+	    cmocka_unit_test(test_mkdir_protected),
+	    cmocka_unit_test(test_mkdir_existing_left_alone),
+	    cmocka_unit_test(test_write_file_protected),
+	    cmocka_unit_test(test_os_version),
+	    cmocka_unit_test(test_lock_named),
+	    cmocka_unit_test(test_lock_state_file),
+	    cmocka_unit_test(test_folder_trust),
+	    cmocka_unit_test(test_create_file_exclusive),
+	    cmocka_unit_test(test_realpath_final),
+	    cmocka_unit_test(test_snapshot_key),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
