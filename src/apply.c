@@ -234,7 +234,8 @@ static bool prepare_lock(const struct apply_options *o, struct platform_lock **l
 	return false;
 }
 
-/* Reads every before-image a second time. A value that reads differently
+/* Reads every before-image a second time: SC_OK, SC_NOT_FOUND when a value
+ * reads differently, SC_ERROR when a read fails. A value that reads differently
  * (changed since the diff read it, or misread by a disk or driver) would go
  * into the snapshot as the prior state, and into the new value of a list
  * edit; refuse instead, before anything is written. Costs one read per
@@ -257,11 +258,13 @@ static int confirm_before(const struct reg_backend *b, const struct diff *d, str
 		same = rc == SC_OK ? e->before_present && regvalue_equal(&again, &e->before)
 		                   : !e->before_present;
 		regvalue_free(&again);
-		if (!same)
-			return sc_err_set(err,
-			                  "HKLM\\%s \"%s\" read differently twice (changed "
-			                  "meanwhile, or misread); nothing was changed",
-			                  e->op->path, e->op->name);
+		if (!same) {
+			sc_err_set(err,
+			           "HKLM\\%s \"%s\" read differently twice (changed meanwhile, "
+			           "or misread); nothing was changed",
+			           e->op->path, e->op->name);
+			return SC_NOT_FOUND;
+		}
 	}
 	return SC_OK;
 }
@@ -272,16 +275,17 @@ static bool prepare(const struct plan *plan, const struct apply_options *o, stru
                     struct snapshot *snap, struct plan *restore)
 {
 	if (diff_compute(plan, o->backend, &r->diff, &r->err) != SC_OK) {
-		r->status = APPLY_INPUT_ERROR;
+		r->status = r->diff.read_failed ? APPLY_READ_FAILED : APPLY_INPUT_ERROR;
 		return false;
 	}
 	if (!r->diff.nchanged) {
 		r->status = APPLY_NOTHING;
 		return false;
 	}
-	if (confirm_before(o->backend, &r->diff, &r->err) != SC_OK) {
-		r->status = APPLY_REFUSED;
-		return false;
+	switch (confirm_before(o->backend, &r->diff, &r->err)) {
+	case SC_OK: break;
+	case SC_NOT_FOUND: r->status = APPLY_REFUSED; return false;
+	default: r->status = APPLY_READ_FAILED; return false;
 	}
 	if (!o->snapshot_dir) {
 		sc_err_set(&r->err, "no snapshot folder to write the rollback snapshot to; nothing "

@@ -37,6 +37,7 @@ enum apply_status {
 	APPLY_REFUSED,         /* not elevated, lock busy, snapshot not writable */
 	APPLY_ROLLED_BACK,     /* failed; the prior state was restored */
 	APPLY_ROLLBACK_FAILED, /* failed; restoring failed too */
+	APPLY_READ_FAILED,     /* the registry could not be read (nothing touched) */
 };
 
 struct apply_options {

@@ -20,6 +20,7 @@ enum sc_exit {
 	EXIT_ROLLED_BACK = 3,     /* apply failed and was rolled back */
 	EXIT_ROLLBACK_FAILED = 4, /* rollback failed: registry state uncertain */
 	EXIT_REFUSED = 5,         /* not elevated, another apply running, bad snapshot */
+	EXIT_READ_FAILED = 6,     /* the registry could not be read; nothing was touched */
 	EXIT_REBOOT = 3010,       /* applied; a reboot is required */
 };
 

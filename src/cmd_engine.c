@@ -112,10 +112,13 @@ static int compute(struct cli *cli, struct loaded *l, struct reg_backend **b, st
 		return rc;
 	}
 	if (diff_compute(&l->plan, *b, d, &err) != SC_OK) {
-		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
+		bool read_failed = d->read_failed;
+
+		cli_errf("schannelcfg %s: %s%s\n", cli->command,
+		         read_failed ? "cannot read the registry: " : "", err.msg);
 		reg_backend_free(*b);
 		cli_loaded_free(l);
-		return EXIT_USAGE;
+		return read_failed ? EXIT_READ_FAILED : EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
@@ -277,6 +280,7 @@ static int exit_code_of(const struct apply_result *r)
 	case APPLY_REFUSED: return EXIT_REFUSED;
 	case APPLY_ROLLED_BACK: return EXIT_ROLLED_BACK;
 	case APPLY_ROLLBACK_FAILED: return EXIT_ROLLBACK_FAILED;
+	case APPLY_READ_FAILED: return EXIT_READ_FAILED;
 	}
 	return EXIT_ROLLBACK_FAILED;
 }
@@ -290,7 +294,8 @@ static void log_event(const struct cli *cli, const char *what, const struct appl
 	                      r->snapshot_id ? r->snapshot_id : "none", r->reboot ? "yes" : "no",
 	                      exit_code_of(r));
 
-	if (!cli->state_file && r->status != APPLY_NOTHING && r->status != APPLY_INPUT_ERROR)
+	if (!cli->state_file && r->status != APPLY_NOTHING && r->status != APPLY_INPUT_ERROR &&
+	    r->status != APPLY_READ_FAILED)
 		platform_event_log(r->status != APPLY_DONE, msg);
 	free(msg);
 	free(user);
@@ -302,6 +307,10 @@ static void report_failure(const struct cli *cli, const struct apply_result *r)
 	case APPLY_INPUT_ERROR:
 	case APPLY_REFUSED:
 		cli_errf("schannelcfg %s: refused: %s\n", cli->command, r->err.msg);
+		break;
+	case APPLY_READ_FAILED:
+		cli_errf("schannelcfg %s: cannot read the registry: %s\nNothing was changed.\n",
+		         cli->command, r->err.msg);
 		break;
 	case APPLY_ROLLED_BACK:
 		cli_errf("schannelcfg %s: FAILED after %zu of %zu changes: %s\n"

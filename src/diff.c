@@ -26,6 +26,7 @@ struct differ {
 	const struct reg_backend *b;
 	struct diff *d;
 	struct sc_err *err;
+	bool read_failed; /* an error came from the registry, not the plan */
 	struct key_slot *slots;
 	size_t nslots, cap;
 	/* slot positions + 1 by hash of (view, path); 0 = empty. Positions,
@@ -36,6 +37,14 @@ struct differ {
 	 * key, or below it, are one binary-searched range */
 	size_t *by_path;
 };
+
+/* A registry call failed (access denied, I/O): said apart from a plan that
+ * cannot be applied, so that the CLI gives it its own exit code. */
+static int read_failed(struct differ *df)
+{
+	df->read_failed = true;
+	return SC_ERROR;
+}
 
 /* FNV-1a over the view and the ASCII-folded path (names compare
  * case-insensitively). */
@@ -127,7 +136,7 @@ static int slot_for(struct differ *df, enum reg_view view, const char *path, str
 	rc = df->b->open_key(df->b, view, path, REG_ACCESS_READ, &s->key, df->err);
 	if (rc == SC_ERROR) {
 		free(s->path);
-		return SC_ERROR;
+		return read_failed(df);
 	}
 	if (rc == SC_NOT_FOUND)
 		s->key = NULL;
@@ -167,7 +176,7 @@ static int read_before(struct differ *df, struct diff_entry *e)
 	df->d->reads++;
 	rc = df->b->read_value(df->b, s->key, e->op->name, &e->before, df->err);
 	if (rc == SC_ERROR)
-		return SC_ERROR;
+		return read_failed(df);
 	e->before_present = rc == SC_OK;
 	if (e->before_present && e->before.type > RV_TYPE_MAX)
 		return sc_err_set(df->err,
@@ -315,7 +324,7 @@ static int enumerate(struct differ *df, struct key_slot *s)
 		s->values[s->nvalues++] = name;
 	}
 	if (rc == SC_ERROR)
-		return rc;
+		return read_failed(df);
 	for (i = 0; (rc = df->b->enum_subkey(df->b, s->key, i, &name, df->err)) == SC_OK; i++) {
 		s->subkeys = xrealloc(s->subkeys, (s->nsubkeys + 1) * sizeof(*s->subkeys));
 		s->subkeys[s->nsubkeys++] = name;
@@ -326,7 +335,7 @@ static int enumerate(struct differ *df, struct key_slot *s)
 		qsort(s->values, s->nvalues, sizeof(*s->values), cmp_name_ci);
 	if (s->nsubkeys > 1)
 		qsort(s->subkeys, s->nsubkeys, sizeof(*s->subkeys), cmp_name_ci);
-	return rc == SC_ERROR ? rc : SC_OK;
+	return rc == SC_ERROR ? read_failed(df) : SC_OK;
 }
 
 static const struct diff *sort_diff; /* qsort has no context argument */
@@ -587,7 +596,7 @@ static int warn_policy_override(struct differ *df)
 	d->reads++;
 	rc = df->b->read_value(df->b, s->key, "Functions", &v, df->err);
 	if (rc == SC_ERROR)
-		return rc;
+		return read_failed(df);
 	if (rc == SC_OK)
 		add_warning(d, NULL,
 		            "a Group Policy cipher-suite order exists (HKLM\\" SUITES_POLICY_KEY
@@ -623,6 +632,7 @@ int diff_compute(const struct plan *plan, const struct reg_backend *b, struct di
 	slots_free(&df);
 	if (rc != SC_OK)
 		diff_free(out);
+	out->read_failed = df.read_failed;
 	return rc;
 }
 

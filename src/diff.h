@@ -45,12 +45,17 @@ struct diff {
 	size_t nwarnings, wcap;
 	/* Registry calls made, for tests and the benchmark. */
 	size_t opens, reads;
+	/* diff_compute failed because the registry could not be read (access
+	 * denied, I/O), not because of the plan. Kept after a failure. */
+	bool read_failed;
 };
 
 /*
- * Computes the diff. Returns SC_OK, or SC_ERROR (read failure; or a plan
- * that cannot be applied safely, e.g. one that would leave an empty
- * cipher-suite list) with the reason in err. Free with diff_free.
+ * Computes the diff. Returns SC_OK, or SC_ERROR (a read failure, then
+ * out->read_failed; or a plan that cannot be applied safely, e.g. one that
+ * would leave an empty cipher-suite list) with the reason in err. Free with
+ * diff_free (after a failure there is nothing to free but read_failed is
+ * set).
  */
 int diff_compute(const struct plan *plan, const struct reg_backend *b, struct diff *out,
                  struct sc_err *err);

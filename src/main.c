@@ -99,7 +99,9 @@ static const char exit_code_help[] =
     "  2     usage or input error; nothing was touched\n"
     "  3     apply failed and was rolled back automatically\n"
     "  4     rollback failed: registry state uncertain (see the snapshot path)\n"
-    "  5     refused: not elevated, another apply running, or snapshot invalid\n"
+    "  5     refused: not elevated, another apply running, a weak snapshot folder, or a\n"
+    "        snapshot that does not verify (or is another registry's or machine's)\n"
+    "  6     the registry could not be read (access denied, I/O); nothing was touched\n"
     "  3010  applied; a reboot is required for the change to take effect\n";
 
 static const char option_help[] =

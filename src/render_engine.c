@@ -10,8 +10,9 @@
 
 static const char *status_name(enum apply_status s)
 {
-	static const char *const names[] = {"applied", "nothing_to_do", "input_error",
-	                                    "refused", "rolled_back",   "rollback_failed"};
+	static const char *const names[] = {"applied",    "nothing_to_do", "input_error",
+	                                    "refused",    "rolled_back",   "rollback_failed",
+	                                    "read_failed"};
 
 	return names[s];
 }

@@ -412,6 +412,46 @@ static void test_input_error_touches_nothing(void **state)
 	free(dir);
 }
 
+/* A registry that cannot be read (access denied, I/O) is not an input
+ * error: the apply says so (APPLY_READ_FAILED, exit 6) and touches nothing,
+ * whether the read fails in the diff or in the second read of a
+ * before-image. */
+static void test_read_failure_is_not_input_error(void **state)
+{
+	static const enum wrap_call calls[] = {WRAP_OPEN, WRAP_READ};
+	char *text = state_2016(), *before = dump_text(text), *after;
+	struct plan p = {0};
+	size_t i, k;
+
+	compile_text("tls12-strict", NULL, &p);
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		for (k = 1; k <= 3; k++) {
+			struct reg_backend *b = t_state(text), *w = wrap_backend_new(b);
+			char *dir = new_dir("read");
+			struct apply_options o = options(w, dir);
+			struct apply_result r;
+
+			assert_true(wrap_inject(w, calls[i], k, WRAP_FAIL));
+			if (apply_plan(&p, &o, &r) != APPLY_READ_FAILED)
+				fail_msg("%s call %zu: status %d: %s", wrap_call_name(calls[i]), k,
+				         r.status, r.err.msg);
+			assert_true(r.diff.read_failed || strstr(r.err.msg, "injected fault"));
+			assert_int_equal(wrap_write_calls(w), 0);
+			assert_int_equal(dir_entries(dir), 0);
+			after = t_dump(b);
+			assert_string_equal(after, before);
+			free(after);
+			apply_result_free(&r);
+			reg_backend_free(w);
+			reg_backend_free(b);
+			free(dir);
+		}
+	}
+	plan_free(&p);
+	free(before);
+	free(text);
+}
+
 static void test_snapshot_unwritable_refuses(void **state)
 {
 	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
@@ -1500,6 +1540,7 @@ int main(void)
 	    cmocka_unit_test(test_nothing_when_compliant),
 	    cmocka_unit_test(test_success_writes_snapshot_first),
 	    cmocka_unit_test(test_input_error_touches_nothing),
+	    cmocka_unit_test(test_read_failure_is_not_input_error),
 	    cmocka_unit_test(test_snapshot_unwritable_refuses),
 	    cmocka_unit_test(test_lock_busy),
 	    cmocka_unit_test(test_no_write_before_snapshot),

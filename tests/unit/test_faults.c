@@ -618,6 +618,7 @@ static enum outcome classify(const struct phase *ph, const struct fault *f, stru
 		return r->status == ph->status && as_after ? OUT_NOT_REACHED : OUT_VIOLATION;
 	switch (r->status) {
 	case APPLY_INPUT_ERROR:
+	case APPLY_READ_FAILED:
 	case APPLY_REFUSED: return as_before && !r->writes ? OUT_UNTOUCHED : OUT_VIOLATION;
 	case APPLY_ROLLED_BACK:
 		if (!as_before)
