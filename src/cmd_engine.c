@@ -336,7 +336,8 @@ static void report(const struct cli *cli, const struct apply_result *r, const ch
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (r->status == APPLY_INPUT_ERROR || r->status == APPLY_REFUSED) {
+	if (r->status == APPLY_INPUT_ERROR || r->status == APPLY_REFUSED ||
+	    r->status == APPLY_READ_FAILED) {
 		report_failure(cli, r);
 		return;
 	}
