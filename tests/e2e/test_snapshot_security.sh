@@ -18,6 +18,8 @@
 #   F8 concurrent --state applies of a big state: each exits 5 or its
 #      change is present at the end (no lost update).
 #   F9 invisible and bidi characters are printed escaped.
+#   F10 a profile named "rollback" is undone by rollback (issue "One table,
+#      one store": the snapshot kind was guessed from the profile name).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -254,6 +256,21 @@ done
 echo "  (7 rounds: $refused applies refused as busy, the others applied)"
 expect_eq "F8: no change lost at any delay (each exit 5 or present at the end)" "$lost" 0
 expect_eq "F8: every round ended well" "$ok_rounds" 7
+
+echo "F10 a profile named \"rollback\" is an apply like any other"
+# Its snapshot's kind is in the hashed header (kind: apply), not guessed
+# from the profile name: `rollback` undoes it, not the apply before it.
+S=$TMP/f10.reg
+cp "$ROOT/examples/states/ws2008r2.reg" "$S"
+printf '[profile]\nname    = rollback\nsummary = a profile that happens to be called rollback\n\n[protocol "TLS 1.0"]\nserver = disabled\n' >"$TMP/rollback.ini"
+"$HOSTBIN" apply azure-mma --state "$S" --snapshot-dir "$TMP/f10-snaps" >/dev/null 2>&1 || true
+SCHANNELCFG_FAKE_TIME=$(($(date +%s) + 5)) "$HOSTBIN" apply "$TMP/rollback.ini" --state "$S" --snapshot-dir "$TMP/f10-snaps" >/dev/null 2>&1 || true
+RC=0; SCHANNELCFG_FAKE_TIME=$(($(date +%s) + 10)) "$HOSTBIN" rollback --state "$S" --snapshot-dir "$TMP/f10-snaps" >/dev/null 2>&1 || RC=$?
+expect_rc "F10: rollback" "$RC" 194
+RC=0; "$HOSTBIN" check azure-mma --state "$S" >/dev/null 2>&1 || RC=$?
+expect_rc "F10: azure-mma is still applied" "$RC" 0
+RC=0; "$HOSTBIN" check "$TMP/rollback.ini" --state "$S" >/dev/null 2>&1 || RC=$?
+expect_rc "F10: the profile called rollback was undone" "$RC" 1
 
 echo "F9 invisible and bidi characters are printed escaped"
 B=$TMP/bidi.reg
