@@ -215,25 +215,6 @@ static int execute_restore(struct executor *x, const struct plan *restore, struc
 	return first;
 }
 
-static bool prepare_lock(const struct apply_options *o, struct platform_lock **lock,
-                         struct apply_result *r)
-{
-	int rc;
-
-	if (!o->lock_name)
-		return true;
-	rc = platform_lock_acquire(o->lock_name, o->lock_is_file, lock, &r->err);
-	if (rc == SC_OK)
-		return true;
-	if (rc == SC_NOT_FOUND)
-		sc_err_set(&r->err,
-		           "another schannelcfg apply or rollback is running (%s); try "
-		           "again when it has finished",
-		           o->lock_name);
-	r->status = APPLY_REFUSED;
-	return false;
-}
-
 /* Reads every before-image a second time: SC_OK, SC_NOT_FOUND when a value
  * reads differently, SC_ERROR when a read fails. A value that reads differently
  * (changed since the diff read it, or misread by a disk or driver) would go
@@ -368,22 +349,12 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 enum apply_status apply_plan(const struct plan *plan, const struct apply_options *o,
                              struct apply_result *r)
 {
-	struct platform_lock *lock = NULL;
 	struct snapshot snap = {0};
 	struct plan restore = {0};
 
 	memset(r, 0, sizeof(*r));
-	if (o->require_elevation && !(o->is_elevated && o->is_elevated())) {
-		sc_err_set(&r->err, "this command changes the live registry and must run elevated "
-		                    "(as Administrator); nothing was changed");
-		r->status = APPLY_REFUSED;
-		return r->status;
-	}
-	if (!prepare_lock(o, &lock, r))
-		return r->status;
 	if (prepare(plan, o, r, &snap, &restore))
 		execute(o, r, &restore);
-	platform_lock_release(lock);
 	snapshot_free(&snap);
 	if (restore.profile)
 		plan_free(&restore);

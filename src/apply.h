@@ -2,7 +2,8 @@
  * apply.h - changing a registry as a transaction.
  *
  * States of one apply (git's ref-transaction shape):
- *   OPEN       the caller's checks passed and the lock is held; nothing read.
+ *   OPEN       the dispatcher's checks passed (elevation) and the registry's
+ *              lock is held (cmd_guard.h); nothing read.
  *   PREPARED   the diff is computed and, when anything changes, the snapshot
  *              (before-image) is on disk and its restore plan is in memory.
  *              Nothing has been written. Failures up to here change nothing.
@@ -34,7 +35,7 @@ enum apply_status {
 	APPLY_DONE,            /* committed */
 	APPLY_NOTHING,         /* compliant: nothing written, no snapshot */
 	APPLY_INPUT_ERROR,     /* the plan cannot be applied (nothing touched) */
-	APPLY_REFUSED,         /* not elevated, lock busy, snapshot not writable */
+	APPLY_REFUSED,         /* snapshot not writable, a value read differently twice */
 	APPLY_ROLLED_BACK,     /* failed; the prior state was restored */
 	APPLY_ROLLBACK_FAILED, /* failed; restoring failed too */
 	APPLY_READ_FAILED,     /* the registry could not be read (nothing touched) */
@@ -42,15 +43,6 @@ enum apply_status {
 
 struct apply_options {
 	const struct reg_backend *backend;
-	/* Elevation: when require_elevation, is_elevated() must say yes
-	 * (injectable, so tests cover the refusal). */
-	bool require_elevation;
-	bool (*is_elevated)(void);
-	/* Exclusive lock: a mutex name, or (lock_is_file) the state file whose
-	 * folder platform_lock_acquire locks.
-	 * NULL: no lock (unit tests). */
-	const char *lock_name;
-	bool lock_is_file;
 	/* Snapshot: written to snapshot_dir before the first write,
 	 * authenticated with snapshot_auth (NULL: a plain hash, for state
 	 * files), of kind snapshot_kind, naming machine (NULL: "-") and

@@ -152,11 +152,11 @@ int cmd_check(struct cli *cli)
 
 /* ---- apply / rollback ---- */
 
-/* What one apply or rollback holds: the lock (taken before anything is
- * read), the registry, and how its snapshots are authenticated. */
+/* What one apply or rollback holds: the registry (opened under the lock
+ * the dispatcher holds, cmd_guard.h) and how its snapshots are
+ * authenticated. */
 struct txn {
 	struct cli *cli;
-	struct platform_lock *lock;
 	struct reg_backend *b;
 	char *dir, *target, *machine;
 	struct snap_auth auth; /* keyed for the live registry */
@@ -192,26 +192,6 @@ static char *machine_of(const struct cli *cli, const struct reg_backend *b)
 	return guid;
 }
 
-static int take_lock(struct txn *t)
-{
-	const struct cli *cli = t->cli;
-	struct sc_err err = {{0}};
-	int rc = platform_lock_acquire(cli->state_file ? cli->state_file : "apply",
-	                               cli->state_file != NULL, &t->lock, &err);
-
-	if (rc == SC_OK)
-		return EXIT_OK;
-	if (rc == SC_NOT_FOUND) {
-		cli_errf(
-		    "schannelcfg %s: refused: another schannelcfg apply or rollback is running "
-		    "on the %s; try again when it has finished. Nothing was changed.\n",
-		    cli->command, cli->state_file ? "state file" : "live registry");
-		return EXIT_REFUSED;
-	}
-	cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
-	return cli->state_file ? EXIT_USAGE : EXIT_REFUSED;
-}
-
 /* A live snapshot folder must be one only administrators control. */
 static int check_folder(const struct txn *t, bool missing_ok, struct sc_err *err)
 {
@@ -244,15 +224,14 @@ static int prepare_live_snapshot(void *ctx, struct sc_err *err)
 static void txn_end(struct txn *t)
 {
 	reg_backend_free(t->b);
-	platform_lock_release(t->lock);
 	free(t->dir);
 	free(t->target);
 	free(t->machine);
 	memset(&t->auth, 0, sizeof(t->auth));
 }
 
-/* Takes the lock, then opens the registry (a state file is read only
- * under the lock: no lost update). */
+/* Opens the registry. The dispatcher holds the lock already (cmd_guard.h):
+ * a state file is read only under it, so no update is lost. */
 static int txn_begin(struct cli *cli, struct txn *t)
 {
 	int rc;
@@ -261,9 +240,7 @@ static int txn_begin(struct cli *cli, struct txn *t)
 	t->cli = cli;
 	t->dir = snapshot_dir_of(cli);
 	t->target = target_of(cli);
-	rc = take_lock(t);
-	if (rc == EXIT_OK)
-		rc = cli_open_registry(cli, &t->b);
+	rc = cli_open_registry(cli, &t->b);
 	if (rc == EXIT_OK)
 		t->machine = machine_of(cli, t->b);
 	if (rc != EXIT_OK)
@@ -372,8 +349,6 @@ static int run_transaction(struct txn *t, const struct plan *plan, const char *p
 	struct apply_result r;
 	struct apply_options o = {
 	    .backend = t->b,
-	    .require_elevation = !cli->state_file,
-	    .is_elevated = platform_is_elevated,
 	    .snapshot_dir = t->dir,
 	    .snapshot_auth = &t->auth,
 	    .snapshot_kind = kind,

@@ -10,15 +10,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_guard.h"
 #include "commands.h"
 #include "platform.h"
 #include "schema.h"
 #include "version.h"
-
-enum {
-	CMD_NEEDS_ADMIN = 1 << 0, /* writes the live registry: must be elevated */
-	CMD_MUTATES = 1 << 1,     /* writes registry or state file */
-};
 
 struct command {
 	const char *name;
@@ -402,16 +398,21 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 	return EXIT_OK;
 }
 
-/* The single place command flags are enforced. */
-static int check_flags(const struct command *c, const struct cli *cli)
+/* The single place command flags are enforced (cmd_guard.h): elevation,
+ * then the registry lock for the whole command. */
+static int run_guarded(const struct command *c, struct cli *cli)
 {
-	if ((c->flags & CMD_NEEDS_ADMIN) && !cli->state_file && !platform_is_elevated()) {
-		cli_errf("schannelcfg %s: refused: this command changes the live registry and must "
-		         "run elevated (as Administrator). Nothing was changed.\n",
-		         c->name);
-		return EXIT_REFUSED;
-	}
-	return EXIT_OK;
+	struct sc_err err = {{0}};
+	struct cmd_guard guard;
+	int rc =
+	    cmd_guard_enter(c->flags, c->name, cli->state_file, platform_is_elevated, &guard, &err);
+
+	if (rc != EXIT_OK)
+		cli_errf("%s\n", err.msg);
+	else
+		rc = c->run(cli);
+	cmd_guard_leave(&guard);
+	return rc;
 }
 
 int sc_main(int argc, char **argv);
@@ -445,9 +446,7 @@ int sc_main(int argc, char **argv)
 	cli.args = xcalloc((size_t)argc, sizeof(*cli.args));
 	rc = parse_options(&cli, c, argc - 2, argv + 2);
 	if (rc == EXIT_OK)
-		rc = check_flags(c, &cli);
-	if (rc == EXIT_OK)
-		rc = c->run(&cli);
+		rc = run_guarded(c, &cli);
 	free(cli.args);
 	return rc;
 }

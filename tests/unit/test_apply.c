@@ -240,54 +240,7 @@ static void drop_snapshot(struct apply_result *r)
 		unlink(r->snapshot_path);
 }
 
-static bool always_no(void)
-{
-	return false;
-}
-
-static bool always_yes(void)
-{
-	return true;
-}
-
 /* ---- refusals, nothing to do, success ---- */
-
-static void test_refused_unelevated(void **state)
-{
-	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
-	char *dir = new_dir("refused");
-	struct apply_options o = options(w, dir);
-	struct apply_result r;
-	struct plan p;
-
-	plan_init(&p, "t");
-	add_set(&p, TLS12_CLIENT, "Enabled", 1, true);
-	o.require_elevation = true;
-	o.is_elevated = always_no;
-	assert_int_equal(apply_plan(&p, &o, &r), APPLY_REFUSED);
-	assert_non_null(strstr(r.err.msg, "elevated"));
-	assert_int_equal(wrap_write_calls(w), 0);
-	assert_int_equal(wrap_get_counts(w)->opens + wrap_get_counts(w)->reads, 0);
-	assert_null(r.snapshot_path);
-	assert_int_equal(dir_entries(dir), 0);
-	apply_result_free(&r);
-
-	/* No check function at all is a refusal too, never a pass. */
-	o.is_elevated = NULL;
-	assert_int_equal(apply_plan(&p, &o, &r), APPLY_REFUSED);
-	assert_int_equal(wrap_write_calls(w), 0);
-	apply_result_free(&r);
-
-	o.is_elevated = always_yes;
-	assert_int_equal(apply_plan(&p, &o, &r), APPLY_DONE);
-	assert_true(file_exists(r.snapshot_path));
-	apply_result_free(&r);
-
-	plan_free(&p);
-	reg_backend_free(w);
-	reg_backend_free(b);
-	free(dir);
-}
 
 static void test_nothing_when_compliant(void **state)
 {
@@ -483,44 +436,6 @@ static void test_snapshot_unwritable_refuses(void **state)
 	reg_backend_free(b);
 	free(dir);
 	free(file);
-}
-
-static void test_lock_busy(void **state)
-{
-	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
-	char *dir = new_dir("lock"), *lockfile = xasprintf("%s/registry.reg.lock", tmp_root);
-	struct apply_options o = options(w, dir);
-	struct platform_lock *held = NULL;
-	struct apply_result r;
-	struct sc_err err = {{0}};
-	struct plan p;
-
-	plan_init(&p, "t");
-	add_set(&p, TLS12_CLIENT, "Enabled", 1, true);
-	o.lock_name = lockfile;
-	o.lock_is_file = true;
-	t_write_file(lockfile, "", 0); /* a state file's lock is the file itself */
-	assert_int_equal(platform_lock_acquire(lockfile, true, &held, &err), SC_OK);
-	assert_int_equal(apply_plan(&p, &o, &r), APPLY_REFUSED);
-	assert_non_null(strstr(r.err.msg, "another schannelcfg"));
-	assert_int_equal(wrap_write_calls(w), 0);
-	assert_int_equal(wrap_get_counts(w)->opens, 0);
-	assert_int_equal(dir_entries(dir), 0);
-	apply_result_free(&r);
-	platform_lock_release(held);
-
-	assert_int_equal(apply_plan(&p, &o, &r), APPLY_DONE);
-	apply_result_free(&r);
-	/* Released at the end of the transaction: taken again at once. */
-	held = NULL;
-	assert_int_equal(platform_lock_acquire(lockfile, true, &held, &err), SC_OK);
-	platform_lock_release(held);
-
-	plan_free(&p);
-	reg_backend_free(w);
-	reg_backend_free(b);
-	free(lockfile);
-	free(dir);
 }
 
 /* The snapshot is on disk before the first write-class call reaches the
@@ -1536,13 +1451,11 @@ static void test_fault_matrix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_refused_unelevated),
 	    cmocka_unit_test(test_nothing_when_compliant),
 	    cmocka_unit_test(test_success_writes_snapshot_first),
 	    cmocka_unit_test(test_input_error_touches_nothing),
 	    cmocka_unit_test(test_read_failure_is_not_input_error),
 	    cmocka_unit_test(test_snapshot_unwritable_refuses),
-	    cmocka_unit_test(test_lock_busy),
 	    cmocka_unit_test(test_no_write_before_snapshot),
 	    cmocka_unit_test(test_wrapper),
 	    cmocka_unit_test(test_commit_failure_restores),

@@ -1,0 +1,100 @@
+/*
+ * Unit tests for cmd_guard.c, the dispatcher's one enforcement of the
+ * command flags: a NEEDS_ADMIN command on the live registry is refused
+ * unless elevated (the check is injected, so the refusal is tested where
+ * Wine, always elevated, cannot); a MUTATES command runs holding the
+ * registry's lock: on a state file the lock is the file itself, held by
+ * another holder it refuses (exit 5), released it can be taken at once; a
+ * state file that cannot be opened to lock is an input error (exit 2).
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd_guard.h"
+#include "platform.h"
+
+static bool always_no(void)
+{
+	return false;
+}
+
+static bool always_yes(void)
+{
+	return true;
+}
+
+static void test_elevation(void **state)
+{
+	struct cmd_guard g;
+	struct sc_err err = {{0}};
+
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", NULL, always_no, &g, &err),
+	                 EXIT_REFUSED);
+	assert_non_null(strstr(err.msg, "schannelcfg apply: refused"));
+	assert_non_null(strstr(err.msg, "must run elevated"));
+	assert_null(g.lock);
+	cmd_guard_leave(&g);
+	/* No check function at all is a refusal too, never a pass. */
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", NULL, NULL, &g, &err),
+	                 EXIT_REFUSED);
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", NULL, always_yes, &g, &err),
+	                 EXIT_OK);
+	cmd_guard_leave(&g);
+	/* A state file needs no elevation: it is the user's own file. */
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", "x.reg", always_no, &g, &err),
+	                 EXIT_OK);
+	cmd_guard_leave(&g);
+	/* A read-only command needs nothing. */
+	assert_int_equal(cmd_guard_enter(0, "diff", NULL, always_no, &g, &err), EXIT_OK);
+	assert_null(g.lock);
+	cmd_guard_leave(&g);
+}
+
+static void test_state_file_lock(void **state)
+{
+	char *dir = t_tmpdir("guard"), *file = xasprintf("%s/state.reg", dir);
+	struct platform_lock *held = NULL;
+	struct cmd_guard g, again;
+	struct sc_err err = {{0}};
+	unsigned flags = CMD_NEEDS_ADMIN | CMD_MUTATES;
+
+	t_write_file(file, "Windows Registry Editor Version 5.00\r\n", 38);
+	assert_int_equal(platform_lock_acquire(file, true, &held, &err), SC_OK);
+	assert_int_equal(cmd_guard_enter(flags, "rollback", file, always_no, &g, &err),
+	                 EXIT_REFUSED);
+	assert_non_null(strstr(err.msg, "another schannelcfg apply or rollback is running"));
+	cmd_guard_leave(&g);
+	platform_lock_release(held);
+	/* Free: taken; held by the guard, nobody else gets it. */
+	assert_int_equal(cmd_guard_enter(flags, "apply", file, always_no, &g, &err), EXIT_OK);
+	assert_non_null(g.lock);
+	assert_int_equal(cmd_guard_enter(flags, "apply", file, always_no, &again, &err),
+	                 EXIT_REFUSED);
+	cmd_guard_leave(&again);
+	cmd_guard_leave(&g);
+	/* Released: taken again at once. */
+	assert_int_equal(platform_lock_acquire(file, true, &held, &err), SC_OK);
+	platform_lock_release(held);
+	/* A state file that is not there: an input error, named. */
+	free(file);
+	file = xasprintf("%s/missing.reg", dir);
+	assert_int_equal(cmd_guard_enter(flags, "apply", file, always_no, &g, &err), EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "missing.reg"));
+	cmd_guard_leave(&g);
+	free(file);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_elevation),
+	    cmocka_unit_test(test_state_file_lock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
