@@ -43,7 +43,10 @@ $(BUILD)/libcore.a: $(CORE_OBJS)
 $(BUILD)/schannelcfg: $(MAIN_OBJS) $(BUILD)/libcore.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD)/libcore.a
+# Test sources shared by the host and Windows test programs (tests/conformance).
+TEST_SHARED_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/conformance/*.c))
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(TEST_SHARED_OBJS) $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 

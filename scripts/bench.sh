@@ -86,12 +86,13 @@ run_sc() {
 
 # timed OUTFILE CMD...: appends CMD's wall-clock time in ms to OUTFILE.
 timed() {
-    local out=$1 t0 t1
+    local out=$1 t0 t1 rc=0
     shift
     t0=$(now_us)
-    "$@"
+    "$@" || rc=$?
     t1=$(now_us)
     awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f\n", d / 1000 }' >>"$out"
+    return "$rc"
 }
 
 # The registry state that must be identical before every timed run.
@@ -104,6 +105,23 @@ FP_LISTS=('HKLM\SOFTWARE' 'HKLM\SOFTWARE\Microsoft' 'HKLM\SOFTWARE\Wow6432Node'
     'HKLM\SOFTWARE\Wow6432Node\Microsoft' 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion'
     'HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion')
 
+# reg.exe by its full path: Wine now and then fails to start a program it
+# must search for (see tests/e2e/test_engine_wine.sh, save_state).
+REG_EXE='C:\windows\system32\reg.exe'
+
+# reg_tries CMD...: CMD (a wine reg.exe command), again up to two more
+# times when it fails. Under load (2 cores shared with builds) a `reg
+# export` or `reg query` of a key that exists sometimes fails; one such
+# failure used to read as "ABSENT" and stop the script.
+reg_tries() {
+    local try
+    for try in 1 2 3; do
+        "$@" && return 0
+        [ "$try" -lt 3 ] && sleep 0.2
+    done
+    return 1
+}
+
 # fingerprint: prints a sha256 of the state above; the files stay in
 # $TMP/fp.<hash> for fp_explain.
 fingerprint() {
@@ -112,12 +130,12 @@ fingerprint() {
     mkdir -p "$d"
     for k in "${FP_EXPORTS[@]}"; do
         i=$((i + 1))
-        wine reg export "$k" "$(winpath "$d/$i.reg")" /reg:64 /y </dev/null >/dev/null 2>&1 ||
+        reg_tries wine "$REG_EXE" export "$k" "$(winpath "$d/$i.reg")" /reg:64 /y </dev/null >/dev/null 2>&1 ||
             echo "ABSENT $k" >"$d/$i.reg"
     done
     for k in "${FP_LISTS[@]}"; do
         i=$((i + 1))
-        wine reg query "$k" /reg:64 </dev/null >"$d/$i.txt" 2>&1 || true
+        reg_tries wine "$REG_EXE" query "$k" /reg:64 </dev/null >"$d/$i.txt" 2>&1 || true
     done
     h=$(cat "$d"/* | sha256sum | cut -c1-16)
     [ -d "$TMP/fp.$h" ] || cp -a "$d" "$TMP/fp.$h"
@@ -131,7 +149,8 @@ fp_explain() {
         cmp -s "$f" "$TMP/fp.$2/${f##*/}" && continue
         echo "--- differs: ${f##*/}"
         diff <(iconv -f UTF-16LE -t UTF-8 "$f" 2>/dev/null || cat "$f") \
-            <(iconv -f UTF-16LE -t UTF-8 "$TMP/fp.$2/${f##*/}" 2>/dev/null || cat "$TMP/fp.$2/${f##*/}") | head -30
+            <(iconv -f UTF-16LE -t UTF-8 "$TMP/fp.$2/${f##*/}" 2>/dev/null || cat "$TMP/fp.$2/${f##*/}") | head -30 ||
+            true # diff exits 1 on a difference: with pipefail, set -e ended the script here
     done >&2
 }
 
@@ -151,17 +170,42 @@ expect_pristine() {
 
 # Both whole hives, compared at the start and the end of a scenario.
 full_export() {
-    wine reg export 'HKLM\SYSTEM' "$(winpath "$1.system.reg")" /y </dev/null >/dev/null 2>&1
-    wine reg export 'HKLM\SOFTWARE' "$(winpath "$1.software.reg")" /y </dev/null >/dev/null 2>&1
+    reg_tries wine "$REG_EXE" export 'HKLM\SYSTEM' "$(winpath "$1.system.reg")" /y </dev/null >/dev/null 2>&1 ||
+        die "reg export of HKLM\\SYSTEM failed three times"
+    reg_tries wine "$REG_EXE" export 'HKLM\SOFTWARE' "$(winpath "$1.software.reg")" /y </dev/null >/dev/null 2>&1 ||
+        die "reg export of HKLM\\SOFTWARE failed three times"
 }
 
 # recipe JSON OUT: one `wine reg add` (or `reg delete`) per value the plan
 # sets, as a bash script; prints the number of commands.
+#
+# A `reg delete` only for a value that is there: `reg delete /v NAME /f` of
+# an absent value (or in an absent key) exits 1 ("unable to find"), and the
+# recipe stopped there although the registry was already as the plan wants
+# it. The plan's `before` says whether the value exists; every timed recipe
+# starts from that same pristine registry (the fingerprint is checked).
+# reg.exe is named by its full path, and a command that fails is run again
+# up to twice (Wine under load now and then fails to start a program); each
+# retry is counted in $RECIPE_RETRIES, and a command that fails three times
+# stops the recipe with its exit code and reg.exe's message.
 make_recipe() {
-    python3 - "$1" "$2" <<'EOF'
+    python3 - "$1" "$2" "$REG_EXE" <<'EOF'
 import json, shlex, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
-lines = []
+reg = sys.argv[3]
+lines = [r"""rr() {
+    local what=$1 try rc
+    shift
+    for try in 1 2 3; do
+        rc=0
+        wine "$@" </dev/null >/dev/null 2>"$RECIPE_ERR" || rc=$?
+        [ "$rc" -eq 0 ] && return 0
+        echo "$what (exit $rc): $(tr -d '\r' <"$RECIPE_ERR" | head -3)" >>"$RECIPE_RETRIES"
+    done
+    echo "recipe failed: $what: exit $rc, three times: $(tr -d '\r' <"$RECIPE_ERR" | head -3)" >&2
+    exit 1
+}"""]
+n = 0
 for e in doc["entries"]:
     if e["value"] is None:
         continue
@@ -169,7 +213,9 @@ for e in doc["entries"]:
     view = "/reg:32" if e["view"] == "32" else "/reg:64"
     after = e["after"]
     if e["op"] == "delete_value" or (e["op"] == "set" and after is None):
-        cmd = ["reg", "delete", key, "/v", e["value"], "/f", view]
+        if e["before"] is None:
+            continue  # absent already: nothing to delete (reg delete would exit 1)
+        cmd = [reg, "delete", key, "/v", e["value"], "/f", view]
     elif after is None:
         continue  # a list edit that leaves an absent list absent: nothing to write
     else:
@@ -182,16 +228,20 @@ for e in doc["entries"]:
             d = "\\0".join(data)
         else:
             sys.exit("recipe: cannot write %s %s with reg add" % (t, e["value"]))
-        cmd = ["reg", "add", key, "/v", e["value"], "/t", t, "/d", d, "/f", view]
-    lines.append("wine " + " ".join(shlex.quote(c) for c in cmd) +
-                 " </dev/null >/dev/null 2>&1 || { echo 'recipe failed: " +
-                 e["value"] + "'; exit 1; }")
+        cmd = [reg, "add", key, "/v", e["value"], "/t", t, "/d", d, "/f", view]
+    what = "%s %s\\%s (%s)" % (cmd[1], e["key"], e["value"], view)
+    lines.append("rr " + shlex.quote(what) + " " + " ".join(shlex.quote(c) for c in cmd))
+    n += 1
 with open(sys.argv[2], "w") as f:
     f.write("\n".join(lines) + "\n")
-print(len(lines))
+print(n)
 EOF
 }
 
+RECIPE_RETRIES=$TMP/recipe.retries
+RECIPE_ERR=$TMP/recipe.err
+: >"$RECIPE_RETRIES"
+export RECIPE_RETRIES RECIPE_ERR
 run_recipe() { bash "$1"; }
 
 # ---- Wine
@@ -247,7 +297,7 @@ scenario() {
                 timed "$ta" run_sc 194 apply tls12-strict --snapshot-dir "$snaps\\run$i"
                 run_sc 194 rollback --snapshot-dir "$snaps\\run$i"
             else
-                timed "$tr" run_recipe "$TMP/$name.recipe.sh"
+                timed "$tr" run_recipe "$TMP/$name.recipe.sh" || die "$name: run $i: the reg add recipe failed"
                 run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
             fi
         done

@@ -25,9 +25,10 @@ struct loaded {
 
 /*
  * Works out the Windows version: --os if given; the running Windows for
- * the live registry; otherwise (a --state file on any host) unknown, and
- * OS-dependent checks become warnings. Returns EXIT_OK or EXIT_USAGE (bad
- * --os, message printed).
+ * the live registry; for a --state file without --os the oldest supported
+ * one, DEFAULT_OS_* (6.1.7601: Windows 7 SP1 / Server 2008 R2), where the
+ * version checks are strictest. Returns EXIT_OK or EXIT_USAGE (bad --os,
+ * message printed).
  */
 int cli_os_version(const struct cli *cli, struct compile_options *os);
 

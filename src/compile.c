@@ -1,7 +1,7 @@
 /*
  * compile.c - settings -> registry operations.
  *
- * Conventions (../shared/REGISTRY.md, with Microsoft's sources):
+ * Conventions (Microsoft's pages, cited at the rows of schema.c):
  *   protocols: enabled = Enabled 1 + DisabledByDefault 0,
  *              disabled = Enabled 0 + DisabledByDefault 1 ("TLS registry
  *              settings"; 1, not 0xffffffff, which Microsoft's Exchange

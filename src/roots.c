@@ -203,7 +203,7 @@ void tls_allowlist_describe(struct strbuf *sb, const char *indent)
 
 /* ---- the TLS-related roots ---- */
 
-/* The subtrees the allowlist's keys live in (../shared/REGISTRY.md). */
+/* The subtrees the allowlist's keys live in. */
 static const char *const tls_roots[] = {
     SCHANNEL_KEY,
     "SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration",

@@ -12,7 +12,7 @@
  *   [ORDER] "Prioritizing Schannel Cipher Suites" and seed 003: the local
  *           Functions list (REG_MULTI_SZ) and the Group Policy one (REG_SZ,
  *           comma separated, at most 1023 characters, overrides the local).
- * ../shared/REGISTRY.md summarises them.
+ * docs/allowlist.md lists every value with its page.
  */
 #include "schema.h"
 

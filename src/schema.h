@@ -8,7 +8,7 @@
  * parsed differently in another.
  *
  * Registry facts (paths, value names, the meaning of each number) are cited
- * in schema.c next to the table rows; see also docs/registry.md.
+ * in schema.c next to the table rows; docs/allowlist.md lists the values.
  */
 #ifndef SCHANNELCFG_SCHEMA_H
 #define SCHANNELCFG_SCHEMA_H

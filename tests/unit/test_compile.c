@@ -128,7 +128,7 @@ static void assert_dword(const struct plan *plan, enum reg_view view, const char
 }
 
 /* Protocol P on one side: enabled = Enabled 1 + DisabledByDefault 0,
- * disabled = Enabled 0 + DisabledByDefault 1 (REGISTRY.md). */
+ * disabled = Enabled 0 + DisabledByDefault 1 ("TLS registry settings"). */
 static void assert_protocol(const struct plan *plan, const char *proto, const char *side,
                             bool enabled)
 {
@@ -497,8 +497,8 @@ static void test_best_practices(void **state)
 	plan_free(&plan);
 }
 
-/* Conventions every built-in keeps (REGISTRY.md, "what other tools get
- * wrong"): protocol Enabled is 0 or 1, never 0xffffffff; cipher, hash and
+/* Conventions every built-in keeps (the mistakes other tools' trackers
+ * show): protocol Enabled is 0 or 1, never 0xffffffff; cipher, hash and
  * key-exchange Enabled is 0 or 0xffffffff; .NET and WinHTTP values are set
  * alike in both views; views are never spelled as Wow6432Node paths; the
  * Group Policy list is a comma REG_SZ; removing suites never creates a list. */

@@ -195,7 +195,7 @@ static void test_default_orders_are_supported(void **state)
 	}
 }
 
-/* REGISTRY.md: 2012 R2 40, 2016 32, 2019 23, 2022 25 - the pages agree. */
+/* Microsoft's per-release cipher-suite pages: 2012 R2 40, 2016 32, 2019 23, 2022 25. */
 static void test_default_counts(void **state)
 {
 	static const size_t want[WR_COUNT] = {
