@@ -1,83 +1,42 @@
-# Shared helpers for the end-to-end tests (sourced, not run).
-# Each test gets a throwaway Wine prefix copied from the base prefix that
-# scripts/test.sh prepared (build/wine/base), and runs the real .exe.
+# Shared helpers for the end-to-end tests (sourced, not run): what every
+# test needs (paths, a temporary folder, ok/not_ok/expect_*, finish) and the
+# registry paths the tests name, declared once. What is Wine's (a throwaway
+# prefix per scenario, running the real .exe, reg.exe) is in lib_wine.sh,
+# which the Wine tests source instead (it sources this file).
 set -euo pipefail
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 EXE=${EXE:-$ROOT/build/win/schannelcfg.exe}
 HOSTBIN=${HOSTBIN:-$ROOT/build/host/schannelcfg}
-WINE_BASE=${WINE_BASE:-$ROOT/build/wine/base}
-export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
-unset DISPLAY
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sc-e2e.XXXXXX")
 PASS=0
 FAIL=0
 
+# Registry paths (as reg.exe spells them).
+SCH='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
+PROTOS="$SCH\\Protocols"
+TLS12="$PROTOS\\TLS 1.2"
+TLS12C="$TLS12\\Client"
+NETFX='HKLM\SOFTWARE\Microsoft\.NETFramework'
+NETFX32='HKLM\SOFTWARE\Wow6432Node\Microsoft\.NETFramework'
+NET4="$NETFX\\v4.0.30319"
+INET='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
+INET32='HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Internet Settings'
+WINHTTP="$INET\\WinHttp"
+RASMAN='HKLM\SYSTEM\CurrentControlSet\Services\RasMan'
+EAP13="$RASMAN\\PPP\\EAP\\13"
+LOCAL_SSL='HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002'
+POLICY_CRYPTO='HKLM\SOFTWARE\Policies\Microsoft\Cryptography'
+POLICY_SSL="$POLICY_CRYPTO\\Configuration\\SSL\\00010002"
+CRYPTO='HKLM\SOFTWARE\Microsoft\Cryptography'
+
+# At exit: lib_wine.sh's wine_cleanup (if sourced), then the temporary folder.
 cleanup_e2e() {
-    if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
-        wineserver -k >/dev/null 2>&1 || true
-    fi
+    if declare -F wine_cleanup >/dev/null; then wine_cleanup; fi
     rm -rf "$TMP"
 }
 trap cleanup_e2e EXIT
-
-# new_prefix: a fresh registry for one scenario (about 2 s).
-new_prefix() {
-    if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
-        wineserver -k >/dev/null 2>&1 || true
-        rm -rf "$WINEPREFIX"
-    fi
-    export WINEPREFIX="$TMP/prefix.$RANDOM$RANDOM"
-    cp -a "$WINE_BASE" "$WINEPREFIX"
-    wineserver -p >/dev/null 2>&1 </dev/null || true
-    # Start the prefix's background services now, with /dev/null as their
-    # stdout: started from inside $(...) they would inherit its pipe and
-    # the substitution would wait for them forever.
-    wine cmd /c exit >/dev/null 2>&1 </dev/null || true
-}
-
-# wine_run ARGS...: runs `wine ARGS` with its output going to files, then
-# prints them (stdout, then stderr to stderr) and returns its exit code.
-# Never give wine a pipe: a Wine service it starts lazily inherits the pipe
-# and the reader waits for it forever.
-wine_run() {
-    local rc=0
-    wine "$@" >"$TMP/wine.out" 2>"$TMP/wine.err" </dev/null || rc=$?
-    cat "$TMP/wine.out"   # as is: --format reg writes UTF-16LE bytes
-    cat "$TMP/wine.err" >&2
-    return $rc
-}
-
-# sc ARGS...: runs schannelcfg.exe; prints its stdout and stderr; returns
-# its exit code modulo 256 (3010 arrives as 194).
-sc() {
-    wine_run "$EXE" "$@"
-}
-
-# winreg ARGS...: wine's reg.exe, output with CRs stripped.
-winreg() {
-    local rc=0
-    wine_run reg "$@" >"$TMP/winreg.out" 2>&1 || rc=$?
-    tr -d '\r' <"$TMP/winreg.out"
-    return $rc
-}
-
-# reg_value KEY NAME [/reg:32|/reg:64]: prints "TYPE DATA" as reg query shows
-# them, or "ABSENT".
-reg_value() {
-    local key=$1 name=$2 view=${3:-/reg:64} out
-    if ! out=$(wine_run reg query "$key" /v "$name" "$view" 2>/dev/null | tr -d '\r'); then
-        echo ABSENT
-        return 0
-    fi
-    printf '%s\n' "$out" | awk -v n="$name" '
-        { line = $0; sub(/^ +/, "", line) }
-        index(line, n "    ") == 1 {
-            rest = substr(line, length(n) + 5); split(rest, f, "    ")
-            data = substr(rest, length(f[1]) + 5); print f[1] " " data; found = 1; exit }
-        END { if (!found) print "ABSENT" }'
-}
 
 ok() { PASS=$((PASS + 1)); echo "  ok   $*"; }
 not_ok() { FAIL=$((FAIL + 1)); echo "  FAIL $*"; }

@@ -22,25 +22,11 @@
 # and non-recursive `reg query` listings of their parents (keys created
 # beside them). Expected values are spelled out here or computed from what
 # Wine held before, never taken from the tool's output.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_wine.sh"
 
 FIX=$ROOT/tests/fixtures/e2e
 SNAPS='C:\sc-snaps'
 
-SCH='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
-TLS12="$SCH\\Protocols\\TLS 1.2"
-TLS12C="$TLS12\\Client"
-NETFX='HKLM\SOFTWARE\Microsoft\.NETFramework'
-NETFX32='HKLM\SOFTWARE\Wow6432Node\Microsoft\.NETFramework'
-NET4="$NETFX\\v4.0.30319"
-INET='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
-INET32='HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Internet Settings'
-WINHTTP="$INET\\WinHttp"
-RASMAN='HKLM\SYSTEM\CurrentControlSet\Services\RasMan'
-EAP13="$RASMAN\\PPP\\EAP\\13"
-LOCAL_SSL='HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002'
-POLICY_SSL='HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
-POLICY_CRYPTO='HKLM\SOFTWARE\Policies\Microsoft\Cryptography'
 
 # HKLM\SYSTEM is exported whole (0.2 s) for comparisons inside one prefix.
 # Across prefixes it differs by Wine's per-prefix display device (Control\

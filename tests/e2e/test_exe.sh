@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shipped binary itself: imports only system DLLs, hardened PE flags, the
 # manifest (asInvoker, Windows 7-11 supportedOS), size, and that it runs.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wine.sh"
 
 echo "test_exe: $EXE"
 objdump=x86_64-w64-mingw32-objdump

@@ -3,7 +3,7 @@
 # examples' commands and exit-code handling, one Event Log event per
 # apply/rollback, --format json on every command, capture round trip, and
 # the Windows-version checks (Wine reports 6.1.7601, Windows 7 SP1).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wine.sh"
 
 PIPE=$ROOT/examples/pipelines
 PY=/usr/bin/python3   # Debian's python, where python3-jinja2 is installed

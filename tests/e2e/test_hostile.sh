@@ -24,7 +24,7 @@
 #      the Windows path; `reg export` of SecurityProviders, SOFTWARE\Policies
 #      and both Run keys is byte for byte the same afterwards, the state
 #      files are unchanged and no snapshot was written.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_wine.sh"
 cd "$ROOT"
 
 H=tests/hostile

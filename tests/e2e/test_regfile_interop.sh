@@ -9,7 +9,7 @@
 #      went through the UTF-16 path of the parser.
 # The expected values in (a) are spelled out here, independently of the
 # writer, so a writer that emits wrong data fails.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_wine.sh"
 
 REGTOOL=${REGTOOL:-$ROOT/build/host/tests/regtool}
 if [ ! -x "$REGTOOL" ]; then

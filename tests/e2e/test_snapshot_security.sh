@@ -21,14 +21,9 @@
 #   F10 a profile named "rollback" is undone by rollback (issue "One table,
 #      one store": the snapshot kind was guessed from the profile name).
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wine.sh"
 
 echo "test_snapshot_security"
-SCH='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
-TLS12C="$SCH\\Protocols\\TLS 1.2\\Client"
-EAP13='HKLM\SYSTEM\CurrentControlSet\Services\RasMan\PPP\EAP\13'
-NETFX='HKLM\SOFTWARE\Microsoft\.NETFramework'
-CRYPTO='HKLM\SOFTWARE\Microsoft\Cryptography'
 
 # forge FILE ID MACHINE [hmac|format1]: a snapshot for the live registry
 # whose id (and name) sorts after any real one, with a correct SHA-256 (or

@@ -26,11 +26,10 @@
 # codes, which is why only the exit status is checked.
 # The servers are started and stopped here (by PID, each bounded by
 # `timeout`), listen on loopback only, on free ports picked at random.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_wine.sh"
 
 TLSCLIENT=${TLSCLIENT:-$ROOT/build/win/tests/tlsclient.exe}
 FIXTURE=$ROOT/tests/tls/no-tls12-client.ini
-PROTOS='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols'
 SERVER_LIFETIME=150 # seconds; the whole test takes far less
 PROBE_MS=8000       # tlsclient's own bound; `timeout` adds a margin around Wine
 
