@@ -2,9 +2,15 @@
 # scripts/bench.sh - the measurements behind docs/benchmarks.md (issue 8).
 # Run by hand (about 6 minutes on a 2-core VM); not a test, never timed by CI.
 #
-#   scripts/bench.sh            everything: (a) (b) under Wine, (c) (d) (e)
+#   scripts/bench.sh            everything: (a) (b) under Wine, (c) .. (g) natively
 #   RUNS=5 scripts/bench.sh     fewer repetitions (default 15)
 #   BIG=0 scripts/bench.sh      skip the 100,000-operation diff of (e)
+#   RECIPE_REG=reg scripts/bench.sh   the recipe as `wine reg ...` (by name, via start.exe)
+#
+# Targets (the summary says which are met; ratios within one run): the first
+# apply >= 100x faster than the recipe in both scenarios and <= 1.5x
+# `--version`; a compliant re-apply <= 1.1x `--version`; apply and rollback
+# of 9,000 [key] sections < 0.5 s; diff of a 40 MB state < 1.5 s.
 #
 # (a) `apply tls12-strict` against the same values written the way the seed
 #     articles do it, one `wine reg add` per value (the recipe is generated
@@ -17,6 +23,8 @@
 #     or of a reference snapshot) and its fingerprint (reg export of
 #     HKLM\SYSTEM and of the touched SOFTWARE subtrees, and listings of their
 #     parents) must equal the pristine one, or the script stops.
+#     Each timed apply is followed by a timed `--version` (first apply vs
+#     the cost of starting the exe at all).
 # (b) `apply tls12-strict` on a registry that already complies against
 #     `schannelcfg --version` (the cost of starting a Wine process).
 # (c) registry calls of diff / apply / compliant re-apply, counted by the
@@ -40,8 +48,22 @@ BIG=${BIG:-1}
 EXE=$ROOT/build/win/schannelcfg.exe
 
 echo "== build"
-make -s -j2 bench >/dev/null
+# The exe and the native tool are required. Each native bench program is
+# built on its own: one that no longer compiles against the tree (another
+# change under way) skips its section, says so, and the rest still runs.
 make -s -f Makefile.mingw -j2 all >/dev/null
+make -s -j2 build/host/schannelcfg >/dev/null
+declare -A BUILT
+for b in bench_counts bench_diff; do
+    if make -s "build/host/bench/$b" >"${TMPDIR:-/tmp}/sc-bench-build.$$.log" 2>&1; then
+        BUILT[$b]=1
+    else
+        BUILT[$b]=0
+        echo "bench: build/host/bench/$b does not build; its section is skipped:" >&2
+        grep -m3 'error' "${TMPDIR:-/tmp}/sc-bench-build.$$.log" >&2 || true
+    fi
+done
+rm -f "${TMPDIR:-/tmp}/sc-bench-build.$$.log"
 scripts/wine-prefix.sh
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sc-bench.XXXXXX")
@@ -188,8 +210,15 @@ full_export() {
 # up to twice (Wine under load now and then fails to start a program); each
 # retry is counted in $RECIPE_RETRIES, and a command that fails three times
 # stops the recipe with its exit code and reg.exe's message.
+#
+# Each command runs reg.exe by its full path, one Wine process per value, as
+# `reg add` typed into cmd.exe is one process on Windows. `wine reg ...` (by
+# name) costs two: Wine's start.exe, then reg.exe; RECIPE_REG=reg times the
+# recipe that way (as this script did up to 2026-11-23: ~64 instead of
+# ~40 ms per command).
+RECIPE_REG=${RECIPE_REG:-$REG_EXE}
 make_recipe() {
-    python3 - "$1" "$2" "$REG_EXE" <<'EOF'
+    python3 - "$1" "$2" "$RECIPE_REG" <<'EOF'
 import json, shlex, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 reg = sys.argv[3]
@@ -260,12 +289,14 @@ declare -A RESULT
 scenario() {
     local state=${2:-} snaps="C:\\bench\\$1" n i ref first
     name=$1
-    local ta=$TMP/$name.apply.ms tr=$TMP/$name.recipe.ms
+    local ta=$TMP/$name.apply.ms tr=$TMP/$name.recipe.ms tv=$TMP/$name.version.ms
     : >"$ta"
     : >"$tr"
+    : >"$tv"
     echo "== (a) $name"
     if [ -n "$state" ]; then
-        wine reg import "$(winpath "$ROOT/$state")" </dev/null >/dev/null 2>&1 || die "reg import $state"
+        reg_tries wine "$REG_EXE" import "$(winpath "$ROOT/$state")" </dev/null >/dev/null 2>&1 ||
+            die "reg import $state failed three times"
     fi
     full_export "$TMP/$name.start"
     fp0=$(fingerprint)
@@ -296,6 +327,7 @@ scenario() {
             if [ "$first" = apply ]; then
                 timed "$ta" run_sc 194 apply tls12-strict --snapshot-dir "$snaps\\run$i"
                 run_sc 194 rollback --snapshot-dir "$snaps\\run$i"
+                timed "$tv" run_sc 0 --version
             else
                 timed "$tr" run_recipe "$TMP/$name.recipe.sh" || die "$name: run $i: the reg add recipe failed"
                 run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
@@ -315,15 +347,20 @@ scenario() {
     RESULT[$name.apply]=$(median "$ta")
     RESULT[$name.recipe]=$(median "$tr")
     RESULT[$name.ratio]=$(ratio "${RESULT[$name.recipe]}" "${RESULT[$name.apply]}")
+    RESULT[$name.version]=$(median "$tv")
+    RESULT[$name.vratio]=$(ratio2 "${RESULT[$name.apply]}" "${RESULT[$name.version]}")
+    RESULT[$name.retries]=$(wc -l <"$RECIPE_RETRIES")
     echo "   apply ${RESULT[$name.apply]} ms, recipe ${RESULT[$name.recipe]} ms (medians of $RUNS):" \
-        "${RESULT[$name.ratio]}x"
+        "${RESULT[$name.ratio]}x; --version ${RESULT[$name.version]} ms: apply ${RESULT[$name.vratio]}x"
+    echo "   recipe commands run again after a failure so far: ${RESULT[$name.retries]}"
+    [ "${RESULT[$name.retries]}" = 0 ] || sed 's/^/     /' "$RECIPE_RETRIES"
 }
 
 # Warm-up: one untimed run of each command.
 run_sc 194 apply tls12-strict --snapshot-dir 'C:\bench\warmup'
 run_sc 194 rollback --snapshot-dir 'C:\bench\warmup'
-wine reg add 'HKLM\SOFTWARE\schannelcfg-bench' /v w /t REG_DWORD /d 1 /f </dev/null >/dev/null 2>&1
-wine reg delete 'HKLM\SOFTWARE\schannelcfg-bench' /f </dev/null >/dev/null 2>&1
+wine "$REG_EXE" add 'HKLM\SOFTWARE\schannelcfg-bench' /v w /t REG_DWORD /d 1 /f </dev/null >/dev/null 2>&1 || true
+wine "$REG_EXE" delete 'HKLM\SOFTWARE\schannelcfg-bench' /f </dev/null >/dev/null 2>&1 || true
 
 scenario fresh
 
@@ -359,9 +396,14 @@ scenario ws2016 examples/states/ws2016-gpo.reg
 wineserver -k >/dev/null 2>&1 || true
 
 echo "== (c) registry calls (native, through src/backend_wrap.h)"
-build/host/bench/bench_counts tls12-strict examples/states/ws2016-gpo.reg 10.0.14393 | tee "$TMP/c.txt"
-build/host/bench/bench_counts tls12-strict examples/states/ws2008r2.reg 6.1.7601 | tee -a "$TMP/c.txt"
-RESULT[c.reapply_writes]=$(awk -F'|' '$2 ~ /re-apply/ { gsub(/ /, "", $8); print $8; exit }' "$TMP/c.txt")
+if [ "${BUILT[bench_counts]}" = 1 ]; then
+    build/host/bench/bench_counts tls12-strict examples/states/ws2016-gpo.reg 10.0.14393 | tee "$TMP/c.txt"
+    build/host/bench/bench_counts tls12-strict examples/states/ws2008r2.reg 6.1.7601 | tee -a "$TMP/c.txt"
+    RESULT[c.reapply_writes]=$(awk -F'|' '$2 ~ /re-apply/ { gsub(/ /, "", $8); print $8; exit }' "$TMP/c.txt")
+else
+    echo "   skipped: build/host/bench/bench_counts does not build (see the build step)"
+    RESULT[c.reapply_writes]="not built"
+fi
 
 echo "== (d) size"
 size=$(stat -c %s "$EXE")
@@ -371,12 +413,17 @@ echo "   $EXE: $size bytes ($((size / 1024)) KB)"
 echo "== (e) diff of synthetic plans (native)"
 sizes="1000 10000"
 [ "$BIG" = 1 ] && sizes="$sizes 100000"
-# shellcheck disable=SC2086
-build/host/bench/bench_diff -r 9 $sizes | tee "$TMP/e.txt"
-RESULT[e.10k]=$(awk -F'|' '$2+0 == 10000 { gsub(/ /, "", $5); print $5 }' "$TMP/e.txt")
-echo "   the same 10,000 operations, 1 and 10 values per key:"
-build/host/bench/bench_diff -k 1 -r 5 10000 | tail -1
-build/host/bench/bench_diff -k 10 -r 5 10000 | tail -1
+if [ "${BUILT[bench_diff]}" = 1 ]; then
+    # shellcheck disable=SC2086
+    build/host/bench/bench_diff -r 9 $sizes | tee "$TMP/e.txt"
+    RESULT[e.10k]=$(awk -F'|' '$2+0 == 10000 { gsub(/ /, "", $5); print $5 }' "$TMP/e.txt")
+    echo "   the same 10,000 operations, 1 and 10 values per key:"
+    build/host/bench/bench_diff -k 1 -r 5 10000 | tail -1
+    build/host/bench/bench_diff -k 10 -r 5 10000 | tail -1
+else
+    echo "   skipped: build/host/bench/bench_diff does not build (see the build step)"
+    RESULT[e.10k]="not built"
+fi
 
 echo "== (f) big profiles: raw [key] sections (native)"
 SCHANNELCFG=$ROOT/build/host/schannelcfg RUNS=3 scripts/bench-sections.sh 1000 3000 9000 | tee "$TMP/f.txt"
@@ -385,28 +432,38 @@ RESULT[f.rollback]=$(awk '$1 == 9000 { print $3 }' "$TMP/f.txt")
 
 echo "== (g) a 40 MB state file (native)"
 BIN=$ROOT/build/host/schannelcfg scripts/bench-state.sh 40 3 | tee "$TMP/g.txt"
+# The slowest of the four shapes' diff medians.
+RESULT[g.diff]=$(awk 'NR > 1 && NF == 3 && $2 ~ /^[0-9]+$/ { if ($3 > m) m = $3 } END { print m + 0 }' "$TMP/g.txt")
 
 echo
+# A target met or not; "n/a" when the section did not run.
+verdict() { case "$1" in "" | *[!0-9.]*) echo "n/a" ;; *) meets "$@" ;; esac; }
+row() { printf '| %-58s | %-38s | %-10s | %-9s |\n' "$@"; }
 echo "== summary ($(date -u +%Y-%m-%d), $(nproc) cores, $(wine --version), RUNS=$RUNS)"
-printf '| %-58s | %-34s | %-8s | %-4s |\n' measurement result target met
-printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..36})" \
-    "$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..6})"
+row measurement result target met
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..40})" \
+    "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..11})"
 for s in fresh ws2016; do
-    printf '| %-58s | %-34s | %-8s | %-4s |\n' \
-        "(a) apply tls12-strict vs ${RESULT[$s.n]} x wine reg add ($s)" \
-        "${RESULT[$s.apply]} vs ${RESULT[$s.recipe]} ms: ${RESULT[$s.ratio]}x" ">= 50x" \
-        "$(meets "${RESULT[$s.ratio]}" ">=" 50)"
+    row "(a) apply tls12-strict vs ${RESULT[$s.n]} x wine reg add ($s)" \
+        "${RESULT[$s.apply]} vs ${RESULT[$s.recipe]} ms: ${RESULT[$s.ratio]}x" ">= 100x" \
+        "$(verdict "${RESULT[$s.ratio]}" ">=" 100)"
+    row "(a) first apply vs --version ($s)" \
+        "${RESULT[$s.apply]} vs ${RESULT[$s.version]} ms: ${RESULT[$s.vratio]}x" "<= 1.5x" \
+        "$(verdict "${RESULT[$s.vratio]}" "<=" 1.5)"
 done
-printf '| %-58s | %-34s | %-8s | %-4s |\n' "(b) apply on a compliant registry vs --version" \
-    "${RESULT[b.apply]} vs ${RESULT[b.version]} ms: ${RESULT[b.ratio]}x" "<= 1.3x" \
-    "$(meets "${RESULT[b.ratio]}" "<=" 1.3)"
-printf '| %-58s | %-34s | %-8s | %-4s |\n' "(c) write-class calls of a compliant re-apply" \
-    "${RESULT[c.reapply_writes]}" "0" "$([ "${RESULT[c.reapply_writes]}" = 0 ] && echo yes || echo NO)"
-printf '| %-58s | %-34s | %-8s | %-4s |\n' "(d) schannelcfg.exe size" \
-    "${RESULT[d.size]} bytes" "<= 400 KB" "$(meets "${RESULT[d.size]}" "<=" 409600)"
-printf '| %-58s | %-34s | %-8s | %-4s |\n' "(e) diff, 10,000 ops vs 10,000 values (median)" \
-    "${RESULT[e.10k]} ms" "< 50 ms" "$(meets "${RESULT[e.10k]}" "<" 50)"
-printf '| %-58s | %-34s | %-8s | %-4s |\n' "(f) apply / rollback of 9,000 [key] sections (median)" \
+row "(b) apply on a compliant registry vs --version" \
+    "${RESULT[b.apply]} vs ${RESULT[b.version]} ms: ${RESULT[b.ratio]}x" "<= 1.1x" \
+    "$(verdict "${RESULT[b.ratio]}" "<=" 1.1)"
+row "(c) write-class calls of a compliant re-apply" \
+    "${RESULT[c.reapply_writes]}" "0" \
+    "$(case "${RESULT[c.reapply_writes]}" in 0) echo yes ;; *[!0-9]*) echo n/a ;; *) echo NO ;; esac)"
+row "(d) schannelcfg.exe size" "${RESULT[d.size]} bytes" "<= 400 KB" \
+    "$(verdict "${RESULT[d.size]}" "<=" 409600)"
+row "(e) diff, 10,000 ops vs 10,000 values (median)" "${RESULT[e.10k]} ms" "< 50 ms" \
+    "$(verdict "${RESULT[e.10k]}" "<" 50)"
+row "(f) apply / rollback of 9,000 [key] sections (median)" \
     "${RESULT[f.apply]} / ${RESULT[f.rollback]} ms" "< 500 ms" \
-    "$(meets "${RESULT[f.apply]}" "<" 500) / $(meets "${RESULT[f.rollback]}" "<" 500)"
-echo "(g) the 40 MB state file: see the table above"
+    "$(verdict "${RESULT[f.apply]}" "<" 500) / $(verdict "${RESULT[f.rollback]}" "<" 500)"
+row "(g) diff of a 40 MB state (slowest of 4 shapes, median)" "${RESULT[g.diff]} ms" "< 1500 ms" \
+    "$(verdict "${RESULT[g.diff]}" "<" 1500)"
+echo "recipe commands run again after a Wine failure (both scenarios): $(wc -l <"$RECIPE_RETRIES")"
