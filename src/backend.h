@@ -11,7 +11,10 @@
  * Paths are UTF-8, relative to HKEY_LOCAL_MACHINE, components separated by
  * one backslash, no leading/trailing backslash ("SYSTEM\CurrentControlSet").
  * A forward slash is an ordinary character: "RC4 128/128" is one key.
- * Names compare case-insensitively (ASCII folding), as the registry does.
+ * Names compare case-insensitively. The mem backend (and so .reg files and
+ * snapshots) folds ASCII letters only; the Windows registry folds the whole
+ * of Unicode ("caf\u00e9" and "caf\u00c9" are one key there). The names
+ * schannelcfg manages are ASCII, where the two agree.
  *
  * Views: REG_VIEW_64 is the native 64-bit view; REG_VIEW_32 is what a 32-bit
  * process sees (KEY_WOW64_32KEY). Under HKLM\SOFTWARE the 32-bit view is the

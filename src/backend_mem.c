@@ -1,5 +1,6 @@
 #include "backend_mem.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,8 @@ struct mem_reg {
 struct reg_key {
 	enum reg_view view;
 	char *physical;
+	char *display; /* "HKLM\\path" or "HKLM\\path (32-bit view)", for messages */
+	bool writable; /* opened with REG_ACCESS_WRITE, or created */
 };
 
 static struct mem_reg *reg_of(const struct reg_backend *b)
@@ -205,16 +208,27 @@ static int not_found_or_oom(bool oom, enum reg_view view, const char *path, stru
 	                  view == REG_VIEW_32 ? " (32-bit view)" : "");
 }
 
-static int make_handle(enum reg_view view, char *physical, struct reg_key **key, struct sc_err *err)
+/* Plain malloc: handles are made inside transactions, which must not
+ * abort (util.h "Memory"). */
+static int make_handle(enum reg_view view, const char *path, char *physical, bool writable,
+                       struct reg_key **key, struct sc_err *err)
 {
 	struct reg_key *h = malloc(sizeof(*h));
+	const char *suffix = view == REG_VIEW_32 ? " (32-bit view)" : "";
+	size_t n = strlen("HKLM\\") + strlen(path) + strlen(suffix) + 1;
+	char *display = malloc(n);
 
-	if (!h) {
+	if (!h || !display) {
+		free(h);
+		free(display);
 		free(physical);
-		return sc_err_set(err, "out of memory opening a key");
+		return sc_err_set(err, "HKLM\\%s%s: out of memory opening the key", path, suffix);
 	}
+	snprintf(display, n, "HKLM\\%s%s", path, suffix);
 	h->view = view;
 	h->physical = physical;
+	h->display = display;
+	h->writable = writable;
 	*key = h;
 	return SC_OK;
 }
@@ -225,12 +239,11 @@ static int mem_open_key(const struct reg_backend *b, enum reg_view view, const c
 	char *physical = mem_physical_path(view, path);
 	bool oom;
 
-	(void)access;
 	if (!resolve(reg_of(b), physical, LOOKUP, NULL, &oom)) {
 		free(physical);
 		return not_found_or_oom(oom, view, path, err);
 	}
-	return make_handle(view, physical, key, err);
+	return make_handle(view, path, physical, access == REG_ACCESS_WRITE, key, err);
 }
 
 static int mem_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
@@ -241,11 +254,12 @@ static int mem_create_key(const struct reg_backend *b, enum reg_view view, const
 
 	if (!resolve(reg_of(b), physical, CREATE, &is_new, &oom)) {
 		free(physical);
-		return sc_err_set(err, "HKLM\\%s: out of memory creating the key", path);
+		return sc_err_set(err, "HKLM\\%s%s: out of memory creating the key", path,
+		                  view == REG_VIEW_32 ? " (32-bit view)" : "");
 	}
 	if (created)
 		*created = is_new;
-	return make_handle(view, physical, key, err);
+	return make_handle(view, path, physical, true, key, err);
 }
 
 static struct mem_key *handle_key(const struct reg_backend *b, struct reg_key *key,
@@ -255,7 +269,7 @@ static struct mem_key *handle_key(const struct reg_backend *b, struct reg_key *k
 	struct mem_key *k = resolve(reg_of(b), key->physical, LOOKUP, NULL, &oom);
 
 	if (!k)
-		sc_err_set(err, "HKLM\\%s: the key was deleted while open", key->physical);
+		sc_err_set(err, "%s: the key was deleted while open", key->display);
 	return k;
 }
 
@@ -272,8 +286,15 @@ static int mem_read_value(const struct reg_backend *b, struct reg_key *key, cons
 	if (!found)
 		return SC_NOT_FOUND;
 	if (regvalue_copy(out, &k->values[at].v, err) != SC_OK)
-		return sc_err_prefix(err, "HKLM\\%s", key->physical);
+		return sc_err_prefix(err, "%s", key->display);
 	return SC_OK;
+}
+
+/* As the registry refuses a write through a key opened KEY_READ. */
+static int read_only(const struct reg_key *key, const char *name, struct sc_err *err)
+{
+	return sc_err_set(err, "%s: \"%s\" cannot be changed through a key opened for reading",
+	                  key->display, name);
 }
 
 static int mem_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
@@ -286,8 +307,10 @@ static int mem_write_value(const struct reg_backend *b, struct reg_key *key, con
 
 	if (!k)
 		return SC_ERROR;
+	if (!key->writable)
+		return read_only(key, name, err);
 	if (regvalue_copy(&copy, value, err) != SC_OK)
-		return sc_err_prefix(err, "HKLM\\%s", key->physical);
+		return sc_err_prefix(err, "%s", key->display);
 	at = find_value(k, name, &found);
 	if (found) {
 		regvalue_free(&k->values[at].v);
@@ -309,7 +332,7 @@ static int mem_write_value(const struct reg_backend *b, struct reg_key *key, con
 	return SC_OK;
 oom:
 	regvalue_free(&copy);
-	return sc_err_set(err, "HKLM\\%s: out of memory writing \"%s\"", key->physical, name);
+	return sc_err_set(err, "%s: out of memory writing \"%s\"", key->display, name);
 }
 
 static int mem_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
@@ -321,6 +344,8 @@ static int mem_delete_value(const struct reg_backend *b, struct reg_key *key, co
 
 	if (!k)
 		return SC_ERROR;
+	if (!key->writable)
+		return read_only(key, name, err);
 	at = find_value(k, name, &found);
 	if (!found)
 		return SC_NOT_FOUND;
@@ -448,6 +473,7 @@ static void mem_close_key(const struct reg_backend *b, struct reg_key *key)
 	if (!key)
 		return;
 	free(key->physical);
+	free(key->display);
 	free(key);
 }
 

@@ -66,6 +66,18 @@ static wchar_t *wide(const char *s, struct sc_err *err, const char *what)
 	return w;
 }
 
+/* A value name for a key: its UTF-16, or NULL with an error naming the key
+ * (as every error here does). */
+static wchar_t *value_name(const struct reg_key *key, const char *name, struct sc_err *err)
+{
+	wchar_t *w = wide(name, err, "value name");
+
+	if (!w)
+		sc_err_prefix(err, "HKLM\\%s%s", key->path,
+		              key->view == REG_VIEW_32 ? " (32-bit view)" : "");
+	return w;
+}
+
 static int make_handle(HKEY h, enum reg_view view, const char *path, struct reg_key **key,
                        struct sc_err *err)
 {
@@ -173,7 +185,7 @@ static LSTATUS query_loop(HKEY h, const wchar_t *wname, DWORD *type, BYTE **data
 static int w32_read_value(const struct reg_backend *b, struct reg_key *key, const char *name,
                           struct reg_value *out, struct sc_err *err)
 {
-	wchar_t *wname = wide(name, err, "value name");
+	wchar_t *wname = value_name(key, name, err);
 	DWORD type = 0, size = 0;
 	BYTE *data = NULL;
 	LSTATUS st;
@@ -219,7 +231,7 @@ static bool is_string_type(uint32_t type)
 static int w32_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
                            const struct reg_value *value, struct sc_err *err)
 {
-	wchar_t *wname = wide(name, err, "value name");
+	wchar_t *wname = value_name(key, name, err);
 	BYTE *copy = NULL;
 	LSTATUS st;
 
@@ -250,7 +262,7 @@ static int w32_write_value(const struct reg_backend *b, struct reg_key *key, con
 static int w32_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
                             struct sc_err *err)
 {
-	wchar_t *wname = wide(name, err, "value name");
+	wchar_t *wname = value_name(key, name, err);
 	LSTATUS st;
 
 	(void)b;
