@@ -329,8 +329,8 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 	}
 	if (rc == SC_OK)
 		rc = check_interrupted(o, &r->err);
-	if (rc == SC_OK && o->commit)
-		rc = o->commit(o->commit_ctx, &r->err);
+	if (rc == SC_OK && o->backend->commit)
+		rc = o->backend->commit(o->backend, &r->err);
 	if (rc == SC_OK) {
 		r->status = APPLY_DONE;
 		r->reboot = r->diff.reboot;

@@ -7,8 +7,9 @@
  *   PREPARED   the diff is computed and, when anything changes, the snapshot
  *              (before-image) is on disk and its restore plan is in memory.
  *              Nothing has been written. Failures up to here change nothing.
- *   COMMITTED  every operation was executed and read back as expected (and,
- *              for a .reg state file, the file was rewritten).
+ *   COMMITTED  every operation was executed and read back as expected, and
+ *              the backend committed (backend.h: a .reg state file's
+ *              backend saves the file; the live registry needs nothing).
  *   ABORTED    an operation or its verification failed: the restore plan was
  *              executed and verified (APPLY_ROLLED_BACK), or that failed too
  *              (APPLY_ROLLBACK_FAILED: state uncertain; the snapshot path is
@@ -66,10 +67,6 @@ struct apply_options {
 	 * and runs the restore; the process ends only after that. */
 	bool guard_signals;
 	time_t now;
-	/* Called after every operation succeeded, still inside the
-	 * transaction (a --state file is saved here). NULL: nothing. */
-	int (*commit)(void *ctx, struct sc_err *err);
-	void *commit_ctx;
 };
 
 struct apply_result {

@@ -118,3 +118,13 @@ bool reg_path_has_dot_component(const char *path)
 		p += len + 1;
 	}
 }
+
+bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_kind *kind)
+{
+	const struct reg_backend_kind *k;
+
+	for (k = b ? b->kind : NULL; k; k = k->base)
+		if (k == kind)
+			return true;
+	return false;
+}

@@ -46,8 +46,18 @@ enum reg_access {
 /* An open key. Backend-specific; released with close_key. */
 struct reg_key;
 
+/* What kind of backend an object is, for a checked downcast
+ * (reg_backend_is): a kind may be based on another (a .reg file's backend
+ * is a mem registry with a file behind it). One static instance a kind;
+ * identity is its address, never a name or a function pointer. */
+struct reg_backend_kind {
+	const char *name;
+	const struct reg_backend_kind *base; /* or NULL */
+};
+
 struct reg_backend {
 	const char *name;
+	const struct reg_backend_kind *kind;
 	void *self; /* the backend's own state */
 
 	/* Opens an existing key. SC_NOT_FOUND if it (or a parent) is missing. */
@@ -86,6 +96,13 @@ struct reg_backend {
 
 	void (*close_key)(const struct reg_backend *b, struct reg_key *key);
 
+	/* The end of a transaction (apply.h COMMITTED): makes what was written
+	 * through this backend durable. A .reg file's backend saves the file
+	 * (atomically: on failure it is as it was, and the transaction
+	 * restores); NULL where every write is durable already (the live
+	 * registry, mem). */
+	int (*commit)(const struct reg_backend *b, struct sc_err *err);
+
 	/* Releases the backend itself (and self). May be NULL for static ones. */
 	void (*destroy)(struct reg_backend *b);
 };
@@ -114,6 +131,9 @@ bool reg_path_valid(const char *path, struct sc_err *err);
 /* True if a component of path is "." or "..": legal registry key names,
  * but in a profile or snapshot only ever a path trick; both refuse them. */
 bool reg_path_has_dot_component(const char *path);
+
+/* True if b is of kind, or of a kind based on it. NULL b: false. */
+bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_kind *kind);
 
 /* Releases a backend made by any *_backend_new function. NULL is fine. */
 void reg_backend_free(struct reg_backend *b);

@@ -485,12 +485,15 @@ static void mem_destroy(struct reg_backend *b)
 	free(r);
 }
 
+const struct reg_backend_kind mem_backend_kind = {"mem", NULL};
+
 struct reg_backend *mem_backend_new(void)
 {
 	struct mem_reg *r = xcalloc(1, sizeof(*r));
 
 	r->backend = (struct reg_backend){
 	    .name = "mem",
+	    .kind = &mem_backend_kind,
 	    .self = r,
 	    .open_key = mem_open_key,
 	    .create_key = mem_create_key,
@@ -509,7 +512,7 @@ struct reg_backend *mem_backend_new(void)
 
 bool mem_backend_is(const struct reg_backend *b)
 {
-	return b && b->open_key == mem_open_key;
+	return reg_backend_is(b, &mem_backend_kind);
 }
 
 static int cmp_seq(const void *a, const void *b)

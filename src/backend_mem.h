@@ -44,6 +44,10 @@ void mem_dump(const struct reg_backend *b, struct strbuf *out);
  * Returns SC_OK or SC_NOT_FOUND. Used only by the .reg loader. */
 int mem_delete_tree(const struct reg_backend *b, const char *physical_path);
 
+/* The mem kind (backend.h: reg_backend_is); a .reg file's backend is based
+ * on it. */
+extern const struct reg_backend_kind mem_backend_kind;
+
 /* True if b was made by mem_backend_new (or loaded from a .reg file). */
 bool mem_backend_is(const struct reg_backend *b);
 

@@ -366,8 +366,11 @@ static void w32_close_key(const struct reg_backend *b, struct reg_key *key)
 	free(key);
 }
 
+static const struct reg_backend_kind win32_backend_kind = {"win32", NULL};
+
 static const struct reg_backend win32_backend = {
     .name = "win32",
+    .kind = &win32_backend_kind,
     .self = NULL,
     .open_key = w32_open_key,
     .create_key = w32_create_key,

@@ -311,6 +311,17 @@ static void wrap_destroy(struct reg_backend *b)
 	free(wrap_of(b));
 }
 
+static const struct reg_backend_kind wrap_backend_kind = {"wrap", NULL};
+
+/* The inner backend's commit (a .reg file is saved through the wrapper as
+ * it would be without it). */
+static int wrap_commit(const struct reg_backend *b, struct sc_err *err)
+{
+	const struct reg_backend *inner = wrap_of(b)->inner;
+
+	return inner->commit(inner, err);
+}
+
 struct reg_backend *wrap_backend_new(const struct reg_backend *inner)
 {
 	struct wrap *w = xcalloc(1, sizeof(*w));
@@ -318,7 +329,9 @@ struct reg_backend *wrap_backend_new(const struct reg_backend *inner)
 	w->inner = inner;
 	w->backend = (struct reg_backend){
 	    .name = "wrap",
+	    .kind = &wrap_backend_kind,
 	    .self = w,
+	    .commit = inner->commit ? wrap_commit : NULL,
 	    .open_key = wrap_open_key,
 	    .create_key = wrap_create_key,
 	    .read_value = wrap_read_value,
@@ -335,7 +348,7 @@ struct reg_backend *wrap_backend_new(const struct reg_backend *inner)
 
 bool wrap_backend_is(const struct reg_backend *b)
 {
-	return b && b->open_key == wrap_open_key;
+	return reg_backend_is(b, &wrap_backend_kind);
 }
 
 bool wrap_inject(struct reg_backend *b, enum wrap_call counter, size_t k, enum wrap_effect effect)

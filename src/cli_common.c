@@ -104,7 +104,7 @@ int cli_open_registry(const struct cli *cli, struct reg_backend **b)
 {
 	struct sc_err err = {{0}};
 
-	*b = cli->state_file ? regfile_backend_open(cli->state_file, &err)
+	*b = cli->state_file ? regfile_store_open(cli->state_file, &err)
 	                     : platform_live_backend(&err);
 	if (!*b) {
 		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);

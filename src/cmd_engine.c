@@ -162,16 +162,6 @@ struct txn {
 	struct snap_auth auth; /* keyed for the live registry */
 };
 
-/* The commit step of a --state transaction. The writes before it went to
- * the in-memory copy; the file changes only at the final rename, so even
- * an allocation failure here (xmalloc aborts) leaves the file as it was. */
-static int save_state(void *ctx, struct sc_err *err)
-{
-	struct txn *t = ctx;
-
-	return regfile_backend_save(t->b, t->cli->state_file, err);
-}
-
 /* MachineGuid of the live registry ("-" for a state file or when it cannot
  * be read): a snapshot is restored only on the machine it was taken on. */
 static char *machine_of(const struct cli *cli, const struct reg_backend *b)
@@ -360,8 +350,6 @@ static int run_transaction(struct txn *t, const struct plan *plan, const char *p
 	    .target = t->target,
 	    .now = platform_now(),
 	    .guard_signals = true,
-	    .commit = cli->state_file ? save_state : NULL,
-	    .commit_ctx = t,
 	};
 	int rc;
 

@@ -1219,7 +1219,8 @@ struct regfile_layout {
 static const struct regfile_layout default_layout = {REGFILE_UTF16LE, true, false};
 
 /* What regfile_backend_open returns: a copy of the mem backend's interface
- * (so mem_backend_is and mem_walk work on it), plus what the file was. */
+ * (its kind is based on mem's, so mem_backend_is and mem_walk work on it),
+ * plus what the file was; its commit saves the file. */
 struct regfile_backend {
 	struct reg_backend backend; /* first: callers hold &backend */
 	struct reg_backend *mem;
@@ -1238,9 +1239,20 @@ static void regfile_destroy(struct reg_backend *b)
 	free(rb);
 }
 
+static const struct reg_backend_kind regfile_backend_kind = {"regfile", &mem_backend_kind};
+
+/* The checked downcast: NULL unless b is a .reg file's backend. */
 static const struct regfile_backend *regfile_backend_of(const struct reg_backend *b)
 {
-	return b && b->destroy == regfile_destroy ? (const struct regfile_backend *)b : NULL;
+	return reg_backend_is(b, &regfile_backend_kind) ? (const struct regfile_backend *)b : NULL;
+}
+
+/* reg_backend.commit: the transaction's writes went to the in-memory copy;
+ * the file changes only at the final rename, so a failure here (or an
+ * allocation failure, which aborts) leaves the file as it was. */
+static int regfile_commit(const struct reg_backend *b, struct sc_err *err)
+{
+	return regfile_backend_save(b, regfile_backend_of(b)->path, err);
 }
 
 static struct regfile_layout layout_of(const struct regfile *rf)
@@ -1259,6 +1271,7 @@ static struct reg_backend *wrap(struct reg_backend *mem, const char *path, const
 
 	rb->backend = *mem;
 	rb->backend.name = "regfile";
+	rb->backend.kind = &regfile_backend_kind;
 	rb->backend.destroy = regfile_destroy;
 	rb->mem = mem;
 	rb->path = xstrdup(path);
@@ -1266,6 +1279,15 @@ static struct reg_backend *wrap(struct reg_backend *mem, const char *path, const
 	rb->origin = *origin;
 	memset(origin, 0, sizeof(*origin));
 	return &rb->backend;
+}
+
+struct reg_backend *regfile_store_open(const char *path, struct sc_err *err)
+{
+	struct reg_backend *b = regfile_backend_open(path, err);
+
+	if (b)
+		b->commit = regfile_commit;
+	return b;
 }
 
 struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err)

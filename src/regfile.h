@@ -143,4 +143,10 @@ uint8_t *regfile_encode(const char *text, size_t len, enum regfile_encoding enc,
 struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err);
 int regfile_backend_save(const struct reg_backend *b, const char *path, struct sc_err *err);
 
+/* The .reg file as the registry of a transaction (--state): as
+ * regfile_backend_open, and its commit (backend.h) saves it to path, as
+ * regfile_backend_save does. A backend from regfile_backend_open has no
+ * commit: what is written to it stays in memory (tests, tools, capture). */
+struct reg_backend *regfile_store_open(const char *path, struct sc_err *err);
+
 #endif

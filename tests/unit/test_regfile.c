@@ -443,12 +443,13 @@ static void test_delete_key_refused_on_other_backends(void **state)
 {
 	/* a backend that is not mem (only its identity matters here) */
 	struct reg_backend *mem = mem_backend_new();
+	static const struct reg_backend_kind other_kind = {"other", NULL};
 	struct reg_backend other = *mem;
 	struct sc_err err = {{0}};
 	struct regfile rf;
 
 	(void)state;
-	other.open_key = NULL;
+	other.kind = &other_kind;
 	parse_ok(V5 "[-HKLM\\SYSTEM\\D]\r\n", &rf);
 	assert_int_equal(regfile_apply_records(&rf, &other, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "[-KEY]"));
