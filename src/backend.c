@@ -128,3 +128,39 @@ bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_kind *
 			return true;
 	return false;
 }
+
+/* path is SOFTWARE or below it, whole components. */
+static bool under_software(const char *path)
+{
+	return starts_with_ci(path, "SOFTWARE") && (path[8] == '\0' || path[8] == '\\');
+}
+
+void reg_view_subkey(enum reg_view view, const char *parent, const char *name,
+                     enum reg_view *child_view, char **path)
+{
+	if (view == REG_VIEW_64 && streq_ci(parent, "SOFTWARE") && streq_ci(name, "Wow6432Node")) {
+		*child_view = REG_VIEW_32;
+		*path = xstrdup("SOFTWARE");
+		return;
+	}
+	*child_view = view;
+	*path = xasprintf("%s\\%s", parent, name);
+}
+
+size_t reg_view_depth(enum reg_view view, const char *path)
+{
+	size_t d = 0;
+	const char *p;
+
+	for (p = path; *p; p++)
+		d += *p == '\\';
+	return d + (view == REG_VIEW_32 && under_software(path));
+}
+
+const char *reg_view_container(enum reg_view view, const char *path, enum reg_view *container_view)
+{
+	if (view != REG_VIEW_32 || !streq_ci(path, "SOFTWARE"))
+		return NULL;
+	*container_view = REG_VIEW_64;
+	return "SOFTWARE";
+}

@@ -132,6 +132,24 @@ bool reg_path_valid(const char *path, struct sc_err *err);
  * but in a profile or snapshot only ever a path trick; both refuse them. */
 bool reg_path_has_dot_component(const char *path);
 
+/*
+ * Where the views meet, for code that walks keys by view (diff, snapshots);
+ * nothing else spells Wow6432Node. On Windows the 32-bit view's SOFTWARE is
+ * the 64-bit SOFTWARE\Wow6432Node, and HKLM\SYSTEM is shared.
+ *   reg_view_subkey: the (view, path) of the subkey `name` that enumerating
+ *     (view, parent) gave: (64, SOFTWARE) + "Wow6432Node" is (32, SOFTWARE).
+ *     *path is xmalloc'd.
+ *   reg_view_depth: how deep (view, path) lies in the one physical tree
+ *     (components below HKLM, Wow6432Node counted).
+ *   reg_view_container: the key of the other view that physically holds
+ *     (view, path) as its own root, or NULL: (32, SOFTWARE) lives in (64,
+ *     SOFTWARE), so creating one may have created the other.
+ */
+void reg_view_subkey(enum reg_view view, const char *parent, const char *name,
+                     enum reg_view *child_view, char **path);
+size_t reg_view_depth(enum reg_view view, const char *path);
+const char *reg_view_container(enum reg_view view, const char *path, enum reg_view *container_view);
+
 /* True if b is of kind, or of a kind based on it. NULL b: false. */
 bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_kind *kind);
 

@@ -517,18 +517,11 @@ static int diff_delete_key(struct differ *df, struct diff_entry *e, size_t index
 	if (plan_fills(df, index, e->op->view, e->op->path, s))
 		return SC_OK;
 	for (i = 0; i < s->nsubkeys; i++) {
-		enum reg_view view = e->op->view;
+		enum reg_view view;
 		char *child;
 		bool stays;
 
-		/* The 64-bit SOFTWARE\Wow6432Node is the 32-bit view's SOFTWARE. */
-		if (view == REG_VIEW_64 && streq_ci(e->op->path, "SOFTWARE") &&
-		    streq_ci(s->subkeys[i], "Wow6432Node")) {
-			view = REG_VIEW_32;
-			child = xstrdup("SOFTWARE");
-		} else {
-			child = xasprintf("%s\\%s", e->op->path, s->subkeys[i]);
-		}
+		reg_view_subkey(e->op->view, e->op->path, s->subkeys[i], &view, &child);
 		stays = subkey_after(df, index, view, child, true);
 
 		free(child);

@@ -103,11 +103,17 @@ static void add_created(struct key_list *created, struct key_list *above, enum r
 	} else {
 		add_key(created, view, root);
 	}
-	/* The 32-bit view's SOFTWARE is SOFTWARE\Wow6432Node: when that was
-	 * missing, so may the 64-bit SOFTWARE have been (a state file). It
-	 * is removed only if empty, and a real HKLM\SOFTWARE never is. */
-	if (view == REG_VIEW_32 && streq_ci(root, "SOFTWARE"))
-		add_key(above, REG_VIEW_64, "SOFTWARE");
+	/* A root that lives in the other view's key (the 32-bit SOFTWARE in the
+	 * 64-bit one): when it was missing, so may its container have been (a
+	 * state file). It is removed only if empty, and a real HKLM\SOFTWARE
+	 * never is. */
+	{
+		enum reg_view cview;
+		const char *container = reg_view_container(view, root, &cview);
+
+		if (container)
+			add_key(above, cview, container);
+	}
 }
 
 void snapshot_from_diff(const struct diff *d, const char *profile, const char *target, time_t now,
@@ -175,15 +181,6 @@ void snapshot_free(struct snapshot *s)
 	free(s->machine);
 	free(s->tool);
 	memset(s, 0, sizeof(*s));
-}
-
-static size_t depth(const char *path)
-{
-	size_t n = 0;
-
-	for (; *path; path++)
-		n += *path == '\\';
-	return n;
 }
 
 static void format_body(const struct snapshot *s, struct strbuf *sb)
@@ -698,16 +695,10 @@ static struct plan_op *restore_op(struct plan *plan, enum op_kind kind, enum reg
 	return op;
 }
 
-/* Depth in the physical tree: the 32-bit view's SOFTWARE\X is
- * SOFTWARE\Wow6432Node\X, one level deeper than the 64-bit one. */
+/* Depth in the physical tree (a 32-bit SOFTWARE key is one level deeper). */
 static size_t physical_depth(const struct snap_key *k)
 {
-	size_t d = depth(k->path);
-
-	if (k->view == REG_VIEW_32 && starts_with_ci(k->path, "SOFTWARE") &&
-	    (k->path[8] == '\0' || k->path[8] == '\\'))
-		d++;
-	return d;
+	return reg_view_depth(k->view, k->path);
 }
 
 static int cmp_depth_asc(const void *a, const void *b)
