@@ -1,11 +1,14 @@
 /*
- * profile.c - profile text -> struct profile (settings), with includes.
+ * profile.c - the interpreter: lexed sections -> struct profile (settings).
  *
- * MUST: read the text ourselves before inih sees it and refuse what inih
- * would silently mangle (NUL bytes, over-long lines, section headers longer
- * than inih's 49 bytes, text after a header's ']'). MUST: report every
- * error of a file, each as "file:line: message". MUST NOT: touch any
- * registry backend.
+ * profile_lex.c has checked the text and captured its sections and
+ * entries; here each section and key is looked up in the schema table
+ * (schema.c), values are parsed and validated, .NET, WinHTTP and raw
+ * settings are expanded per registry view, and the include names are
+ * recorded (profile_load.c resolves them).
+ *
+ * MUST: report every error of a file, each as "file:line: message".
+ * MUST NOT: touch any registry backend.
  */
 #include "profile.h"
 
@@ -13,203 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builtin.h"
 #include "ci_index.h"
-#include "ini.h"
-#include "plan.h"
+#include "plan.h" /* suite_pattern_match */
+#include "profile_lex.h"
 #include "regfile.h"
 #include "roots.h"
 #include "suites.h"
-
-void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	if (line)
-		sb_addf(&sb, "%s:%u: ", file, line);
-	else
-		sb_addf(&sb, "%s: ", file);
-	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	xgrow(&d->lines, &d->cap, d->count + 1, sizeof(*d->lines));
-	d->lines[d->count++] = sb_detach(&sb);
-	d->errors++;
-}
-
-void diag_add(struct diag *d, const char *line)
-{
-	xgrow(&d->lines, &d->cap, d->count + 1, sizeof(*d->lines));
-	d->lines[d->count++] = xstrdup(line);
-	d->errors++;
-}
-
-void diag_addf(struct diag *d, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	diag_add(d, sb_str(&sb));
-	sb_free(&sb);
-}
-
-void diag_free(struct diag *d)
-{
-	strlist_free(d->lines, d->count);
-	memset(d, 0, sizeof(*d));
-}
-
-void diag_format(const struct diag *d, struct strbuf *sb)
-{
-	size_t i;
-
-	for (i = 0; i < d->count; i++)
-		sb_addf(sb, "%s\n", d->lines[i]);
-}
-
-/* ---- raw INI entries, as inih delivers them ---- */
-
-struct entry {
-	char *key;
-	char *value;
-	unsigned line;
-};
-
-struct section {
-	char *header; /* as written between [ ] */
-	unsigned line;
-	struct entry *entries;
-	size_t n, cap;
-};
-
-struct reader {
-	const char *file;
-	struct diag *diags;
-	struct section *sections;
-	size_t n, cap;
-	bool orphan_reported;
-};
-
-static int on_ini_line(void *user, const char *section, const char *key, const char *value,
-                       int lineno)
-{
-	struct reader *r = user;
-	struct section *s;
-	struct entry *e;
-
-	if (!key) {
-		xgrow(&r->sections, &r->cap, r->n + 1, sizeof(*r->sections));
-		s = &r->sections[r->n++];
-		memset(s, 0, sizeof(*s));
-		s->header = xstrdup(section);
-		s->line = (unsigned)lineno;
-		return 1;
-	}
-	if (!r->n) {
-		if (!r->orphan_reported)
-			diag_error(r->diags, r->file, (unsigned)lineno,
-			           "\"%s\" is outside any [section] (expected [profile] first)",
-			           key);
-		r->orphan_reported = true;
-		return 1;
-	}
-	s = &r->sections[r->n - 1];
-	xgrow(&s->entries, &s->cap, s->n + 1, sizeof(*s->entries));
-	e = &s->entries[s->n++];
-	e->key = xstrdup(key);
-	e->value = xstrdup(value);
-	e->line = (unsigned)lineno;
-	return 1;
-}
-
-static void reader_free(struct reader *r)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->n; i++) {
-		for (j = 0; j < r->sections[i].n; j++) {
-			free(r->sections[i].entries[j].key);
-			free(r->sections[i].entries[j].value);
-		}
-		free(r->sections[i].entries);
-		free(r->sections[i].header);
-	}
-	free(r->sections);
-}
-
-static bool blank_after(const char *s, const char *end)
-{
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	return s == end;
-}
-
-/* Checks one line for what inih would mangle or reject without telling
- * which line. */
-static void prescan_line(const char *file, unsigned lineno, const char *line, size_t len,
-                         struct diag *d)
-{
-	const char *t = line, *close;
-
-	if (len > PROFILE_MAX_LINE) {
-		diag_error(d, file, lineno, "line longer than %d characters", PROFILE_MAX_LINE);
-		return;
-	}
-	if (!utf8_valid(line, len)) {
-		diag_error(d, file, lineno, "not valid UTF-8 text");
-		return;
-	}
-	/* The line is not NUL-terminated: never look past len. */
-	while ((size_t)(t - line) < len && (*t == ' ' || *t == '\t'))
-		t++;
-	if ((size_t)(t - line) == len || *t == ';' || *t == '#')
-		return;
-	if (*t == '[') {
-		close = memchr(t, ']', len - (size_t)(t - line));
-		if (!close)
-			diag_error(d, file, lineno, "section header without closing ']'");
-		else if (close - t - 1 > PROFILE_MAX_SECTION)
-			diag_error(d, file, lineno, "section header longer than %d characters",
-			           PROFILE_MAX_SECTION);
-		else if (!blank_after(close + 1, line + len))
-			/* inih drops whatever follows ']' without a word. */
-			diag_error(d, file, lineno,
-			           "text after the section header's ']' (keys and "
-			           "comments go on their own lines)");
-		return;
-	}
-	if (!memchr(line, '=', len) && !memchr(line, ':', len))
-		diag_error(d, file, lineno, "expected \"key = value\", [section] or a ; comment");
-}
-
-static void prescan(const char *file, const char *text, size_t size, struct diag *d)
-{
-	size_t pos = 0;
-	unsigned lineno = 0;
-
-	if (size >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		pos = 3;
-	while (pos < size) {
-		const char *start = text + pos;
-		const char *nl = memchr(start, '\n', size - pos);
-		size_t len = nl ? (size_t)(nl - start) : size - pos;
-		const char *nul = memchr(start, '\0', len);
-
-		lineno++;
-		if (nul) {
-			diag_error(d, file, lineno, "NUL byte in the file (expected text)");
-		} else {
-			size_t trimmed = len && start[len - 1] == '\r' ? len - 1 : len;
-
-			prescan_line(file, lineno, start, trimmed, d);
-		}
-		pos += len + 1;
-	}
-}
 
 /* ---- value parsing ---- */
 
@@ -249,7 +61,7 @@ static const char *comment_hint(const char *value)
 	           : "";
 }
 
-static bool parse_state(struct ctx *c, const struct entry *e, enum state *out)
+static bool parse_state(struct ctx *c, const struct lex_entry *e, enum state *out)
 {
 	if (streq_ci(e->value, "enabled"))
 		*out = STATE_ENABLED;
@@ -266,7 +78,7 @@ static bool parse_state(struct ctx *c, const struct entry *e, enum state *out)
 }
 
 /* A bounded number, or "default". */
-static bool parse_number(struct ctx *c, const struct entry *e, uint64_t min, uint64_t max,
+static bool parse_number(struct ctx *c, const struct lex_entry *e, uint64_t min, uint64_t max,
                          struct setting *s)
 {
 	uint64_t v;
@@ -291,7 +103,7 @@ static uint32_t mask_bit(const struct vocab_entry *v, bool eap)
 }
 
 /* Protocol words -> WinHTTP or EAP bitmask; numbers must use known bits. */
-static bool parse_mask(struct ctx *c, const struct entry *e, bool eap, struct setting *s)
+static bool parse_mask(struct ctx *c, const struct lex_entry *e, bool eap, struct setting *s)
 {
 	const struct vocab *v = &vocab_protocols;
 	uint32_t known = 0, mask = 0;
@@ -362,7 +174,8 @@ static bool pattern_matches_any(const char *pattern)
 	return false;
 }
 
-static bool check_suite_word(struct ctx *c, const struct entry *e, const char *w, bool allow_glob)
+static bool check_suite_word(struct ctx *c, const struct lex_entry *e, const char *w,
+                             bool allow_glob)
 {
 	if (!suite_word_ok(w)) {
 		ERR(c, e->line,
@@ -393,7 +206,7 @@ static bool check_suite_word(struct ctx *c, const struct entry *e, const char *w
 	return true;
 }
 
-static bool parse_suites(struct ctx *c, const struct entry *e, bool allow_glob, char ***out,
+static bool parse_suites(struct ctx *c, const struct lex_entry *e, bool allow_glob, char ***out,
                          size_t *count)
 {
 	size_t i, j, n;
@@ -420,7 +233,7 @@ static bool parse_suites(struct ctx *c, const struct entry *e, bool allow_glob, 
 	return true;
 }
 
-static bool parse_curves(struct ctx *c, const struct entry *e, struct setting *s)
+static bool parse_curves(struct ctx *c, const struct lex_entry *e, struct setting *s)
 {
 	size_t i, n;
 	char **words;
@@ -448,7 +261,7 @@ static bool parse_curves(struct ctx *c, const struct entry *e, struct setting *s
 }
 
 /* views: "64", "32" or "both" -> bit 0 = 64-bit, bit 1 = 32-bit. */
-static bool parse_views(struct ctx *c, const struct entry *e, unsigned *views)
+static bool parse_views(struct ctx *c, const struct lex_entry *e, unsigned *views)
 {
 	if (!strcmp(e->value, "64"))
 		*views = 1;
@@ -463,7 +276,7 @@ static bool parse_views(struct ctx *c, const struct entry *e, unsigned *views)
 	return true;
 }
 
-static bool parse_versions(struct ctx *c, const struct entry *e, unsigned *versions)
+static bool parse_versions(struct ctx *c, const struct lex_entry *e, unsigned *versions)
 {
 	size_t i, n, index;
 	char **words;
@@ -492,7 +305,7 @@ static bool parse_versions(struct ctx *c, const struct entry *e, unsigned *versi
 	return ok;
 }
 
-static bool parse_yesno(struct ctx *c, const struct entry *e, bool *out)
+static bool parse_yesno(struct ctx *c, const struct lex_entry *e, bool *out)
 {
 	if (streq_ci(e->value, "yes"))
 		*out = true;
@@ -506,8 +319,8 @@ static bool parse_yesno(struct ctx *c, const struct entry *e, bool *out)
 }
 
 /* "HKLM\X" -> logical path and view (Wow6432Node means the 32-bit view). */
-static bool parse_reg_path(struct ctx *c, const struct entry *e, char **path, enum reg_view *view,
-                           bool *wow)
+static bool parse_reg_path(struct ctx *c, const struct lex_entry *e, char **path,
+                           enum reg_view *view, bool *wow)
 {
 	const char *rest = NULL;
 	struct sc_err why;
@@ -608,7 +421,7 @@ static bool parse_rule(const char *text, struct version_rule *r)
 	return true;
 }
 
-static bool parse_applies(struct ctx *c, const struct entry *e)
+static void parse_applies(struct ctx *c, const struct lex_entry *e)
 {
 	struct profile *p = c->p;
 	char *copy = xstrdup(e->value), *part, *save = NULL;
@@ -635,7 +448,6 @@ static bool parse_applies(struct ctx *c, const struct entry *e)
 		free(p->applies_text);
 		p->applies_text = xstrdup(e->value);
 	}
-	return ok;
 }
 
 /* ---- settings ---- */
@@ -665,7 +477,11 @@ static void set_words(struct setting *s, const char *subject, const char *value,
 
 static const char *state_word(enum state st)
 {
-	return st == STATE_ENABLED ? "enabled" : st == STATE_DISABLED ? "disabled" : "default";
+	static const char *const words[] = {[STATE_ENABLED] = "enabled",
+	                                    [STATE_DISABLED] = "disabled",
+	                                    [STATE_DEFAULT] = "default"};
+
+	return words[st];
 }
 
 static void mask_words(uint32_t mask, bool eap, struct strbuf *sb)
@@ -696,7 +512,7 @@ static void number_words(const struct setting *s, const struct key_def *k, struc
 
 /* A setting holding one state or number, for [protocol], [ciphers], ... */
 static void add_simple(struct ctx *c, const struct section_def *sd, const char *arg,
-                       const struct key_def *k, size_t word, const struct entry *e)
+                       const struct key_def *k, size_t word, const struct lex_entry *e)
 {
 	struct setting tmp = {0}, *s;
 	struct strbuf subject = STRBUF_INIT, value = STRBUF_INIT, id = STRBUF_INIT;
@@ -856,7 +672,7 @@ static bool raw_value_allowed(struct ctx *c, unsigned line, const char *path, co
 
 /* The first entry of a section with this key (a repeat is reported by
  * first_occurrence), or NULL. */
-static const struct entry *first_entry(const struct section *sec, const char *key)
+static const struct lex_entry *first_entry(const struct lex_section *sec, const char *key)
 {
 	size_t i;
 
@@ -866,7 +682,7 @@ static const struct entry *first_entry(const struct section *sec, const char *ke
 	return NULL;
 }
 
-static void add_suites(struct ctx *c, const struct section *sec, const struct section_opts *o)
+static void add_suites(struct ctx *c, const struct lex_section *sec, const struct section_opts *o)
 {
 	/* Described in this fixed order, so the same section gives the same
 	 * text (and includes compare equal) whatever the order of its lines. */
@@ -878,7 +694,7 @@ static void add_suites(struct ctx *c, const struct section *sec, const struct se
 	size_t i, k;
 
 	for (k = 0; k < ARRAY_SIZE(keys); k++) {
-		const struct entry *e = first_entry(sec, keys[k]);
+		const struct lex_entry *e = first_entry(sec, keys[k]);
 
 		if (!e)
 			continue;
@@ -923,7 +739,7 @@ static void add_suites(struct ctx *c, const struct section *sec, const struct se
 	sb_free(&canon);
 }
 
-static void add_curves(struct ctx *c, const struct entry *e)
+static void add_curves(struct ctx *c, const struct lex_entry *e)
 {
 	struct setting tmp = {0}, *s;
 
@@ -937,7 +753,7 @@ static void add_curves(struct ctx *c, const struct entry *e)
 	set_words(s, "ECC curve order", e->value, "cipher-suites ecc-curves", e->value);
 }
 
-static void add_raw(struct ctx *c, const struct entry *e, const struct section_opts *o)
+static void add_raw(struct ctx *c, const struct lex_entry *e, const struct section_opts *o)
 {
 	struct reg_value v = {0};
 	struct sc_err err = {{0}};
@@ -989,7 +805,7 @@ static bool is_raw_value_key(const char *key)
 	return key[0] == '"' || !strcmp(key, "@");
 }
 
-static bool has_raw_values(const struct section *sec)
+static bool has_raw_values(const struct lex_section *sec)
 {
 	size_t i;
 
@@ -1002,9 +818,10 @@ static bool has_raw_values(const struct section *sec)
 /* An empty key is only created where the allowlist leads: a key it names
  * or one above those. With values, each value was checked already (and an
  * allowed value implies an allowed key). */
-static bool raw_key_allowed(struct ctx *c, const struct section *sec, const struct section_opts *o)
+static bool raw_key_allowed(struct ctx *c, const struct lex_section *sec,
+                            const struct section_opts *o)
 {
-	const struct entry *e = first_entry(sec, "exists");
+	const struct lex_entry *e = first_entry(sec, "exists");
 	struct strbuf known = STRBUF_INIT;
 
 	if (c->opts->allow_any_key || has_raw_values(sec) || tls_key_allowed(o->path) ||
@@ -1021,7 +838,8 @@ static bool raw_key_allowed(struct ctx *c, const struct section *sec, const stru
 
 /* "exists = yes": the key must exist even without values (capture writes
  * it for every empty key, so that re-applying gives back the same tree). */
-static void add_key_exists(struct ctx *c, const struct section *sec, const struct section_opts *o)
+static void add_key_exists(struct ctx *c, const struct lex_section *sec,
+                           const struct section_opts *o)
 {
 	struct setting *s;
 
@@ -1064,7 +882,7 @@ static void split_header(const char *header, char **name, char **arg, bool *bad_
 	*arg = xstrndup(a + 1, len - 2);
 }
 
-static bool check_section_arg(struct ctx *c, const struct section *sec,
+static bool check_section_arg(struct ctx *c, const struct lex_section *sec,
                               const struct section_def *sd, const char *arg, bool bad_quote)
 {
 	if (sd->arg == ARG_NONE && (arg || bad_quote)) {
@@ -1089,7 +907,7 @@ static bool check_section_arg(struct ctx *c, const struct section *sec,
 	return true;
 }
 
-static void unknown_key(struct ctx *c, const struct section_def *sd, const struct entry *e)
+static void unknown_key(struct ctx *c, const struct section_def *sd, const struct lex_entry *e)
 {
 	struct strbuf known = STRBUF_INIT;
 	size_t i;
@@ -1109,17 +927,17 @@ static void unknown_key(struct ctx *c, const struct section_def *sd, const struc
 }
 
 /* Reports repeated keys; returns false if entry i repeats an earlier one. */
-static bool first_occurrence(struct ctx *c, const struct section *sec, size_t i,
+static bool first_occurrence(struct ctx *c, const struct lex_section *sec, size_t i,
                              const struct section_def *sd)
 {
-	const struct entry *e = &sec->entries[i];
+	const struct lex_entry *e = &sec->entries[i];
 	size_t j, wi = 0, wj = 0;
 	const struct key_def *k = sd ? schema_key(sd, e->key, &wi) : NULL;
 
 	if (k && (k->flags & KEY_REPEATABLE))
 		return true;
 	for (j = 0; j < i; j++) {
-		const struct entry *o = &sec->entries[j];
+		const struct lex_entry *o = &sec->entries[j];
 		const struct key_def *ko = sd ? schema_key(sd, o->key, &wj) : NULL;
 		bool same = k ? (k == ko && (k->name || wi == wj)) : streq_ci(o->key, e->key);
 
@@ -1132,59 +950,117 @@ static bool first_occurrence(struct ctx *c, const struct section *sec, size_t i,
 	return true;
 }
 
-static void profile_meta(struct ctx *c, const struct entry *e)
+static void meta_name(struct ctx *c, const struct lex_entry *e)
 {
-	struct profile *p = c->p;
-	size_t i, n;
-	char **words;
+	size_t i;
 
-	if (streq_ci(e->key, "name")) {
-		for (i = 0; e->value[i]; i++) {
-			char ch = e->value[i];
+	for (i = 0; e->value[i]; i++) {
+		char ch = e->value[i];
 
-			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-			      ch == '.'))
-				break;
-		}
-		if (!e->value[0] || e->value[i] || i > 64)
-			ERR(c, e->line,
-			    "name: expected lower-case letters, digits, '-' or '.', not "
-			    "\"%s\"",
-			    e->value);
-		else {
-			free(p->name); /* a repeated [profile] section is reported elsewhere */
-			p->name = xstrdup(e->value);
-		}
-	} else if (streq_ci(e->key, "summary")) {
-		if (!e->value[0])
-			ERR(c, e->line, "summary: expected one line of text");
-		else {
-			free(p->summary);
-			p->summary = xstrdup(e->value);
-		}
-	} else if (streq_ci(e->key, "aliases")) {
-		strlist_free(p->aliases, p->naliases);
-		p->aliases = split_words(e->value, &p->naliases);
-	} else if (streq_ci(e->key, "include")) {
-		words = split_words(e->value, &n);
-		strlist_free(p->includes, p->nincludes);
-		p->includes = words;
-		p->nincludes = n;
-		p->include_line = e->line;
-	} else if (streq_ci(e->key, "reference")) {
-		xgrow(&p->references, &p->references_cap, p->nreferences + 1, sizeof(char *));
-		p->references[p->nreferences++] = xstrdup(e->value);
-	} else if (streq_ci(e->key, "note")) {
-		xgrow(&p->notes, &p->notes_cap, p->nnotes + 1, sizeof(char *));
-		p->notes[p->nnotes++] = xstrdup(e->value);
-	} else if (streq_ci(e->key, "applies-to")) {
-		parse_applies(c, e);
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+		      ch == '.'))
+			break;
+	}
+	if (!e->value[0] || e->value[i] || i > 64)
+		ERR(c, e->line, "name: expected lower-case letters, digits, '-' or '.', not \"%s\"",
+		    e->value);
+	else {
+		free(c->p->name); /* a repeated [profile] section is reported elsewhere */
+		c->p->name = xstrdup(e->value);
 	}
 }
 
+static void meta_summary(struct ctx *c, const struct lex_entry *e)
+{
+	if (!e->value[0])
+		ERR(c, e->line, "summary: expected one line of text");
+	else {
+		free(c->p->summary);
+		c->p->summary = xstrdup(e->value);
+	}
+}
+
+static void meta_aliases(struct ctx *c, const struct lex_entry *e)
+{
+	struct profile *p = c->p;
+
+	strlist_free(p->aliases, p->naliases);
+	p->aliases = split_words(e->value, &p->naliases);
+}
+
+static void meta_include(struct ctx *c, const struct lex_entry *e)
+{
+	struct profile *p = c->p;
+	size_t n;
+	char **words = split_words(e->value, &n);
+
+	strlist_free(p->includes, p->nincludes);
+	p->includes = words;
+	p->nincludes = n;
+	p->include_line = e->line;
+}
+
+/* reference and note are repeatable: each line adds one. */
+static void append_line(char ***list, size_t *n, size_t *cap, const char *value)
+{
+	xgrow(list, cap, *n + 1, sizeof(char *));
+	(*list)[(*n)++] = xstrdup(value);
+}
+
+static void meta_reference(struct ctx *c, const struct lex_entry *e)
+{
+	append_line(&c->p->references, &c->p->nreferences, &c->p->references_cap, e->value);
+}
+
+static void meta_note(struct ctx *c, const struct lex_entry *e)
+{
+	append_line(&c->p->notes, &c->p->nnotes, &c->p->notes_cap, e->value);
+}
+
+/* The [profile] keys (schema.c's profile_keys), each with what it sets. */
+static const struct {
+	const char *key;
+	void (*set)(struct ctx *c, const struct lex_entry *e);
+} meta_keys[] = {
+    {"name", meta_name},           {"summary", meta_summary},     {"aliases", meta_aliases},
+    {"include", meta_include},     {"reference", meta_reference}, {"note", meta_note},
+    {"applies-to", parse_applies},
+};
+
+static void profile_meta(struct ctx *c, const struct lex_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(meta_keys); i++) {
+		if (streq_ci(e->key, meta_keys[i].key)) {
+			meta_keys[i].set(c, e);
+			return;
+		}
+	}
+}
+
+/* Where each yes/no option of a [key] section goes. */
+static bool *yesno_option(struct section_opts *o, const char *key)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+	} fields[] = {
+	    {"exists", offsetof(struct section_opts, exists)},
+	    {"malformed", offsetof(struct section_opts, malformed)},
+	    {"reboot", offsetof(struct section_opts, reboot)},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (streq_ci(fields[i].key, key))
+			return (bool *)((char *)o + fields[i].offset);
+	return &o->reboot; /* unreachable: schema.c has no other yes/no key */
+}
+
 /* Reads the options of a section (views, where, path, ...). */
-static bool section_options(struct ctx *c, const struct section *sec, const struct section_def *sd,
-                            struct section_opts *o)
+static bool section_options(struct ctx *c, const struct lex_section *sec,
+                            const struct section_def *sd, struct section_opts *o)
 {
 	bool ok = true;
 	size_t i;
@@ -1193,7 +1069,7 @@ static bool section_options(struct ctx *c, const struct section *sec, const stru
 	if (sd->raw_values)
 		o->views = 1;
 	for (i = 0; i < sec->n; i++) {
-		const struct entry *e = &sec->entries[i];
+		const struct lex_entry *e = &sec->entries[i];
 		const struct key_def *k =
 		    is_raw_value_key(e->key) ? NULL : schema_key(sd, e->key, NULL);
 
@@ -1205,10 +1081,7 @@ static bool section_options(struct ctx *c, const struct section *sec, const stru
 		} else if (k->kind == VK_VERSIONS) {
 			ok &= parse_versions(c, e, &o->versions);
 		} else if (k->kind == VK_YESNO) {
-			ok &= parse_yesno(c, e,
-			                  streq_ci(k->name, "exists")      ? &o->exists
-			                  : streq_ci(k->name, "malformed") ? &o->malformed
-			                                                   : &o->reboot);
+			ok &= parse_yesno(c, e, yesno_option(o, k->name));
 		} else if (k->kind == VK_REG_PATH) {
 			free(o->path); /* a repeated path = is reported as a duplicate */
 			o->path = NULL;
@@ -1242,7 +1115,8 @@ static bool section_options(struct ctx *c, const struct section *sec, const stru
 	return ok;
 }
 
-static void check_required(struct ctx *c, const struct section *sec, const struct section_def *sd)
+static void check_required(struct ctx *c, const struct lex_section *sec,
+                           const struct section_def *sd)
 {
 	size_t i, j;
 
@@ -1260,10 +1134,43 @@ static void check_required(struct ctx *c, const struct section *sec, const struc
 	}
 }
 
-static void process_entry(struct ctx *c, const struct section *sec, const struct section_def *sd,
-                          const char *arg, size_t i, const struct section_opts *o)
+/*
+ * What the interpreter does with a section besides one setting per key.
+ * Here, not in schema.c: schema.c says what a profile may write, this
+ * says how settings are built from it. A section not listed needs nothing
+ * more ([key] sections are expanded per view through raw_values).
+ */
+struct section_rule {
+	const char *name;
+	bool metadata;   /* its keys describe the profile and set nothing */
+	bool suites;     /* remove/prefer/order are gathered into one setting */
+	bool per_view;   /* one copy of each setting per registry view */
+	bool per_dotnet; /* ... and per .NET version */
+};
+
+static const struct section_rule section_rules[] = {
+    {"profile", .metadata = true},
+    {"cipher-suites", .suites = true},
+    {"dotnet", .per_view = true, .per_dotnet = true},
+    {"winhttp", .per_view = true},
+};
+
+static const struct section_rule *section_rule(const struct section_def *sd)
 {
-	const struct entry *e = &sec->entries[i];
+	static const struct section_rule plain = {.name = NULL};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(section_rules); i++)
+		if (!strcmp(section_rules[i].name, sd->name))
+			return &section_rules[i];
+	return &plain;
+}
+
+static void process_entry(struct ctx *c, const struct lex_section *sec,
+                          const struct section_def *sd, const char *arg, size_t i,
+                          const struct section_opts *o)
+{
+	const struct lex_entry *e = &sec->entries[i];
 	const struct key_def *k;
 	size_t word = 0;
 
@@ -1279,7 +1186,7 @@ static void process_entry(struct ctx *c, const struct section *sec, const struct
 	}
 	if (!first_occurrence(c, sec, i, sd) || (k->flags & KEY_OPTION))
 		return;
-	if (!strcmp(sd->name, "profile"))
+	if (section_rule(sd)->metadata)
 		profile_meta(c, e);
 	else if (k->setting == ST_SUITES)
 		; /* gathered per section by add_suites */
@@ -1289,9 +1196,21 @@ static void process_entry(struct ctx *c, const struct section *sec, const struct
 		add_simple(c, sd, arg, k, word, e);
 }
 
-static void process_section(struct ctx *c, const struct section *sec)
+static void unknown_section(struct ctx *c, const struct lex_section *sec)
+{
+	struct strbuf known = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < schema_section_count; i++)
+		sb_addf(&known, "%s%s", i ? ", " : "", schema_sections[i].name);
+	ERR(c, sec->line, "unknown section [%s] (known: %s)", sec->header, sb_str(&known));
+	sb_free(&known);
+}
+
+static void process_section(struct ctx *c, const struct lex_section *sec)
 {
 	const struct section_def *sd;
+	const struct section_rule *rule;
 	struct section_opts o;
 	char *name, *arg;
 	bool bad_quote;
@@ -1300,16 +1219,12 @@ static void process_section(struct ctx *c, const struct section *sec)
 	split_header(sec->header, &name, &arg, &bad_quote);
 	sd = schema_section(name);
 	if (!sd) {
-		struct strbuf known = STRBUF_INIT;
-
-		for (i = 0; i < schema_section_count; i++)
-			sb_addf(&known, "%s%s", i ? ", " : "", schema_sections[i].name);
-		ERR(c, sec->line, "unknown section [%s] (known: %s)", sec->header, sb_str(&known));
-		sb_free(&known);
+		unknown_section(c, sec);
 		goto out;
 	}
 	if (!check_section_arg(c, sec, sd, arg, bad_quote))
 		goto out;
+	rule = section_rule(sd);
 	if (arg && sd->arg == ARG_VOCAB) {
 		char *canonical = xstrdup(vocab_find(sd->arg_words, arg, NULL)->name);
 
@@ -1325,12 +1240,12 @@ static void process_section(struct ctx *c, const struct section *sec)
 			continue;
 		process_entry(c, sec, sd, arg, i, &o);
 	}
-	if (!strcmp(sd->name, "cipher-suites"))
+	if (rule->suites)
 		add_suites(c, sec, &o);
 	if (sd->raw_values && o.path && o.exists)
 		add_key_exists(c, sec, &o);
-	if (!strcmp(sd->name, "dotnet") || !strcmp(sd->name, "winhttp") || sd->raw_values)
-		expand_views(c, first, &o, !strcmp(sd->name, "dotnet"));
+	if (rule->per_view || sd->raw_values)
+		expand_views(c, first, &o, rule->per_dotnet);
 out_opts:
 	free(o.path);
 out:
@@ -1357,7 +1272,7 @@ static char *section_identity(const char *header)
 	return id;
 }
 
-static void check_duplicate_sections(struct ctx *c, const struct reader *r)
+static void check_duplicate_sections(struct ctx *c, const struct lex_file *r)
 {
 	char **ids = xcalloc(r->n + 1, sizeof(*ids));
 	struct ci_index index = {0};
@@ -1383,7 +1298,7 @@ static void check_duplicate_sections(struct ctx *c, const struct reader *r)
 	strlist_free(ids, r->n);
 }
 
-static void check_profile_section(struct ctx *c, const struct reader *r)
+static void check_profile_section(struct ctx *c, const struct lex_file *r)
 {
 	size_t i;
 
@@ -1397,30 +1312,22 @@ int profile_parse_text(const char *file, const char *text, size_t size,
                        const struct profile_options *opts, struct profile **out, struct diag *diags)
 {
 	struct profile_options none = {0};
-	struct reader r = {.file = file, .diags = diags};
+	struct lex_file lf = {0};
 	struct ctx c = {.file = file, .diags = diags, .opts = opts ? opts : &none};
 	size_t errors = diags->errors, i;
-	char *copy;
 
 	*out = NULL;
-	if (size > PROFILE_MAX_SIZE) {
-		diag_error(diags, file, 0, "file larger than %d bytes", PROFILE_MAX_SIZE);
+	if (profile_lex(file, text, size, &lf, diags) != SC_OK)
 		return SC_ERROR;
-	}
-	prescan(file, text, size, diags);
-	if (diags->errors > errors)
-		return SC_ERROR;
-	copy = xstrndup(text, size);
-	if (ini_parse_string(copy, on_ini_line, &r) != 0 && diags->errors == errors)
-		diag_error(diags, file, 0, "INI syntax error");
-	free(copy);
+	/* An inih-level error does not stop here: the sections it returned are
+	 * still interpreted, so every error of the file is reported at once. */
 	c.p = xcalloc(1, sizeof(*c.p));
 	c.p->file = xstrdup(file);
-	check_profile_section(&c, &r);
-	check_duplicate_sections(&c, &r);
-	for (i = 0; i < r.n; i++)
-		process_section(&c, &r.sections[i]);
-	reader_free(&r);
+	check_profile_section(&c, &lf);
+	check_duplicate_sections(&c, &lf);
+	for (i = 0; i < lf.n; i++)
+		process_section(&c, &lf.sections[i]);
+	profile_lex_free(&lf);
 	if (diags->errors > errors) {
 		profile_free(c.p);
 		return SC_ERROR;

@@ -2,7 +2,7 @@
  * profile.h - reading profiles (INI) into settings.
  *
  * A profile is parsed with inih (configured for hostile input, see
- * common.mk) after profile.c has read the text itself and rejected NUL
+ * common.mk) after profile_lex.c has read the text itself and rejected NUL
  * bytes, invalid UTF-8, over-long lines, over-long section headers and
  * text after a header's ']' (inih would silently truncate or drop them).
  * Every error in a file is collected as "file:line: message"; nothing is
@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "profile_diag.h" /* struct diag, diag_error, diag_format, ... */
 #include "regvalue.h"
 #include "schema.h"
 #include "util.h"
@@ -33,21 +34,6 @@
 #define PROFILE_MAX_INCLUDE_DEPTH 16
 /* inih truncates section names at 49 bytes; longer headers are refused. */
 #define PROFILE_MAX_SECTION 49
-
-/* A list of diagnostics ("file:line: message"). */
-struct diag {
-	char **lines;
-	size_t count, cap;
-	size_t errors;
-};
-void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
-    SC_PRINTF(4, 5);
-/* Adds a message that already carries its "file:line: " prefix. */
-void diag_add(struct diag *d, const char *line);
-void diag_addf(struct diag *d, const char *fmt, ...) SC_PRINTF(2, 3);
-void diag_free(struct diag *d);
-/* Appends every line, each followed by '\n'. */
-void diag_format(const struct diag *d, struct strbuf *sb);
 
 enum state { STATE_ENABLED, STATE_DISABLED, STATE_DEFAULT };
 
