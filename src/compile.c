@@ -216,6 +216,21 @@ static void check_order_release(struct cc *c)
 	}
 }
 
+/* An absent local list means the release's built-in order ("TLS Cipher
+ * Suites in Windows ..." pages, src/suites.c): edits start from it. */
+static void set_builtin(struct list_edit *e, const struct compile_options *o)
+{
+	enum win_release r = win_release_of(o->major, o->minor, o->build);
+	size_t n;
+	const char *const *order = suite_default_order(r, &n);
+
+	if (!order || !n)
+		return;
+	e->builtin = strlist_dup((char *const *)order, n);
+	e->nbuiltin = n;
+	e->builtin_for = win_release_name(r);
+}
+
 static void compile_suites(struct cc *c)
 {
 	const struct setting *s = c->s;
@@ -229,6 +244,8 @@ static void compile_suites(struct cc *c)
 
 		op->edit.format = LIST_MULTI_SZ;
 		op->edit.create_if_absent = s->has_order;
+		if (!s->has_order && c->o->have_os)
+			set_builtin(&op->edit, c->o);
 	}
 	if (policy) {
 		struct plan_op *op = emit(

@@ -245,6 +245,41 @@ static void diff_unchanged(struct diff_entry *e)
 		regvalue_set_bytes(&e->after, e->before.type, e->before.data, e->before.size);
 }
 
+/* An absent local list: Windows uses the release's built-in order, so the
+ * edit applies to that order. Written only when the edit changes it (the
+ * snapshot records the value as absent: rollback removes it again). */
+static int diff_builtin_list(struct differ *df, struct diff_entry *e)
+{
+	const struct list_edit *ed = &e->op->edit;
+
+	e->before_list = strlist_dup(ed->builtin, ed->nbuiltin);
+	e->nbefore = ed->nbuiltin;
+	e->after_list = list_edit_apply(ed, e->before_list, e->nbefore, &e->nafter);
+	if (!e->nafter)
+		return sc_err_set(df->err,
+		                  "%s: the edit would leave HKLM\\%s %s empty, which turns "
+		                  "TLS off entirely; refusing",
+		                  e->op->source, e->op->path, e->op->name);
+	if (lists_equal(e->before_list, e->nbefore, e->after_list, e->nafter)) {
+		e->note = xasprintf("the local list is absent: Windows uses its built-in order "
+		                    "for %s, which this edit leaves as it is",
+		                    ed->builtin_for);
+		return SC_OK;
+	}
+	e->note = xasprintf("the local list is absent: Windows uses its built-in order for %s; "
+	                    "the edit starts from it",
+	                    ed->builtin_for);
+	add_warning(df->d, e->op->source,
+	            "HKLM\\%s Functions is absent: Windows uses its built-in order for %s, so "
+	            "the edit starts from that order and writes the result (rollback removes "
+	            "the list again)",
+	            e->op->path, ed->builtin_for);
+	list_to_value(ed->format, e->after_list, e->nafter, &e->after);
+	e->after_present = true;
+	e->changed = true;
+	return SC_OK;
+}
+
 static int diff_list(struct differ *df, struct diff_entry *e)
 {
 	const struct list_edit *ed = &e->op->edit;
@@ -261,6 +296,8 @@ static int diff_list(struct differ *df, struct diff_entry *e)
 		diff_unchanged(e);
 		return SC_OK;
 	}
+	if (!e->before_present && !ed->create_if_absent && ed->nbuiltin)
+		return diff_builtin_list(df, e);
 	if (!e->before_present && !ed->create_if_absent) {
 		e->note =
 		    xstrdup(ed->format == LIST_COMMA_SZ

@@ -24,6 +24,7 @@ static void list_edit_free(struct list_edit *e)
 	strlist_free(e->order, e->norder);
 	strlist_free(e->remove, e->nremove);
 	strlist_free(e->prefer, e->nprefer);
+	strlist_free(e->builtin, e->nbuiltin);
 }
 
 void plan_free(struct plan *p)

@@ -63,6 +63,13 @@ struct list_edit {
 	size_t nremove;
 	char **prefer;
 	size_t nprefer;
+	/* The local list only: when the value is absent, Windows uses its
+	 * built-in order, which this is (the target release's, src/suites.c),
+	 * so an edit starts from it (NULL: unknown release, nothing to edit).
+	 * builtin_for names the release, for messages. */
+	char **builtin;
+	size_t nbuiltin;
+	const char *builtin_for;
 };
 
 struct plan_op {

@@ -55,10 +55,20 @@ winreg() {
 }
 
 # reg_value KEY NAME [/reg:32|/reg:64]: prints "TYPE DATA" as reg query shows
-# them, or "ABSENT".
+# them, or "ABSENT". ABSENT only when reg.exe says so ("Unable to find"):
+# now and then Wine fails to start a program at all (no output, non-zero
+# exit), which once made W5 read a freshly imported list as absent; such a
+# run is repeated, up to three times in all.
 reg_value() {
-    local key=$1 name=$2 view=${3:-/reg:64} out
-    if ! out=$(wine_run reg query "$key" /v "$name" "$view" 2>/dev/null | tr -d '\r'); then
+    local key=$1 name=$2 view=${3:-/reg:64} out try rc
+    for try in 1 2 3; do
+        rc=0
+        wine reg query "$key" /v "$name" "$view" >"$TMP/regq.out" 2>"$TMP/regq.err" </dev/null || rc=$?
+        out=$(tr -d '\r' <"$TMP/regq.out")
+        [ "$rc" -ne 0 ] && ! grep -q "Unable to find" "$TMP/regq.err" "$TMP/regq.out" && continue
+        break
+    done
+    if [ "$rc" -ne 0 ]; then
         echo ABSENT
         return 0
     fi
@@ -69,4 +79,3 @@ reg_value() {
             data = substr(rest, length(f[1]) + 5); print f[1] " " data; found = 1; exit }
         END { if (!found) print "ABSENT" }'
 }
-

@@ -495,6 +495,63 @@ static void test_list_policy_absent_not_created(void **state)
 	reg_backend_free(b);
 }
 
+/* An absent local list is the release's built-in order (src/suites.c, from
+ * Microsoft's per-release pages): disable-dhe on a registry without one
+ * removes the DHE suites from that order and writes the rest, in order;
+ * on a release whose order has none, nothing changes; an unknown release
+ * (no --os for a state file in a test) keeps the old "nothing to edit". */
+static void test_absent_local_list_is_builtin_order(void **state)
+{
+	static const struct {
+		uint32_t major, minor, build;
+		enum win_release r;
+	} releases[] = {{6, 1, 7601, WR_7}, {10, 0, 14393, WR_2016}, {10, 0, 20348, WR_2022}};
+	size_t i, j, n, dhe;
+
+	for (i = 0; i < ARRAY_SIZE(releases); i++) {
+		struct compile_options co = {.have_os = true,
+		                             .major = releases[i].major,
+		                             .minor = releases[i].minor,
+		                             .build = releases[i].build};
+		const char *const *order = suite_default_order(releases[i].r, &n);
+		struct reg_backend *b = t_state("");
+		struct profile *prof = NULL;
+		struct diag dg = {0};
+		struct plan p = {0};
+		struct diff d;
+		const struct diff_entry *e = NULL;
+
+		assert_int_equal(profile_load("disable-dhe", NULL, &prof, &dg), SC_OK);
+		assert_int_equal(compile_profile(prof, &co, &p, &dg), SC_OK);
+		diff_ok(&p, b, &d);
+		for (j = 0; j < d.n; j++)
+			if (!strcmp(d.entries[j].op->path, SUITES_LOCAL_KEY))
+				e = &d.entries[j];
+		assert_non_null(e);
+		for (j = 0, dhe = 0; j < n; j++)
+			dhe += !strncmp(order[j], "TLS_DHE_", 8);
+		assert_false(e->before_present);
+		assert_int_equal(e->nbefore, n);
+		assert_int_equal(e->changed, dhe > 0);
+		assert_non_null(strstr(e->note, win_release_name(releases[i].r)));
+		if (dhe) {
+			char **items = regvalue_get_multi_sz(&e->after, &j);
+
+			assert_int_equal(e->nafter, n - dhe);
+			assert_int_equal(j, n - dhe);
+			for (j = 0; j < e->nafter; j++)
+				assert_true(strncmp(items[j], "TLS_DHE_", 8));
+			strlist_free(items, e->nafter);
+			assert_true(has_warning(&d, "Windows uses its built-in order for"));
+		}
+		diff_free(&d);
+		plan_free(&p);
+		profile_free(prof);
+		diag_free(&dg);
+		reg_backend_free(b);
+	}
+}
+
 static void test_list_policy_wrong_type_left_alone(void **state)
 {
 	struct reg_backend *b = t_state("");
@@ -1186,6 +1243,7 @@ int main(void)
 	    cmocka_unit_test(test_created_root),
 	    cmocka_unit_test(test_list_remove_keeps_order),
 	    cmocka_unit_test(test_list_policy_absent_not_created),
+	    cmocka_unit_test(test_absent_local_list_is_builtin_order),
 	    cmocka_unit_test(test_list_policy_wrong_type_left_alone),
 	    cmocka_unit_test(test_list_policy_edit),
 	    cmocka_unit_test(test_list_edit_that_empties_is_refused),
