@@ -68,14 +68,18 @@ scr() {
 # what made W5 fail one run in three on a fresh machine (an export read
 # "ABSENT ...\Internet Settings"). reg.exe is named by its full path (no
 # search of the current folder and PATH), and a batch in which a command
-# could not be started is run again, up to three times in all.
+# (or cmd itself) could not be started is run again, up to three times.
 REG_EXE='C:\windows\system32\reg.exe'
 save_state() {
     local try
+    local want=$((1 + ${#EXPORT_KEYS[@]} + ${#LIST_KEYS[@]})) got
     for try in 1 2 3; do
         save_state_once "$1"
-        grep -rlaq "Can't recognize" "$TMP/state.$1" 2>/dev/null || return 0
-        grep -rla "Can't recognize" "$TMP/state.$1" | head -1 | sed 's/^/  (save_state: cmd could not start reg.exe, again: /; s/$/)/'
+        got=$(find "$TMP/state.$1" -type f | wc -l)
+        if [ "$got" -eq "$want" ] && ! grep -rlaq "Can't recognize\|no export written" "$TMP/state.$1"; then
+            return 0
+        fi
+        echo "  (save_state $1: Wine could not start cmd or reg.exe ($got of $want files): again)"
     done
 }
 save_state_once() {
