@@ -1,66 +1,38 @@
 # Host (Linux) build: the portable core, a native `schannelcfg` that works on
 # .reg state files (--state), and the cmocka unit tests.
-# The Windows build lives in Makefile.mingw. Both compile inih from the same
-# fetched source with the same options (INI_FLAGS, in common.mk).
-include common.mk
-
+# The Windows build lives in Makefile.mingw; the rules both share (and inih's
+# options, INI_FLAGS) in common.mk.
 CC       ?= cc
+AR       ?= ar
 BUILD    ?= build/host
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(EXTRA_CFLAGS) $(WARNINGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(INI_FLAGS) \
-            -Isrc -I$(INIH_DIR) -I$(BUILD)/gen
+PLATFORM_CFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PLATFORM_SRCS   = $(POSIX_SRCS)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-CORE_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(POSIX_SRCS)) $(BUILD)/ini.o $(BUILD)/gen/builtin_profiles.o
-MAIN_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))
-TEST_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+include common.mk
 
-.PHONY: all test clean format format-check
-# Keep intermediate objects: deleting them makes every make rebuild and
-# lets two concurrent builds race on testutil.o.
-.SECONDARY:
+TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: test format format-check
 all: $(BUILD)/schannelcfg $(TEST_BINS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h) common.mk | $(BUILD)/gen/builtin_profiles.c
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
-
-$(BUILD)/ini.o: $(INIH_DIR)/ini.c common.mk
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -w -c $< -o $@
-
-$(BUILD)/gen/builtin_profiles.c: $(PROFILES) scripts/embed-profiles.sh
-	@mkdir -p $(dir $@)
-	sh scripts/embed-profiles.sh $(PROFILES) > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/gen/builtin_profiles.o: $(BUILD)/gen/builtin_profiles.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
-
-$(BUILD)/libcore.a: $(CORE_OBJS)
-	rm -f $@ && ar rcs $@ $^
-
-$(BUILD)/schannelcfg: $(MAIN_OBJS) $(BUILD)/libcore.a
+$(BUILD)/schannelcfg: $(CLI_OBJS) $(BUILD)/libcore.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-# Test sources shared by the host and Windows test programs (tests/conformance).
-TEST_SHARED_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/conformance/*.c))
-
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(TEST_SHARED_OBJS) $(BUILD)/libcore.a
-	@mkdir -p $(dir $@)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 # regtool: a native helper for tests/e2e/test_regfile_interop.sh (not shipped).
 all: $(BUILD)/tests/regtool
 $(BUILD)/tests/regtool: $(BUILD)/tests/tools/regtool.o $(BUILD)/libcore.a
-	@mkdir -p $(dir $@)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 test: all
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
-
-clean:
-	rm -rf $(BUILD)
 
 # ---- fuzzing (issue "Hardening"): libFuzzer harnesses over the core, built
 # with clang and ASan+UBSan. scripts/fuzz.sh runs them.
@@ -74,8 +46,9 @@ fuzz:
 		$(FUZZ_BUILD)/libcore.a
 	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) $(FUZZERS)
 
+# Compiled and linked in one step: -MMD names the .d after the harness.
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libcore.a
-	clang $(ALL_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+	clang $(ALL_CFLAGS) $(DEPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 
 # ---- benchmarks (issue 8): native programs over the core (tests/bench/*.c),
 # run by scripts/bench.sh; not part of `all`.
@@ -85,7 +58,7 @@ BENCH_BINS = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/
 bench: $(BENCH_BINS)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libcore.a
-	@mkdir -p $(dir $@)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 # ---- formatting: the committed .clang-format over every C file of ours

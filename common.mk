@@ -1,4 +1,15 @@
-# Shared by Makefile (host) and Makefile.mingw (Windows).
+# Shared by Makefile (host) and Makefile.mingw (Windows): the source lists,
+# inih's options, and the rules both builds use (inih's object, the embedded
+# built-in profiles, the core library, the compile rule). Each Makefile sets
+# its own variables first and then includes this file:
+#   CC, AR, BUILD     compiler, archiver, output folder (BUILD=... works for both)
+#   CFLAGS            optimisation and debug flags (EXTRA_CFLAGS is added to them)
+#   PLATFORM_CFLAGS   the platform's defines (_POSIX_C_SOURCE, or -municode/_WIN32_WINNT)
+#   PLATFORM_SRCS     the platform's core sources (POSIX_SRCS or WIN_SRCS)
+#   CMOCKA_CFLAGS     cmocka's include flags: given to test objects only
+# Header dependencies come from the compiler (-MMD -MP): each object has a
+# .d file beside it, included below, so touching a header rebuilds exactly
+# the objects that include it.
 
 INIH_DIR   ?= build/deps/inih
 CMOCKA_DIR ?= build/deps/cmocka
@@ -29,3 +40,54 @@ CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem
 POSIX_SRCS = src/platform_posix.c
 WIN_SRCS   = src/backend_win32.c src/platform_win32.c
 CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c src/cmd_capture.c
+
+# ---- the shared rules
+
+.DEFAULT_GOAL := all
+.PHONY: all clean
+# Keep intermediate objects: deleting them makes every make rebuild and
+# lets two concurrent builds race on shared test objects.
+.SECONDARY:
+
+ALL_CFLAGS = $(CFLAGS) $(EXTRA_CFLAGS) $(WARNINGS) -std=c11 $(PLATFORM_CFLAGS) $(INI_FLAGS) \
+             -Isrc -I$(INIH_DIR)
+DEPFLAGS   = -MMD -MP
+# The makefiles themselves: a changed flag or source list rebuilds.
+BUILD_FILES := $(filter-out %.d,$(MAKEFILE_LIST))
+
+CORE_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(PLATFORM_SRCS)) $(BUILD)/ini.o \
+            $(BUILD)/gen/builtin_profiles.o
+CLI_OBJS  = $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS))
+# Test sources shared by the host and Windows test programs (tests/conformance).
+TEST_SHARED_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/conformance/*.c))
+
+$(BUILD)/%.o: %.c $(BUILD_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# Test objects (tests/unit, tests/win, tests/conformance, tools, bench):
+# the only ones that see cmocka's headers.
+$(BUILD)/tests/%.o: tests/%.c $(BUILD_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/ini.o: $(INIH_DIR)/ini.c $(BUILD_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -w $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/gen/builtin_profiles.c: $(PROFILES) scripts/embed-profiles.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-profiles.sh $(PROFILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/builtin_profiles.o: $(BUILD)/gen/builtin_profiles.c $(BUILD_FILES)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/libcore.a: $(CORE_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+clean:
+	rm -rf $(BUILD)
+
+# The compiler's record of which headers each object read (from an earlier
+# build; none yet on a clean one). Objects sit at most three folders deep.
+-include $(wildcard $(addprefix $(BUILD)/,*.d */*.d */*/*.d))

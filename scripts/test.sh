@@ -34,24 +34,32 @@ suite_format() {
 suite_unit() {
     local t rc=0
     for t in build/host/tests/test_*; do
-        case $t in *.txt) continue ;; esac
         [ -x "$t" ] || continue
         "$t" || rc=1
     done
     return $rc
 }
 
+# A suite's logs: build/logs/SUITE/TEST.txt, outside the binary folders (a
+# folder of test programs holds programs only); emptied at each run.
+log_dir() {
+    rm -rf "build/logs/$1"
+    mkdir -p "build/logs/$1"
+    echo "build/logs/$1"
+}
+
 # The same unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 # (leak checking on), so memory errors fail the suite.
 suite_asan() {
-    local t rc=0 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+    local t log logs rc=0 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
     make -s -j"$JOBS" BUILD=build/asan EXTRA_CFLAGS="-O1 -g -fno-omit-frame-pointer $san" \
         LDFLAGS="$san" all >/dev/null || return 1
+    logs=$(log_dir asan)
     for t in build/asan/tests/test_*; do
-        case $t in *.txt) continue ;; esac
         [ -x "$t" ] || continue
+        log=$logs/$(basename "$t").txt
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-            "$t" >"$t.asan.txt" 2>&1 || { echo "FAIL (asan) $t"; tail -30 "$t.asan.txt"; rc=1; }
+            "$t" >"$log" 2>&1 || { echo "FAIL (asan) $t (log: $log)"; tail -30 "$log"; rc=1; }
     done
     [ $rc -eq 0 ] && echo "asan: all unit tests clean"
     return $rc
@@ -59,14 +67,15 @@ suite_asan() {
 
 # Once under valgrind memcheck: zero errors, zero definite leaks.
 suite_valgrind() {
-    local t rc=0
+    local t log logs rc=0
+    logs=$(log_dir valgrind)
     for t in build/host/tests/test_*; do
-        case $t in *.txt) continue ;; esac
         [ -x "$t" ] || continue
+        log=$logs/$(basename "$t").txt
         # The fault matrix (test_faults: 20,000 transactions) runs whole in
         # the plain and ASan suites; under valgrind every 10th case.
         SC_MATRIX_STRIDE=10 valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
-            "$t" >"$t.valgrind.txt" 2>&1 || { echo "FAIL (valgrind) $t"; tail -30 "$t.valgrind.txt"; rc=1; }
+            "$t" >"$log" 2>&1 || { echo "FAIL (valgrind) $t (log: $log)"; tail -30 "$log"; rc=1; }
     done
     [ $rc -eq 0 ] && echo "valgrind: all unit tests clean"
     return $rc
