@@ -9,8 +9,9 @@
 #        --snapshot-dir: `rollback SNAPSHOT --force --state`: exit 5;
 #      a 10,000-deep include chain made here: exit 2.
 #      Each time: stderr starts a line with the file's path (with ":LINE:"
-#      where tests/hostile/expect.tsv or the "; expect-line:" header names
-#      one) and carries the expected message; the state file is byte for
+#      where its "; expect-line:" names one) and carries its "; expect:"
+#      text, both from the file's header or its FILE.expect (README.md,
+#      "Expected errors"); the state file is byte for
 #      byte the same, not rewritten (inode, size, mtime); no snapshot is
 #      written. Input errors exit 2; refused snapshots exit 5 (README, exit
 #      codes).
@@ -28,10 +29,9 @@
 cd "$ROOT"
 
 H=tests/hostile
-TABLE=$H/expect.tsv
 REGTOOL=${REGTOOL:-$ROOT/build/host/tests/regtool}
 REALISTIC=examples/states/ws2016-gpo.reg
-[ -f "$TABLE" ] || { echo "no $TABLE: run python3 $H/make-corpus.py"; exit 1; }
+[ -f "$H/states/01-utf16-odd-byte-count.reg.expect" ] || { echo "no FILE.expect sidecars: run python3 $H/make-corpus.py"; exit 1; }
 [ -x "$HOSTBIN" ] || make -s -C "$ROOT" build/host/schannelcfg >/dev/null
 [ -x "$REGTOOL" ] || make -s -C "$ROOT" build/host/tests/regtool >/dev/null
 
@@ -47,19 +47,15 @@ snapdir_opt() { [ "$1" = apply ] && echo "--snapshot-dir $SNAPS" || true; }
 stamp() { stat -c '%i %s %.9Y' "$1"; }
 listing() { if [ -d "$1" ]; then (cd "$1" && ls -A); else echo "(no folder)"; fi; }
 
-# expectation FILE: sets EXP_LINE ("" for none) and EXP_MSG from expect.tsv,
-# else from the "; expect:" / "; expect-line:" headers.
+# expectation FILE: sets EXP_MSG and EXP_LINE ("" for none) from the
+# "; expect:" / "; expect-line:" lines of FILE.expect when there is one,
+# else of FILE's own header.
 expectation() {
-    local row
-    row=$(awk -F'\t' -v f="$1" '$1 == f { print $4 "\t" $5; exit }' "$TABLE")
-    if [ -n "$row" ]; then
-        EXP_LINE=${row%%$'\t'*}
-        EXP_MSG=${row#*$'\t'}
-        [ "$EXP_LINE" != - ] || EXP_LINE=
-        return
-    fi
-    EXP_MSG=$(head -c 4096 "$1" | tr -d '\r' | sed -n '1,5{s/^; expect: //p}' | head -1)
-    EXP_LINE=$(head -c 4096 "$1" | tr -d '\r' | sed -n '1,5{s/^; expect-line: //p}' | head -1)
+    local from=$1
+    [ -f "$1.expect" ] && from=$1.expect
+    EXP_MSG=$(head -c 4096 "$from" | tr -d '\r' | sed -n '1,5{s/^; expect: //p}' | head -1)
+    EXP_LINE=$(head -c 4096 "$from" | tr -d '\r' | sed -n '1,5{s/^; expect-line: //p}' | head -1)
+    [ -n "$EXP_MSG" ] || not_ok "$1: no \"; expect:\" line (in the file or in $1.expect)"
 }
 
 # checks WHAT WANT-RC NAMED-PATH STATE STATE-COPY STAMP SNAPDIR LISTING:

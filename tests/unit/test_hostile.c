@@ -11,8 +11,11 @@
  *              would be applied with apply_plan);
  *   includes   a 10,000-deep include chain, made at run time.
  * Every input must fail with a message that starts with its path ("path:N: "
- * where tests/hostile/expect.tsv or the "; expect-line:" header names a
- * line), with zero write-class calls on the wrapper, the registry's dump
+ * where its expectation has an "; expect-line:") and contains its "; expect:"
+ * text. The expectation is read from the file's own leading comment lines,
+ * or, for a file that cannot carry them (binary, UTF-16, a state or a
+ * snapshot), from FILE.expect beside it (tests/hostile/README.md, "Expected
+ * errors"). Each input also needs zero write-class calls on the wrapper, the registry's dump
  * unchanged, no snapshot written and the input file unchanged. The genuine
  * snapshots the forged ones come from (tests/hostile/valid/) must load and
  * restore exactly: the forgeries fail because of what was changed, not
@@ -37,7 +40,7 @@
 #include "snapshot.h"
 
 #define REALISTIC   "examples/states/ws2016-gpo.reg"
-#define TABLE       "tests/hostile/expect.tsv"
+#define SIDECAR     ".expect"
 #define MIN_INPUTS  50
 #define CHAIN_DEPTH 10000
 #define NOW         ((time_t)1700000000)
@@ -82,7 +85,7 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* ---- the table and the headers ---- */
+/* ---- expectations: the file's header, or FILE.expect ---- */
 
 static void expectation_free(struct expectation *e)
 {
@@ -92,61 +95,7 @@ static void expectation_free(struct expectation *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* The rows of expect.tsv (path, class, exit, line, message). */
-static struct expectation *read_table(size_t *count)
-{
-	struct sc_err err = {{0}};
-	size_t size, n = 0, cap = 0;
-	char *text = read_file(TABLE, 1024 * 1024, &size, &err), *line, *save = NULL;
-	struct expectation *rows = NULL;
-
-	if (!text)
-		fail_msg("%s (run make-corpus.py, and the tests from the repository root)",
-		         err.msg);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *field[5], *s = line, *tab;
-		struct expectation *e;
-		size_t i;
-
-		if (*line == '#')
-			continue;
-		for (i = 0; i < 5; i++) {
-			field[i] = s;
-			tab = strchr(s, '\t');
-			if (i < 4 && !tab)
-				fail_msg("%s: malformed row \"%s\"", TABLE, line);
-			if (tab) {
-				*tab = '\0';
-				s = tab + 1;
-			}
-		}
-		xgrow(&rows, &cap, n + 1, sizeof(*rows));
-		e = &rows[n++];
-		memset(e, 0, sizeof(*e));
-		e->path = xstrdup(field[0]);
-		e->cls = !strcmp(field[1], "state")      ? IN_STATE
-		         : !strcmp(field[1], "snapshot") ? IN_SNAPSHOT
-		                                         : IN_PROFILE;
-		e->line = strcmp(field[3], "-") ? (unsigned)strtoul(field[3], NULL, 10) : 0;
-		e->message = xstrdup(field[4]);
-	}
-	free(text);
-	*count = n;
-	return rows;
-}
-
-static const struct expectation *table_find(const struct expectation *rows, size_t n,
-                                            const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(rows[i].path, path))
-			return &rows[i];
-	return NULL;
-}
-
-/* "; key: value" among the leading comment lines of a profile, or NULL. */
+/* "; key: value" among the leading comment lines of text, or NULL. */
 static char *header_field(const char *text, const char *key)
 {
 	char *prefix = xasprintf("; %s: ", key);
@@ -168,32 +117,65 @@ static char *header_field(const char *text, const char *key)
 	return found;
 }
 
-/* A profile's expectation: its row in the table, else its headers. */
-static bool profile_expectation(const char *path, const struct expectation *rows, size_t n,
-                                struct expectation *e)
+static char *read_text(const char *path)
 {
-	const struct expectation *row = table_find(rows, n, path);
 	struct sc_err err = {{0}};
 	size_t size;
-	char *text, *line;
+	char *text = read_file(path, 128u * 1024 * 1024, &size, &err);
+
+	if (!text)
+		fail_msg("%s (run the tests from the repository root)", err.msg);
+	return text;
+}
+
+/*
+ * The expectation of the input at path: from path + ".expect" when that
+ * exists, else from the input's own leading "; expect:" lines; never both.
+ * Fails the test when there is none or both.
+ */
+static void read_expectation(const char *path, enum input_class cls, struct expectation *e)
+{
+	char *sidecar = xasprintf("%s%s", path, SIDECAR), *text, *line;
+	struct stat st;
+	bool has_sidecar = stat(sidecar, &st) == 0;
 
 	memset(e, 0, sizeof(*e));
 	e->path = xstrdup(path);
-	e->cls = IN_PROFILE;
-	if (row) {
-		e->line = row->line;
-		e->message = xstrdup(row->message);
-		return true;
+	e->cls = cls;
+	if (has_sidecar) {
+		text = read_text(path);
+		line = header_field(text, "expect");
+		free(text);
+		if (line)
+			fail_msg("%s: an \"; expect:\" header and %s: keep one", path, sidecar);
 	}
-	text = read_file(path, PROFILE_MAX_SIZE * 2, &size, &err);
-	if (!text)
-		fail_msg("%s", err.msg);
+	text = read_text(has_sidecar ? sidecar : path);
 	e->message = header_field(text, "expect");
+	if (!e->message)
+		fail_msg("%s: no \"; expect:\" line (in the file, or in %s beside it)", path,
+		         sidecar);
 	line = header_field(text, "expect-line");
 	e->line = line ? (unsigned)strtoul(line, NULL, 10) : 0;
 	free(line);
 	free(text);
-	return e->message != NULL;
+	free(sidecar);
+}
+
+/* Every FILE.expect in dir names a file there (none left from a rename). */
+static void check_no_orphan_sidecars(const char *dir)
+{
+	size_t n, i;
+	char **sidecars = t_list_files(dir, SIDECAR, &n);
+
+	for (i = 0; i < n; i++) {
+		char *input = xstrndup(sidecars[i], strlen(sidecars[i]) - strlen(SIDECAR));
+		struct stat st;
+
+		if (stat(input, &st) != 0)
+			fail_msg("%s: no %s beside it", sidecars[i], input);
+		free(input);
+	}
+	strlist_free(sidecars, n);
 }
 
 /* ---- running one input ---- */
@@ -407,67 +389,49 @@ static void check_all(const struct expectation *inputs, size_t n, const char *wh
 
 /* ---- the corpus ---- */
 
-static void test_profiles(void **state)
+/* Every input of the folders, each with its expectation, checked at once. */
+static void test_folders(const char *const *dirs, size_t ndirs, const char *suffix,
+                         enum input_class cls, const char *what, size_t min)
 {
-	static const char *const dirs[] = {"tests/bad-profiles", "tests/hostile/profiles"};
-	size_t nrows, i, j, n = 0, cap = 0;
-	struct expectation *rows = read_table(&nrows), *inputs = NULL;
+	size_t i, j, n = 0, cap = 0;
+	struct expectation *inputs = NULL;
 
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ndirs; i++) {
 		size_t nfiles;
-		char **files = t_list_files(dirs[i], ".ini", &nfiles);
+		char **files = t_list_files(dirs[i], suffix, &nfiles);
 
+		check_no_orphan_sidecars(dirs[i]);
 		for (j = 0; j < nfiles; j++) {
 			xgrow(&inputs, &cap, n + 1, sizeof(*inputs));
-			if (!profile_expectation(files[j], rows, nrows, &inputs[n]))
-				fail_msg("%s: no \"; expect:\" header and no row in %s", files[j],
-				         TABLE);
-			n++;
+			read_expectation(files[j], cls, &inputs[n++]);
 		}
 		strlist_free(files, nfiles);
 	}
-	check_all(inputs, n, "malformed profiles", 57 + 15);
+	check_all(inputs, n, what, min);
 	for (i = 0; i < n; i++)
 		expectation_free(&inputs[i]);
-	for (i = 0; i < nrows; i++)
-		expectation_free(&rows[i]);
 	free(inputs);
-	free(rows);
 }
 
-/* The table's rows of one class, each of which must name an existing file,
- * and every file of that folder must have a row. */
-static void test_table_class(enum input_class cls, const char *dir, const char *what, size_t min)
+static void test_profiles(void **state)
 {
-	size_t nrows, nfiles, i, n = 0;
-	struct expectation *rows = read_table(&nrows),
-	                   *inputs = xcalloc(nrows + 1, sizeof(*inputs));
-	char **files = t_list_files(dir, ".reg", &nfiles);
+	static const char *const dirs[] = {"tests/bad-profiles", "tests/hostile/profiles"};
 
-	for (i = 0; i < nfiles; i++)
-		if (!table_find(rows, nrows, files[i]))
-			fail_msg("%s has no row in %s (run make-corpus.py)", files[i], TABLE);
-	for (i = 0; i < nrows; i++)
-		if (rows[i].cls == cls)
-			inputs[n++] = rows[i];
-	if (n != nfiles)
-		fail_msg("%s: %zu rows for %zu files in %s", TABLE, n, nfiles, dir);
-	check_all(inputs, n, what, min);
-	for (i = 0; i < nrows; i++)
-		expectation_free(&rows[i]);
-	strlist_free(files, nfiles);
-	free(inputs);
-	free(rows);
+	test_folders(dirs, ARRAY_SIZE(dirs), ".ini", IN_PROFILE, "malformed profiles", 57 + 15);
 }
 
 static void test_states(void **state)
 {
-	test_table_class(IN_STATE, "tests/hostile/states", "malformed state files", 20);
+	static const char *const dirs[] = {"tests/hostile/states"};
+
+	test_folders(dirs, 1, ".reg", IN_STATE, "malformed state files", 20);
 }
 
 static void test_snapshots(void **state)
 {
-	test_table_class(IN_SNAPSHOT, "tests/hostile/snapshots", "forged or damaged snapshots", 15);
+	static const char *const dirs[] = {"tests/hostile/snapshots"};
+
+	test_folders(dirs, 1, ".reg", IN_SNAPSHOT, "forged or damaged snapshots", 15);
 }
 
 /* A folder for the include chain: on a tmpfs when there is one, because

@@ -78,10 +78,12 @@ static char *header_field(const char *text, const char *key)
 }
 
 /*
- * Checks one bad profile against its header: "; expect: TEXT" (a
+ * Checks one bad profile against its expectation: "; expect: TEXT" (a
  * diagnostic must contain TEXT), optionally "; expect-line: N" (that
  * diagnostic must start with "PATH:N:") and "; expect-errors: N" (exactly N
- * diagnostics). Returns a description of the problem (xmalloc'd), or NULL.
+ * diagnostics). The lines head the profile, or, for one that cannot carry
+ * them (not text), fill PATH.expect beside it (tests/hostile/README.md,
+ * "Expected errors"). Returns a description of the problem (xmalloc'd), or NULL.
  */
 static char *check_bad_profile(const char *path)
 {
@@ -89,18 +91,26 @@ static char *check_bad_profile(const char *path)
 	struct diag d = {0};
 	struct profile *p = NULL;
 	size_t size, i;
-	char *text = read_file(path, PROFILE_MAX_SIZE * 2, &size, &err);
+	char *sidecar = xasprintf("%s.expect", path);
+	struct stat st;
+	const char *from = stat(sidecar, &st) == 0 ? sidecar : path;
+	char *text = read_file(from, PROFILE_MAX_SIZE * 2, &size, &err);
 	char *expect, *line, *count, *prefix = NULL, *all, *problem = NULL;
 	int rc;
 
-	if (!text)
-		return xasprintf("%s: cannot read: %s", path, err.msg);
+	if (!text) {
+		problem = xasprintf("%s: cannot read: %s", from, err.msg);
+		free(sidecar);
+		return problem;
+	}
 	expect = header_field(text, "expect");
 	line = header_field(text, "expect-line");
 	count = header_field(text, "expect-errors");
 	free(text);
+	free(sidecar);
 	if (!expect || !*expect) {
-		problem = xasprintf("%s: first line must be \"; expect: <message>\"", path);
+		problem = xasprintf(
+		    "%s: first line (or of %s.expect) must be \"; expect: <message>\"", path, path);
 		goto out;
 	}
 	if (line)
