@@ -5,7 +5,7 @@
 #   scripts/bench.sh            everything: (a) (b) under Wine, (c) .. (g) natively
 #   RUNS=5 scripts/bench.sh     fewer repetitions (default 15)
 #   BIG=0 scripts/bench.sh      skip the 100,000-operation diff of (e)
-#   RECIPE_REG=reg scripts/bench.sh   the recipe as `wine reg ...` (by name, via start.exe)
+#   BYNAME=0 scripts/bench.sh   skip the second recipe of (a), `wine reg ...` by name
 #
 # Targets (the summary says which are met; ratios within one run): the first
 # apply >= 100x faster than the recipe in both scenarios and <= 1.5x
@@ -75,6 +75,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The binaries this run measures, copied: others build in this tree while
+# the script runs, and a relink makes build/win/schannelcfg.exe vanish for a
+# moment (Wine's start.exe: "ShellExecuteEx failed: File not found"); the
+# copies are also one and the same binary from start to end.
+mkdir -p "$TMP/bin"
+cp build/win/schannelcfg.exe "$TMP/bin/schannelcfg.exe"
+cp build/host/schannelcfg "$TMP/bin/schannelcfg"
+for b in bench_counts bench_diff; do
+    [ "${BUILT[$b]}" = 1 ] && cp "build/host/bench/$b" "$TMP/bin/$b"
+done
+EXE=$TMP/bin/schannelcfg.exe
+HOSTBIN=$TMP/bin/schannelcfg
+
 # ---- helpers
 
 now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
@@ -99,11 +112,21 @@ die() {
 
 # run_sc EXPECTED-RC ARGS...: the exe, quiet; stops the script on another
 # exit code (3010 arrives as 194).
+# A launch failure of Wine's (the process never ran, so nothing changed) is
+# tried again, up to twice, and counted in $LAUNCH_RETRIES.
+LAUNCH_FAILED="Application could not be started|ShellExecuteEx failed|could not load|cannot find L"
 run_sc() {
-    local want=$1 rc=0
+    local want=$1 rc try
     shift
-    wine "$EXE" "$@" </dev/null >"$TMP/sc.out" 2>&1 || rc=$?
-    [ "$rc" -eq "$want" ] || { tr -d '\r' <"$TMP/sc.out" | tail -20; die "schannelcfg $*: exit $rc, expected $want"; }
+    for try in 1 2 3; do
+        rc=0
+        wine "$EXE" "$@" </dev/null >"$TMP/sc.out" 2>&1 || rc=$?
+        [ "$rc" -eq "$want" ] && return 0
+        grep -Eq "$LAUNCH_FAILED" "$TMP/sc.out" || break
+        echo "schannelcfg $* (exit $rc): $(tr -d '\r' <"$TMP/sc.out" | head -2 | tr '\n' ' ')" >>"$LAUNCH_RETRIES"
+    done
+    tr -d '\r' <"$TMP/sc.out" | tail -20
+    die "schannelcfg $*: exit $rc, expected $want"
 }
 
 # timed OUTFILE CMD...: appends CMD's wall-clock time in ms to OUTFILE.
@@ -214,11 +237,11 @@ full_export() {
 # Each command runs reg.exe by its full path, one Wine process per value, as
 # `reg add` typed into cmd.exe is one process on Windows. `wine reg ...` (by
 # name) costs two: Wine's start.exe, then reg.exe; RECIPE_REG=reg times the
-# recipe that way (as this script did up to 2026-11-23: ~64 instead of
-# ~40 ms per command).
-RECIPE_REG=${RECIPE_REG:-$REG_EXE}
+# recipe that way (as this script did up to 2026-11-23), and (a) times both,
+# interleaved: MAKE_RECIPE_REG=reg make_recipe ... writes that variant.
+BYNAME=${BYNAME:-1}
 make_recipe() {
-    python3 - "$1" "$2" "$RECIPE_REG" <<'EOF'
+    python3 - "$1" "$2" "${MAKE_RECIPE_REG:-$REG_EXE}" <<'EOF'
 import json, shlex, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 reg = sys.argv[3]
@@ -227,9 +250,9 @@ lines = [r"""rr() {
     shift
     for try in 1 2 3; do
         rc=0
-        wine "$@" </dev/null >/dev/null 2>"$RECIPE_ERR" || rc=$?
+        wine "$@" </dev/null >"$RECIPE_ERR" 2>&1 || rc=$? # reg.exe writes its errors to stdout
         [ "$rc" -eq 0 ] && return 0
-        echo "$what (exit $rc): $(tr -d '\r' <"$RECIPE_ERR" | head -3)" >>"$RECIPE_RETRIES"
+        echo "$what (exit $rc, try $try, ${RECIPE_NAME:-?}): $(tr -d '\r' <"$RECIPE_ERR" | grep -v 'wine32\|multiarch\|dpkg --add' | head -3 | tr '\n' ' ')" >>"$RECIPE_RETRIES"
     done
     echo "recipe failed: $what: exit $rc, three times: $(tr -d '\r' <"$RECIPE_ERR" | head -3)" >&2
     exit 1
@@ -269,9 +292,11 @@ EOF
 
 RECIPE_RETRIES=$TMP/recipe.retries
 RECIPE_ERR=$TMP/recipe.err
+LAUNCH_RETRIES=$TMP/launch.retries
 : >"$RECIPE_RETRIES"
+: >"$LAUNCH_RETRIES"
 export RECIPE_RETRIES RECIPE_ERR
-run_recipe() { bash "$1"; }
+run_recipe() { RECIPE_NAME=${1##*/} bash "$1"; }
 
 # ---- Wine
 
@@ -290,9 +315,12 @@ scenario() {
     local state=${2:-} snaps="C:\\bench\\$1" n i ref first
     name=$1
     local ta=$TMP/$name.apply.ms tr=$TMP/$name.recipe.ms tv=$TMP/$name.version.ms
+    local tn=$TMP/$name.byname.ms order=(apply recipe) k c
+    [ "$BYNAME" = 1 ] && order+=(byname)
     : >"$ta"
     : >"$tr"
     : >"$tv"
+    : >"$tn"
     echo "== (a) $name"
     if [ -n "$state" ]; then
         reg_tries wine "$REG_EXE" import "$(winpath "$ROOT/$state")" </dev/null >/dev/null 2>&1 ||
@@ -305,6 +333,7 @@ scenario() {
     wine "$EXE" diff tls12-strict --format json </dev/null >"$TMP/$name.diff.json" 2>"$TMP/$name.diff.err" ||
         die "diff --format json failed"
     n=$(make_recipe "$TMP/$name.diff.json" "$TMP/$name.recipe.sh")
+    MAKE_RECIPE_REG=reg make_recipe "$TMP/$name.diff.json" "$TMP/$name.byname.sh" >/dev/null
     # A reference snapshot of the pristine state (what resets the recipe).
     wine "$EXE" apply tls12-strict --format json --snapshot-dir "$snaps\\ref" </dev/null \
         >"$TMP/$name.ref.json" 2>&1 || true
@@ -317,21 +346,35 @@ scenario() {
     run_sc 0 check tls12-strict
     run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
     expect_pristine "after the recipe and its rollback"
+    if [ "$BYNAME" = 1 ]; then
+        run_recipe "$TMP/$name.byname.sh" || die "$name: the reg add recipe (reg by name) failed"
+        run_sc 0 check tls12-strict
+        run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
+        expect_pristine "after the by-name recipe and its rollback"
+    fi
     echo "   recipe: $n reg commands ($(grep -c 'REG_MULTI_SZ' "$TMP/$name.recipe.sh" || true) REG_MULTI_SZ)," \
         "checked: schannelcfg check exits 0 after it"
 
+    # Each run times every contender once, the one that goes first rotating.
     for i in $(seq 1 "$RUNS"); do
-        for first in apply recipe; do
-            [ $((i % 2)) -eq 1 ] || first=$([ "$first" = apply ] && echo recipe || echo apply)
-            expect_pristine "run $i, before $first"
-            if [ "$first" = apply ]; then
+        for k in "${!order[@]}"; do
+            c=${order[$(((k + i) % ${#order[@]}))]}
+            expect_pristine "run $i, before $c"
+            case $c in
+            apply)
                 timed "$ta" run_sc 194 apply tls12-strict --snapshot-dir "$snaps\\run$i"
                 run_sc 194 rollback --snapshot-dir "$snaps\\run$i"
                 timed "$tv" run_sc 0 --version
-            else
+                ;;
+            recipe)
                 timed "$tr" run_recipe "$TMP/$name.recipe.sh" || die "$name: run $i: the reg add recipe failed"
                 run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
-            fi
+                ;;
+            byname)
+                timed "$tn" run_recipe "$TMP/$name.byname.sh" || die "$name: run $i: the by-name recipe failed"
+                run_sc 194 rollback "$ref" --snapshot-dir "$snaps\\ref"
+                ;;
+            esac
         done
         printf '.'
     done
@@ -352,6 +395,12 @@ scenario() {
     RESULT[$name.retries]=$(wc -l <"$RECIPE_RETRIES")
     echo "   apply ${RESULT[$name.apply]} ms, recipe ${RESULT[$name.recipe]} ms (medians of $RUNS):" \
         "${RESULT[$name.ratio]}x; --version ${RESULT[$name.version]} ms: apply ${RESULT[$name.vratio]}x"
+    if [ "$BYNAME" = 1 ]; then
+        RESULT[$name.byname]=$(median "$tn")
+        RESULT[$name.bratio]=$(ratio "${RESULT[$name.byname]}" "${RESULT[$name.apply]}")
+        echo "   the recipe as \`wine reg\` by name (start.exe, then reg.exe): ${RESULT[$name.byname]} ms:" \
+            "${RESULT[$name.bratio]}x"
+    fi
     echo "   recipe commands run again after a failure so far: ${RESULT[$name.retries]}"
     [ "${RESULT[$name.retries]}" = 0 ] || sed 's/^/     /' "$RECIPE_RETRIES"
 }
@@ -397,8 +446,8 @@ wineserver -k >/dev/null 2>&1 || true
 
 echo "== (c) registry calls (native, through src/backend_wrap.h)"
 if [ "${BUILT[bench_counts]}" = 1 ]; then
-    build/host/bench/bench_counts tls12-strict examples/states/ws2016-gpo.reg 10.0.14393 | tee "$TMP/c.txt"
-    build/host/bench/bench_counts tls12-strict examples/states/ws2008r2.reg 6.1.7601 | tee -a "$TMP/c.txt"
+    "$TMP/bin/bench_counts" tls12-strict examples/states/ws2016-gpo.reg 10.0.14393 | tee "$TMP/c.txt"
+    "$TMP/bin/bench_counts" tls12-strict examples/states/ws2008r2.reg 6.1.7601 | tee -a "$TMP/c.txt"
     RESULT[c.reapply_writes]=$(awk -F'|' '$2 ~ /re-apply/ { gsub(/ /, "", $8); print $8; exit }' "$TMP/c.txt")
 else
     echo "   skipped: build/host/bench/bench_counts does not build (see the build step)"
@@ -408,30 +457,30 @@ fi
 echo "== (d) size"
 size=$(stat -c %s "$EXE")
 RESULT[d.size]=$size
-echo "   $EXE: $size bytes ($((size / 1024)) KB)"
+echo "   build/win/schannelcfg.exe: $size bytes ($((size / 1024)) KB)"
 
 echo "== (e) diff of synthetic plans (native)"
 sizes="1000 10000"
 [ "$BIG" = 1 ] && sizes="$sizes 100000"
 if [ "${BUILT[bench_diff]}" = 1 ]; then
     # shellcheck disable=SC2086
-    build/host/bench/bench_diff -r 9 $sizes | tee "$TMP/e.txt"
+    "$TMP/bin/bench_diff" -r 9 $sizes | tee "$TMP/e.txt"
     RESULT[e.10k]=$(awk -F'|' '$2+0 == 10000 { gsub(/ /, "", $5); print $5 }' "$TMP/e.txt")
     echo "   the same 10,000 operations, 1 and 10 values per key:"
-    build/host/bench/bench_diff -k 1 -r 5 10000 | tail -1
-    build/host/bench/bench_diff -k 10 -r 5 10000 | tail -1
+    "$TMP/bin/bench_diff" -k 1 -r 5 10000 | tail -1
+    "$TMP/bin/bench_diff" -k 10 -r 5 10000 | tail -1
 else
     echo "   skipped: build/host/bench/bench_diff does not build (see the build step)"
     RESULT[e.10k]="not built"
 fi
 
 echo "== (f) big profiles: raw [key] sections (native)"
-SCHANNELCFG=$ROOT/build/host/schannelcfg RUNS=3 scripts/bench-sections.sh 1000 3000 9000 | tee "$TMP/f.txt"
+SCHANNELCFG=$HOSTBIN RUNS=3 scripts/bench-sections.sh 1000 3000 9000 | tee "$TMP/f.txt"
 RESULT[f.apply]=$(awk '$1 == 9000 { print $2 }' "$TMP/f.txt")
 RESULT[f.rollback]=$(awk '$1 == 9000 { print $3 }' "$TMP/f.txt")
 
 echo "== (g) a 40 MB state file (native)"
-BIN=$ROOT/build/host/schannelcfg scripts/bench-state.sh 40 3 | tee "$TMP/g.txt"
+BIN=$HOSTBIN scripts/bench-state.sh 40 3 | tee "$TMP/g.txt"
 # The slowest of the four shapes' diff medians.
 RESULT[g.diff]=$(awk 'NR > 1 && NF == 3 && $2 ~ /^[0-9]+$/ { if ($3 > m) m = $3 } END { print m + 0 }' "$TMP/g.txt")
 
@@ -447,6 +496,9 @@ for s in fresh ws2016; do
     row "(a) apply tls12-strict vs ${RESULT[$s.n]} x wine reg add ($s)" \
         "${RESULT[$s.apply]} vs ${RESULT[$s.recipe]} ms: ${RESULT[$s.ratio]}x" ">= 100x" \
         "$(verdict "${RESULT[$s.ratio]}" ">=" 100)"
+    [ "$BYNAME" = 1 ] && row "(a) the same, the recipe as \`wine reg\` by name ($s)" \
+        "${RESULT[$s.apply]} vs ${RESULT[$s.byname]} ms: ${RESULT[$s.bratio]}x" ">= 100x" \
+        "$(verdict "${RESULT[$s.bratio]}" ">=" 100)"
     row "(a) first apply vs --version ($s)" \
         "${RESULT[$s.apply]} vs ${RESULT[$s.version]} ms: ${RESULT[$s.vratio]}x" "<= 1.5x" \
         "$(verdict "${RESULT[$s.vratio]}" "<=" 1.5)"
@@ -466,4 +518,5 @@ row "(f) apply / rollback of 9,000 [key] sections (median)" \
     "$(verdict "${RESULT[f.apply]}" "<" 500) / $(verdict "${RESULT[f.rollback]}" "<" 500)"
 row "(g) diff of a 40 MB state (slowest of 4 shapes, median)" "${RESULT[g.diff]} ms" "< 1500 ms" \
     "$(verdict "${RESULT[g.diff]}" "<" 1500)"
-echo "recipe commands run again after a Wine failure (both scenarios): $(wc -l <"$RECIPE_RETRIES")"
+echo "run again after a Wine failure: $(wc -l <"$RECIPE_RETRIES") recipe command(s), $(wc -l <"$LAUNCH_RETRIES") schannelcfg launch(es)"
+cat "$RECIPE_RETRIES" "$LAUNCH_RETRIES"
