@@ -78,8 +78,6 @@ static int run_apply(const struct plan *plan, struct reg_backend *w, const char 
 {
 	struct apply_options o = {
 	    .backend = w,
-	    .require_elevation = false,
-	    .lock_name = NULL,
 	    .snapshot_dir = dir,
 	    .profile_name = plan->profile,
 	    .target = target,
