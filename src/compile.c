@@ -75,76 +75,71 @@ static void emit_rmkey(struct cc *c, enum area area, const char *path)
 	     "key removed once it holds nothing");
 }
 
-static void compile_protocol(struct cc *c)
+/* Where the current setting writes, and whether a change there needs a
+ * reboot: both from its row (schema.c). */
+static char *key_of(const struct cc *c)
 {
-	const struct setting *s = c->s;
-	const char *proto = vocab_protocols.entries[s->word].name;
-	bool client = strstr(s->id, " client") != NULL;
-	char *key = xasprintf(SCHANNEL_KEY "\\Protocols\\%s", proto);
-	char *side = xasprintf("%s\\%s", key, client ? "Client" : "Server");
-
-	if (s->state == STATE_DEFAULT) {
-		emit_delete(c, AREA_PROTOCOLS, REG_VIEW_64, side, "Enabled", true);
-		emit_delete(c, AREA_PROTOCOLS, REG_VIEW_64, side, "DisabledByDefault", true);
-		emit_rmkey(c, AREA_PROTOCOLS, side);
-		emit_rmkey(c, AREA_PROTOCOLS, key);
-	} else {
-		bool on = s->state == STATE_ENABLED;
-
-		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "Enabled", on ? 1 : 0, true,
-		           on ? "Enabled=1: the protocol may be used"
-		              : "Enabled=0: the protocol is switched off");
-		emit_dword(c, AREA_PROTOCOLS, REG_VIEW_64, side, "DisabledByDefault", on ? 0 : 1,
-		           true,
-		           on ? "DisabledByDefault=0: offered when applications ask for the "
-		                "system defaults"
-		              : "DisabledByDefault=1: not offered by default either");
-	}
-	free(side);
-	free(key);
+	return schema_key_path(c->s->section, c->s->def, c->s->word, c->s->version);
 }
 
-/* Ciphers, hashes and key-exchange algorithms share one convention. */
-static void compile_algorithm(struct cc *c, enum area area, const char *folder,
-                              const struct vocab *v)
+static bool reboot_of(const struct cc *c)
 {
-	const struct setting *s = c->s;
-	char *key = xasprintf(SCHANNEL_KEY "\\%s\\%s", folder, v->entries[s->word].name);
-
-	if (s->state == STATE_DEFAULT) {
-		emit_delete(c, area, REG_VIEW_64, key, "Enabled", true);
-		emit_rmkey(c, area, key);
-	} else if (s->state == STATE_ENABLED) {
-		emit_dword(c, area, REG_VIEW_64, key, "Enabled", ENABLED_ALL_BITS, true,
-		           "Enabled=0xffffffff: may be used (KB245030 convention)");
-	} else {
-		emit_dword(c, area, REG_VIEW_64, key, "Enabled", 0, true, "Enabled=0: never used");
-	}
-	free(key);
+	return !c->s->def->map.no_reboot;
 }
 
-/* A setting that is one DWORD (or its removal) at a fixed key. */
-static void compile_number(struct cc *c, enum area area, enum reg_view view, const char *key,
-                           const char *name, bool reboot, const char *what)
+/* "default" removes the values, then the row's keys once they are empty,
+ * deepest first (a protocol's Client key, then the protocol's key). */
+static void emit_default(struct cc *c, const char *key)
 {
-	if (c->s->is_default)
-		emit_delete(c, area, view, key, name, reboot);
+	const struct reg_map *m = &c->s->def->map;
+	char *path = xstrdup(key);
+	unsigned level;
+
+	emit_delete(c, m->area, c->s->view, key, m->value, reboot_of(c));
+	if (m->value2)
+		emit_delete(c, m->area, c->s->view, key, m->value2, reboot_of(c));
+	for (level = 0; level < m->rmkeys; level++) {
+		char *slash = strrchr(path, '\\');
+
+		emit_rmkey(c, m->area, path);
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	free(path);
+}
+
+/* Protocols: enabled = value 1 + value2 0, disabled = value 0 + value2 1. */
+static void compile_state_pair(struct cc *c, const char *key)
+{
+	const struct reg_map *m = &c->s->def->map;
+	bool on = c->s->state == STATE_ENABLED;
+
+	emit_dword(c, m->area, c->s->view, key, m->value, on ? 1 : 0, reboot_of(c),
+	           on ? "Enabled=1: the protocol may be used"
+	              : "Enabled=0: the protocol is switched off");
+	emit_dword(c, m->area, c->s->view, key, m->value2, on ? 0 : 1, reboot_of(c),
+	           on ? "DisabledByDefault=0: offered when applications ask for the "
+	                "system defaults"
+	              : "DisabledByDefault=1: not offered by default either");
+}
+
+/* Ciphers, hashes, key exchange (0xffffffff / 0) and FIPS (1 / 0). */
+static void compile_state_value(struct cc *c, const char *key)
+{
+	const struct reg_map *m = &c->s->def->map;
+	bool on = c->s->state == STATE_ENABLED, all_bits = m->codec == CODEC_ALL_BITS;
+	char *what;
+
+	if (!all_bits)
+		what = xstrdup(m->effect);
+	else if (on)
+		what = xasprintf("%s=0xffffffff: may be used (KB245030 convention)", m->value);
 	else
-		emit_dword(c, area, view, key, name, c->s->number, reboot, what);
-}
-
-static void compile_kex_bits(struct cc *c)
-{
-	const struct setting *s = c->s;
-	bool pkcs = strstr(s->id, "pkcs-") != NULL;
-	char *key =
-	    xasprintf(SCHANNEL_KEY "\\KeyExchangeAlgorithms\\%s", pkcs ? "PKCS" : "Diffie-Hellman");
-
-	compile_number(c, AREA_KEY_EXCHANGE, REG_VIEW_64, key, s->registry, true,
-	               "minimum key size in bits");
-	if (s->is_default)
-		emit_rmkey(c, AREA_KEY_EXCHANGE, key);
-	free(key);
+		what = xasprintf("%s=0: never used", m->value);
+	emit_dword(c, m->area, c->s->view, key, m->value, on ? (all_bits ? ENABLED_ALL_BITS : 1) : 0,
+	           reboot_of(c), what);
+	free(what);
 }
 
 static bool mask_has(uint32_t mask, uint32_t bit)
@@ -152,35 +147,50 @@ static bool mask_has(uint32_t mask, uint32_t bit)
 	return bit && (mask & bit) == bit;
 }
 
-/* WinHTTP and EAP masks: warn about SSL 2.0/3.0 and TLS 1.3 bits. */
-static void warn_mask(struct cc *c, uint32_t mask, bool eap)
+/* WinHTTP and EAP masks: warn about SSL 2.0/3.0 bits and an empty mask. */
+static void warn_protocol_mask(struct cc *c, const char *src)
 {
-	const struct vocab_entry *ssl3 = vocab_find(&vocab_protocols, "SSL 3.0", NULL);
-	const struct vocab_entry *ssl2 = vocab_find(&vocab_protocols, "SSL 2.0", NULL);
-	char *src = source_of(c->s);
+	const struct reg_map *m = &c->s->def->map;
+	uint32_t ssl3 = schema_mask_bit(m, vocab_find(&vocab_protocols, "SSL 3.0", NULL));
+	uint32_t ssl2 = schema_mask_bit(m, vocab_find(&vocab_protocols, "SSL 2.0", NULL));
+	uint32_t mask = c->s->number;
 
-	if (c->s->is_default)
-		goto out;
-	if (!eap && (mask_has(mask, ssl3->winhttp) || mask_has(mask, ssl2->winhttp)))
+	if (mask_has(mask, ssl3) || mask_has(mask, ssl2))
 		plan_warn(c->plan, src,
 		          "%s 0x%08x includes SSL %s, which is insecure (POODLE); TLS 1.1 + 1.2 "
 		          "(0x00000a00) or TLS 1.2 alone (0x00000800) is enough",
-		          c->s->registry, mask, mask_has(mask, ssl2->winhttp) ? "2.0" : "3.0");
+		          m->value, mask, mask_has(mask, ssl2) ? "2.0" : "3.0");
 	if (!mask)
-		plan_warn(c->plan, src, "%s 0 turns every protocol off", c->s->registry);
-out:
+		plan_warn(c->plan, src, "%s 0 turns every protocol off", m->value);
+}
+
+/* Named bits that carry a warning of their own (weak certificate
+ * mappings, KB5014754). */
+static void warn_mask(struct cc *c)
+{
+	const struct reg_map *m = &c->s->def->map;
+	char *src;
+	size_t i;
+
+	if (c->s->is_default)
+		return;
+	src = source_of(c->s);
+	if (m->bits == &vocab_protocols)
+		warn_protocol_mask(c, src);
+	for (i = 0; i < m->bits->count; i++)
+		if (m->bits->entries[i].warn &&
+		    mask_has(c->s->number, schema_mask_bit(m, &m->bits->entries[i])))
+			plan_warn(c->plan, src, "%s 0x%08x: %s", m->value, c->s->number,
+			          m->bits->entries[i].warn);
 	free(src);
 }
 
-static void compile_dotnet(struct cc *c)
+/* A number (DWORD, mask) or, for "default", its removal. */
+static void compile_number(struct cc *c, const char *key)
 {
-	char *key = xasprintf(DOTNET_KEY "\\%s", c->s->version);
+	const struct reg_map *m = &c->s->def->map;
 
-	/* .NET reads these when a process starts: restart the applications
-	 * (Microsoft's guidance simply reboots). */
-	compile_number(c, AREA_DOTNET, c->s->view, key, c->s->registry, false,
-	               "read by .NET applications when they start");
-	free(key);
+	emit_dword(c, m->area, c->s->view, key, m->value, c->s->number, reboot_of(c), m->effect);
 }
 
 /* An explicit order may only name suites the target release has
@@ -281,21 +291,14 @@ static void compile_suites(struct cc *c)
 	free(src);
 }
 
-static void compile_curves(struct cc *c)
+static void compile_curves(struct cc *c, const char *key)
 {
-	const struct setting *s = c->s;
+	const struct reg_map *m = &c->s->def->map;
+	struct plan_op *op =
+	    emit(c, OP_SET, m->area, c->s->view, key, m->value, reboot_of(c), m->effect);
 
-	if (s->is_default) {
-		emit_delete(c, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY, "EccCurves", true);
-		return;
-	}
-	{
-		struct plan_op *op = emit(c, OP_SET, AREA_SUITES, REG_VIEW_64, SUITES_POLICY_KEY,
-		                          "EccCurves", true, "elliptic-curve order (Group Policy)");
-
-		if (!regvalue_set_multi_sz(&op->value, s->curves, s->ncurves))
-			abort(); /* names were validated */
-	}
+	if (!regvalue_set_multi_sz(&op->value, c->s->curves, c->s->ncurves))
+		abort(); /* names were validated */
 }
 
 static void compile_raw(struct cc *c)
@@ -341,54 +344,53 @@ static void warn_protocol(struct cc *c)
 	free(src);
 }
 
+/* Checks that belong to what a setting means, not to its codec. */
+static void check_setting(struct cc *c)
+{
+	if (c->s->kind == ST_PROTOCOL)
+		warn_protocol(c);
+	if (c->s->kind == ST_SUITES)
+		check_order_release(c);
+	if (c->s->def->map.codec == CODEC_MASK)
+		warn_mask(c);
+}
+
+/* A "default" number, state or curve list removes the row's values. */
+static bool is_default(const struct setting *s)
+{
+	if (s->def->kind == VK_STATE)
+		return s->state == STATE_DEFAULT;
+	return s->def->map.codec != CODEC_SUITES && s->is_default;
+}
+
+/* Walks the setting's row forward: its codec says which values to write. */
 static void compile_setting(struct cc *c)
 {
-	const struct setting *s = c->s;
+	char *key;
 
-	switch (s->kind) {
-	case ST_PROTOCOL:
-		warn_protocol(c);
-		compile_protocol(c);
-		break;
-	case ST_CIPHER: compile_algorithm(c, AREA_CIPHERS, "Ciphers", &vocab_ciphers); break;
-	case ST_HASH: compile_algorithm(c, AREA_HASHES, "Hashes", &vocab_hashes); break;
-	case ST_KEX:
-		compile_algorithm(c, AREA_KEY_EXCHANGE, "KeyExchangeAlgorithms", &vocab_kex);
-		break;
-	case ST_KEX_BITS: compile_kex_bits(c); break;
-	case ST_EVENT_LOGGING:
-		compile_number(c, AREA_SCHANNEL, REG_VIEW_64, SCHANNEL_KEY, "EventLogging", true,
-		               "what SChannel logs");
-		break;
-	case ST_SUITES:
-		check_order_release(c);
-		compile_suites(c);
-		break;
-	case ST_CURVES: compile_curves(c); break;
-	case ST_DOTNET: compile_dotnet(c); break;
-	case ST_WINHTTP:
-		warn_mask(c, s->number, false);
-		compile_number(c, AREA_WINHTTP, s->view, WINHTTP_KEY, "DefaultSecureProtocols",
-		               true,
-		               "protocols WinHTTP offers by default (KB3140245 on 7/2008 R2/2012)");
-		break;
-	case ST_EAP:
-		warn_mask(c, s->number, true);
-		compile_number(c, AREA_EAP, REG_VIEW_64, EAP_TLS_KEY, "TlsVersion", true,
-		               "TLS versions EAP-TLS may use (KB2977292 on 7/8.1; or restart "
-		               "EapHost)");
-		break;
-	case ST_FIPS:
-		if (s->state == STATE_DEFAULT)
-			emit_delete(c, AREA_FIPS, REG_VIEW_64, FIPS_KEY, "Enabled", true);
-		else
-			emit_dword(c, AREA_FIPS, REG_VIEW_64, FIPS_KEY, "Enabled",
-			           s->state == STATE_ENABLED ? 1 : 0, true,
-			           "FIPS-approved algorithms only when 1");
-		break;
-	case ST_RAW: compile_raw(c); break;
-	case ST_NONE: break;
+	if (c->s->kind == ST_RAW) {
+		compile_raw(c);
+		return;
 	}
+	if (!c->s->def || !c->s->def->map.key)
+		return;
+	check_setting(c);
+	key = key_of(c);
+	if (is_default(c->s)) {
+		emit_default(c, key);
+	} else {
+		switch (c->s->def->map.codec) {
+		case CODEC_STATE_PAIR: compile_state_pair(c, key); break;
+		case CODEC_ALL_BITS:
+		case CODEC_STATE_01: compile_state_value(c, key); break;
+		case CODEC_DWORD:
+		case CODEC_MASK: compile_number(c, key); break;
+		case CODEC_SUITES: compile_suites(c); break;
+		case CODEC_CURVES: compile_curves(c, key); break;
+		case CODEC_NONE: break;
+		}
+	}
+	free(key);
 }
 
 /* Settings in a fixed order: kind, vocabulary position, then id. */

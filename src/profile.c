@@ -97,33 +97,24 @@ static bool parse_number(struct ctx *c, const struct lex_entry *e, uint64_t min,
 	return true;
 }
 
-static uint32_t mask_bit(const struct vocab_entry *v, bool eap)
+/* Words of the row's bit vocabulary -> a mask; numbers must use known bits. */
+static bool parse_mask(struct ctx *c, const struct lex_entry *e, const struct reg_map *m,
+                       struct setting *s)
 {
-	return eap ? v->eap : v->winhttp;
-}
-
-/* Protocol words -> WinHTTP or EAP bitmask; numbers must use known bits. */
-static bool parse_mask(struct ctx *c, const struct lex_entry *e, bool eap, struct setting *s)
-{
-	const struct vocab *v = &vocab_protocols;
-	uint32_t known = 0, mask = 0;
+	uint32_t known = schema_mask_known(m), mask = 0;
 	uint64_t number;
 	size_t i, n;
 	char **words;
 	bool ok = true;
 
-	for (i = 0; i < v->count; i++)
-		known |= mask_bit(&v->entries[i], eap);
 	if (streq_ci(e->value, "default")) {
 		s->is_default = true;
 		return true;
 	}
 	if (parse_u64(e->value, UINT32_MAX, &number)) {
 		if (number & ~(uint64_t)known) {
-			ERR(c, e->line,
-			    "%s: 0x%llx has bits that are not %s protocol bits "
-			    "(known: 0x%x)",
-			    e->key, (unsigned long long)number, eap ? "EAP-TLS" : "WinHTTP", known);
+			ERR(c, e->line, "%s: 0x%llx has bits that are not %s %s bits (known: 0x%x)",
+			    e->key, (unsigned long long)number, m->bits_what, m->bits->what, known);
 			return false;
 		}
 		s->number = (uint32_t)number;
@@ -131,18 +122,18 @@ static bool parse_mask(struct ctx *c, const struct lex_entry *e, bool eap, struc
 	}
 	words = split_words(e->value, &n);
 	for (i = 0; i < n; i++) {
-		const struct vocab_entry *p = vocab_find(v, words[i], NULL);
+		const struct vocab_entry *p = vocab_find(m->bits, words[i], NULL);
 
-		if (!p || !mask_bit(p, eap)) {
-			ERR(c, e->line, "%s: \"%s\" is not a protocol %s can be told to use%s",
-			    e->key, words[i], eap ? "EAP-TLS" : "WinHTTP", comment_hint(e->value));
+		if (!p || !schema_mask_bit(m, p)) {
+			ERR(c, e->line, "%s: \"%s\" is not a %s %s can be told to use%s", e->key,
+			    words[i], m->bits->what, m->bits_what, comment_hint(e->value));
 			ok = false;
 			break;
 		}
-		mask |= mask_bit(p, eap);
+		mask |= schema_mask_bit(m, p);
 	}
 	if (!n) {
-		ERR(c, e->line, "%s: expected protocol names, a number or default", e->key);
+		ERR(c, e->line, "%s: expected %s names, a number or default", e->key, m->bits->what);
 		ok = false;
 	}
 	strlist_free(words, n);
@@ -484,15 +475,16 @@ static const char *state_word(enum state st)
 	return words[st];
 }
 
-static void mask_words(uint32_t mask, bool eap, struct strbuf *sb)
+static void mask_words(uint32_t mask, const struct reg_map *m, struct strbuf *sb)
 {
 	size_t i;
 	bool first = true;
 
-	for (i = 0; i < vocab_protocols.count; i++) {
-		const struct vocab_entry *v = &vocab_protocols.entries[i];
+	for (i = 0; i < m->bits->count; i++) {
+		const struct vocab_entry *v = &m->bits->entries[i];
+		uint32_t bit = schema_mask_bit(m, v);
 
-		if (mask_bit(v, eap) && (mask & mask_bit(v, eap)) == mask_bit(v, eap)) {
+		if (bit && (mask & bit) == bit) {
 			sb_addf(sb, "%s%s", first ? "" : ", ", v->name);
 			first = false;
 		}
@@ -504,8 +496,8 @@ static void number_words(const struct setting *s, const struct key_def *k, struc
 {
 	if (s->is_default)
 		sb_adds(sb, "default");
-	else if (k->kind == VK_WINHTTP_MASK || k->kind == VK_EAP_MASK)
-		mask_words(s->number, k->kind == VK_EAP_MASK, sb);
+	else if (k->kind == VK_MASK)
+		mask_words(s->number, &k->map, sb);
 	else
 		sb_addf(sb, "%u", s->number);
 }
@@ -521,11 +513,8 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 
 	switch (k->kind) {
 	case VK_STATE: ok = parse_state(c, e, &tmp.state); break;
-	case VK_KEY_BITS: ok = parse_number(c, e, 512, 16384, &tmp); break;
-	case VK_EVENT_LOGGING: ok = parse_number(c, e, 0, 7, &tmp); break;
-	case VK_FLAG01: ok = parse_number(c, e, 0, 1, &tmp); break;
-	case VK_WINHTTP_MASK: ok = parse_mask(c, e, false, &tmp); break;
-	case VK_EAP_MASK: ok = parse_mask(c, e, true, &tmp); break;
+	case VK_NUMBER: ok = parse_number(c, e, k->map.min, k->map.max, &tmp); break;
+	case VK_MASK: ok = parse_mask(c, e, &k->map, &tmp); break;
 	default: ok = false; break;
 	}
 	if (!ok)
@@ -546,7 +535,8 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 	                      .file = s->file,
 	                      .line = s->line,
 	                      .word = word,
-	                      .registry = k->registry,
+	                      .def = k,
+	                      .section = sd,
 	                      .state = tmp.state,
 	                      .is_default = tmp.is_default,
 	                      .number = tmp.number};
@@ -617,7 +607,7 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 				free(s->id);
 				s->subject = dotnet
 				                 ? xasprintf(".NET %s %s (%s)", vname,
-				                             base->registry, reg_view_name(s->view))
+				                             base->def->map.value, reg_view_name(s->view))
 				                 : xasprintf("%s (%s)", base->subject,
 				                             reg_view_name(s->view));
 				s->id =
@@ -730,6 +720,8 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 	}
 	sb_addf(&canon, "where=%d %s", (int)o->where, sb_str(&words));
 	s = add_setting(c, ST_SUITES, line);
+	s->section = schema_section("cipher-suites");
+	s->def = schema_key(s->section, "order", NULL);
 	s->where = o->where;
 	s->remove = tmp.remove, s->nremove = tmp.nremove;
 	s->prefer = tmp.prefer, s->nprefer = tmp.nprefer;
@@ -749,7 +741,8 @@ static void add_curves(struct ctx *c, const struct lex_entry *e)
 	s->is_default = tmp.is_default;
 	s->curves = tmp.curves;
 	s->ncurves = tmp.ncurves;
-	s->registry = "EccCurves";
+	s->section = schema_section("cipher-suites");
+	s->def = schema_key(s->section, "ecc-curves", NULL);
 	set_words(s, "ECC curve order", e->value, "cipher-suites ecc-curves", e->value);
 }
 
@@ -919,7 +912,7 @@ static void unknown_key(struct ctx *c, const struct section_def *sd, const struc
 			sb_addf(&known, "%sa %s name", known.len ? ", " : "",
 			        sd->keys[i].words->what);
 	}
-	if (sd->raw_values)
+	if ((sd->flags & SEC_RAW_VALUES))
 		sb_adds(&known, ", or \"ValueName\" = data");
 	ERR(c, e->line, "unknown key \"%s\" in [%s] (expected %s)", e->key, sd->name,
 	    sb_str(&known));
@@ -1066,7 +1059,7 @@ static bool section_options(struct ctx *c, const struct lex_section *sec,
 	size_t i;
 
 	*o = (struct section_opts){.views = 3, .versions = 3, .where = WHERE_AUTO, .reboot = true};
-	if (sd->raw_values)
+	if ((sd->flags & SEC_RAW_VALUES))
 		o->views = 1;
 	for (i = 0; i < sec->n; i++) {
 		const struct lex_entry *e = &sec->entries[i];
@@ -1103,7 +1096,7 @@ static bool section_options(struct ctx *c, const struct lex_section *sec,
 	}
 	/* Only HKLM\SOFTWARE is split by WOW64; elsewhere the 32-bit view is
 	 * the same key, written once through the 64-bit view. */
-	if (sd->raw_values && o->path && !o->wow && !starts_with_ci(o->path, "SOFTWARE\\"))
+	if ((sd->flags & SEC_RAW_VALUES) && o->path && !o->wow && !starts_with_ci(o->path, "SOFTWARE\\"))
 		o->views = 1;
 	if (o->wow) {
 		if (o->views_given && o->views != 2)
@@ -1134,38 +1127,6 @@ static void check_required(struct ctx *c, const struct lex_section *sec,
 	}
 }
 
-/*
- * What the interpreter does with a section besides one setting per key.
- * Here, not in schema.c: schema.c says what a profile may write, this
- * says how settings are built from it. A section not listed needs nothing
- * more ([key] sections are expanded per view through raw_values).
- */
-struct section_rule {
-	const char *name;
-	bool metadata;   /* its keys describe the profile and set nothing */
-	bool suites;     /* remove/prefer/order are gathered into one setting */
-	bool per_view;   /* one copy of each setting per registry view */
-	bool per_dotnet; /* ... and per .NET version */
-};
-
-static const struct section_rule section_rules[] = {
-    {"profile", .metadata = true},
-    {"cipher-suites", .suites = true},
-    {"dotnet", .per_view = true, .per_dotnet = true},
-    {"winhttp", .per_view = true},
-};
-
-static const struct section_rule *section_rule(const struct section_def *sd)
-{
-	static const struct section_rule plain = {.name = NULL};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(section_rules); i++)
-		if (!strcmp(section_rules[i].name, sd->name))
-			return &section_rules[i];
-	return &plain;
-}
-
 static void process_entry(struct ctx *c, const struct lex_section *sec,
                           const struct section_def *sd, const char *arg, size_t i,
                           const struct section_opts *o)
@@ -1174,7 +1135,7 @@ static void process_entry(struct ctx *c, const struct lex_section *sec,
 	const struct key_def *k;
 	size_t word = 0;
 
-	if (sd->raw_values && is_raw_value_key(e->key)) {
+	if ((sd->flags & SEC_RAW_VALUES) && is_raw_value_key(e->key)) {
 		if (o->path)
 			add_raw(c, e, o);
 		return;
@@ -1186,7 +1147,7 @@ static void process_entry(struct ctx *c, const struct lex_section *sec,
 	}
 	if (!first_occurrence(c, sec, i, sd) || (k->flags & KEY_OPTION))
 		return;
-	if (section_rule(sd)->metadata)
+	if ((sd->flags & SEC_METADATA))
 		profile_meta(c, e);
 	else if (k->setting == ST_SUITES)
 		; /* gathered per section by add_suites */
@@ -1210,7 +1171,6 @@ static void unknown_section(struct ctx *c, const struct lex_section *sec)
 static void process_section(struct ctx *c, const struct lex_section *sec)
 {
 	const struct section_def *sd;
-	const struct section_rule *rule;
 	struct section_opts o;
 	char *name, *arg;
 	bool bad_quote;
@@ -1224,7 +1184,6 @@ static void process_section(struct ctx *c, const struct lex_section *sec)
 	}
 	if (!check_section_arg(c, sec, sd, arg, bad_quote))
 		goto out;
-	rule = section_rule(sd);
 	if (arg && sd->arg == ARG_VOCAB) {
 		char *canonical = xstrdup(vocab_find(sd->arg_words, arg, NULL)->name);
 
@@ -1235,17 +1194,17 @@ static void process_section(struct ctx *c, const struct lex_section *sec)
 	if (!section_options(c, sec, sd, &o))
 		goto out_opts;
 	for (i = 0; i < sec->n; i++) {
-		if (sd->raw_values && is_raw_value_key(sec->entries[i].key) &&
+		if ((sd->flags & SEC_RAW_VALUES) && is_raw_value_key(sec->entries[i].key) &&
 		    !first_occurrence(c, sec, i, NULL))
 			continue;
 		process_entry(c, sec, sd, arg, i, &o);
 	}
-	if (rule->suites)
+	if (sd->flags & SEC_GATHERED)
 		add_suites(c, sec, &o);
-	if (sd->raw_values && o.path && o.exists)
+	if ((sd->flags & SEC_RAW_VALUES) && o.path && o.exists)
 		add_key_exists(c, sec, &o);
-	if (rule->per_view || sd->raw_values)
-		expand_views(c, first, &o, rule->per_dotnet);
+	if (sd->flags & (SEC_PER_VIEW | SEC_RAW_VALUES))
+		expand_views(c, first, &o, sd->flags & SEC_PER_DOTNET);
 out_opts:
 	free(o.path);
 out:

@@ -60,8 +60,11 @@ struct setting {
 	char *file; /* source file display name (owned) */
 	unsigned line;
 
-	size_t word;          /* vocabulary index (protocol, cipher, hash, kex) */
-	const char *registry; /* value name for single-value settings */
+	/* What it sets: the key definition (NULL for ST_RAW) and its
+	 * section, whose rows say where and how (schema.h). */
+	const struct key_def *def;
+	const struct section_def *section;
+	size_t word;          /* the <ARG> or <WORD> vocabulary index */
 	enum state state;     /* VK_STATE kinds */
 	bool is_default;      /* number kinds: "default" = remove */
 	uint32_t number;      /* number kinds */

@@ -6,25 +6,10 @@
 #include "json.h"
 #include "version.h"
 
+/* From the setting's row; raw values have none. */
 enum area area_of_setting(const struct setting *s)
 {
-	switch (s->kind) {
-	case ST_PROTOCOL: return AREA_PROTOCOLS;
-	case ST_CIPHER: return AREA_CIPHERS;
-	case ST_HASH: return AREA_HASHES;
-	case ST_KEX:
-	case ST_KEX_BITS: return AREA_KEY_EXCHANGE;
-	case ST_EVENT_LOGGING: return AREA_SCHANNEL;
-	case ST_SUITES:
-	case ST_CURVES: return AREA_SUITES;
-	case ST_DOTNET: return AREA_DOTNET;
-	case ST_WINHTTP: return AREA_WINHTTP;
-	case ST_EAP: return AREA_EAP;
-	case ST_FIPS: return AREA_FIPS;
-	case ST_RAW:
-	case ST_NONE: break;
-	}
-	return AREA_RAW;
+	return s->def && s->def->map.key ? s->def->map.area : AREA_RAW;
 }
 
 static bool plan_needs_reboot(const struct plan *plan)
