@@ -7,6 +7,7 @@
  */
 #include "capture.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,54 +159,149 @@ static int read_values(struct capture *c, enum reg_view view, const char *path,
 	return rc;
 }
 
-static int read_all(struct capture *c)
+/* The keys capture reads whole: everything below them is TLS state. */
+static const char *const tree_roots[] = {SCHANNEL_KEY, SUITES_LOCAL_KEY, SUITES_POLICY_KEY};
+
+static bool under_tree(const char *path)
 {
-	static const char *const dotnet[] = {"SchUseStrongCrypto", "SystemDefaultTlsVersions"};
-	static const char *const winhttp[] = {"DefaultSecureProtocols"};
-	static const char *const eap[] = {"TlsVersion"};
-	static const char *const fips[] = {"Enabled"};
-	size_t i, view;
-	int rc = read_tree(c, REG_VIEW_64, SCHANNEL_KEY);
+	size_t i;
 
-	if (rc == SC_OK)
-		rc = read_tree(c, REG_VIEW_64, SUITES_LOCAL_KEY);
-	if (rc == SC_OK)
-		rc = read_tree(c, REG_VIEW_64, SUITES_POLICY_KEY);
-	for (view = 0; rc == SC_OK && view < 2; view++) {
-		for (i = 0; rc == SC_OK && i < vocab_dotnet_versions.count; i++) {
-			char *path =
-			    xasprintf(DOTNET_KEY "\\%s", vocab_dotnet_versions.entries[i].name);
+	for (i = 0; i < ARRAY_SIZE(tree_roots); i++) {
+		size_t n = strlen(tree_roots[i]);
 
-			rc = read_values(c, (enum reg_view)view, path, dotnet, ARRAY_SIZE(dotnet));
-			free(path);
-		}
-		if (rc == SC_OK)
-			rc = read_values(c, (enum reg_view)view, WINHTTP_KEY, winhttp, 1);
+		if (!strncmp_ci(path, tree_roots[i], n) && (!path[n] || path[n] == '\\'))
+			return true;
 	}
-	if (rc == SC_OK)
-		rc = read_values(c, REG_VIEW_64, EAP_TLS_KEY, eap, 1);
-	if (rc == SC_OK)
-		rc = read_values(c, REG_VIEW_64, FIPS_KEY, fips, 1);
+	return false;
+}
+
+/*
+ * One instance of a row: the copies of its value(s) that must agree to be
+ * said in one word (the registry views of [winhttp], the views and .NET
+ * versions of [dotnet]; one copy elsewhere).
+ */
+struct copies {
+	struct cap_key *keys[4];
+	size_t n;
+};
+
+static size_t view_count(const struct section_def *sd)
+{
+	return sd->flags & SEC_PER_VIEW ? 2 : 1;
+}
+
+static size_t version_count(const struct section_def *sd)
+{
+	return sd->flags & SEC_PER_DOTNET ? vocab_dotnet_versions.count : 1;
+}
+
+static const char *version_at(const struct section_def *sd, size_t i)
+{
+	return sd->flags & SEC_PER_DOTNET ? vocab_dotnet_versions.entries[i].name : NULL;
+}
+
+/* True if an earlier row of the section maps to the same key as row i. */
+static bool key_seen(const struct section_def *sd, size_t i, const char *path,
+                     const char *version)
+{
+	size_t j;
+	bool seen = false;
+
+	for (j = 0; j < i && !seen; j++) {
+		char *other;
+
+		if (!sd->keys[j].map.key)
+			continue;
+		other = schema_key_path(sd, &sd->keys[j], 0, version);
+		seen = streq_ci(other, path);
+		free(other);
+	}
+	return seen;
+}
+
+/* The value names of the rows from i on that map to `path`. */
+static size_t names_at(const struct section_def *sd, size_t i, const char *path,
+                       const char *version, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (; i < sd->nkeys && n + 2 <= max; i++) {
+		const struct key_def *k = &sd->keys[i];
+		char *other;
+
+		if (!k->map.key)
+			continue;
+		other = schema_key_path(sd, k, 0, version);
+		if (streq_ci(other, path)) {
+			names[n++] = k->map.value;
+			if (k->map.value2)
+				names[n++] = k->map.value2;
+		}
+		free(other);
+	}
+	return n;
+}
+
+/* Reads, for one view and version, the values the section's rows map to
+ * keys outside the trees (read whole already), each key once. */
+static int read_section_copy(struct capture *c, const struct section_def *sd, enum reg_view view,
+                             const char *version)
+{
+	const char *names[2 * 16];
+	size_t i;
+	int rc = SC_OK;
+
+	for (i = 0; rc == SC_OK && i < sd->nkeys; i++) {
+		const struct key_def *k = &sd->keys[i];
+		char *path;
+
+		if (!k->map.key || k->words || sd->arg == ARG_VOCAB)
+			continue; /* rows with placeholders other than <VER> live in trees */
+		path = schema_key_path(sd, k, 0, version);
+		if (!under_tree(path) && !key_seen(sd, i, path, version))
+			rc = read_values(c, view, path, names,
+			                 names_at(sd, i, path, version, names, ARRAY_SIZE(names)));
+		free(path);
+	}
 	return rc;
 }
 
-/* ---- words ---- */
-
-/*
- * A managed value absent from the source: if its key exists there, the
- * absence is written raw ("name" = -, in that key's [key] section, which
- * also says the key exists); if the key is missing too, the word is
- * "default" (remove the value, then the key once empty).
- */
-static bool absent_is_raw(struct capture *c, const char *path, const char *value)
+static int read_sections(struct capture *c, bool per_view)
 {
-	struct cap_key *k = find_key(c, REG_VIEW_64, path);
+	size_t s, view, ver;
+	int rc = SC_OK;
 
-	if (!k || !k->whole)
-		return false;
-	add_value(k, value)->present = false;
-	return true;
+	for (view = 0; rc == SC_OK && view < 2; view++) {
+		for (s = 0; rc == SC_OK && s < schema_section_count; s++) {
+			const struct section_def *sd = &schema_sections[s];
+
+			if (!!(sd->flags & SEC_PER_VIEW) != per_view || view >= view_count(sd))
+				continue;
+			for (ver = 0; rc == SC_OK && ver < version_count(sd); ver++)
+				rc = read_section_copy(c, sd, (enum reg_view)view,
+				                       version_at(sd, ver));
+		}
+	}
+	return rc;
 }
+
+/* The trees first, then the per-view sections view by view, then the
+ * rest: the order raw sections are written in. */
+static int read_all(struct capture *c)
+{
+	size_t i;
+	int rc = SC_OK;
+
+	for (i = 0; rc == SC_OK && i < ARRAY_SIZE(tree_roots); i++)
+		rc = read_tree(c, REG_VIEW_64, tree_roots[i]);
+	if (rc == SC_OK)
+		rc = read_sections(c, true);
+	if (rc == SC_OK)
+		rc = read_sections(c, false);
+	return rc;
+}
+
+/* ---- words: the rows walked backward ---- */
 
 static void line(struct capture *c, struct strbuf *sb, const char *fmt, ...) SC_PRINTF(3, 4);
 
@@ -226,126 +322,6 @@ static void section(struct strbuf *out, const char *header, struct strbuf *body)
 	if (body->len)
 		sb_addf(out, "\n%s\n%s", header, body->buf);
 	sb_free(body);
-}
-
-static void protocol_side(struct capture *c, const char *proto, const char *side, struct strbuf *sb)
-{
-	char *path = xasprintf(SCHANNEL_KEY "\\Protocols\\%s\\%s", proto, side);
-	struct cap_key *k = find_key(c, REG_VIEW_64, path);
-	struct cap_value *en = find_value(k, "Enabled"), *dbd = find_value(k, "DisabledByDefault");
-	uint32_t e, d;
-	char lower[8];
-	size_t i;
-
-	for (i = 0; side[i] && i < sizeof(lower) - 1; i++)
-		lower[i] = (char)(side[i] | 0x20);
-	lower[i] = '\0';
-	if (!en && !dbd) {
-		if (!absent_is_raw(c, path, "Enabled") ||
-		    !absent_is_raw(c, path, "DisabledByDefault"))
-			line(c, sb, "%s = default", lower);
-	} else if (dword_of(en, &e) && dword_of(dbd, &d) &&
-	           ((e == 1 && d == 0) || (e == 0 && d == 1))) {
-		line(c, sb, "%s = %s", lower, e ? "enabled" : "disabled");
-		en->used = dbd->used = true;
-	} else {
-		/* Written raw; the missing half of the pair is raw too. */
-		if (!en)
-			absent_is_raw(c, path, "Enabled");
-		if (!dbd)
-			absent_is_raw(c, path, "DisabledByDefault");
-	}
-	free(path);
-}
-
-static void words_protocols(struct capture *c, struct strbuf *out)
-{
-	size_t i;
-
-	for (i = 0; i < vocab_protocols.count; i++) {
-		const char *proto = vocab_protocols.entries[i].name;
-		struct strbuf body = STRBUF_INIT;
-		char *header = xasprintf("[protocol \"%s\"]", proto);
-
-		protocol_side(c, proto, "Client", &body);
-		protocol_side(c, proto, "Server", &body);
-		section(out, header, &body);
-		free(header);
-	}
-}
-
-/* Ciphers, hashes, key exchange: Enabled 0xffffffff / 0 / absent. */
-static void words_algorithms(struct capture *c, const char *folder, const struct vocab *v,
-                             struct strbuf *body)
-{
-	size_t i;
-
-	for (i = 0; i < v->count; i++) {
-		char *path = xasprintf(SCHANNEL_KEY "\\%s\\%s", folder, v->entries[i].name);
-		struct cap_value *en = find_value(find_key(c, REG_VIEW_64, path), "Enabled");
-		uint32_t e;
-
-		if (!en) {
-			if (!absent_is_raw(c, path, "Enabled"))
-				line(c, body, "%s = default", v->entries[i].name);
-		} else if (dword_of(en, &e) && (e == 0 || e == 0xFFFFFFFFu)) {
-			line(c, body, "%s = %s", v->entries[i].name, e ? "enabled" : "disabled");
-			en->used = true;
-		}
-		free(path);
-	}
-}
-
-static void words_key_bits(struct capture *c, struct strbuf *body)
-{
-	static const struct {
-		const char *word, *key, *value;
-	} bits[] = {
-	    {"dh-server-min-bits", "Diffie-Hellman", "ServerMinKeyBitLength"},
-	    {"dh-client-min-bits", "Diffie-Hellman", "ClientMinKeyBitLength"},
-	    {"pkcs-client-min-bits", "PKCS", "ClientMinKeyBitLength"},
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(bits); i++) {
-		char *path = xasprintf(SCHANNEL_KEY "\\KeyExchangeAlgorithms\\%s", bits[i].key);
-		struct cap_value *v = find_value(find_key(c, REG_VIEW_64, path), bits[i].value);
-		uint32_t d;
-
-		if (!v) {
-			if (!absent_is_raw(c, path, bits[i].value))
-				line(c, body, "%s = default", bits[i].word);
-		} else if (dword_of(v, &d) && d >= 512 && d <= 16384) {
-			line(c, body, "%s = %u", bits[i].word, d);
-			v->used = true;
-		}
-		free(path);
-	}
-}
-
-static void words_schannel(struct capture *c, struct strbuf *out)
-{
-	struct strbuf ciphers = STRBUF_INIT, hashes = STRBUF_INIT, kex = STRBUF_INIT;
-	struct strbuf general = STRBUF_INIT;
-	struct cap_value *ev = find_value(find_key(c, REG_VIEW_64, SCHANNEL_KEY), "EventLogging");
-	uint32_t d;
-
-	words_protocols(c, out);
-	words_algorithms(c, "Ciphers", &vocab_ciphers, &ciphers);
-	section(out, "[ciphers]", &ciphers);
-	words_algorithms(c, "Hashes", &vocab_hashes, &hashes);
-	section(out, "[hashes]", &hashes);
-	words_algorithms(c, "KeyExchangeAlgorithms", &vocab_kex, &kex);
-	words_key_bits(c, &kex);
-	section(out, "[key-exchange]", &kex);
-	if (!ev) {
-		if (!absent_is_raw(c, SCHANNEL_KEY, "EventLogging"))
-			line(c, &general, "EventLogging = default");
-	} else if (dword_of(ev, &d) && d <= 7) {
-		line(c, &general, "EventLogging = %u", d);
-		ev->used = true;
-	}
-	section(out, "[schannel]", &general);
 }
 
 /* A list the profile language can state as "order = ...": known suites,
@@ -416,140 +392,193 @@ static void words_suites(struct capture *c, struct strbuf *out)
 	section(out, "[cipher-suites]", &body);
 }
 
-/*
- * A value kept in several copies (.NET versions x views, WinHTTP views):
- * in words when every copy agrees on 0/1 (or a mask), "default" when all
- * are absent; otherwise each copy is written raw and absent copies become
- * explicit deletions.
- */
-struct copies {
-	struct cap_key *keys[4];
-	size_t n;
-};
-
-static bool copies_agree(struct copies *cp, const char *name, bool *all_absent, uint32_t *d)
+/* The copies of one row instance (word: the <ARG> or <WORD> index). */
+static void copies_of(struct capture *c, const struct section_def *sd, const struct key_def *k,
+                      size_t word, struct copies *cp)
 {
-	size_t i, present = 0;
-	bool same = true;
+	size_t view, ver;
 
-	for (i = 0; i < cp->n; i++) {
-		struct cap_value *v = find_value(cp->keys[i], name);
-		uint32_t x;
+	cp->n = 0;
+	for (view = 0; view < view_count(sd); view++) {
+		for (ver = 0; ver < version_count(sd); ver++) {
+			char *path = schema_key_path(sd, k, word, version_at(sd, ver));
 
-		if (!v)
-			continue;
-		present++;
-		if (!dword_of(v, &x) || (present > 1 && x != *d))
-			same = false;
-		*d = x;
-	}
-	*all_absent = present == 0;
-	return present == cp->n && same;
-}
-
-static void copies_to_raw_deletions(struct copies *cp, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cp->n; i++)
-		if (!find_value(cp->keys[i], name))
-			add_value(cp->keys[i], name)->present = false;
-}
-
-static void mark_used(struct copies *cp, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cp->n; i++)
-		find_value(cp->keys[i], name)->used = true;
-}
-
-/* One copy-kept value in words; `ok` says whether the agreed number fits. */
-static void words_copies(struct capture *c, struct copies *cp, const char *name,
-                         bool (*fits)(uint32_t), struct strbuf *body)
-{
-	bool absent;
-	uint32_t d = 0;
-
-	if (copies_agree(cp, name, &absent, &d) && fits(d)) {
-		line(c, body, d <= 1 ? "%s = %u" : "%s = 0x%x", name, d);
-		mark_used(cp, name);
-	} else if (absent) {
-		line(c, body, "%s = default", name);
-	} else {
-		copies_to_raw_deletions(cp, name);
-	}
-}
-
-static bool fits_flag(uint32_t d)
-{
-	return d <= 1;
-}
-
-/* Does a mask use only protocol bits the vocabulary knows (WinHTTP or EAP)? */
-static bool fits_mask(uint32_t d, bool eap)
-{
-	uint32_t known = 0;
-	size_t i;
-
-	for (i = 0; i < vocab_protocols.count; i++)
-		known |= eap ? vocab_protocols.entries[i].eap : vocab_protocols.entries[i].winhttp;
-	return !(d & ~known);
-}
-
-static bool fits_winhttp(uint32_t d)
-{
-	return fits_mask(d, false);
-}
-
-static bool fits_eap(uint32_t d)
-{
-	return fits_mask(d, true);
-}
-
-static void words_dotnet_winhttp(struct capture *c, struct strbuf *out)
-{
-	struct copies dotnet = {{0}, 0}, winhttp = {{0}, 0};
-	struct strbuf body = STRBUF_INIT;
-	size_t view, i;
-
-	for (view = 0; view < 2; view++) {
-		for (i = 0; i < vocab_dotnet_versions.count; i++) {
-			char *path =
-			    xasprintf(DOTNET_KEY "\\%s", vocab_dotnet_versions.entries[i].name);
-
-			dotnet.keys[dotnet.n++] = find_key(c, (enum reg_view)view, path);
+			cp->keys[cp->n++] = find_key(c, (enum reg_view)view, path);
 			free(path);
 		}
-		winhttp.keys[winhttp.n++] = find_key(c, (enum reg_view)view, WINHTTP_KEY);
 	}
-	words_copies(c, &dotnet, "SchUseStrongCrypto", fits_flag, &body);
-	words_copies(c, &dotnet, "SystemDefaultTlsVersions", fits_flag, &body);
-	section(out, "[dotnet]", &body);
-	words_copies(c, &winhttp, "DefaultSecureProtocols", fits_winhttp, &body);
-	section(out, "[winhttp]", &body);
 }
 
-static void words_single(struct capture *c, const char *path, const char *value, const char *word,
-                         bool (*fits)(uint32_t), const char *header, struct strbuf *out)
+/* The row's value(s) in one copy; false if any is absent. */
+static bool values_in(const struct key_def *k, struct cap_key *key, struct cap_value **v1,
+                      struct cap_value **v2)
 {
-	struct copies one = {{find_key(c, REG_VIEW_64, path)}, 1};
-	struct strbuf body = STRBUF_INIT;
-	bool absent;
-	uint32_t d = 0;
+	*v1 = find_value(key, k->map.value);
+	*v2 = k->map.value2 ? find_value(key, k->map.value2) : NULL;
+	return *v1 && (!k->map.value2 || *v2);
+}
 
-	if (copies_agree(&one, value, &absent, &d) && fits(d)) {
-		if (!strcmp(word, "policy"))
-			line(c, &body, "policy = %s", d ? "enabled" : "disabled");
-		else
-			line(c, &body, "%s = 0x%x", word, d);
-		mark_used(&one, value);
-	} else if (absent) {
-		line(c, &body, "%s = default", word);
-	} else {
-		copies_to_raw_deletions(&one, value);
+/* What one copy says in words, into *word (static text or `num`). */
+static bool decode(const struct key_def *k, struct cap_value *v1, struct cap_value *v2,
+                   char num[24])
+{
+	uint32_t a, b;
+
+	if (!dword_of(v1, &a) || (k->map.value2 && !dword_of(v2, &b)))
+		return false;
+	switch (k->map.codec) {
+	case CODEC_STATE_PAIR:
+		if ((a == 1 && b == 0) || (a == 0 && b == 1))
+			return snprintf(num, 24, "%s", a ? "enabled" : "disabled") > 0;
+		return false;
+	case CODEC_ALL_BITS:
+	case CODEC_STATE_01:
+		if (a == 0 || a == (k->map.codec == CODEC_ALL_BITS ? 0xFFFFFFFFu : 1u))
+			return snprintf(num, 24, "%s", a ? "enabled" : "disabled") > 0;
+		return false;
+	case CODEC_DWORD:
+		return a >= k->map.min && a <= k->map.max && snprintf(num, 24, "%u", a) > 0;
+	case CODEC_MASK:
+		return !(a & ~schema_mask_known(&k->map)) && snprintf(num, 24, "0x%x", a) > 0;
+	case CODEC_NONE:
+	case CODEC_SUITES:
+	case CODEC_CURVES: break;
 	}
+	return false;
+}
+
+/* Every copy present and saying the same word? */
+static bool copies_agree(const struct key_def *k, struct copies *cp, char word[24])
+{
+	size_t i;
+
+	for (i = 0; i < cp->n; i++) {
+		struct cap_value *v1, *v2;
+		char w[24];
+
+		if (!values_in(k, cp->keys[i], &v1, &v2) || !decode(k, v1, v2, w))
+			return false;
+		if (i && strcmp(w, word))
+			return false;
+		memcpy(word, w, sizeof(w));
+	}
+	return cp->n > 0;
+}
+
+static bool all_absent(const struct key_def *k, struct copies *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->n; i++)
+		if (find_value(cp->keys[i], k->map.value) ||
+		    (k->map.value2 && find_value(cp->keys[i], k->map.value2)))
+			return false;
+	return true;
+}
+
+static void mark_used(const struct key_def *k, struct copies *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->n; i++) {
+		struct cap_value *v1, *v2;
+
+		values_in(k, cp->keys[i], &v1, &v2);
+		v1->used = true;
+		if (v2)
+			v2->used = true;
+	}
+}
+
+/* Absent values of copies whose key exists become raw deletions. */
+static void raw_deletions(const struct key_def *k, struct copies *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->n; i++) {
+		if (!cp->keys[i])
+			continue;
+		if (!find_value(cp->keys[i], k->map.value))
+			add_value(cp->keys[i], k->map.value)->present = false;
+		if (k->map.value2 && !find_value(cp->keys[i], k->map.value2))
+			add_value(cp->keys[i], k->map.value2)->present = false;
+	}
+}
+
+/* Keys read whole exist in the source: where "default" would also remove
+ * the key once empty (rmkeys), an absence there is stated raw ("name" = -,
+ * which also says the key exists). */
+static bool keys_whole(struct copies *cp)
+{
+	size_t i;
+
+	for (i = 0; i < cp->n; i++)
+		if (!cp->keys[i] || !cp->keys[i]->whole)
+			return false;
+	return cp->n > 0;
+}
+
+/* One row instance, backward: in words when every copy agrees on a value
+ * the row can say, "default" when all are absent, raw otherwise. */
+static void words_row(struct capture *c, const struct section_def *sd, const struct key_def *k,
+                      size_t word, struct strbuf *body)
+{
+	const char *name = k->name ? k->name : k->words->entries[word].name;
+	struct copies cp;
+	char said[24];
+
+	copies_of(c, sd, k, word, &cp);
+	if (all_absent(k, &cp)) {
+		if (k->map.rmkeys && keys_whole(&cp))
+			raw_deletions(k, &cp);
+		else
+			line(c, body, "%s = default", name);
+	} else if (copies_agree(k, &cp, said)) {
+		line(c, body, "%s = %s", name, said);
+		mark_used(k, &cp);
+	} else {
+		raw_deletions(k, &cp);
+	}
+}
+
+static void words_instance(struct capture *c, const struct section_def *sd, size_t arg,
+                           struct strbuf *out)
+{
+	struct strbuf body = STRBUF_INIT;
+	char *header;
+	size_t i, w;
+
+	for (i = 0; i < sd->nkeys; i++) {
+		const struct key_def *k = &sd->keys[i];
+
+		if (!k->map.key || k->map.codec == CODEC_SUITES || k->map.codec == CODEC_CURVES)
+			continue;
+		for (w = 0; w < (k->words ? k->words->count : 1); w++)
+			words_row(c, sd, k, k->words ? w : arg, &body);
+	}
+	header = sd->arg == ARG_VOCAB
+	             ? xasprintf("[%s \"%s\"]", sd->name, sd->arg_words->entries[arg].name)
+	             : xasprintf("[%s]", sd->name);
 	section(out, header, &body);
+	free(header);
+}
+
+static void words_all(struct capture *c, struct strbuf *out)
+{
+	size_t s, arg;
+
+	for (s = 0; s < schema_section_count; s++) {
+		const struct section_def *sd = &schema_sections[s];
+
+		if (sd->flags & (SEC_METADATA | SEC_RAW_VALUES))
+			continue;
+		if (sd->flags & SEC_GATHERED) {
+			words_suites(c, out);
+			continue;
+		}
+		for (arg = 0; arg < (sd->arg == ARG_VOCAB ? sd->arg_words->count : 1); arg++)
+			words_instance(c, sd, arg, out);
+	}
 }
 
 /* ---- raw ---- */
@@ -696,12 +725,7 @@ int capture_profile(const struct reg_backend *b, const char *source, time_t now,
 	rc = read_all(&c);
 	if (rc == SC_OK) {
 		header(source, now, out);
-		words_schannel(&c, out);
-		words_suites(&c, out);
-		words_dotnet_winhttp(&c, out);
-		words_single(&c, EAP_TLS_KEY, "TlsVersion", "TlsVersion", fits_eap, "[eap-tls]",
-		             out);
-		words_single(&c, FIPS_KEY, "Enabled", "policy", fits_flag, "[fips]", out);
+		words_all(&c, out);
 		for (i = 0; rc == SC_OK && i < c.n; i++)
 			rc = raw_key(&c, &c.keys[i], out);
 	}

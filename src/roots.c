@@ -5,6 +5,7 @@
  */
 #include "roots.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "schema.h"
@@ -18,86 +19,93 @@ struct allow_row {
 #define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
 /* A key that exists on stock Windows and is documented without values:
  * it may be created empty (capture records it so), never given a value. */
-#define KEY_ONLY  ((const char *const[]){NULL})
-#define PROTOCOLS SCHANNEL_KEY "\\Protocols\\*"
-#define KEX       SCHANNEL_KEY "\\KeyExchangeAlgorithms"
+#define KEY_ONLY ((const char *const[]){NULL})
+#define KEX      SCHANNEL_KEY "\\KeyExchangeAlgorithms"
 
 /*
- * Sources, by row. Everything else on those pages (client-certificate
- * mapping and trust, session caches, OCSP stapling, handshake message
- * limits) is deliberately absent: it is not the choice of protocol,
- * cipher or key exchange, and changing it changes who is authenticated
- * or how much memory LSASS spends (docs/allowlist.md). The table is kept
- * out of clang-format, which indents braced lists with spaces.
+ * The allowlist is every value the profile language maps (schema.c: each
+ * row there cites its Microsoft page) and these documented values that
+ * have no word. What is on those pages and absent from both (client
+ * certificate trust stores, SCHANNEL\Protocols values other than the two
+ * above) is deliberately absent (docs/allowlist.md). The table is kept out
+ * of clang-format, which indents braced lists with spaces.
  */
 /* clang-format off */
-static const struct allow_row allowlist[] = {
-	/* "Transport Layer Security (TLS) registry settings", section
-	 * "SChannel logging"; KB260729 "How to enable Schannel event logging"
-	 * (support.microsoft.com/kb/260729). */
-	{SCHANNEL_KEY, NAMES("EventLogging")},
+static const struct allow_row extras[] = {
 	/* "Transport Layer Security (TLS) registry settings", section
 	 * "CipherSuites": suites are configured through the cipher-suite
 	 * order, never by values here. */
 	{SCHANNEL_KEY "\\CipherSuites", KEY_ONLY},
-	/* "Transport Layer Security (TLS) registry settings", section "TLS,
-	 * DTLS, and SSL protocol version settings"
-	 * (learn.microsoft.com/windows-server/security/tls/tls-registry-settings). */
-	{PROTOCOLS "\\Client", NAMES("Enabled", "DisabledByDefault")},
-	{PROTOCOLS "\\Server", NAMES("Enabled", "DisabledByDefault")},
-	/* KB245030 "How to restrict the use of certain cryptographic
-	 * algorithms and protocols in Schannel.dll"
-	 * (support.microsoft.com/kb/245030): Ciphers, Hashes and
-	 * KeyExchangeAlgorithms subkeys, each with Enabled. */
-	{SCHANNEL_KEY "\\Ciphers\\*", NAMES("Enabled")},
-	{SCHANNEL_KEY "\\Hashes\\*", NAMES("Enabled")},
-	{KEX "\\*", NAMES("Enabled")},
 	/* "Transport Layer Security (TLS) registry settings", sections
 	 * "KeyExchangeAlgorithm - Diffie-Hellman key sizes" and
-	 * "KeyExchangeAlgorithm - Client RSA key sizes". */
-	{KEX "\\Diffie-Hellman",
-	 NAMES("ServerMinKeyBitLength", "ClientMinKeyBitLength", "ClientMaxKeyBitLength")},
-	{KEX "\\PKCS", NAMES("ClientMinKeyBitLength", "ClientMaxKeyBitLength")},
-	/* "Manage Transport Layer Security (TLS)", "Configuring TLS Cipher
-	 * Suite Order" (learn.microsoft.com/windows-server/security/tls/manage-tls)
-	 * and "Prioritizing Schannel Cipher Suites"
-	 * (learn.microsoft.com/windows/win32/secauthn/prioritizing-schannel-cipher-suites):
-	 * the local list that the CNG functions edit. */
-	{SUITES_LOCAL_KEY, NAMES("Functions")},
+	 * "KeyExchangeAlgorithm - Client RSA key sizes"
+	 * (learn.microsoft.com/windows-server/security/tls/tls-registry-settings). */
+	{KEX "\\Diffie-Hellman", NAMES("ClientMaxKeyBitLength")},
+	{KEX "\\PKCS", NAMES("ClientMaxKeyBitLength")},
 	/* "Policy CSP - ADMX_CipherSuiteOrder"
 	 * (learn.microsoft.com/windows/client-management/mdm/policy-csp-admx-ciphersuiteorder):
-	 * SSLCipherSuiteOrder and SSLCurveOrder both live in this key;
-	 * CipherSuiteOrder.admx names the values Functions and EccCurves. */
-	{SUITES_POLICY_KEY, NAMES("Functions", "EccCurves")},
-	/* "Transport Layer Security (TLS) best practices with the .NET
-	 * Framework", "Configuring security via the Windows Registry"
-	 * (learn.microsoft.com/dotnet/framework/network-programming/tls). */
-	{DOTNET_KEY "\\v*", NAMES("SchUseStrongCrypto", "SystemDefaultTlsVersions")},
-	/* KB3140245 "Update to enable TLS 1.1 and TLS 1.2 as default secure
-	 * protocols in WinHTTP in Windows" (support.microsoft.com/help/3140245). */
-	{WINHTTP_KEY, NAMES("DefaultSecureProtocols")},
-	/* KB2977292 "Microsoft Security Advisory: Update for Microsoft EAP
-	 * implementation that enables the use of TLS"
-	 * (support.microsoft.com/kb/2977292); KB3121002. */
-	{EAP_TLS_KEY, NAMES("TlsVersion")},
-	/* "System cryptography: Use FIPS compliant algorithms for encryption,
-	 * hashing, and signing" (learn.microsoft.com/windows/security/
-	 * threat-protection/security-policy-settings/system-cryptography-use-
-	 * fips-compliant-algorithms-for-encryption-hashing-and-signing); the
-	 * value's path: "Create and configure a self-hosted integration
-	 * runtime" (learn.microsoft.com/azure/data-factory/
-	 * create-self-hosted-integration-runtime). */
-	{FIPS_KEY, NAMES("Enabled")},
+	 * SSLCipherSuiteOrder lives in this key as Functions (the cipher-suite
+	 * words edit it through the list codec, not a row). */
+	{SUITES_POLICY_KEY, NAMES("Functions")},
 };
 /* clang-format on */
 
+/* A row as the functions below see it, from either table. */
+struct row {
+	const char *key;
+	const char *names[4];
+	size_t n;
+};
+
+#define MAX_ROWS 96
+
+static void add_row(struct row *rows, size_t *n, const char *key, const char *const *names,
+                    size_t count)
+{
+	size_t i;
+
+	if (*n >= MAX_ROWS)
+		abort(); /* the tables are static: a test catches this */
+	rows[*n].key = key;
+	for (i = 0; i < count && i < ARRAY_SIZE(rows[*n].names); i++)
+		rows[*n].names[i] = names[i];
+	rows[*n].n = i;
+	(*n)++;
+}
+
+/* Every row, the schema's first: a flat copy on the caller's stack. */
+static size_t collect_rows(struct row *rows)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < schema_section_count; i++) {
+		for (j = 0; j < schema_sections[i].nkeys; j++) {
+			const struct reg_map *m = &schema_sections[i].keys[j].map;
+			const char *names[2] = {m->value, m->value2};
+
+			if (m->key)
+				add_row(rows, &n, m->key, names, m->value2 ? 2 : 1);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(extras); i++) {
+		for (j = 0; extras[i].names[j]; j++)
+			;
+		add_row(rows, &n, extras[i].key, extras[i].names, j);
+	}
+	return n;
+}
+
 enum relation { REL_NONE, REL_EQUAL, REL_ANCESTOR };
 
-/* One pattern component against one key name: "*" matches any name,
- * "v*" any name starting with "v" and longer than it, anything else only
- * itself (case-insensitive). */
+/* One pattern component against one key name: "*", <ARG> and <WORD>
+ * match any name; "v*" and <VER> any name starting with "v" and longer
+ * than it; anything else only itself (case-insensitive). */
 static bool component_matches(const char *pat, size_t plen, const char *name, size_t nlen)
 {
+	if (plen == 5 && !strncmp(pat, "<VER>", 5))
+		return component_matches("v*", 2, name, nlen);
+	if (plen > 2 && pat[0] == '<' && pat[plen - 1] == '>')
+		return nlen > 0;
 	if (plen && pat[plen - 1] == '*')
 		return nlen > plen - 1 && !strncmp_ci(pat, name, plen - 1);
 	return nlen == plen && !strncmp_ci(pat, name, plen);
@@ -122,11 +130,11 @@ static enum relation relate(const char *path, const char *pattern)
 	}
 }
 
-static bool row_has(const struct allow_row *r, const char *name)
+static bool row_has(const struct row *r, const char *name)
 {
 	size_t i;
 
-	for (i = 0; r->names[i]; i++)
+	for (i = 0; i < r->n; i++)
 		if (streq_ci(r->names[i], name))
 			return true;
 	return false;
@@ -134,20 +142,22 @@ static bool row_has(const struct allow_row *r, const char *name)
 
 bool tls_value_allowed(const char *path, const char *name)
 {
-	size_t i;
+	struct row rows[MAX_ROWS];
+	size_t i, n = collect_rows(rows);
 
-	for (i = 0; i < ARRAY_SIZE(allowlist); i++)
-		if (relate(path, allowlist[i].key) == REL_EQUAL && row_has(&allowlist[i], name))
+	for (i = 0; i < n; i++)
+		if (relate(path, rows[i].key) == REL_EQUAL && row_has(&rows[i], name))
 			return true;
 	return false;
 }
 
 static bool any_row(const char *path, enum relation want)
 {
-	size_t i;
+	struct row rows[MAX_ROWS];
+	size_t i, n = collect_rows(rows);
 
-	for (i = 0; i < ARRAY_SIZE(allowlist); i++)
-		if (relate(path, allowlist[i].key) == want)
+	for (i = 0; i < n; i++)
+		if (relate(path, rows[i].key) == want)
 			return true;
 	return false;
 }
@@ -164,39 +174,61 @@ bool tls_key_ancestor(const char *path)
 
 size_t tls_values_describe(struct strbuf *sb, const char *path)
 {
-	size_t i, j, n = 0;
+	struct row rows[MAX_ROWS];
+	size_t i, j, n = 0, count = collect_rows(rows);
 
-	for (i = 0; i < ARRAY_SIZE(allowlist); i++) {
-		if (relate(path, allowlist[i].key) != REL_EQUAL)
+	for (i = 0; i < count; i++) {
+		if (relate(path, rows[i].key) != REL_EQUAL)
 			continue;
-		for (j = 0; allowlist[i].names[j]; j++)
-			sb_addf(sb, "%s%s", n++ ? ", " : "", allowlist[i].names[j]);
+		for (j = 0; j < rows[i].n; j++)
+			sb_addf(sb, "%s%s", n++ ? ", " : "", rows[i].names[j]);
 	}
 	return n;
 }
 
-/* A pattern in words: "*" -> "<name>", "v*" -> "v<name>". */
+/* A pattern in words: "*", <ARG>, <WORD> -> "<name>"; "v*", <VER> ->
+ * "v<name>". */
 static void describe_key(struct strbuf *sb, const char *pattern)
 {
-	for (; *pattern; pattern++) {
-		if (*pattern == '*')
+	while (*pattern) {
+		size_t len = strcspn(pattern, "\\");
+
+		if (len == 5 && !strncmp(pattern, "<VER>", 5))
+			sb_adds(sb, "v<name>");
+		else if ((len > 2 && pattern[0] == '<' && pattern[len - 1] == '>') ||
+		         (len == 1 && pattern[0] == '*'))
 			sb_adds(sb, "<name>");
+		else if (len && pattern[len - 1] == '*')
+			sb_addf(sb, "%.*s<name>", (int)(len - 1), pattern);
 		else
-			sb_addc(sb, *pattern);
+			sb_addf(sb, "%.*s", (int)len, pattern);
+		pattern += len;
+		if (*pattern)
+			sb_addc(sb, *pattern++);
 	}
 }
 
+/* One line per key pattern, with the names of every row naming it. */
 void tls_allowlist_describe(struct strbuf *sb, const char *indent)
 {
-	size_t i, j;
+	struct row rows[MAX_ROWS];
+	size_t i, j, k, n = collect_rows(rows), names;
 
-	for (i = 0; i < ARRAY_SIZE(allowlist); i++) {
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && strcmp(rows[j].key, rows[i].key); j++)
+			;
+		if (j < i)
+			continue; /* described with an earlier row */
 		sb_addf(sb, "%sHKLM\\", indent);
-		describe_key(sb, allowlist[i].key);
-		if (!allowlist[i].names[0])
+		describe_key(sb, rows[i].key);
+		for (names = 0, j = i; j < n; j++) {
+			if (strcmp(rows[j].key, rows[i].key))
+				continue;
+			for (k = 0; k < rows[j].n; k++)
+				sb_addf(sb, "%s%s", names++ ? ", " : ": ", rows[j].names[k]);
+		}
+		if (!names)
 			sb_adds(sb, ": the key only, no values");
-		for (j = 0; allowlist[i].names[j]; j++)
-			sb_addf(sb, "%s%s", j ? ", " : ": ", allowlist[i].names[j]);
 		sb_addc(sb, '\n');
 	}
 }

@@ -230,7 +230,7 @@ static const struct key_def schannel_keys[] = {
 	 "how client certificates are mapped to accounts: method names or a number "
 	 "(Windows' default 0x18: s4u2self s4u2self-explicit)",
 	 {CODEC_MASK, SCHANNEL_KEY, "CertificateMappingMethods", .bits = &vocab_cert_mapping,
-	  .field = BITS_OWN, .bits_what = "certificate mapping method", .area = AREA_SCHANNEL,
+	  .field = BITS_OWN, .bits_what = "SChannel", .area = AREA_SCHANNEL,
 	  .effect = "how client certificates are mapped to accounts", .ref = REF_KB5014754}},
 	{"ClientCacheTime", NULL, VK_NUMBER, ST_SCHANNEL, 0,
 	 "milliseconds a client keeps a TLS session for reuse; 0 turns the cache off "

@@ -46,7 +46,7 @@ static const char odd_state[] =
     "KeyExchangeAlgorithms\\Diffie-Hellman]\n"
     "\"ServerMinKeyBitLength\"=dword:00000100\n"
     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
-    "Messaging\\Deep\\Deeper]\n"
+    "Undocumented\\Deep\\Deeper]\n"
     "\"Limit\"=hex(b):00,80,00,00,00,00,00,00\n"
     "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\"
     "Local\\SSL\\00010002]\n"
@@ -242,6 +242,47 @@ static void test_round_trip_fixtures(void **state)
 	}
 }
 
+/* The SChannel-wide words (caches, mapping, renegotiation, message
+ * limits): said in words when in range, raw when not. */
+static const char schannel_words_state[] =
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\n"
+    "\"ClientCacheTime\"=dword:00000000\n"
+    "\"ServerCacheTime\"=dword:0036ee80\n"
+    "\"MaximumCacheSize\"=dword:00004e20\n"
+    "\"CertificateMappingMethods\"=dword:00000018\n"
+    "\"SendTrustedIssuerList\"=dword:00000002\n"
+    "\"AllowInsecureRenegoClients\"=dword:00000000\n"
+    "\"AllowInsecureRenegoServers\"=dword:00000000\n"
+    "\"EnableOcspStaplingForSni\"=dword:00000001\n"
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+    "Messaging]\n"
+    "\"MessageLimitClient\"=dword:00010000\n"
+    "\"MessageLimitServer\"=dword:01000000\n";
+
+static void test_schannel_words(void **state)
+{
+	struct reg_backend *b = t_state(schannel_words_state);
+	char *text = capture_text(b);
+
+	(void)state;
+	assert_non_null(strstr(text, "[schannel]\nEventLogging = default\n"
+	                             "CertificateMappingMethods = 0x18\n"
+	                             "ClientCacheTime = 0\nServerCacheTime = 3600000\n"
+	                             "MaximumCacheSize = 20000\n"));
+	assert_non_null(strstr(text, "AllowInsecureRenegoClients = 0\n"));
+	assert_non_null(strstr(text, "EnableOcspStaplingForSni = 1\n"));
+	assert_non_null(strstr(text, "MessageLimitClient = 65536\n"));
+	/* out of range: raw, in its key's section */
+	assert_null(strstr(text, "SendTrustedIssuerList = "));
+	assert_non_null(strstr(text, "\"SendTrustedIssuerList\" = dword:00000002"));
+	assert_non_null(strstr(text, "\"MessageLimitServer\" = dword:01000000"));
+	/* absent from a Messaging key that exists: a raw deletion */
+	assert_non_null(strstr(text, "\"MessageLimitServerClientAuth\" = -"));
+	free(text);
+	round_trip(b);
+	reg_backend_free(b);
+}
+
 static void test_round_trip_odd_values(void **state)
 {
 	struct reg_backend *b = t_state(odd_state);
@@ -255,7 +296,7 @@ static void test_round_trip_odd_values(void **state)
 	assert_non_null(strstr(text, "; not captured: HKLM\\SYSTEM\\CurrentControlSet\\Control\\"
 	                             "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client "
 	                             "\"Extra\" is not a documented TLS value"));
-	assert_non_null(strstr(text, "SCHANNEL\\Messaging\\Deep\\Deeper \"Limit\" is not"));
+	assert_non_null(strstr(text, "SCHANNEL\\Undocumented\\Deep\\Deeper \"Limit\" is not"));
 	assert_non_null(strstr(text, "\"Enabled\" = dword:ffffffff")); /* TLS 1.0 client */
 	assert_non_null(strstr(text, "\"DisabledByDefault\" = -"));    /* its missing half */
 	assert_non_null(strstr(text, "exists = yes"));                 /* empty keys */
@@ -315,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip_fixtures),
 	    cmocka_unit_test(test_round_trip_odd_values),
+	    cmocka_unit_test(test_schannel_words),
 	    cmocka_unit_test(test_clone_onto_other_machine),
 	};
 

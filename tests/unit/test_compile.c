@@ -259,6 +259,54 @@ static bool golden_one(const char *name, bool update)
 	return ok;
 }
 
+/* True if some warning of the plan contains `text`. */
+static bool plan_warns(const struct plan *plan, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nwarnings; i++)
+		if (strstr(plan->warnings[i].text, text))
+			return true;
+	return false;
+}
+
+/* The SChannel-wide words each write one row's value, and "default"
+ * removes it (and the Messaging key once empty). */
+static void test_schannel_words(void **state)
+{
+	static const char text[] = "[profile]\nname = t\nsummary = t\n"
+	                           "[schannel]\n"
+	                           "ClientCacheTime = 0\n"
+	                           "ServerCacheTime = 3600000\n"
+	                           "MaximumCacheSize = 4294967295\n"
+	                           "CertificateMappingMethods = upn s4u2self\n"
+	                           "AllowInsecureRenegoClients = 0\n"
+	                           "MessageLimitClient = 65536\n"
+	                           "MessageLimitServer = default\n";
+	struct compile_options none = {0};
+	struct diag d = {0};
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(compile_text(text, &none, &plan, &d), SC_OK);
+	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY, "ClientCacheTime", 0);
+	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY, "ServerCacheTime", 3600000);
+	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY, "MaximumCacheSize", 0xFFFFFFFFu);
+	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY, "CertificateMappingMethods", 0xC);
+	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY, "AllowInsecureRenegoClients", 0);
+	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY "\\Messaging", "MessageLimitClient", 65536);
+	find_op(&plan, OP_DELETE_VALUE, REG_VIEW_64, SCHANNEL_KEY "\\Messaging",
+	        "MessageLimitServer");
+	find_op(&plan, OP_DELETE_KEY_IF_EMPTY, REG_VIEW_64, SCHANNEL_KEY "\\Messaging", NULL);
+	assert_int_equal(find_op(&plan, OP_SET, REG_VIEW_64, SCHANNEL_KEY, "ClientCacheTime")->area,
+	                 AREA_SCHANNEL);
+	/* UPN mapping is weak (KB5014754); S4U2Self is not */
+	assert_true(plan_warns(&plan, "CertificateMappingMethods 0x0000000c: UPN mapping is weak"));
+	assert_false(plan_warns(&plan, "S4U2Self"));
+	plan_free(&plan);
+	diag_free(&d);
+}
+
 static void test_golden_plans(void **state)
 {
 	bool update = updating_golden();
@@ -1092,6 +1140,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_plans),
+	    cmocka_unit_test(test_schannel_words),
 	    cmocka_unit_test(test_golden_files_have_profiles),
 	    cmocka_unit_test(test_seed_azure_mma),
 	    cmocka_unit_test(test_seed_p2s_vpn),

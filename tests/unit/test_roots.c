@@ -56,21 +56,38 @@ static void test_code_execution_values_refused(void **state)
 	                               "TlsVersion"));
 }
 
-/* Documented on Microsoft's page, but not protocol/cipher choice. */
-static void test_non_tls_choice_values_refused(void **state)
+/* The SChannel-wide values the profile language has words for (schema.c
+ * rows) are allowed where Microsoft documents them, and nowhere else. */
+static void test_schannel_words_allowed(void **state)
 {
 	static const char *const names[] = {
-	    "CertificateMappingMethods", "ClientAuthTrustMode", "SendTrustedIssuerList",
-	    "ClientCacheTime",           "ServerCacheTime",     "MaximumCacheSize",
-	    "IssuerCacheSize",           "IssuerCacheTime",     "EnableOcspStaplingForSni",
+	    "CertificateMappingMethods", "SendTrustedIssuerList",    "ClientCacheTime",
+	    "ServerCacheTime",           "MaximumCacheSize",         "IssuerCacheSize",
+	    "IssuerCacheTime",           "EnableOcspStaplingForSni", "AllowInsecureRenegoClients",
+	    "AllowInsecureRenegoServers",
 	};
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (tls_value_allowed(SCHANNEL_KEY, names[i]))
-			fail_msg("SCHANNEL \"%s\" should need --allow-any-key", names[i]);
-	assert_false(tls_value_allowed(SCHANNEL_KEY "\\Messaging", "MessageLimitClient"));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!tls_value_allowed(SCHANNEL_KEY, names[i]))
+			fail_msg("SCHANNEL \"%s\" is a word: it must be allowed", names[i]);
+		if (tls_value_allowed(SCHANNEL_KEY "\\Messaging", names[i]) ||
+		    tls_value_allowed(SCHANNEL_KEY "\\Protocols\\TLS 1.2\\Client", names[i]))
+			fail_msg("\"%s\" is allowed in the wrong key", names[i]);
+	}
+	assert_true(tls_value_allowed(SCHANNEL_KEY "\\Messaging", "MessageLimitClient"));
+	assert_true(tls_value_allowed(SCHANNEL_KEY "\\Messaging", "MessageLimitServer"));
+	assert_true(tls_value_allowed(SCHANNEL_KEY "\\Messaging", "MessageLimitServerClientAuth"));
+	assert_false(tls_value_allowed(SCHANNEL_KEY, "MessageLimitClient"));
+}
+
+/* Documented on Microsoft's page, but not protocol/cipher choice. */
+static void test_non_tls_choice_values_refused(void **state)
+{
+	(void)state;
+	assert_false(tls_value_allowed(SCHANNEL_KEY, "ClientAuthTrustMode"));
+	assert_false(tls_value_allowed(SCHANNEL_KEY, "DisableRenegoOnServer"));
 	assert_false(
 	    tls_value_allowed("SYSTEM\\CurrentControlSet\\Control\\Lsa", "FIPSAlgorithmPolicy"));
 	assert_false(tls_value_allowed(SCHANNEL_KEY "\\CipherSuites", "Enabled"));
@@ -124,7 +141,8 @@ static void test_keys_and_ancestors(void **state)
 	assert_true(tls_key_allowed(SCHANNEL_KEY));
 	assert_false(tls_key_allowed(PROTOCOLS "TLS 1.2"));
 	assert_false(tls_key_allowed(PROTOCOLS "TLS 1.2\\ClientX"));
-	assert_false(tls_key_allowed(SCHANNEL_KEY "\\Messaging"));
+	assert_true(tls_key_allowed(SCHANNEL_KEY "\\Messaging"));
+	assert_false(tls_key_allowed(SCHANNEL_KEY "\\Messaging\\Deep"));
 	assert_false(tls_key_allowed(DOTNET_KEY));
 
 	assert_true(tls_key_ancestor("SYSTEM"));
@@ -284,6 +302,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_documented_values),
 	    cmocka_unit_test(test_code_execution_values_refused),
+	    cmocka_unit_test(test_schannel_words_allowed),
 	    cmocka_unit_test(test_non_tls_choice_values_refused),
 	    cmocka_unit_test(test_case_insensitive),
 	    cmocka_unit_test(test_whole_components),
