@@ -201,8 +201,7 @@ static const char *version_at(const struct section_def *sd, size_t i)
 }
 
 /* True if an earlier row of the section maps to the same key as row i. */
-static bool key_seen(const struct section_def *sd, size_t i, const char *path,
-                     const char *version)
+static bool key_seen(const struct section_def *sd, size_t i, const char *path, const char *version)
 {
 	size_t j;
 	bool seen = false;

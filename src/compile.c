@@ -137,8 +137,8 @@ static void compile_state_value(struct cc *c, const char *key)
 		what = xasprintf("%s=0xffffffff: may be used (KB245030 convention)", m->value);
 	else
 		what = xasprintf("%s=0: never used", m->value);
-	emit_dword(c, m->area, c->s->view, key, m->value, on ? (all_bits ? ENABLED_ALL_BITS : 1) : 0,
-	           reboot_of(c), what);
+	emit_dword(c, m->area, c->s->view, key, m->value,
+	           on ? (all_bits ? ENABLED_ALL_BITS : 1) : 0, reboot_of(c), what);
 	free(what);
 }
 

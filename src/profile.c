@@ -133,7 +133,8 @@ static bool parse_mask(struct ctx *c, const struct lex_entry *e, const struct re
 		mask |= schema_mask_bit(m, p);
 	}
 	if (!n) {
-		ERR(c, e->line, "%s: expected %s names, a number or default", e->key, m->bits->what);
+		ERR(c, e->line, "%s: expected %s names, a number or default", e->key,
+		    m->bits->what);
 		ok = false;
 	}
 	strlist_free(words, n);
@@ -605,11 +606,11 @@ static void expand_views(struct ctx *c, size_t first, const struct section_opts 
 				s->version = dotnet ? vname : NULL;
 				free(s->subject);
 				free(s->id);
-				s->subject = dotnet
-				                 ? xasprintf(".NET %s %s (%s)", vname,
-				                             base->def->map.value, reg_view_name(s->view))
-				                 : xasprintf("%s (%s)", base->subject,
-				                             reg_view_name(s->view));
+				s->subject =
+				    dotnet ? xasprintf(".NET %s %s (%s)", vname,
+				                       base->def->map.value, reg_view_name(s->view))
+				           : xasprintf("%s (%s)", base->subject,
+				                       reg_view_name(s->view));
 				s->id =
 				    xasprintf("%s %s %d", base->id, dotnet ? vname : "-", (int)v);
 			}
@@ -1096,7 +1097,8 @@ static bool section_options(struct ctx *c, const struct lex_section *sec,
 	}
 	/* Only HKLM\SOFTWARE is split by WOW64; elsewhere the 32-bit view is
 	 * the same key, written once through the 64-bit view. */
-	if ((sd->flags & SEC_RAW_VALUES) && o->path && !o->wow && !starts_with_ci(o->path, "SOFTWARE\\"))
+	if ((sd->flags & SEC_RAW_VALUES) && o->path && !o->wow &&
+	    !starts_with_ci(o->path, "SOFTWARE\\"))
 		o->views = 1;
 	if (o->wow) {
 		if (o->views_given && o->views != 2)

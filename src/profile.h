@@ -64,12 +64,12 @@ struct setting {
 	 * section, whose rows say where and how (schema.h). */
 	const struct key_def *def;
 	const struct section_def *section;
-	size_t word;          /* the <ARG> or <WORD> vocabulary index */
-	enum state state;     /* VK_STATE kinds */
-	bool is_default;      /* number kinds: "default" = remove */
-	uint32_t number;      /* number kinds */
-	enum reg_view view;   /* dotnet, winhttp, raw */
-	const char *version;  /* dotnet */
+	size_t word;         /* the <ARG> or <WORD> vocabulary index */
+	enum state state;    /* VK_STATE kinds */
+	bool is_default;     /* number kinds: "default" = remove */
+	uint32_t number;     /* number kinds */
+	enum reg_view view;  /* dotnet, winhttp, raw */
+	const char *version; /* dotnet */
 
 	/* ST_SUITES */
 	enum suite_where where;

@@ -7,9 +7,10 @@
  * components:
  *
  *   - the allowlist (tls_value_allowed, tls_key_allowed, tls_key_ancestor):
- *     a table of (key pattern, value names) taken from Microsoft's
- *     documentation, each row citing its page in roots.c and in
- *     docs/allowlist.md. Profiles may write or delete only these values.
+ *     every value the profile language maps (schema.c's rows, each citing
+ *     its Microsoft page) and the documented values without a word
+ *     (roots.c), all listed in docs/allowlist.md. Profiles may write or
+ *     delete only these values.
  *   - the TLS-related roots (tls_root_*): the subtrees the allowlist's keys
  *     live in. snapshot.c uses them for key-creation bookkeeping and for
  *     the scope of a rollback file.
@@ -22,7 +23,7 @@
  * line).
  *
  * Every function here is pure: no allocation except into the caller's
- * strbuf, no state, no errors.
+ * strbuf (the rows are gathered on the stack), no state, no errors.
  */
 #ifndef SCHANNELCFG_ROOTS_H
 #define SCHANNELCFG_ROOTS_H

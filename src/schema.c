@@ -66,8 +66,9 @@ static const struct vocab_entry ciphers[] = {
 };
 
 static const struct vocab_entry hashes[] = {
-    {"MD5", NULL, 0, 0, "weak", 0, NULL},  {"SHA", NULL, 0, 0, "SHA-1", 0, NULL}, {"SHA256", NULL, 0, 0, NULL, 0, NULL},
-    {"SHA384", NULL, 0, 0, NULL, 0, NULL}, {"SHA512", NULL, 0, 0, NULL, 0, NULL},
+    {"MD5", NULL, 0, 0, "weak", 0, NULL},  {"SHA", NULL, 0, 0, "SHA-1", 0, NULL},
+    {"SHA256", NULL, 0, 0, NULL, 0, NULL}, {"SHA384", NULL, 0, 0, NULL, 0, NULL},
+    {"SHA512", NULL, 0, 0, NULL, 0, NULL},
 };
 
 static const struct vocab_entry kex[] = {
@@ -143,7 +144,7 @@ void vocab_list(const struct vocab *v, struct strbuf *sb)
 	"learn.microsoft.com/windows/win32/secauthn/prioritizing-schannel-cipher-suites"
 #define REF_FIPS                                                                                   \
 	"System cryptography: Use FIPS compliant algorithms, learn.microsoft.com/windows/"         \
-	"security/threat-protection/security-policy-settings/system-cryptography-use-fips-"       \
+	"security/threat-protection/security-policy-settings/system-cryptography-use-fips-"        \
 	"compliant-algorithms-for-encryption-hashing-and-signing"
 
 #define KEX_KEY   SCHANNEL_KEY "\\KeyExchangeAlgorithms"
@@ -517,9 +518,10 @@ static void kind_words(struct strbuf *sb, const struct key_def *k)
 
 		for (i = 0; i < k->map.bits->count; i++)
 			if (schema_mask_bit(&k->map, &k->map.bits->entries[i]))
-				sb_addf(sb, "%s ", k->map.bits->entries[i].alias
-				                       ? k->map.bits->entries[i].alias
-				                       : k->map.bits->entries[i].name);
+				sb_addf(sb, "%s ",
+				        k->map.bits->entries[i].alias
+				            ? k->map.bits->entries[i].alias
+				            : k->map.bits->entries[i].name);
 		sb_adds(sb, "| number | default");
 		return;
 	}

@@ -117,13 +117,13 @@ struct reg_map {
 	const char *value2; /* CODEC_STATE_PAIR: the second value */
 	uint64_t min, max;  /* CODEC_DWORD */
 	const struct vocab *bits;
-	enum bit_field field;     /* CODEC_MASK */
-	const char *bits_what;    /* CODEC_MASK, for messages: "WinHTTP protocol" */
-	enum area area;           /* how a plan groups it */
-	unsigned rmkeys;          /* "default" also removes this many keys once empty */
-	bool no_reboot;           /* read when a process starts, not at boot */
-	const char *effect;       /* why the value is set, for plans */
-	const char *ref;          /* the Microsoft page that documents it */
+	enum bit_field field;  /* CODEC_MASK */
+	const char *bits_what; /* CODEC_MASK, for messages: "WinHTTP protocol" */
+	enum area area;        /* how a plan groups it */
+	unsigned rmkeys;       /* "default" also removes this many keys once empty */
+	bool no_reboot;        /* read when a process starts, not at boot */
+	const char *effect;    /* why the value is set, for plans */
+	const char *ref;       /* the Microsoft page that documents it */
 };
 
 enum {

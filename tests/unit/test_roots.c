@@ -61,9 +61,15 @@ static void test_code_execution_values_refused(void **state)
 static void test_schannel_words_allowed(void **state)
 {
 	static const char *const names[] = {
-	    "CertificateMappingMethods", "SendTrustedIssuerList",    "ClientCacheTime",
-	    "ServerCacheTime",           "MaximumCacheSize",         "IssuerCacheSize",
-	    "IssuerCacheTime",           "EnableOcspStaplingForSni", "AllowInsecureRenegoClients",
+	    "CertificateMappingMethods",
+	    "SendTrustedIssuerList",
+	    "ClientCacheTime",
+	    "ServerCacheTime",
+	    "MaximumCacheSize",
+	    "IssuerCacheSize",
+	    "IssuerCacheTime",
+	    "EnableOcspStaplingForSni",
+	    "AllowInsecureRenegoClients",
 	    "AllowInsecureRenegoServers",
 	};
 	size_t i;
