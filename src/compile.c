@@ -113,7 +113,7 @@ static void emit_default(struct cc *c, const char *key)
 static void compile_state_pair(struct cc *c, const char *key)
 {
 	const struct reg_map *m = &c->s->def->map;
-	bool on = c->s->state == STATE_ENABLED;
+	bool on = c->s->u.state == STATE_ENABLED;
 
 	emit_dword(c, m->area, c->s->view, key, m->value, on ? 1 : 0, reboot_of(c),
 	           on ? "Enabled=1: the protocol may be used"
@@ -128,7 +128,7 @@ static void compile_state_pair(struct cc *c, const char *key)
 static void compile_state_value(struct cc *c, const char *key)
 {
 	const struct reg_map *m = &c->s->def->map;
-	bool on = c->s->state == STATE_ENABLED, all_bits = m->codec == CODEC_ALL_BITS;
+	bool on = c->s->u.state == STATE_ENABLED, all_bits = m->codec == CODEC_ALL_BITS;
 	char *what;
 
 	if (!all_bits)
@@ -153,7 +153,7 @@ static void warn_protocol_mask(struct cc *c, const char *src)
 	const struct reg_map *m = &c->s->def->map;
 	uint32_t ssl3 = schema_mask_bit(m, vocab_find(&vocab_protocols, "SSL 3.0", NULL));
 	uint32_t ssl2 = schema_mask_bit(m, vocab_find(&vocab_protocols, "SSL 2.0", NULL));
-	uint32_t mask = c->s->number;
+	uint32_t mask = c->s->u.num.value;
 
 	if (mask_has(mask, ssl3) || mask_has(mask, ssl2))
 		plan_warn(c->plan, src,
@@ -172,15 +172,15 @@ static void warn_mask(struct cc *c)
 	char *src;
 	size_t i;
 
-	if (c->s->is_default)
+	if (c->s->u.num.is_default)
 		return;
 	src = source_of(c->s);
 	if (m->bits == &vocab_protocols)
 		warn_protocol_mask(c, src);
 	for (i = 0; i < m->bits->count; i++)
 		if (m->bits->entries[i].warn &&
-		    mask_has(c->s->number, schema_mask_bit(m, &m->bits->entries[i])))
-			plan_warn(c->plan, src, "%s 0x%08x: %s", m->value, c->s->number,
+		    mask_has(c->s->u.num.value, schema_mask_bit(m, &m->bits->entries[i])))
+			plan_warn(c->plan, src, "%s 0x%08x: %s", m->value, c->s->u.num.value,
 			          m->bits->entries[i].warn);
 	free(src);
 }
@@ -190,7 +190,8 @@ static void compile_number(struct cc *c, const char *key)
 {
 	const struct reg_map *m = &c->s->def->map;
 
-	emit_dword(c, m->area, c->s->view, key, m->value, c->s->number, reboot_of(c), m->effect);
+	emit_dword(c, m->area, c->s->view, key, m->value, c->s->u.num.value, reboot_of(c),
+	           m->effect);
 }
 
 /* An explicit order may only name suites the target release has
@@ -199,14 +200,15 @@ static void compile_number(struct cc *c, const char *key)
 static void check_order_release(struct cc *c)
 {
 	const struct setting *s = c->s;
+	const struct suite_setting *su = &s->u.suites;
 	enum win_release r;
 	size_t i;
 
-	if (!s->has_order || !c->o->have_os)
+	if (!su->has_order || !c->o->have_os)
 		return;
 	r = win_release_of(c->o->major, c->o->minor, c->o->build);
-	for (i = 0; i < s->norder; i++) {
-		const struct suite_info *info = suite_find(s->order[i]);
+	for (i = 0; i < su->norder; i++) {
+		const struct suite_info *info = suite_find(su->order[i]);
 
 		if (info && (info->releases & WR_BIT(r)))
 			continue;
@@ -214,13 +216,13 @@ static void check_order_release(struct cc *c)
 			char *src = source_of(s);
 
 			plan_warn(c->plan, src, "%s does not exist on %s (--force given)",
-			          s->order[i], win_release_name(r));
+			          su->order[i], win_release_name(r));
 			free(src);
 		} else {
 			diag_error(c->diags, s->file, s->line,
 			           "order: %s does not exist on %s (%u.%u.%u); name only suites "
 			           "this release has, or pass --force",
-			           s->order[i], win_release_name(r), c->o->major, c->o->minor,
+			           su->order[i], win_release_name(r), c->o->major, c->o->minor,
 			           c->o->build);
 		}
 	}
@@ -243,9 +245,9 @@ static void set_builtin(struct list_edit *e, const struct compile_options *o)
 
 static void compile_suites(struct cc *c)
 {
-	const struct setting *s = c->s;
+	const struct suite_setting *s = &c->s->u.suites;
 	bool local = s->where != WHERE_POLICY, policy = s->where != WHERE_LOCAL;
-	char *src = source_of(s);
+	char *src = source_of(c->s);
 
 	if (local) {
 		struct plan_op *op =
@@ -297,23 +299,24 @@ static void compile_curves(struct cc *c, const char *key)
 	struct plan_op *op =
 	    emit(c, OP_SET, m->area, c->s->view, key, m->value, reboot_of(c), m->effect);
 
-	if (!regvalue_set_multi_sz(&op->value, c->s->curves, c->s->ncurves))
+	if (!regvalue_set_multi_sz(&op->value, c->s->u.curves.names, c->s->u.curves.n))
 		abort(); /* names were validated */
 }
 
 static void compile_raw(struct cc *c)
 {
-	const struct setting *s = c->s;
+	const struct raw_setting *s = &c->s->u.raw;
+	enum reg_view view = c->s->view;
 
 	if (!s->name) {
-		emit(c, OP_CREATE_KEY, AREA_RAW, s->view, s->path, NULL, s->reboot,
+		emit(c, OP_CREATE_KEY, AREA_RAW, view, s->path, NULL, s->reboot,
 		     "the key exists (even without values)");
 	} else if (s->delete_value) {
-		emit(c, OP_DELETE_VALUE, AREA_RAW, s->view, s->path, s->name, s->reboot,
+		emit(c, OP_DELETE_VALUE, AREA_RAW, view, s->path, s->name, s->reboot,
 		     "value removed");
 	} else {
 		struct plan_op *op =
-		    emit(c, OP_SET, AREA_RAW, s->view, s->path, s->name, s->reboot, "raw value");
+		    emit(c, OP_SET, AREA_RAW, view, s->path, s->name, s->reboot, "raw value");
 
 		regvalue_set_bytes(&op->value, s->value.type, s->value.data, s->value.size);
 	}
@@ -325,9 +328,9 @@ static void warn_protocol(struct cc *c)
 	const char *proto = vocab_protocols.entries[s->word].name;
 	char *src = source_of(s);
 
-	if (s->state == STATE_ENABLED && (!strcmp(proto, "SSL 2.0") || !strcmp(proto, "SSL 3.0")))
+	if (s->u.state == STATE_ENABLED && (!strcmp(proto, "SSL 2.0") || !strcmp(proto, "SSL 3.0")))
 		plan_warn(c->plan, src, "%s is insecure; enabling it is almost never right", proto);
-	if (s->state == STATE_ENABLED && !strcmp(proto, "TLS 1.3")) {
+	if (s->u.state == STATE_ENABLED && !strcmp(proto, "TLS 1.3")) {
 		if (!c->o->have_os)
 			plan_warn(c->plan, src,
 			          "TLS 1.3 exists only on Windows 11 / Server 2022 (build 20348) "
@@ -358,9 +361,14 @@ static void check_setting(struct cc *c)
 /* A "default" number, state or curve list removes the row's values. */
 static bool is_default(const struct setting *s)
 {
-	if (s->def->kind == VK_STATE)
-		return s->state == STATE_DEFAULT;
-	return s->def->map.codec != CODEC_SUITES && s->is_default;
+	switch (setting_form(s)) {
+	case FORM_STATE: return s->u.state == STATE_DEFAULT;
+	case FORM_NUMBER: return s->u.num.is_default;
+	case FORM_CURVES: return s->u.curves.is_default;
+	case FORM_SUITES:
+	case FORM_RAW: break;
+	}
+	return false;
 }
 
 /* Walks the setting's row forward: its codec says which values to write. */

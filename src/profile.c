@@ -79,7 +79,7 @@ static bool parse_state(struct ctx *c, const struct lex_entry *e, enum state *ou
 
 /* A bounded number, or "default". */
 static bool parse_number(struct ctx *c, const struct lex_entry *e, uint64_t min, uint64_t max,
-                         struct setting *s)
+                         struct number_setting *s)
 {
 	uint64_t v;
 
@@ -93,13 +93,13 @@ static bool parse_number(struct ctx *c, const struct lex_entry *e, uint64_t min,
 		    comment_hint(e->value));
 		return false;
 	}
-	s->number = (uint32_t)v;
+	s->value = (uint32_t)v;
 	return true;
 }
 
 /* Words of the row's bit vocabulary -> a mask; numbers must use known bits. */
 static bool parse_mask(struct ctx *c, const struct lex_entry *e, const struct reg_map *m,
-                       struct setting *s)
+                       struct number_setting *s)
 {
 	uint32_t known = schema_mask_known(m), mask = 0;
 	uint64_t number;
@@ -117,7 +117,7 @@ static bool parse_mask(struct ctx *c, const struct lex_entry *e, const struct re
 			    e->key, (unsigned long long)number, m->bits_what, m->bits->what, known);
 			return false;
 		}
-		s->number = (uint32_t)number;
+		s->value = (uint32_t)number;
 		return true;
 	}
 	words = split_words(e->value, &n);
@@ -138,7 +138,7 @@ static bool parse_mask(struct ctx *c, const struct lex_entry *e, const struct re
 		ok = false;
 	}
 	strlist_free(words, n);
-	s->number = mask;
+	s->value = mask;
 	return ok;
 }
 
@@ -225,7 +225,7 @@ static bool parse_suites(struct ctx *c, const struct lex_entry *e, bool allow_gl
 	return true;
 }
 
-static bool parse_curves(struct ctx *c, const struct lex_entry *e, struct setting *s)
+static bool parse_curves(struct ctx *c, const struct lex_entry *e, struct curves_setting *s)
 {
 	size_t i, n;
 	char **words;
@@ -247,8 +247,8 @@ static bool parse_curves(struct ctx *c, const struct lex_entry *e, struct settin
 		ERR(c, e->line, "%s: expected curve names or default", e->key);
 		return false;
 	}
-	s->curves = words;
-	s->ncurves = n;
+	s->names = words;
+	s->n = n;
 	return true;
 }
 
@@ -493,14 +493,14 @@ static void mask_words(uint32_t mask, const struct reg_map *m, struct strbuf *sb
 	sb_addf(sb, "%s(0x%08x)", first ? "none " : " ", mask);
 }
 
-static void number_words(const struct setting *s, const struct key_def *k, struct strbuf *sb)
+static void number_words(const struct number_setting *n, const struct key_def *k, struct strbuf *sb)
 {
-	if (s->is_default)
+	if (n->is_default)
 		sb_adds(sb, "default");
 	else if (k->kind == VK_MASK)
-		mask_words(s->number, &k->map, sb);
+		mask_words(n->value, &k->map, sb);
 	else
-		sb_addf(sb, "%u", s->number);
+		sb_addf(sb, "%u", n->value);
 }
 
 /* A setting holding one state or number, for [protocol], [ciphers], ... */
@@ -513,17 +513,17 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 	bool ok;
 
 	switch (k->kind) {
-	case VK_STATE: ok = parse_state(c, e, &tmp.state); break;
-	case VK_NUMBER: ok = parse_number(c, e, k->map.min, k->map.max, &tmp); break;
-	case VK_MASK: ok = parse_mask(c, e, &k->map, &tmp); break;
+	case VK_STATE: ok = parse_state(c, e, &tmp.u.state); break;
+	case VK_NUMBER: ok = parse_number(c, e, k->map.min, k->map.max, &tmp.u.num); break;
+	case VK_MASK: ok = parse_mask(c, e, &k->map, &tmp.u.num); break;
 	default: ok = false; break;
 	}
 	if (!ok)
 		return;
 	if (k->kind == VK_STATE)
-		sb_adds(&value, state_word(tmp.state));
+		sb_adds(&value, state_word(tmp.u.state));
 	else
-		number_words(&tmp, k, &value);
+		number_words(&tmp.u.num, k, &value);
 	if (sd->arg == ARG_VOCAB)
 		sb_addf(&subject, "%s %s", arg, name);
 	else
@@ -538,9 +538,7 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 	                      .word = word,
 	                      .def = k,
 	                      .section = sd,
-	                      .state = tmp.state,
-	                      .is_default = tmp.is_default,
-	                      .number = tmp.number};
+	                      .u = tmp.u};
 	set_words(s, sb_str(&subject), sb_str(&value), sb_str(&id), sb_str(&value));
 	sb_free(&subject);
 	sb_free(&value);
@@ -562,6 +560,43 @@ struct section_opts {
 	unsigned path_line;
 };
 
+enum setting_form setting_form(const struct setting *s)
+{
+	if (s->kind == ST_RAW)
+		return FORM_RAW;
+	if (s->kind == ST_SUITES)
+		return FORM_SUITES;
+	if (s->kind == ST_CURVES)
+		return FORM_CURVES;
+	return s->def && s->def->kind == VK_STATE ? FORM_STATE : FORM_NUMBER;
+}
+
+/* Deep-copies the union member in use. */
+static void copy_value(struct setting *dst, const struct setting *src)
+{
+	const struct raw_setting *r = &src->u.raw;
+	const struct suite_setting *su = &src->u.suites;
+
+	switch (setting_form(src)) {
+	case FORM_RAW:
+		dst->u.raw.path = xstrdup(r->path);
+		dst->u.raw.name = r->name ? xstrdup(r->name) : NULL;
+		memset(&dst->u.raw.value, 0, sizeof(dst->u.raw.value));
+		regvalue_set_bytes(&dst->u.raw.value, r->value.type, r->value.data, r->value.size);
+		break;
+	case FORM_SUITES:
+		dst->u.suites.order = strlist_dup(su->order, su->norder);
+		dst->u.suites.remove = strlist_dup(su->remove, su->nremove);
+		dst->u.suites.prefer = strlist_dup(su->prefer, su->nprefer);
+		break;
+	case FORM_CURVES:
+		dst->u.curves.names = strlist_dup(src->u.curves.names, src->u.curves.n);
+		break;
+	case FORM_STATE:
+	case FORM_NUMBER: break;
+	}
+}
+
 void profile_setting_copy(struct setting *dst, const struct setting *src)
 {
 	*dst = *src;
@@ -570,13 +605,7 @@ void profile_setting_copy(struct setting *dst, const struct setting *src)
 	dst->value_text = xstrdup(src->value_text);
 	dst->canonical = xstrdup(src->canonical);
 	dst->file = xstrdup(src->file);
-	dst->path = src->path ? xstrdup(src->path) : NULL;
-	dst->name = src->name ? xstrdup(src->name) : NULL;
-	regvalue_set_bytes(&dst->value, src->value.type, src->value.data, src->value.size);
-	dst->order = strlist_dup(src->order, src->norder);
-	dst->remove = strlist_dup(src->remove, src->nremove);
-	dst->prefer = strlist_dup(src->prefer, src->nprefer);
-	dst->curves = strlist_dup(src->curves, src->ncurves);
+	copy_value(dst, src);
 }
 
 /* Replaces the settings made by one section (from `first` on) by one copy
@@ -678,7 +707,8 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 	/* Described in this fixed order, so the same section gives the same
 	 * text (and includes compare equal) whatever the order of its lines. */
 	static const char *const keys[] = {"order", "remove", "prefer"};
-	struct setting tmp = {0}, *s;
+	struct suite_setting tmp = {0};
+	struct setting *s;
 	struct strbuf words = STRBUF_INIT, canon = STRBUF_INIT;
 	unsigned line = 0;
 	bool ok = true, any = false;
@@ -723,10 +753,8 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 	s = add_setting(c, ST_SUITES, line);
 	s->section = schema_section("cipher-suites");
 	s->def = schema_key(s->section, "order", NULL);
-	s->where = o->where;
-	s->remove = tmp.remove, s->nremove = tmp.nremove;
-	s->prefer = tmp.prefer, s->nprefer = tmp.nprefer;
-	s->order = tmp.order, s->norder = tmp.norder, s->has_order = tmp.has_order;
+	tmp.where = o->where;
+	s->u.suites = tmp;
 	set_words(s, "cipher-suite list", sb_str(&words), "cipher-suites", sb_str(&canon));
 	sb_free(&words);
 	sb_free(&canon);
@@ -734,14 +762,13 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 
 static void add_curves(struct ctx *c, const struct lex_entry *e)
 {
-	struct setting tmp = {0}, *s;
+	struct curves_setting tmp = {0};
+	struct setting *s;
 
 	if (!parse_curves(c, e, &tmp))
 		return;
 	s = add_setting(c, ST_CURVES, e->line);
-	s->is_default = tmp.is_default;
-	s->curves = tmp.curves;
-	s->ncurves = tmp.ncurves;
+	s->u.curves = tmp;
 	s->section = schema_section("cipher-suites");
 	s->def = schema_key(s->section, "ecc-curves", NULL);
 	set_words(s, "ECC curve order", e->value, "cipher-suites ecc-curves", e->value);
@@ -782,11 +809,11 @@ static void add_raw(struct ctx *c, const struct lex_entry *e, const struct secti
 	else
 		regvalue_describe(&v, &text);
 	s = add_setting(c, ST_RAW, e->line);
-	s->path = xstrdup(o->path);
-	s->name = name;
-	s->delete_value = deletion;
-	s->value = v;
-	s->reboot = o->reboot;
+	s->u.raw = (struct raw_setting){.path = xstrdup(o->path),
+	                                .name = name,
+	                                .delete_value = deletion,
+	                                .value = v,
+	                                .reboot = o->reboot};
 	lower = xasprintf("raw %s\\%s", o->path, name);
 	s->subject = xasprintf("HKLM\\%s \"%s\"", o->path, *name ? name : "(default)");
 	s->value_text = sb_detach(&text);
@@ -841,9 +868,7 @@ static void add_key_exists(struct ctx *c, const struct lex_section *sec,
 		return;
 	s = add_setting(c, ST_RAW, sec->line);
 
-	s->path = xstrdup(o->path);
-	s->name = NULL;
-	s->reboot = o->reboot;
+	s->u.raw = (struct raw_setting){.path = xstrdup(o->path), .reboot = o->reboot};
 	s->subject = xasprintf("HKLM\\%s", o->path);
 	s->value_text = xstrdup("key exists");
 	s->id = xasprintf("raw %s\\", o->path);
@@ -1304,13 +1329,21 @@ void profile_setting_free(struct setting *s)
 	free(s->value_text);
 	free(s->canonical);
 	free(s->file);
-	strlist_free(s->order, s->norder);
-	strlist_free(s->remove, s->nremove);
-	strlist_free(s->prefer, s->nprefer);
-	strlist_free(s->curves, s->ncurves);
-	free(s->path);
-	free(s->name);
-	regvalue_free(&s->value);
+	switch (setting_form(s)) {
+	case FORM_SUITES:
+		strlist_free(s->u.suites.order, s->u.suites.norder);
+		strlist_free(s->u.suites.remove, s->u.suites.nremove);
+		strlist_free(s->u.suites.prefer, s->u.suites.nprefer);
+		break;
+	case FORM_CURVES: strlist_free(s->u.curves.names, s->u.curves.n); break;
+	case FORM_RAW:
+		free(s->u.raw.path);
+		free(s->u.raw.name);
+		regvalue_free(&s->u.raw.value);
+		break;
+	case FORM_STATE:
+	case FORM_NUMBER: break;
+	}
 }
 
 void profile_free(struct profile *p)
@@ -1332,6 +1365,21 @@ void profile_free(struct profile *p)
 	free(p->applies_text);
 	free(p->file);
 	free(p);
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && streq_ci(a, b));
+}
+
+bool profile_same_target(const struct setting *a, const struct setting *b)
+{
+	if (a->kind != b->kind || a->view != b->view)
+		return false;
+	if (a->kind == ST_RAW)
+		return same_text(a->u.raw.path, b->u.raw.path) &&
+		       same_text(a->u.raw.name, b->u.raw.name);
+	return a->def == b->def && a->word == b->word && same_text(a->version, b->version);
 }
 
 const struct setting *profile_find_setting(const struct profile *p, const char *id)

@@ -46,13 +46,58 @@ struct version_rule {
 	uint32_t major, minor, build;
 };
 
+/* A number row's value (VK_NUMBER, VK_MASK); "default" removes it. */
+struct number_setting {
+	bool is_default;
+	uint32_t value;
+};
+
+/* [cipher-suites] ecc-curves. */
+struct curves_setting {
+	bool is_default;
+	char **names;
+	size_t n;
+};
+
+/* [cipher-suites] remove/prefer/order, gathered into one edit. */
+struct suite_setting {
+	enum suite_where where;
+	bool has_order;
+	char **order;
+	size_t norder;
+	char **remove;
+	size_t nremove;
+	char **prefer;
+	size_t nprefer;
+};
+
+/* [key] sections: one value (name NULL: the key exists). */
+struct raw_setting {
+	char *path;
+	char *name;
+	bool delete_value;
+	struct reg_value value;
+	bool reboot;
+};
+
+/* Which member of struct setting's union is in use (setting_form). */
+enum setting_form { FORM_STATE, FORM_NUMBER, FORM_CURVES, FORM_SUITES, FORM_RAW };
+
 /*
  * One thing a profile sets. `id` identifies what is set (two settings with
  * the same id are the same registry value(s)); `canonical` is the value in
- * normal form, so includes can be compared.
+ * normal form, so includes can be compared. What it means is its row:
+ * `def` (NULL only for ST_RAW) within `section`; the value is the union
+ * member setting_form() names.
  */
 struct setting {
 	enum setting_kind kind;
+	const struct key_def *def;
+	const struct section_def *section;
+	size_t word;         /* the <ARG> or <WORD> vocabulary index */
+	enum reg_view view;  /* per-view sections and [key] */
+	const char *version; /* a .NET version, for SEC_PER_DOTNET sections */
+
 	char *id;         /* "protocol TLS 1.2 client", "dotnet v4.0.30319 32 SchUseStrongCrypto" */
 	char *subject;    /* in words: "TLS 1.2 client" */
 	char *value_text; /* in words: "enabled", "TLS 1.1 TLS 1.2 (0x00000a00)" */
@@ -60,37 +105,16 @@ struct setting {
 	char *file; /* source file display name (owned) */
 	unsigned line;
 
-	/* What it sets: the key definition (NULL for ST_RAW) and its
-	 * section, whose rows say where and how (schema.h). */
-	const struct key_def *def;
-	const struct section_def *section;
-	size_t word;         /* the <ARG> or <WORD> vocabulary index */
-	enum state state;    /* VK_STATE kinds */
-	bool is_default;     /* number kinds: "default" = remove */
-	uint32_t number;     /* number kinds */
-	enum reg_view view;  /* dotnet, winhttp, raw */
-	const char *version; /* dotnet */
-
-	/* ST_SUITES */
-	enum suite_where where;
-	char **order;
-	size_t norder;
-	bool has_order;
-	char **remove;
-	size_t nremove;
-	char **prefer;
-	size_t nprefer;
-	/* ST_CURVES */
-	char **curves;
-	size_t ncurves;
-
-	/* ST_RAW */
-	char *path;
-	char *name;
-	bool delete_value;
-	struct reg_value value;
-	bool reboot;
+	union {
+		enum state state; /* FORM_STATE: rows of kind VK_STATE */
+		struct number_setting num;
+		struct curves_setting curves;
+		struct suite_setting suites;
+		struct raw_setting raw;
+	} u;
 };
+
+enum setting_form setting_form(const struct setting *s);
 
 struct profile {
 	char *name;
@@ -143,6 +167,10 @@ struct profile **profile_list_builtins(size_t *count, struct diag *diags);
 /* Deep copy of a setting (dst owns its own copies of everything). */
 void profile_setting_copy(struct setting *dst, const struct setting *src);
 void profile_setting_free(struct setting *s);
+
+/* True if two settings set the same registry value(s): the same row,
+ * word, view and .NET version, or the same raw key and value name. */
+bool profile_same_target(const struct setting *a, const struct setting *b);
 
 /* Finds a setting by id; NULL if absent. */
 const struct setting *profile_find_setting(const struct profile *p, const char *id);

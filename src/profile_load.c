@@ -126,7 +126,7 @@ static bool on_stack(const struct loader *l, const char *display)
 
 /* Adds one included setting unless the profile or an earlier include set
  * it. Two includes disagreeing is an error at the include line. `ids`
- * indexes p->settings by id. */
+ * indexes p->settings by id (a hash only: what decides is the target). */
 static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
                           struct ci_index *ids, const struct setting *s, const char *inc_name)
 {
@@ -135,7 +135,7 @@ static void merge_setting(struct loader *l, struct profile *p, size_t own_count,
 	while ((i = ci_index_next(ids, h, &it)) != SIZE_MAX) {
 		const struct setting *have = &p->settings[i];
 
-		if (!streq_ci(have->id, s->id))
+		if (!profile_same_target(have, s))
 			continue;
 		if (i >= own_count && strcmp(have->canonical, s->canonical))
 			diag_error(l->diags, p->file, p->include_line,

@@ -242,20 +242,20 @@ static void test_include_own_settings_win(void **state)
 	(void)state;
 	/* ssl3-off says disabled, tls10-on says enabled: own-wins decides. */
 	s = setting(p, "protocol TLS 1.0 client");
-	assert_int_equal(s->state, STATE_ENABLED);
+	assert_int_equal(s->u.state, STATE_ENABLED);
 	assert_string_equal(s->file, GOOD_DIR "/own-wins.ini");
 	assert_int_equal(s->line, 9);
 	/* Only ssl3-off sets it; own-wins overrides it with default. */
 	s = setting(p, "protocol SSL 3.0 server");
-	assert_int_equal(s->state, STATE_DEFAULT);
+	assert_int_equal(s->u.state, STATE_DEFAULT);
 	assert_string_equal(s->file, GOOD_DIR "/own-wins.ini");
 	/* Not set here: taken from the includes, with their places. */
 	s = setting(p, "protocol SSL 3.0 client");
-	assert_int_equal(s->state, STATE_DISABLED);
+	assert_int_equal(s->u.state, STATE_DISABLED);
 	assert_string_equal(s->file, GOOD_DIR "/ssl3-off.ini");
 	assert_int_equal(s->line, 7);
 	s = setting(p, "ciphers RC4 128/128");
-	assert_int_equal(s->state, STATE_DISABLED);
+	assert_int_equal(s->u.state, STATE_DISABLED);
 	assert_string_equal(s->file, GOOD_DIR "/tls10-on.ini");
 	assert_int_equal(p->nsettings, 4);
 	profile_free(p);
@@ -268,7 +268,7 @@ static void test_include_agreeing(void **state)
 
 	(void)state;
 	s = setting(p, "protocol SSL 3.0 client");
-	assert_int_equal(s->state, STATE_DISABLED);
+	assert_int_equal(s->u.state, STATE_DISABLED);
 	/* The first include's copy is kept. */
 	assert_string_equal(s->file, GOOD_DIR "/ssl3-off.ini");
 	assert_non_null(profile_find_setting(p, "protocol TLS 1.0 client"));
@@ -300,7 +300,7 @@ static void test_include_builtin_from_file(void **state)
 	(void)state;
 	assert_false(p->builtin);
 	s = setting(p, "protocol TLS 1.2 client");
-	assert_int_equal(s->state, STATE_ENABLED);
+	assert_int_equal(s->u.state, STATE_ENABLED);
 	assert_string_equal(s->file, "builtin:azure-mma-tls12.ini");
 	s = setting(p, "protocol TLS 1.2 server");
 	assert_string_equal(s->file, GOOD_DIR "/with-builtin.ini");
@@ -316,8 +316,8 @@ static void test_include_nested(void **state)
 	struct profile *p = load_ok(GOOD_DIR "/nested.ini");
 
 	(void)state;
-	assert_int_equal(setting(p, "protocol TLS 1.0 client")->state, STATE_ENABLED);
-	assert_int_equal(setting(p, "hashes MD5")->state, STATE_DISABLED);
+	assert_int_equal(setting(p, "protocol TLS 1.0 client")->u.state, STATE_ENABLED);
+	assert_int_equal(setting(p, "hashes MD5")->u.state, STATE_DISABLED);
 	assert_string_equal(setting(p, "protocol SSL 3.0 client")->file, GOOD_DIR "/ssl3-off.ini");
 	assert_int_equal(p->nsettings, 5);
 	profile_free(p);
@@ -417,7 +417,7 @@ static void test_include_depth_limit(void **state)
 	/* Exactly as deep as allowed: loads, with the last level's setting. */
 	write_chain(dir, PROFILE_MAX_INCLUDE_DEPTH);
 	p = load_ok(top);
-	assert_int_equal(setting(p, "protocol SSL 3.0 client")->state, STATE_DISABLED);
+	assert_int_equal(setting(p, "protocol SSL 3.0 client")->u.state, STATE_DISABLED);
 	profile_free(p);
 	remove_chain(dir, PROFILE_MAX_INCLUDE_DEPTH);
 	/* 100 levels: one clean error, no crash. */
@@ -532,7 +532,7 @@ static void test_allow_any_key(void **state)
 	(void)state;
 	assert_int_equal(profile_load(path, &any, &p, &d), SC_OK);
 	assert_int_equal(p->nsettings, 1);
-	assert_string_equal(p->settings[0].path,
+	assert_string_equal(p->settings[0].u.raw.path,
 	                    "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run");
 	profile_free(p);
 	p = NULL;
@@ -554,7 +554,7 @@ static void test_allow_any_key_value(void **state)
 	diag_free(&d);
 	assert_int_equal(profile_load(BAD_DIR "/59-raw-eap-path.ini", &any, &p, &d), SC_OK);
 	assert_int_equal(p->nsettings, 1);
-	assert_string_equal(p->settings[0].name, "Path");
+	assert_string_equal(p->settings[0].u.raw.name, "Path");
 	profile_free(p);
 	p = NULL;
 	assert_int_equal(profile_load(BAD_DIR "/64-raw-key-exists-undocumented.ini", &any, &p, &d),
