@@ -38,7 +38,7 @@ static void close_all(struct executor *x)
 
 	for (i = 0; i < x->n; i++)
 		if (x->keys[i].key)
-			x->b->close_key(x->b, x->keys[i].key);
+			x->b->ops->close_key(x->b, x->keys[i].key);
 	free(x->keys);
 	x->keys = NULL;
 	x->n = x->cap = 0;
@@ -60,7 +60,7 @@ static void forget_key(struct executor *x, enum reg_view view, const char *path)
 	struct open_key *k = find_key(x, view, path);
 
 	if (k && k->key) {
-		x->b->close_key(x->b, k->key);
+		x->b->ops->close_key(x->b, k->key);
 		k->key = NULL;
 	}
 }
@@ -87,9 +87,9 @@ static int key_for(struct executor *x, const struct plan_op *op, bool create, st
 		x->cap = cap;
 	}
 	if (create)
-		rc = x->b->create_key(x->b, op->view, op->path, key, NULL, err);
+		rc = x->b->ops->create_key(x->b, op->view, op->path, key, NULL, err);
 	else
-		rc = x->b->open_key(x->b, op->view, op->path, REG_ACCESS_WRITE, key, err);
+		rc = x->b->ops->open_key(x->b, op->view, op->path, REG_ACCESS_WRITE, key, err);
 	if (rc != SC_OK)
 		return rc;
 	if (k) {
@@ -97,7 +97,7 @@ static int key_for(struct executor *x, const struct plan_op *op, bool create, st
 		return SC_OK;
 	}
 	if (!ci_index_put(&x->index, hash_ci(op->view, op->path), x->n)) {
-		x->b->close_key(x->b, *key);
+		x->b->ops->close_key(x->b, *key);
 		return sc_err_set(err, "out of memory");
 	}
 	x->keys[x->n++] = (struct open_key){op->view, op->path, *key};
@@ -108,7 +108,7 @@ static int verify_value(struct executor *x, struct reg_key *key, const struct pl
                         bool present, const struct reg_value *want, struct sc_err *err)
 {
 	struct reg_value got = {0};
-	int rc = x->b->read_value(x->b, key, op->name, &got, err);
+	int rc = x->b->ops->read_value(x->b, key, op->name, &got, err);
 	bool ok;
 
 	if (rc == SC_ERROR)
@@ -137,9 +137,9 @@ static int put_value(struct executor *x, const struct plan_op *op, bool present,
 		return rc;
 	x->writes++;
 	if (present)
-		rc = x->b->write_value(x->b, key, op->name, v, err);
+		rc = x->b->ops->write_value(x->b, key, op->name, v, err);
 	else
-		rc = x->b->delete_value(x->b, key, op->name, err);
+		rc = x->b->ops->delete_value(x->b, key, op->name, err);
 	if (rc == SC_NOT_FOUND)
 		rc = SC_OK;
 	if (rc != SC_OK)
@@ -155,7 +155,7 @@ static int remove_key(struct executor *x, const struct plan_op *op, bool must_de
 
 	forget_key(x, op->view, op->path);
 	x->writes++;
-	rc = x->b->delete_key_if_empty(x->b, op->view, op->path, &deleted, err);
+	rc = x->b->ops->delete_key_if_empty(x->b, op->view, op->path, &deleted, err);
 	if (rc == SC_NOT_FOUND)
 		return SC_OK;
 	if (rc != SC_OK)
@@ -329,8 +329,8 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 	}
 	if (rc == SC_OK)
 		rc = check_interrupted(o, &r->err);
-	if (rc == SC_OK && o->backend->commit)
-		rc = o->backend->commit(o->backend, &r->err);
+	if (rc == SC_OK)
+		rc = reg_backend_commit(o->backend, &r->err);
 	if (rc == SC_OK) {
 		r->status = APPLY_DONE;
 		r->reboot = r->diff.reboot;

@@ -24,12 +24,12 @@ int reg_read_value_at(const struct reg_backend *b, enum reg_view view, const cha
                       const char *name, struct reg_value *out, struct sc_err *err)
 {
 	struct reg_key *key = NULL;
-	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &key, err);
+	int rc = b->ops->open_key(b, view, path, REG_ACCESS_READ, &key, err);
 
 	if (rc != SC_OK)
 		return rc;
-	rc = b->read_value(b, key, name, out, err);
-	b->close_key(b, key);
+	rc = b->ops->read_value(b, key, name, out, err);
+	b->ops->close_key(b, key);
 	return rc;
 }
 
@@ -37,10 +37,10 @@ int reg_key_exists(const struct reg_backend *b, enum reg_view view, const char *
                    struct sc_err *err)
 {
 	struct reg_key *key = NULL;
-	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &key, err);
+	int rc = b->ops->open_key(b, view, path, REG_ACCESS_READ, &key, err);
 
 	if (rc == SC_OK)
-		b->close_key(b, key);
+		b->ops->close_key(b, key);
 	return rc;
 }
 
@@ -100,8 +100,18 @@ bool reg_path_valid(const char *path, struct sc_err *err)
 
 void reg_backend_free(struct reg_backend *b)
 {
-	if (b && b->destroy)
-		b->destroy(b);
+	if (b && b->ops->destroy)
+		b->ops->destroy(b);
+}
+
+const char *reg_backend_name(const struct reg_backend *b)
+{
+	return b->ops->name;
+}
+
+int reg_backend_commit(const struct reg_backend *b, struct sc_err *err)
+{
+	return b->ops->commit ? b->ops->commit(b, err) : SC_OK;
 }
 
 bool reg_path_has_dot_component(const char *path)
@@ -119,12 +129,12 @@ bool reg_path_has_dot_component(const char *path)
 	}
 }
 
-bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_kind *kind)
+bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_ops *ops)
 {
-	const struct reg_backend_kind *k;
+	const struct reg_backend_ops *k;
 
-	for (k = b ? b->kind : NULL; k; k = k->base)
-		if (k == kind)
+	for (k = b ? b->ops : NULL; k; k = k->base)
+		if (k == ops)
 			return true;
 	return false;
 }

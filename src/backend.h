@@ -4,7 +4,7 @@
  * Everything schannelcfg reads or writes goes through a `const struct
  * reg_backend *`. The core never knows which registry is behind it:
  *   - win32   (backend_win32.c): the live registry through advapi32;
- *   - regfile (regfile.c): a .reg file loaded into memory, saved on request;
+ *   - regfile (regfile.c): a .reg file loaded into memory, saved on commit;
  *   - mem     (backend_mem.c): in-memory, for unit tests;
  *   - wrappers (backend_wrap.c): count or trace calls, inject faults.
  *
@@ -46,19 +46,19 @@ enum reg_access {
 /* An open key. Backend-specific; released with close_key. */
 struct reg_key;
 
-/* What kind of backend an object is, for a checked downcast
- * (reg_backend_is): a kind may be based on another (a .reg file's backend
- * is a mem registry with a file behind it). One static instance a kind;
- * identity is its address, never a name or a function pointer. */
-struct reg_backend_kind {
-	const char *name;
-	const struct reg_backend_kind *base; /* or NULL */
-};
+/*
+ * A store is a struct that begins with `struct reg_backend` and whatever
+ * state it needs after it (as git's ref stores do). Its operations are one
+ * static const table per kind of store; the table's address is the store's
+ * identity, for a checked downcast (reg_backend_is): never a name, never a
+ * copied table. A kind may be based on another (a .reg file's store is a
+ * mem store with a file behind it, and works wherever a mem store does).
+ */
+struct reg_backend;
 
-struct reg_backend {
-	const char *name;
-	const struct reg_backend_kind *kind;
-	void *self; /* the backend's own state */
+struct reg_backend_ops {
+	const char *name;                   /* "mem", "regfile", "win32", "wrap" */
+	const struct reg_backend_ops *base; /* the kind this one extends, or NULL */
 
 	/* Opens an existing key. SC_NOT_FOUND if it (or a parent) is missing. */
 	int (*open_key)(const struct reg_backend *b, enum reg_view view, const char *path,
@@ -97,14 +97,20 @@ struct reg_backend {
 	void (*close_key)(const struct reg_backend *b, struct reg_key *key);
 
 	/* The end of a transaction (apply.h COMMITTED): makes what was written
-	 * through this backend durable. A .reg file's backend saves the file
+	 * through this store durable. A .reg file's store saves the file
 	 * (atomically: on failure it is as it was, and the transaction
 	 * restores); NULL where every write is durable already (the live
-	 * registry, mem). */
+	 * registry, mem). Locking is not an operation here: the dispatcher
+	 * takes the lock before the store is opened (cmd_guard.h), because
+	 * the lock must cover the store's first read. */
 	int (*commit)(const struct reg_backend *b, struct sc_err *err);
 
-	/* Releases the backend itself (and self). May be NULL for static ones. */
+	/* Releases the store. NULL for static stores (the live registry). */
 	void (*destroy)(struct reg_backend *b);
+};
+
+struct reg_backend {
+	const struct reg_backend_ops *ops;
 };
 
 /* "HKLM\path" or "HKLM\path (32-bit view)", for messages. xmalloc'd. */
@@ -150,8 +156,14 @@ void reg_view_subkey(enum reg_view view, const char *parent, const char *name,
 size_t reg_view_depth(enum reg_view view, const char *path);
 const char *reg_view_container(enum reg_view view, const char *path, enum reg_view *container_view);
 
-/* True if b is of kind, or of a kind based on it. NULL b: false. */
-bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_kind *kind);
+/* True if b is of the kind `ops`, or of a kind based on it. NULL b: false. */
+bool reg_backend_is(const struct reg_backend *b, const struct reg_backend_ops *ops);
+
+/* The kind's name, for messages ("mem", "regfile", ...). */
+const char *reg_backend_name(const struct reg_backend *b);
+
+/* b's commit, or SC_OK for stores whose writes are durable already. */
+int reg_backend_commit(const struct reg_backend *b, struct sc_err *err);
 
 /* Releases a backend made by any *_backend_new function. NULL is fine. */
 void reg_backend_free(struct reg_backend *b);

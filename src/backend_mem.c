@@ -33,9 +33,15 @@ struct reg_key {
 	bool writable; /* opened with REG_ACCESS_WRITE, or created */
 };
 
+/* The registry of a mem store, or of a store based on mem (which keeps
+ * its mem store in mem_based_store.mem). */
 static struct mem_reg *reg_of(const struct reg_backend *b)
 {
-	return b->self;
+	if (b->ops == &mem_backend_ops)
+		return (struct mem_reg *)(void *)b;
+	if (!reg_backend_is(b, &mem_backend_ops))
+		abort(); /* a mem operation in another kind's table */
+	return reg_of(((const struct mem_based_store *)(const void *)b)->mem);
 }
 
 /* True if s starts with the whole component `name` (followed by '\' or end). */
@@ -233,8 +239,8 @@ static int make_handle(enum reg_view view, const char *path, char *physical, boo
 	return SC_OK;
 }
 
-static int mem_open_key(const struct reg_backend *b, enum reg_view view, const char *path,
-                        enum reg_access access, struct reg_key **key, struct sc_err *err)
+int mem_op_open_key(const struct reg_backend *b, enum reg_view view, const char *path,
+                    enum reg_access access, struct reg_key **key, struct sc_err *err)
 {
 	char *physical = mem_physical_path(view, path);
 	bool oom;
@@ -246,8 +252,8 @@ static int mem_open_key(const struct reg_backend *b, enum reg_view view, const c
 	return make_handle(view, path, physical, access == REG_ACCESS_WRITE, key, err);
 }
 
-static int mem_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
-                          struct reg_key **key, bool *created, struct sc_err *err)
+int mem_op_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
+                      struct reg_key **key, bool *created, struct sc_err *err)
 {
 	char *physical = mem_physical_path(view, path);
 	bool oom, is_new;
@@ -273,8 +279,8 @@ static struct mem_key *handle_key(const struct reg_backend *b, struct reg_key *k
 	return k;
 }
 
-static int mem_read_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-                          struct reg_value *out, struct sc_err *err)
+int mem_op_read_value(const struct reg_backend *b, struct reg_key *key, const char *name,
+                      struct reg_value *out, struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 	bool found;
@@ -297,8 +303,8 @@ static int read_only(const struct reg_key *key, const char *name, struct sc_err 
 	                  key->display, name);
 }
 
-static int mem_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-                           const struct reg_value *value, struct sc_err *err)
+int mem_op_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
+                       const struct reg_value *value, struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 	struct reg_value copy;
@@ -335,8 +341,8 @@ oom:
 	return sc_err_set(err, "%s: out of memory writing \"%s\"", key->display, name);
 }
 
-static int mem_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
-                            struct sc_err *err)
+int mem_op_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
+                        struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 	bool found;
@@ -402,8 +408,8 @@ static void remove_child(struct mem_key *parent, size_t at)
 	parent->nsub--;
 }
 
-static int mem_delete_key_if_empty(const struct reg_backend *b, enum reg_view view,
-                                   const char *path, bool *deleted, struct sc_err *err)
+int mem_op_delete_key_if_empty(const struct reg_backend *b, enum reg_view view, const char *path,
+                               bool *deleted, struct sc_err *err)
 {
 	char *physical = mem_physical_path(view, path);
 	struct mem_key *parent, *k;
@@ -443,8 +449,8 @@ static int dup_name(const char *name, char **out, struct sc_err *err)
 	return SC_OK;
 }
 
-static int mem_enum_subkey(const struct reg_backend *b, struct reg_key *key, size_t index,
-                           char **name, struct sc_err *err)
+int mem_op_enum_subkey(const struct reg_backend *b, struct reg_key *key, size_t index, char **name,
+                       struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 
@@ -455,8 +461,8 @@ static int mem_enum_subkey(const struct reg_backend *b, struct reg_key *key, siz
 	return dup_name(k->subkeys[index]->name, name, err);
 }
 
-static int mem_enum_value(const struct reg_backend *b, struct reg_key *key, size_t index,
-                          char **name, struct sc_err *err)
+int mem_op_enum_value(const struct reg_backend *b, struct reg_key *key, size_t index, char **name,
+                      struct sc_err *err)
 {
 	struct mem_key *k = handle_key(b, key, err);
 
@@ -467,7 +473,7 @@ static int mem_enum_value(const struct reg_backend *b, struct reg_key *key, size
 	return dup_name(k->values[index].name, name, err);
 }
 
-static void mem_close_key(const struct reg_backend *b, struct reg_key *key)
+void mem_op_close_key(const struct reg_backend *b, struct reg_key *key)
 {
 	(void)b;
 	if (!key)
@@ -485,34 +491,24 @@ static void mem_destroy(struct reg_backend *b)
 	free(r);
 }
 
-const struct reg_backend_kind mem_backend_kind = {"mem", NULL};
+const struct reg_backend_ops mem_backend_ops = {
+    .name = "mem",
+    MEM_STORE_OPERATIONS,
+    .destroy = mem_destroy,
+};
 
 struct reg_backend *mem_backend_new(void)
 {
 	struct mem_reg *r = xcalloc(1, sizeof(*r));
 
-	r->backend = (struct reg_backend){
-	    .name = "mem",
-	    .kind = &mem_backend_kind,
-	    .self = r,
-	    .open_key = mem_open_key,
-	    .create_key = mem_create_key,
-	    .read_value = mem_read_value,
-	    .write_value = mem_write_value,
-	    .delete_value = mem_delete_value,
-	    .delete_key_if_empty = mem_delete_key_if_empty,
-	    .enum_subkey = mem_enum_subkey,
-	    .enum_value = mem_enum_value,
-	    .close_key = mem_close_key,
-	    .destroy = mem_destroy,
-	};
+	r->backend.ops = &mem_backend_ops;
 	r->root.name = NULL;
 	return &r->backend;
 }
 
 bool mem_backend_is(const struct reg_backend *b)
 {
-	return reg_backend_is(b, &mem_backend_kind);
+	return reg_backend_is(b, &mem_backend_ops);
 }
 
 static int cmp_seq(const void *a, const void *b)

@@ -44,9 +44,42 @@ void mem_dump(const struct reg_backend *b, struct strbuf *out);
  * Returns SC_OK or SC_NOT_FOUND. Used only by the .reg loader. */
 int mem_delete_tree(const struct reg_backend *b, const char *physical_path);
 
-/* The mem kind (backend.h: reg_backend_is); a .reg file's backend is based
+/* The mem kind (backend.h: reg_backend_is); a .reg file's store is based
  * on it. */
-extern const struct reg_backend_kind mem_backend_kind;
+extern const struct reg_backend_ops mem_backend_ops;
+
+/* A store based on mem (its ops' base is &mem_backend_ops) begins with
+ * this, and its ops table lists MEM_STORE_OPERATIONS: mem's operations
+ * then work on it through `mem`, which it owns. */
+struct mem_based_store {
+	struct reg_backend backend;
+	struct reg_backend *mem;
+};
+
+int mem_op_open_key(const struct reg_backend *b, enum reg_view view, const char *path,
+                    enum reg_access access, struct reg_key **key, struct sc_err *err);
+int mem_op_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
+                      struct reg_key **key, bool *created, struct sc_err *err);
+int mem_op_read_value(const struct reg_backend *b, struct reg_key *key, const char *name,
+                      struct reg_value *out, struct sc_err *err);
+int mem_op_write_value(const struct reg_backend *b, struct reg_key *key, const char *name,
+                       const struct reg_value *value, struct sc_err *err);
+int mem_op_delete_value(const struct reg_backend *b, struct reg_key *key, const char *name,
+                        struct sc_err *err);
+int mem_op_delete_key_if_empty(const struct reg_backend *b, enum reg_view view, const char *path,
+                               bool *deleted, struct sc_err *err);
+int mem_op_enum_subkey(const struct reg_backend *b, struct reg_key *key, size_t index, char **name,
+                       struct sc_err *err);
+int mem_op_enum_value(const struct reg_backend *b, struct reg_key *key, size_t index, char **name,
+                      struct sc_err *err);
+void mem_op_close_key(const struct reg_backend *b, struct reg_key *key);
+
+#define MEM_STORE_OPERATIONS                                                                       \
+	.open_key = mem_op_open_key, .create_key = mem_op_create_key,                              \
+	.read_value = mem_op_read_value, .write_value = mem_op_write_value,                        \
+	.delete_value = mem_op_delete_value, .delete_key_if_empty = mem_op_delete_key_if_empty,    \
+	.enum_subkey = mem_op_enum_subkey, .enum_value = mem_op_enum_value,                        \
+	.close_key = mem_op_close_key
 
 /* True if b was made by mem_backend_new (or loaded from a .reg file). */
 bool mem_backend_is(const struct reg_backend *b);

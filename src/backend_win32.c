@@ -366,12 +366,8 @@ static void w32_close_key(const struct reg_backend *b, struct reg_key *key)
 	free(key);
 }
 
-static const struct reg_backend_kind win32_backend_kind = {"win32", NULL};
-
-static const struct reg_backend win32_backend = {
+static const struct reg_backend_ops win32_ops = {
     .name = "win32",
-    .kind = &win32_backend_kind,
-    .self = NULL,
     .open_key = w32_open_key,
     .create_key = w32_create_key,
     .read_value = w32_read_value,
@@ -381,10 +377,14 @@ static const struct reg_backend win32_backend = {
     .enum_subkey = w32_enum_subkey,
     .enum_value = w32_enum_value,
     .close_key = w32_close_key,
-    .destroy = NULL,
+    /* no commit: every write is durable at once; no destroy: one static
+     * store for the process */
 };
 
-const struct reg_backend *win32_backend_get(void)
+/* The live registry holds no state of ours: one store serves everyone. */
+static struct reg_backend win32_store = {&win32_ops};
+
+struct reg_backend *win32_backend_get(void)
 {
-	return &win32_backend;
+	return &win32_store;
 }

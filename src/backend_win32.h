@@ -7,6 +7,6 @@
 #include "backend.h"
 
 /* The process-wide win32 backend. Static: never freed. */
-const struct reg_backend *win32_backend_get(void);
+struct reg_backend *win32_backend_get(void);
 
 #endif

@@ -51,7 +51,7 @@ static const struct wrap_fault fail_from_fault = {WRAP_WRITE_CLASS, 0, WRAP_FAIL
 
 static struct wrap *wrap_of(const struct reg_backend *b)
 {
-	return b->self;
+	return (struct wrap *)(void *)b; /* the backend is the wrap's first member */
 }
 
 static const char *rc_text(int rc)
@@ -146,7 +146,7 @@ static int make_handle(struct wrap *w, enum reg_view view, const char *path, str
 	if (!h || !copy) {
 		free(h);
 		free(copy);
-		w->inner->close_key(w->inner, inner);
+		w->inner->ops->close_key(w->inner, inner);
 		return sc_err_set(err, "HKLM\\%s: out of memory opening the key", path);
 	}
 	strcpy(copy, path);
@@ -163,7 +163,8 @@ static int wrap_open_key(const struct reg_backend *b, enum reg_view view, const 
 	struct wrap *w = wrap_of(b);
 	struct reg_key *inner = NULL;
 	bool fault = fail_call(w, WRAP_OPEN, NULL, path, NULL, err);
-	int rc = fault ? SC_ERROR : w->inner->open_key(w->inner, view, path, access, &inner, err);
+	int rc =
+	    fault ? SC_ERROR : w->inner->ops->open_key(w->inner, view, path, access, &inner, err);
 
 	w->counts.opens++;
 	note(w, fault, fault ? "FAULT" : rc_text(rc), "open %s %s %s", view_text(view), path,
@@ -179,8 +180,8 @@ static int wrap_create_key(const struct reg_backend *b, enum reg_view view, cons
 	struct wrap *w = wrap_of(b);
 	struct reg_key *inner = NULL;
 	bool fault = fail_call(w, WRAP_CREATE, NULL, path, NULL, err);
-	int rc =
-	    fault ? SC_ERROR : w->inner->create_key(w->inner, view, path, &inner, created, err);
+	int rc = fault ? SC_ERROR
+	               : w->inner->ops->create_key(w->inner, view, path, &inner, created, err);
 
 	w->counts.creates++;
 	note(w, fault, fault ? "FAULT" : rc_text(rc), "create %s %s", view_text(view), path);
@@ -220,7 +221,7 @@ static int wrap_read_value(const struct reg_backend *b, struct reg_key *key, con
 	struct wrap *w = wrap_of(b);
 	const struct wrap_fault *armed;
 	bool fault = fail_call(w, WRAP_READ, &armed, key->path, name, err), lied = false;
-	int rc = fault ? SC_ERROR : w->inner->read_value(w->inner, key->inner, name, out, err);
+	int rc = fault ? SC_ERROR : w->inner->ops->read_value(w->inner, key->inner, name, out, err);
 
 	w->counts.reads++;
 	if (!fault && armed)
@@ -236,7 +237,8 @@ static int wrap_write_value(const struct reg_backend *b, struct reg_key *key, co
 {
 	struct wrap *w = wrap_of(b);
 	bool fault = fail_call(w, WRAP_WRITE, NULL, key->path, name, err);
-	int rc = fault ? SC_ERROR : w->inner->write_value(w->inner, key->inner, name, value, err);
+	int rc =
+	    fault ? SC_ERROR : w->inner->ops->write_value(w->inner, key->inner, name, value, err);
 
 	w->counts.writes++;
 	note(w, fault, fault ? "FAULT" : rc_text(rc), "write %s \"%s\" %s", key->path, name,
@@ -249,7 +251,7 @@ static int wrap_delete_value(const struct reg_backend *b, struct reg_key *key, c
 {
 	struct wrap *w = wrap_of(b);
 	bool fault = fail_call(w, WRAP_DELETE, NULL, key->path, name, err);
-	int rc = fault ? SC_ERROR : w->inner->delete_value(w->inner, key->inner, name, err);
+	int rc = fault ? SC_ERROR : w->inner->ops->delete_value(w->inner, key->inner, name, err);
 
 	w->counts.deletes++;
 	note(w, fault, fault ? "FAULT" : rc_text(rc), "delete %s \"%s\"", key->path, name);
@@ -261,7 +263,8 @@ static int wrap_delete_key_if_empty(const struct reg_backend *b, enum reg_view v
 {
 	struct wrap *w = wrap_of(b);
 	bool gone = false, fault = fail_call(w, WRAP_RMKEY, NULL, path, NULL, err);
-	int rc = fault ? SC_ERROR : w->inner->delete_key_if_empty(w->inner, view, path, &gone, err);
+	int rc =
+	    fault ? SC_ERROR : w->inner->ops->delete_key_if_empty(w->inner, view, path, &gone, err);
 
 	*deleted = gone;
 	w->counts.key_deletes++;
@@ -275,7 +278,8 @@ static int wrap_enum_subkey(const struct reg_backend *b, struct reg_key *key, si
 {
 	struct wrap *w = wrap_of(b);
 	bool fault = fail_call(w, WRAP_ENUM_KEY, NULL, key->path, NULL, err);
-	int rc = fault ? SC_ERROR : w->inner->enum_subkey(w->inner, key->inner, index, name, err);
+	int rc =
+	    fault ? SC_ERROR : w->inner->ops->enum_subkey(w->inner, key->inner, index, name, err);
 
 	w->counts.enums++;
 	note(w, fault, fault ? "FAULT" : rc_text(rc), "enumkey %s #%zu", key->path, index);
@@ -287,7 +291,8 @@ static int wrap_enum_value(const struct reg_backend *b, struct reg_key *key, siz
 {
 	struct wrap *w = wrap_of(b);
 	bool fault = fail_call(w, WRAP_ENUM_VALUE, NULL, key->path, NULL, err);
-	int rc = fault ? SC_ERROR : w->inner->enum_value(w->inner, key->inner, index, name, err);
+	int rc =
+	    fault ? SC_ERROR : w->inner->ops->enum_value(w->inner, key->inner, index, name, err);
 
 	w->counts.enums++;
 	note(w, fault, fault ? "FAULT" : rc_text(rc), "enumvalue %s #%zu", key->path, index);
@@ -301,7 +306,7 @@ static void wrap_close_key(const struct reg_backend *b, struct reg_key *key)
 	if (!key)
 		return;
 	w->counts.closes++;
-	w->inner->close_key(w->inner, key->inner);
+	w->inner->ops->close_key(w->inner, key->inner);
 	free(key->path);
 	free(key);
 }
@@ -311,44 +316,40 @@ static void wrap_destroy(struct reg_backend *b)
 	free(wrap_of(b));
 }
 
-static const struct reg_backend_kind wrap_backend_kind = {"wrap", NULL};
-
-/* The inner backend's commit (a .reg file is saved through the wrapper as
- * it would be without it). */
+/* The inner store's commit (a .reg file is saved through the wrapper as
+ * it would be without it; a store without commit commits nothing). */
 static int wrap_commit(const struct reg_backend *b, struct sc_err *err)
 {
-	const struct reg_backend *inner = wrap_of(b)->inner;
-
-	return inner->commit(inner, err);
+	return reg_backend_commit(wrap_of(b)->inner, err);
 }
+
+static const struct reg_backend_ops wrap_ops = {
+    .name = "wrap",
+    .open_key = wrap_open_key,
+    .create_key = wrap_create_key,
+    .read_value = wrap_read_value,
+    .write_value = wrap_write_value,
+    .delete_value = wrap_delete_value,
+    .delete_key_if_empty = wrap_delete_key_if_empty,
+    .enum_subkey = wrap_enum_subkey,
+    .enum_value = wrap_enum_value,
+    .close_key = wrap_close_key,
+    .commit = wrap_commit,
+    .destroy = wrap_destroy,
+};
 
 struct reg_backend *wrap_backend_new(const struct reg_backend *inner)
 {
 	struct wrap *w = xcalloc(1, sizeof(*w));
 
 	w->inner = inner;
-	w->backend = (struct reg_backend){
-	    .name = "wrap",
-	    .kind = &wrap_backend_kind,
-	    .self = w,
-	    .commit = inner->commit ? wrap_commit : NULL,
-	    .open_key = wrap_open_key,
-	    .create_key = wrap_create_key,
-	    .read_value = wrap_read_value,
-	    .write_value = wrap_write_value,
-	    .delete_value = wrap_delete_value,
-	    .delete_key_if_empty = wrap_delete_key_if_empty,
-	    .enum_subkey = wrap_enum_subkey,
-	    .enum_value = wrap_enum_value,
-	    .close_key = wrap_close_key,
-	    .destroy = wrap_destroy,
-	};
+	w->backend.ops = &wrap_ops;
 	return &w->backend;
 }
 
 bool wrap_backend_is(const struct reg_backend *b)
 {
-	return reg_backend_is(b, &wrap_backend_kind);
+	return reg_backend_is(b, &wrap_ops);
 }
 
 bool wrap_inject(struct reg_backend *b, enum wrap_call counter, size_t k, enum wrap_effect effect)

@@ -94,7 +94,7 @@ static bool dword_of(const struct cap_value *v, uint32_t *d)
 static int read_one(struct capture *c, struct reg_key *key, struct cap_key *k, const char *name)
 {
 	struct reg_value v = {0};
-	int rc = c->b->read_value(c->b, key, name, &v, c->err);
+	int rc = c->b->ops->read_value(c->b, key, name, &v, c->err);
 
 	if (rc == SC_ERROR)
 		return rc;
@@ -115,19 +115,20 @@ static int read_tree(struct capture *c, enum reg_view view, const char *path)
 	struct cap_key *k;
 	char *name;
 	size_t i;
-	int rc = c->b->open_key(c->b, view, path, REG_ACCESS_READ, &key, c->err);
+	int rc = c->b->ops->open_key(c->b, view, path, REG_ACCESS_READ, &key, c->err);
 
 	if (rc != SC_OK)
 		return rc == SC_NOT_FOUND ? SC_OK : rc;
 	k = add_key(c, view, path);
 	k->whole = true;
-	for (i = 0; rc == SC_OK && (rc = c->b->enum_value(c->b, key, i, &name, c->err)) == SC_OK;
+	for (i = 0;
+	     rc == SC_OK && (rc = c->b->ops->enum_value(c->b, key, i, &name, c->err)) == SC_OK;
 	     i++) {
 		rc = read_one(c, key, k, name);
 		free(name);
 	}
 	for (i = 0;
-	     rc != SC_ERROR && (rc = c->b->enum_subkey(c->b, key, i, &name, c->err)) == SC_OK;
+	     rc != SC_ERROR && (rc = c->b->ops->enum_subkey(c->b, key, i, &name, c->err)) == SC_OK;
 	     i++) {
 		char *child = xasprintf("%s\\%s", path, name);
 
@@ -137,7 +138,7 @@ static int read_tree(struct capture *c, enum reg_view view, const char *path)
 		free(child);
 		free(name);
 	}
-	c->b->close_key(c->b, key);
+	c->b->ops->close_key(c->b, key);
 	return rc == SC_ERROR ? rc : SC_OK;
 }
 
@@ -148,14 +149,14 @@ static int read_values(struct capture *c, enum reg_view view, const char *path,
 	struct reg_key *key = NULL;
 	struct cap_key *k = add_key(c, view, path);
 	size_t i;
-	int rc = c->b->open_key(c->b, view, path, REG_ACCESS_READ, &key, c->err);
+	int rc = c->b->ops->open_key(c->b, view, path, REG_ACCESS_READ, &key, c->err);
 
 	if (rc == SC_NOT_FOUND)
 		return SC_OK;
 	for (i = 0; rc == SC_OK && i < count; i++)
 		rc = read_one(c, key, k, names[i]);
 	if (key)
-		c->b->close_key(c->b, key);
+		c->b->ops->close_key(c->b, key);
 	return rc;
 }
 

@@ -133,7 +133,7 @@ static int slot_for(struct differ *df, enum reg_view view, const char *path, str
 	s->view = view;
 	s->path = xstrdup(path);
 	df->d->opens++;
-	rc = df->b->open_key(df->b, view, path, REG_ACCESS_READ, &s->key, df->err);
+	rc = df->b->ops->open_key(df->b, view, path, REG_ACCESS_READ, &s->key, df->err);
 	if (rc == SC_ERROR) {
 		free(s->path);
 		return read_failed(df);
@@ -152,7 +152,7 @@ static void slots_free(struct differ *df)
 
 	for (i = 0; i < df->nslots; i++) {
 		if (df->slots[i].key)
-			df->b->close_key(df->b, df->slots[i].key);
+			df->b->ops->close_key(df->b, df->slots[i].key);
 		free(df->slots[i].path);
 		strlist_free(df->slots[i].values, df->slots[i].nvalues);
 		strlist_free(df->slots[i].subkeys, df->slots[i].nsubkeys);
@@ -174,7 +174,7 @@ static int read_before(struct differ *df, struct diff_entry *e)
 	if (!s->key || !e->op->name)
 		return SC_OK;
 	df->d->reads++;
-	rc = df->b->read_value(df->b, s->key, e->op->name, &e->before, df->err);
+	rc = df->b->ops->read_value(df->b, s->key, e->op->name, &e->before, df->err);
 	if (rc == SC_ERROR)
 		return read_failed(df);
 	e->before_present = rc == SC_OK;
@@ -356,13 +356,14 @@ static int enumerate(struct differ *df, struct key_slot *s)
 
 	if (s->enumerated || !s->key)
 		return SC_OK;
-	for (i = 0; (rc = df->b->enum_value(df->b, s->key, i, &name, df->err)) == SC_OK; i++) {
+	for (i = 0; (rc = df->b->ops->enum_value(df->b, s->key, i, &name, df->err)) == SC_OK; i++) {
 		s->values = xrealloc(s->values, (s->nvalues + 1) * sizeof(*s->values));
 		s->values[s->nvalues++] = name;
 	}
 	if (rc == SC_ERROR)
 		return read_failed(df);
-	for (i = 0; (rc = df->b->enum_subkey(df->b, s->key, i, &name, df->err)) == SC_OK; i++) {
+	for (i = 0; (rc = df->b->ops->enum_subkey(df->b, s->key, i, &name, df->err)) == SC_OK;
+	     i++) {
 		s->subkeys = xrealloc(s->subkeys, (s->nsubkeys + 1) * sizeof(*s->subkeys));
 		s->subkeys[s->nsubkeys++] = name;
 	}
@@ -624,7 +625,7 @@ static int warn_policy_override(struct differ *df)
 	if (rc != SC_OK || !s->key)
 		return rc;
 	d->reads++;
-	rc = df->b->read_value(df->b, s->key, "Functions", &v, df->err);
+	rc = df->b->ops->read_value(df->b, s->key, "Functions", &v, df->err);
 	if (rc == SC_ERROR)
 		return read_failed(df);
 	if (rc == SC_OK)

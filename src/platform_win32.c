@@ -110,19 +110,11 @@ bool platform_is_elevated(void)
 	return elevated;
 }
 
-static void free_live_backend(struct reg_backend *b)
-{
-	free(b);
-}
-
+/* The static win32 store; reg_backend_free on it does nothing. */
 struct reg_backend *platform_live_backend(struct sc_err *err)
 {
-	struct reg_backend *b = xmalloc(sizeof(*b));
-
 	(void)err;
-	*b = *win32_backend_get();
-	b->destroy = free_live_backend;
-	return b;
+	return win32_backend_get();
 }
 
 static char *utf8_of(const wchar_t *w)

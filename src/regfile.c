@@ -686,7 +686,7 @@ struct key_cache {
 static void cache_drop(struct key_cache *c, const struct reg_backend *b)
 {
 	if (c->key)
-		b->close_key(b, c->key);
+		b->ops->close_key(b, c->key);
 	c->key = NULL;
 	c->rec = NULL;
 }
@@ -711,15 +711,15 @@ static int apply_record(const struct regfile_record *r, const struct reg_backend
 		return SC_OK;
 	}
 	if (!c->key) {
-		rc = b->create_key(b, r->view, r->path, &c->key, NULL, err);
+		rc = b->ops->create_key(b, r->view, r->path, &c->key, NULL, err);
 		if (rc != SC_OK)
 			return rc;
 		c->rec = r;
 	}
 	if (r->kind == RF_SET)
-		rc = b->write_value(b, c->key, r->name, &r->value, err);
+		rc = b->ops->write_value(b, c->key, r->name, &r->value, err);
 	else if (r->kind == RF_DELETE_VALUE)
-		rc = b->delete_value(b, c->key, r->name, err);
+		rc = b->ops->delete_value(b, c->key, r->name, err);
 	return rc == SC_NOT_FOUND ? SC_OK : rc;
 }
 
@@ -963,15 +963,15 @@ static int load_key(struct presort *ps, const struct run *runs, size_t n, bool c
 	int rc = SC_OK;
 
 	if (create || write)
-		rc = b->create_key(b, runs->rec->view, runs->rec->path, &key, NULL, err);
+		rc = b->ops->create_key(b, runs->rec->view, runs->rec->path, &key, NULL, err);
 	for (i = 0; rc == SC_OK && write && i < count; i++)
-		rc = b->write_value(b, key, set[i]->name, &set[i]->value, err);
+		rc = b->ops->write_value(b, key, set[i]->name, &set[i]->value, err);
 	for (i = 0; rc == SC_OK && !ps->deletions && i < n; i++) {
 		for (j = runs[i].first; j < runs[i].end; j++)
 			ps->done[j] = true;
 	}
 	if (key)
-		b->close_key(b, key);
+		b->ops->close_key(b, key);
 	free(set);
 	return rc;
 }
@@ -1218,38 +1218,55 @@ struct regfile_layout {
 
 static const struct regfile_layout default_layout = {REGFILE_UTF16LE, true, false};
 
-/* What regfile_backend_open returns: a copy of the mem backend's interface
- * (its kind is based on mem's, so mem_backend_is and mem_walk work on it),
- * plus what the file was; its commit saves the file. */
+/* What regfile_backend_open returns: a store based on mem (mem's
+ * operations work on it, and so do mem_backend_is and mem_walk), plus what
+ * the file was. regfile_store_open's kind adds the commit that saves it. */
 struct regfile_backend {
-	struct reg_backend backend; /* first: callers hold &backend */
-	struct reg_backend *mem;
-	char *path; /* as opened */
+	struct mem_based_store base; /* first: callers hold &base.backend */
+	char *path;                  /* as opened */
 	struct regfile_layout layout;
 	struct file_origin origin;
 };
 
 static void regfile_destroy(struct reg_backend *b)
 {
-	struct regfile_backend *rb = (struct regfile_backend *)b;
+	struct regfile_backend *rb = (struct regfile_backend *)(void *)b;
 
-	reg_backend_free(rb->mem);
+	reg_backend_free(rb->base.mem);
 	file_origin_free(&rb->origin);
 	free(rb->path);
 	free(rb);
 }
 
-static const struct reg_backend_kind regfile_backend_kind = {"regfile", &mem_backend_kind};
+static int regfile_commit(const struct reg_backend *b, struct sc_err *err);
 
-/* The checked downcast: NULL unless b is a .reg file's backend. */
+/* A .reg file in memory: writes go to memory only. */
+static const struct reg_backend_ops regfile_ops = {
+    .name = "regfile",
+    .base = &mem_backend_ops,
+    MEM_STORE_OPERATIONS,
+    .destroy = regfile_destroy,
+};
+
+/* A --state file: the transaction's commit saves it. */
+static const struct reg_backend_ops regfile_store_ops = {
+    .name = "regfile",
+    .base = &regfile_ops,
+    MEM_STORE_OPERATIONS,
+    .commit = regfile_commit,
+    .destroy = regfile_destroy,
+};
+
+/* The checked downcast: NULL unless b is a .reg file's store. */
 static const struct regfile_backend *regfile_backend_of(const struct reg_backend *b)
 {
-	return reg_backend_is(b, &regfile_backend_kind) ? (const struct regfile_backend *)b : NULL;
+	return reg_backend_is(b, &regfile_ops) ? (const struct regfile_backend *)(const void *)b
+	                                       : NULL;
 }
 
-/* reg_backend.commit: the transaction's writes went to the in-memory copy;
- * the file changes only at the final rename, so a failure here (or an
- * allocation failure, which aborts) leaves the file as it was. */
+/* reg_backend_ops.commit: the transaction's writes went to the in-memory
+ * copy; the file changes only at the final rename, so a failure here (or
+ * an allocation failure, which aborts) leaves the file as it was. */
 static int regfile_commit(const struct reg_backend *b, struct sc_err *err)
 {
 	return regfile_backend_save(b, regfile_backend_of(b)->path, err);
@@ -1269,16 +1286,13 @@ static struct reg_backend *wrap(struct reg_backend *mem, const char *path, const
 {
 	struct regfile_backend *rb = xcalloc(1, sizeof(*rb));
 
-	rb->backend = *mem;
-	rb->backend.name = "regfile";
-	rb->backend.kind = &regfile_backend_kind;
-	rb->backend.destroy = regfile_destroy;
-	rb->mem = mem;
+	rb->base.backend.ops = &regfile_ops;
+	rb->base.mem = mem;
 	rb->path = xstrdup(path);
 	rb->layout = layout_of(rf);
 	rb->origin = *origin;
 	memset(origin, 0, sizeof(*origin));
-	return &rb->backend;
+	return &rb->base.backend;
 }
 
 struct reg_backend *regfile_store_open(const char *path, struct sc_err *err)
@@ -1286,7 +1300,7 @@ struct reg_backend *regfile_store_open(const char *path, struct sc_err *err)
 	struct reg_backend *b = regfile_backend_open(path, err);
 
 	if (b)
-		b->commit = regfile_commit;
+		b->ops = &regfile_store_ops;
 	return b;
 }
 

@@ -75,14 +75,14 @@ static void build(size_t n, size_t per_key, struct plan *plan, struct reg_backen
 
 		if (i % per_key == 0) {
 			if (key)
-				b->close_key(b, key);
-			if (b->create_key(b, REG_VIEW_64, path, &key, NULL, &err) != SC_OK) {
+				b->ops->close_key(b, key);
+			if (b->ops->create_key(b, REG_VIEW_64, path, &key, NULL, &err) != SC_OK) {
 				fprintf(stderr, "bench_diff: %s\n", err.msg);
 				exit(1);
 			}
 		}
 		regvalue_set_dword(&v, i % 2 ? 0 : 1); /* odd ones differ */
-		if (b->write_value(b, key, name, &v, &err) != SC_OK) {
+		if (b->ops->write_value(b, key, name, &v, &err) != SC_OK) {
 			fprintf(stderr, "bench_diff: %s\n", err.msg);
 			exit(1);
 		}
@@ -95,7 +95,7 @@ static void build(size_t n, size_t per_key, struct plan *plan, struct reg_backen
 		}
 	}
 	if (key)
-		b->close_key(b, key);
+		b->ops->close_key(b, key);
 	*state = b;
 }
 

@@ -67,7 +67,7 @@ static struct reg_key *create(struct conf *c, enum reg_view view, const char *pa
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
 
-	if (c->b->create_key(c->b, view, path, &k, created, &err) != SC_OK)
+	if (c->b->ops->create_key(c->b, view, path, &k, created, &err) != SC_OK)
 		fail_msg("%s: create_key %s (%s view): %s", c->t->name, path, reg_view_name(view),
 		         err.msg);
 	assert_non_null(k);
@@ -76,7 +76,7 @@ static struct reg_key *create(struct conf *c, enum reg_view view, const char *pa
 
 static void mk(struct conf *c, enum reg_view view, const char *path)
 {
-	c->b->close_key(c->b, create(c, view, path, NULL));
+	c->b->ops->close_key(c->b, create(c, view, path, NULL));
 }
 
 static struct reg_key *open_k(struct conf *c, enum reg_view view, const char *path,
@@ -84,7 +84,7 @@ static struct reg_key *open_k(struct conf *c, enum reg_view view, const char *pa
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
-	int rc = c->b->open_key(c->b, view, path, access, &k, &err);
+	int rc = c->b->ops->open_key(c->b, view, path, access, &k, &err);
 
 	if (rc != SC_OK)
 		fail_msg("%s: open_key %s (%s view): %s", c->t->name, path, reg_view_name(view),
@@ -97,13 +97,13 @@ static int open_rc(struct conf *c, enum reg_view view, const char *path, enum re
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
-	int rc = c->b->open_key(c->b, view, path, access, &k, &err);
+	int rc = c->b->ops->open_key(c->b, view, path, access, &k, &err);
 
 	if (rc == SC_ERROR)
 		fail_msg("%s: open_key %s (%s view): %s", c->t->name, path, reg_view_name(view),
 		         err.msg);
 	if (rc == SC_OK)
-		c->b->close_key(c->b, k);
+		c->b->ops->close_key(c->b, k);
 	return rc;
 }
 
@@ -119,7 +119,7 @@ static void put(struct conf *c, struct reg_key *k, const char *name, uint32_t ty
 	struct sc_err err = {{0}};
 
 	regvalue_set_bytes(&v, type, data, size);
-	if (c->b->write_value(c->b, k, name, &v, &err) != SC_OK)
+	if (c->b->ops->write_value(c->b, k, name, &v, &err) != SC_OK)
 		fail_msg("%s: write_value \"%s\": %s", c->t->name, name, err.msg);
 	regvalue_free(&v);
 }
@@ -148,7 +148,7 @@ static void check_read(struct conf *c, struct reg_key *k, const char *where, con
 {
 	struct reg_value out = {0};
 	struct sc_err err = {{0}};
-	int rc = c->b->read_value(c->b, k, name, &out, &err);
+	int rc = c->b->ops->read_value(c->b, k, name, &out, &err);
 
 	if (rc != SC_OK)
 		fail_msg("%s: read %s \"%s\": %s", c->t->name, where, name,
@@ -172,7 +172,7 @@ static void check_value(struct conf *c, enum reg_view view, const char *path, co
 	struct reg_key *k = open_k(c, view, path, REG_ACCESS_READ);
 
 	check_read(c, k, path, name, type, data, size);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 }
 
 static void check_dword(struct conf *c, enum reg_view view, const char *path, const char *name,
@@ -189,13 +189,13 @@ static int value_rc(struct conf *c, enum reg_view view, const char *path, const 
 	struct reg_key *k = open_k(c, view, path, REG_ACCESS_READ);
 	struct reg_value out = {0};
 	struct sc_err err = {{0}};
-	int rc = c->b->read_value(c->b, k, name, &out, &err);
+	int rc = c->b->ops->read_value(c->b, k, name, &out, &err);
 
 	if (rc == SC_ERROR)
 		fail_msg("%s: read %s \"%s\": %s", c->t->name, path, name, err.msg);
 	if (rc == SC_OK)
 		regvalue_free(&out);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	return rc;
 }
 
@@ -207,7 +207,7 @@ static int rmkey(struct conf *c, enum reg_view view, const char *path, bool *del
 	int rc;
 
 	*deleted = true;
-	rc = c->b->delete_key_if_empty(c->b, view, path, deleted, &err);
+	rc = c->b->ops->delete_key_if_empty(c->b, view, path, deleted, &err);
 	if (rc == SC_ERROR)
 		fail_msg("%s: delete_key_if_empty %s: %s", c->t->name, path, err.msg);
 	return rc;
@@ -230,8 +230,8 @@ static const char *names(struct conf *c, enum reg_view view, const char *path, b
 	for (;;) {
 		struct sc_err err = {{0}};
 		char *name = NULL;
-		int rc = values ? c->b->enum_value(c->b, k, n, &name, &err)
-		                : c->b->enum_subkey(c->b, k, n, &name, &err);
+		int rc = values ? c->b->ops->enum_value(c->b, k, n, &name, &err)
+		                : c->b->ops->enum_subkey(c->b, k, n, &name, &err);
 
 		if (rc == SC_NOT_FOUND)
 			break;
@@ -244,7 +244,7 @@ static const char *names(struct conf *c, enum reg_view view, const char *path, b
 		xgrow(&list, &cap, n + 1, sizeof(*list));
 		list[n++] = name;
 	}
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	if (n)
 		qsort(list, n, sizeof(*list), cmp_str);
 	for (i = 0; i < n; i++) {
@@ -298,13 +298,13 @@ static void remove_tree(struct conf *c, enum reg_view view, const char *path)
 	struct reg_key *k = NULL;
 	char *name = NULL;
 	bool deleted = false;
-	int rc = c->b->open_key(c->b, view, path, REG_ACCESS_WRITE, &k, &err);
+	int rc = c->b->ops->open_key(c->b, view, path, REG_ACCESS_WRITE, &k, &err);
 
 	if (rc == SC_NOT_FOUND)
 		return;
 	if (rc != SC_OK)
 		fail_msg("%s: clean-up: open %s: %s", c->t->name, path, err.msg);
-	while ((rc = c->b->enum_subkey(c->b, k, 0, &name, &err)) == SC_OK) {
+	while ((rc = c->b->ops->enum_subkey(c->b, k, 0, &name, &err)) == SC_OK) {
 		char *child = xasprintf("%s\\%s", path, name);
 
 		free(name);
@@ -313,8 +313,8 @@ static void remove_tree(struct conf *c, enum reg_view view, const char *path)
 	}
 	if (rc != SC_NOT_FOUND)
 		fail_msg("%s: clean-up: enumerate %s: %s", c->t->name, path, err.msg);
-	while ((rc = c->b->enum_value(c->b, k, 0, &name, &err)) == SC_OK) {
-		rc = c->b->delete_value(c->b, k, name, &err);
+	while ((rc = c->b->ops->enum_value(c->b, k, 0, &name, &err)) == SC_OK) {
+		rc = c->b->ops->delete_value(c->b, k, name, &err);
 		free(name);
 		if (rc != SC_OK)
 			fail_msg("%s: clean-up: delete a value of %s: %s", c->t->name, path,
@@ -322,8 +322,8 @@ static void remove_tree(struct conf *c, enum reg_view view, const char *path)
 	}
 	if (rc != SC_NOT_FOUND)
 		fail_msg("%s: clean-up: enumerate values of %s: %s", c->t->name, path, err.msg);
-	c->b->close_key(c->b, k);
-	if (c->b->delete_key_if_empty(c->b, view, path, &deleted, &err) != SC_OK || !deleted)
+	c->b->ops->close_key(c->b, k);
+	if (c->b->ops->delete_key_if_empty(c->b, view, path, &deleted, &err) != SC_OK || !deleted)
 		fail_msg("%s: clean-up: delete %s: %s", c->t->name, path,
 		         deleted ? err.msg : "not deleted");
 }
@@ -402,24 +402,24 @@ static void test_create_key(void **state)
 	assert_int_equal(exists(c, REG_VIEW_64, a), SC_NOT_FOUND);
 	k = create(c, REG_VIEW_64, abc, &created);
 	assert_true(created);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	assert_int_equal(exists(c, REG_VIEW_64, c->sys), SC_OK);
 	assert_int_equal(exists(c, REG_VIEW_64, a), SC_OK);
 	assert_int_equal(exists(c, REG_VIEW_64, ab), SC_OK);
 	assert_int_equal(exists(c, REG_VIEW_64, abc), SC_OK);
 	/* a key that exists, as a leaf or as a parent, is not created */
 	created = true;
-	c->b->close_key(c->b, create(c, REG_VIEW_64, abc, &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_64, abc, &created));
 	assert_false(created);
 	created = true;
-	c->b->close_key(c->b, create(c, REG_VIEW_64, ab, &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_64, ab, &created));
 	assert_false(created);
 	created = true;
-	c->b->close_key(c->b, create(c, REG_VIEW_64, c->sys, &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_64, c->sys, &created));
 	assert_false(created);
 	/* a new leaf below existing parents is */
 	created = false;
-	c->b->close_key(c->b, create(c, REG_VIEW_64, at(c, ab, "D"), &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_64, at(c, ab, "D"), &created));
 	assert_true(created);
 	/* created may be NULL */
 	mk(c, REG_VIEW_64, at(c, ab, "E"));
@@ -429,16 +429,16 @@ static void test_create_key(void **state)
 	k = create(c, REG_VIEW_64, abc, NULL);
 	put_dword(c, k, "x", 7);
 	check_read(c, k, abc, "x", RV_DWORD, "\x07\0\0\0", 4);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	/* the same in the 32-bit view below SOFTWARE */
 	created = false;
-	c->b->close_key(c->b, create(c, REG_VIEW_32, at(c, c->sw, "A\\B"), &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_32, at(c, c->sw, "A\\B"), &created));
 	assert_true(created);
 	created = true;
-	c->b->close_key(c->b, create(c, REG_VIEW_32, at(c, c->sw, "A\\B"), &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_32, at(c, c->sw, "A\\B"), &created));
 	assert_false(created);
 	created = true;
-	c->b->close_key(c->b, create(c, REG_VIEW_32, at(c, c->sw, "A"), &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_32, at(c, c->sw, "A"), &created));
 	assert_false(created);
 	/* and it lasts */
 	reopen(c);
@@ -446,7 +446,7 @@ static void test_create_key(void **state)
 	assert_int_equal(exists(c, REG_VIEW_32, at(c, c->sw, "A\\B")), SC_OK);
 	check_dword(c, REG_VIEW_64, abc, "x", 7);
 	created = true;
-	c->b->close_key(c->b, create(c, REG_VIEW_64, at(c, ab, "E"), &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_64, at(c, ab, "E"), &created));
 	assert_false(created);
 }
 
@@ -478,7 +478,7 @@ static void test_open_key(void **state)
 		/* open_key never creates */
 		assert_int_equal(exists(c, REG_VIEW_64, at(c, c->sys, "Missing")), SC_NOT_FOUND);
 	}
-	c->b->close_key(c->b, NULL); /* closing NULL is harmless */
+	c->b->ops->close_key(c->b, NULL); /* closing NULL is harmless */
 }
 
 static void test_access(void **state)
@@ -493,44 +493,44 @@ static void test_access(void **state)
 
 	k = create(c, REG_VIEW_64, key, NULL);
 	put_dword(c, k, "v", 1);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	mk(c, REG_VIEW_64, at(c, key, "Sub"));
 
 	/* REG_ACCESS_WRITE: set and delete values */
 	k = open_k(c, REG_VIEW_64, key, REG_ACCESS_WRITE);
 	put_dword(c, k, "w", 2);
 	check_read(c, k, key, "w", RV_DWORD, "\x02\0\0\0", 4);
-	assert_int_equal(c->b->delete_value(c->b, k, "w", &err), SC_OK);
-	c->b->close_key(c->b, k);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "w", &err), SC_OK);
+	c->b->ops->close_key(c->b, k);
 
 	/* REG_ACCESS_READ: query and enumerate... */
 	k = open_k(c, REG_VIEW_64, key, REG_ACCESS_READ);
 	check_read(c, k, key, "v", RV_DWORD, "\x01\0\0\0", 4);
-	assert_int_equal(c->b->enum_value(c->b, k, 0, &name, &err), SC_OK);
+	assert_int_equal(c->b->ops->enum_value(c->b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "v");
 	free(name);
-	assert_int_equal(c->b->enum_subkey(c->b, k, 0, &name, &err), SC_OK);
+	assert_int_equal(c->b->ops->enum_subkey(c->b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "Sub");
 	free(name);
 	/* ...but neither set nor delete a value */
 	regvalue_set_dword(&v, 3);
 	memset(&err, 0, sizeof(err));
-	rc = c->b->write_value(c->b, k, "w", &v, &err);
+	rc = c->b->ops->write_value(c->b, k, "w", &v, &err);
 	regvalue_free(&v);
 	if (known(c, CONF_KNOWN_READ_HANDLE_WRITES)) {
 		/* Known difference (mem, regfile: backend_mem.c ignores the
 		 * access): the write through a read handle succeeds. */
 		if (rc != SC_OK)
 			known_gone(c, "CONF_KNOWN_READ_HANDLE_WRITES");
-		assert_int_equal(c->b->delete_value(c->b, k, "w", &err), SC_OK);
+		assert_int_equal(c->b->ops->delete_value(c->b, k, "w", &err), SC_OK);
 	} else {
 		assert_int_equal(rc, SC_ERROR);
 		check_err_names(c, &err, REG_VIEW_64, key, "write_value through a read handle");
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(c->b->delete_value(c->b, k, "v", &err), SC_ERROR);
+		assert_int_equal(c->b->ops->delete_value(c->b, k, "v", &err), SC_ERROR);
 		check_err_names(c, &err, REG_VIEW_64, key, "delete_value through a read handle");
 	}
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	/* nothing changed */
 	assert_string_equal(names(c, REG_VIEW_64, key, true), "v");
 	check_dword(c, REG_VIEW_64, key, "v", 1);
@@ -591,7 +591,7 @@ static void test_case_insensitive(void **state)
 	mk(c, REG_VIEW_32, at(c, c->sw, "x"));
 	assert_int_equal(exists(c, REG_VIEW_32, lower(c, at(c, c->sw, "X"))), SC_OK);
 	/* creating another spelling opens the same key, which keeps its name */
-	c->b->close_key(c->b, create(c, REG_VIEW_64, upper(c, mixed), &created));
+	c->b->ops->close_key(c->b, create(c, REG_VIEW_64, upper(c, mixed), &created));
 	assert_false(created);
 	for (i = 0; i < ARRAY_SIZE(other); i++)
 		mk(c, REG_VIEW_64, at(c, c->sys, other[i][0]));
@@ -607,21 +607,21 @@ static void test_case_insensitive(void **state)
 	check_read(c, k, mixed, "enabled", RV_DWORD, "\x02\0\0\0", 4);
 	for (i = 0; i < ARRAY_SIZE(other); i++)
 		put_dword(c, k, other[i][0], (uint32_t)i);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	assert_true(streq_ci(names(c, REG_VIEW_64, mixed, true), "Enabled\nk@\nk[\nk]\nk^"));
 	for (i = 0; i < ARRAY_SIZE(other); i++)
 		assert_int_equal(value_rc(c, REG_VIEW_64, mixed, other[i][1]), SC_NOT_FOUND);
 	k = open_k(c, REG_VIEW_64, mixed, REG_ACCESS_WRITE);
-	assert_int_equal(c->b->delete_value(c->b, k, "eNaBlEd", &err), SC_OK);
-	assert_int_equal(c->b->delete_value(c->b, k, "Enabled", &err), SC_NOT_FOUND);
-	c->b->close_key(c->b, k);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "eNaBlEd", &err), SC_OK);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "Enabled", &err), SC_NOT_FOUND);
+	c->b->ops->close_key(c->b, k);
 
 	/* only ASCII folds: "caf\u00e9" and "caf\u00c9" are two names */
 	mk(c, REG_VIEW_64, at(c, c->sys, "caf\xC3\xA9"));
 	rc = exists(c, REG_VIEW_64, at(c, c->sys, "caf\xC3\x89"));
 	k = open_k(c, REG_VIEW_64, mixed, REG_ACCESS_WRITE);
 	put_dword(c, k, "\xC3\xA9t\xC3\xA9", 1);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	if (known(c, CONF_KNOWN_UNICODE_FOLDING)) {
 		/* Known difference (win32: the registry itself folds every
 		 * letter it has an upper case for): one key, one value. */
@@ -650,7 +650,7 @@ static void test_slash_is_a_character(void **state)
 	k = create(c, REG_VIEW_64, rc4, &created);
 	assert_true(created);
 	put_dword(c, k, "Enabled", 0);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	mk(c, REG_VIEW_64, at(c, ciphers, "RC4 40/128"));
 	mk(c, REG_VIEW_32, at(c, c->sw, "a/b"));
 	reopen(c);
@@ -707,7 +707,7 @@ static void values_round_trip(struct conf *c, enum reg_view view, const char *pa
 	/* read back through the handle that wrote them */
 	for (i = 0; i < n; i++)
 		check_read(c, k, path, cases[i].name, cases[i].type, cases[i].data, cases[i].size);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	reopen(c);
 	for (i = 0; i < n; i++)
 		check_value(c, view, path, cases[i].name, cases[i].type, cases[i].data,
@@ -723,12 +723,12 @@ static void values_round_trip(struct conf *c, enum reg_view view, const char *pa
 	for (i = 0; i < n; i++) {
 		struct reg_value out = {0};
 
-		assert_int_equal(c->b->delete_value(c->b, k, cases[i].name, &err), SC_OK);
-		assert_int_equal(c->b->read_value(c->b, k, cases[i].name, &out, &err),
+		assert_int_equal(c->b->ops->delete_value(c->b, k, cases[i].name, &err), SC_OK);
+		assert_int_equal(c->b->ops->read_value(c->b, k, cases[i].name, &out, &err),
 		                 SC_NOT_FOUND);
 	}
 	assert_string_equal(names(c, view, path, true), "");
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 }
 
 static void test_values_every_type(void **state)
@@ -797,7 +797,7 @@ static void test_values_malformed(void **state)
 	put(c, k, "big", RV_BINARY, big, 64 * 1024 + 1);
 	/* the backend keeps its own copy: the caller's buffer may change */
 	regvalue_set_bytes(&v, RV_BINARY, copy, sizeof(copy));
-	assert_int_equal(c->b->write_value(c->b, k, "copy", &v, &err), SC_OK);
+	assert_int_equal(c->b->ops->write_value(c->b, k, "copy", &v, &err), SC_OK);
 	v.data[0] = 0x55;
 	regvalue_free(&v);
 	/* overwriting changes type and size */
@@ -805,7 +805,7 @@ static void test_values_malformed(void **state)
 	put(c, k, "retyped", RV_DWORD, "\x01\0\0\0", 4);
 	put(c, k, "shrunk", RV_BINARY, big, 100);
 	put(c, k, "shrunk", RV_BINARY, big, 1);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	reopen(c);
 	check_value(c, REG_VIEW_64, key, "big", RV_BINARY, big, 64 * 1024 + 1);
 	check_value(c, REG_VIEW_64, key, "copy", RV_BINARY, "\x01\x02\x03\x04", 4);
@@ -846,12 +846,12 @@ static void test_default_value(void **state)
 	char *name = NULL;
 
 	/* a new key has no default value, and lists no values */
-	assert_int_equal(c->b->read_value(c->b, k, "", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->enum_value(c->b, k, 0, &name, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->delete_value(c->b, k, "", &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->enum_value(c->b, k, 0, &name, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "", &err), SC_NOT_FOUND);
 	put(c, k, "", RV_SZ, "d\0e\0f\0\0\0", 8);
 	put_dword(c, k, "Named", 1);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	reopen(c);
 	check_value(c, REG_VIEW_64, key, "", RV_SZ, "d\0e\0f\0\0\0", 8);
 	/* it is enumerated, named "" */
@@ -860,10 +860,10 @@ static void test_default_value(void **state)
 	/* any type */
 	put_dword(c, k, "", 5);
 	check_read(c, k, key, "", RV_DWORD, "\x05\0\0\0", 4);
-	assert_int_equal(c->b->delete_value(c->b, k, "", &err), SC_OK);
-	assert_int_equal(c->b->read_value(c->b, k, "", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->delete_value(c->b, k, "", &err), SC_NOT_FOUND);
-	c->b->close_key(c->b, k);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "", &err), SC_OK);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "", &err), SC_NOT_FOUND);
+	c->b->ops->close_key(c->b, k);
 	check_dword(c, REG_VIEW_64, key, "Named", 1);
 	assert_string_equal(names(c, REG_VIEW_64, key, true), "Named");
 }
@@ -877,27 +877,27 @@ static void test_missing_values(void **state)
 	struct reg_key *k = create(c, REG_VIEW_64, key, NULL);
 
 	/* in a key without values */
-	assert_int_equal(c->b->read_value(c->b, k, "x", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->delete_value(c->b, k, "x", &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "x", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "x", &err), SC_NOT_FOUND);
 	/* in a key with others; a prefix of a name is another name */
 	put_dword(c, k, "Enabled", 1);
-	assert_int_equal(c->b->read_value(c->b, k, "x", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->read_value(c->b, k, "Enable", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->read_value(c->b, k, "EnabledX", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->delete_value(c->b, k, "x", &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->delete_value(c->b, k, "Enable", &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "x", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "Enable", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "EnabledX", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "x", &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "Enable", &err), SC_NOT_FOUND);
 	/* a subkey is not a value, a value is not a subkey */
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	mk(c, REG_VIEW_64, at(c, key, "Child"));
 	assert_int_equal(value_rc(c, REG_VIEW_64, key, "Child"), SC_NOT_FOUND);
 	assert_int_equal(exists(c, REG_VIEW_64, at(c, key, "Enabled")), SC_NOT_FOUND);
 	/* deleted is absent, also after a reopen */
 	k = open_k(c, REG_VIEW_64, key, REG_ACCESS_WRITE);
 	put_dword(c, k, "Gone", 1);
-	assert_int_equal(c->b->delete_value(c->b, k, "Gone", &err), SC_OK);
-	assert_int_equal(c->b->delete_value(c->b, k, "Gone", &err), SC_NOT_FOUND);
-	assert_int_equal(c->b->read_value(c->b, k, "Gone", &out, &err), SC_NOT_FOUND);
-	c->b->close_key(c->b, k);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "Gone", &err), SC_OK);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "Gone", &err), SC_NOT_FOUND);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "Gone", &out, &err), SC_NOT_FOUND);
+	c->b->ops->close_key(c->b, k);
 	reopen(c);
 	assert_int_equal(value_rc(c, REG_VIEW_64, key, "Gone"), SC_NOT_FOUND);
 	check_dword(c, REG_VIEW_64, key, "Enabled", 1);
@@ -929,7 +929,7 @@ static void test_multi_sz(void **state)
 	assert_true(regvalue_set_multi_sz(&v, items, ARRAY_SIZE(items)));
 	k = create(c, REG_VIEW_64, key, NULL);
 	put(c, k, "list", v.type, v.data, v.size);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	reopen(c);
 	check_value(c, REG_VIEW_64, key, "list", v.type, v.data, v.size);
 	regvalue_free(&v);
@@ -951,10 +951,10 @@ static void test_delete_key_if_empty(void **state)
 	mk(c, REG_VIEW_64, sibling);
 	k = create(c, REG_VIEW_64, valued, NULL);
 	put_dword(c, k, "x", 1);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	k = create(c, REG_VIEW_64, def, NULL);
 	put(c, k, "", RV_SZ, "", 0);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 
 	/* a missing key, a missing parent: SC_NOT_FOUND, nothing deleted */
 	assert_int_equal(rmkey(c, REG_VIEW_64, at(c, c->sys, "Missing"), &deleted), SC_NOT_FOUND);
@@ -988,8 +988,8 @@ static void test_delete_key_if_empty(void **state)
 	assert_true(deleted);
 	/* once its values are gone, a key can go */
 	k = open_k(c, REG_VIEW_64, valued, REG_ACCESS_WRITE);
-	assert_int_equal(c->b->delete_value(c->b, k, "x", &err), SC_OK);
-	c->b->close_key(c->b, k);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "x", &err), SC_OK);
+	c->b->ops->close_key(c->b, k);
 	assert_int_equal(rmkey(c, REG_VIEW_64, valued, &deleted), SC_OK);
 	assert_true(deleted);
 	/* it stays deleted */
@@ -1035,7 +1035,7 @@ static void test_enumeration(void **state)
 		put_dword(c, k, special[i], 1);
 	}
 	put_dword(c, k, "", 1);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	/* sorted by strcmp: upper case, '[', lower case; the default value,
 	 * named "", first */
 	sb_adds(&want_keys, "RC4 56/128\nZ z\n[x]\ncaf\xC3\xA9");
@@ -1051,13 +1051,13 @@ static void test_enumeration(void **state)
 		assert_string_equal(names(c, REG_VIEW_64, at(c, key, "k07"), true), "");
 		/* far past the end: SC_NOT_FOUND too */
 		k = open_k(c, REG_VIEW_64, key, REG_ACCESS_READ);
-		assert_int_equal(c->b->enum_subkey(c->b, k, 1000, &name, &err), SC_NOT_FOUND);
-		assert_int_equal(c->b->enum_value(c->b, k, 1000, &name, &err), SC_NOT_FOUND);
-		c->b->close_key(c->b, k);
+		assert_int_equal(c->b->ops->enum_subkey(c->b, k, 1000, &name, &err), SC_NOT_FOUND);
+		assert_int_equal(c->b->ops->enum_value(c->b, k, 1000, &name, &err), SC_NOT_FOUND);
+		c->b->ops->close_key(c->b, k);
 		k = open_k(c, REG_VIEW_64, at(c, key, "k07\\grandchild"), REG_ACCESS_READ);
-		assert_int_equal(c->b->enum_subkey(c->b, k, 0, &name, &err), SC_NOT_FOUND);
-		assert_int_equal(c->b->enum_value(c->b, k, 0, &name, &err), SC_NOT_FOUND);
-		c->b->close_key(c->b, k);
+		assert_int_equal(c->b->ops->enum_subkey(c->b, k, 0, &name, &err), SC_NOT_FOUND);
+		assert_int_equal(c->b->ops->enum_value(c->b, k, 0, &name, &err), SC_NOT_FOUND);
+		c->b->ops->close_key(c->b, k);
 		reopen(c);
 	}
 	sb_free(&want_keys);
@@ -1079,12 +1079,12 @@ static void test_views_software(void **state)
 	k = create(c, REG_VIEW_32, views, &created);
 	assert_true(created);
 	put_dword(c, k, "bits", 32);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	assert_int_equal(exists(c, REG_VIEW_64, views), SC_NOT_FOUND);
 	k = create(c, REG_VIEW_64, views, &created);
 	assert_true(created);
 	put_dword(c, k, "bits", 64);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	mk(c, REG_VIEW_32, only32);
 	reopen(c);
 	check_dword(c, REG_VIEW_32, views, "bits", 32);
@@ -1097,8 +1097,8 @@ static void test_views_software(void **state)
 	assert_string_equal(names(c, REG_VIEW_64, c->sw, false), "Views");
 	/* deleting in one view leaves the other */
 	k = open_k(c, REG_VIEW_32, views, REG_ACCESS_WRITE);
-	assert_int_equal(c->b->delete_value(c->b, k, "bits", &err), SC_OK);
-	c->b->close_key(c->b, k);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "bits", &err), SC_OK);
+	c->b->ops->close_key(c->b, k);
 	check_dword(c, REG_VIEW_64, views, "bits", 64);
 	assert_int_equal(rmkey(c, REG_VIEW_32, views, &deleted), SC_OK);
 	assert_true(deleted);
@@ -1119,14 +1119,14 @@ static void test_views_system_shared(void **state)
 	k = create(c, REG_VIEW_32, shared, &created);
 	assert_true(created);
 	put_dword(c, k, "v", 32);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	/* the same key in the 64-bit view */
 	created = true;
 	k = create(c, REG_VIEW_64, shared, &created);
 	assert_false(created);
 	check_read(c, k, shared, "v", RV_DWORD, "\x20\0\0\0", 4);
 	put_dword(c, k, "v", 64);
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	check_dword(c, REG_VIEW_32, shared, "v", 64);
 	mk(c, REG_VIEW_64, made64);
 	reopen(c);
@@ -1155,27 +1155,27 @@ static void stale_handle(struct conf *c, enum reg_view view, const char *path)
 	bool deleted = false;
 
 	put_dword(c, k, "x", 1);
-	assert_int_equal(c->b->delete_value(c->b, k, "x", &err), SC_OK);
-	assert_int_equal(c->b->delete_key_if_empty(c->b, view, path, &deleted, &err), SC_OK);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "x", &err), SC_OK);
+	assert_int_equal(c->b->ops->delete_key_if_empty(c->b, view, path, &deleted, &err), SC_OK);
 	assert_true(deleted);
 	regvalue_set_dword(&v, 1);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(c->b->write_value(c->b, k, "y", &v, &err), SC_ERROR);
+	assert_int_equal(c->b->ops->write_value(c->b, k, "y", &v, &err), SC_ERROR);
 	check_err_names(c, &err, view, path, "write_value on a deleted key");
 	regvalue_free(&v);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(c->b->read_value(c->b, k, "x", &out, &err), SC_ERROR);
+	assert_int_equal(c->b->ops->read_value(c->b, k, "x", &out, &err), SC_ERROR);
 	check_err_names(c, &err, view, path, "read_value on a deleted key");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(c->b->delete_value(c->b, k, "x", &err), SC_ERROR);
+	assert_int_equal(c->b->ops->delete_value(c->b, k, "x", &err), SC_ERROR);
 	check_err_names(c, &err, view, path, "delete_value on a deleted key");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(c->b->enum_subkey(c->b, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(c->b->ops->enum_subkey(c->b, k, 0, &name, &err), SC_ERROR);
 	check_err_names(c, &err, view, path, "enum_subkey on a deleted key");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(c->b->enum_value(c->b, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(c->b->ops->enum_value(c->b, k, 0, &name, &err), SC_ERROR);
 	check_err_names(c, &err, view, path, "enum_value on a deleted key");
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	/* the failed write did not bring the key back */
 	assert_int_equal(exists(c, view, path), SC_NOT_FOUND);
 }
@@ -1191,13 +1191,13 @@ static void bad_name(struct conf *c, enum reg_view view, const char *path)
 	int rc;
 
 	regvalue_set_dword(&v, 1);
-	rc = c->b->write_value(c->b, k, bad, &v, &err);
+	rc = c->b->ops->write_value(c->b, k, bad, &v, &err);
 	regvalue_free(&v);
 	if (rc == SC_OK) {
 		/* stored: it reads back and goes again */
-		assert_int_equal(c->b->read_value(c->b, k, bad, &out, &err), SC_OK);
+		assert_int_equal(c->b->ops->read_value(c->b, k, bad, &out, &err), SC_OK);
 		regvalue_free(&out);
-		assert_int_equal(c->b->delete_value(c->b, k, bad, &err), SC_OK);
+		assert_int_equal(c->b->ops->delete_value(c->b, k, bad, &err), SC_OK);
 	} else if (known(c, CONF_KNOWN_BAD_NAME_ERROR_NO_KEY)) {
 		/* Known difference (win32: backend_win32.c wide() reports
 		 * 'value name "...": invalid UTF-8 or out of memory'): the
@@ -1209,10 +1209,10 @@ static void bad_name(struct conf *c, enum reg_view view, const char *path)
 		assert_int_equal(rc, SC_ERROR);
 		check_err_names(c, &err, view, path, "write_value of a name that is not UTF-8");
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(c->b->read_value(c->b, k, bad, &out, &err), SC_ERROR);
+		assert_int_equal(c->b->ops->read_value(c->b, k, bad, &out, &err), SC_ERROR);
 		check_err_names(c, &err, view, path, "read_value of a name that is not UTF-8");
 	}
-	c->b->close_key(c->b, k);
+	c->b->ops->close_key(c->b, k);
 	assert_string_equal(names(c, view, path, true), "");
 }
 

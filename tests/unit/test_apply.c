@@ -105,10 +105,10 @@ static void put(const struct reg_backend *b, enum reg_view view, const char *pat
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
 
-	if (b->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
-	    (name && b->write_value(b, k, name, v, &err) != SC_OK))
+	if (b->ops->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
+	    (name && b->ops->write_value(b, k, name, v, &err) != SC_OK))
 		fail_msg("put %s: %s", path, err.msg);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 }
 
 static void put_dword(const struct reg_backend *b, const char *path, const char *name, uint32_t d)
@@ -442,7 +442,6 @@ static void test_snapshot_unwritable_refuses(void **state)
  * registry: every such call checks the snapshot folder first. */
 static const char *watched_dir;
 static size_t writes_seen, writes_before_snapshot;
-static struct reg_backend real_mem;
 
 static void saw_write(void)
 {
@@ -455,49 +454,48 @@ static int watch_create(const struct reg_backend *b, enum reg_view view, const c
                         struct reg_key **key, bool *created, struct sc_err *err)
 {
 	saw_write();
-	return real_mem.create_key(b, view, path, key, created, err);
+	return mem_op_create_key(b, view, path, key, created, err);
 }
 
 static int watch_write(const struct reg_backend *b, struct reg_key *key, const char *name,
                        const struct reg_value *value, struct sc_err *err)
 {
 	saw_write();
-	return real_mem.write_value(b, key, name, value, err);
+	return mem_op_write_value(b, key, name, value, err);
 }
 
 static int watch_delete(const struct reg_backend *b, struct reg_key *key, const char *name,
                         struct sc_err *err)
 {
 	saw_write();
-	return real_mem.delete_value(b, key, name, err);
+	return mem_op_delete_value(b, key, name, err);
 }
 
 static int watch_rmkey(const struct reg_backend *b, enum reg_view view, const char *path,
                        bool *deleted, struct sc_err *err)
 {
 	saw_write();
-	return real_mem.delete_key_if_empty(b, view, path, deleted, err);
+	return mem_op_delete_key_if_empty(b, view, path, deleted, err);
 }
 
 static void test_no_write_before_snapshot(void **state)
 {
 	char *text = state_2016();
-	struct reg_backend *b = t_state(text), watched;
+	struct reg_backend *b = t_state(text), *watched;
+	struct t_front front;
 	char *dir = new_dir("order");
 	struct apply_options o;
 	struct apply_result r;
 	struct plan p = {0};
 
-	real_mem = *b;
-	watched = *b;
-	watched.create_key = watch_create;
-	watched.write_value = watch_write;
-	watched.delete_value = watch_delete;
-	watched.delete_key_if_empty = watch_rmkey;
-	watched.destroy = NULL;
+	watched = t_front_init(&front, b);
+	front.ops.create_key = watch_create;
+	front.ops.write_value = watch_write;
+	front.ops.delete_value = watch_delete;
+	front.ops.delete_key_if_empty = watch_rmkey;
 	watched_dir = dir;
 	writes_seen = writes_before_snapshot = 0;
-	o = options(&watched, dir);
+	o = options(watched, dir);
 	compile_text("best-practices", NULL, &p);
 	assert_int_equal(apply_plan(&p, &o, &r), APPLY_DONE);
 	assert_true(writes_seen > 10);
@@ -525,26 +523,26 @@ static void test_wrapper(void **state)
 	assert_true(wrap_backend_is(w));
 	assert_false(wrap_backend_is(b));
 	wrap_trace(w, &trace);
-	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
 	                 SC_NOT_FOUND);
-	assert_int_equal(w->create_key(w, REG_VIEW_64, TLS12_CLIENT, &k, NULL, &err), SC_OK);
+	assert_int_equal(w->ops->create_key(w, REG_VIEW_64, TLS12_CLIENT, &k, NULL, &err), SC_OK);
 	regvalue_set_dword(&v, 1);
-	assert_int_equal(w->write_value(w, k, "Enabled", &v, &err), SC_OK);
-	assert_int_equal(w->read_value(w, k, "Enabled", &got, &err), SC_OK);
+	assert_int_equal(w->ops->write_value(w, k, "Enabled", &v, &err), SC_OK);
+	assert_int_equal(w->ops->read_value(w, k, "Enabled", &got, &err), SC_OK);
 	assert_true(regvalue_equal(&got, &v));
 	regvalue_free(&got);
-	assert_int_equal(w->enum_value(w, k, 0, &name, &err), SC_OK);
+	assert_int_equal(w->ops->enum_value(w, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "Enabled");
 	free(name);
-	assert_int_equal(w->enum_subkey(w, k, 0, &name, &err), SC_NOT_FOUND);
+	assert_int_equal(w->ops->enum_subkey(w, k, 0, &name, &err), SC_NOT_FOUND);
 	wrap_fail_write(w, 3);
-	assert_int_equal(w->delete_value(w, k, "Enabled", &err), SC_ERROR);
+	assert_int_equal(w->ops->delete_value(w, k, "Enabled", &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "injected fault at write-class call 3 (delete)"));
 	assert_non_null(strstr(err.msg, "HKLM\\" TLS12_CLIENT " \"Enabled\""));
 	assert_true(t_has_value(b, REG_VIEW_64, TLS12_CLIENT, "Enabled"));
-	assert_int_equal(w->delete_value(w, k, "Enabled", &err), SC_OK);
-	w->close_key(w, k);
-	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, TLS12_CLIENT, &deleted, &err),
+	assert_int_equal(w->ops->delete_value(w, k, "Enabled", &err), SC_OK);
+	w->ops->close_key(w, k);
+	assert_int_equal(w->ops->delete_key_if_empty(w, REG_VIEW_64, TLS12_CLIENT, &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(c->opens, 1);
@@ -573,14 +571,15 @@ static void test_wrapper(void **state)
 	wrap_reset_counts(w);
 	wrap_clear_faults(w);
 	wrap_fail_writes_from(w, 2);
-	assert_int_equal(w->create_key(w, REG_VIEW_64, "SOFTWARE\\A", &k, NULL, &err), SC_OK);
-	w->close_key(w, k);
-	assert_int_equal(w->create_key(w, REG_VIEW_64, "SOFTWARE\\B", &k, NULL, &err), SC_ERROR);
-	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, "SOFTWARE\\A", &deleted, &err),
+	assert_int_equal(w->ops->create_key(w, REG_VIEW_64, "SOFTWARE\\A", &k, NULL, &err), SC_OK);
+	w->ops->close_key(w, k);
+	assert_int_equal(w->ops->create_key(w, REG_VIEW_64, "SOFTWARE\\B", &k, NULL, &err),
+	                 SC_ERROR);
+	assert_int_equal(w->ops->delete_key_if_empty(w, REG_VIEW_64, "SOFTWARE\\A", &deleted, &err),
 	                 SC_ERROR);
 	assert_false(deleted);
 	wrap_clear_faults(w);
-	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, "SOFTWARE\\A", &deleted, &err),
+	assert_int_equal(w->ops->delete_key_if_empty(w, REG_VIEW_64, "SOFTWARE\\A", &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(wrap_faults_injected(w), 2);
@@ -604,11 +603,11 @@ static int fail_commit(const struct reg_backend *b, struct sc_err *err)
 	return sc_err_set(err, "the state file could not be saved");
 }
 
-static struct reg_backend *failing_commit_state(const char *text)
+static struct reg_backend *failing_commit_state(const char *text, struct t_front *f)
 {
-	struct reg_backend *b = t_state(text);
+	struct reg_backend *b = t_front_init(f, t_state(text));
 
-	b->commit = fail_commit;
+	f->ops.commit = fail_commit;
 	return b;
 }
 
@@ -623,7 +622,7 @@ static int write_then_signal(const struct reg_backend *b, struct reg_key *key, c
 	(void)b;
 	if (++signal_writes == signal_at)
 		raise(signal_number);
-	return signal_inner->write_value(signal_inner, key, name, v, err);
+	return signal_inner->ops->write_value(signal_inner, key, name, v, err);
 }
 
 /* SIGTERM or SIGINT during EXECUTE (the real platform guard, not a mock):
@@ -640,13 +639,13 @@ static void test_interrupted_restores(void **state)
 	sigaction(SIGTERM, NULL, &before_sa);
 	compile_text("tls12-strict", NULL, &p);
 	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		struct reg_backend *b = t_state(text), front = *b;
+		struct reg_backend *b = t_state(text);
+		struct t_front front;
 		char *dir = new_dir("signal");
-		struct apply_options o = options(&front, dir);
+		struct apply_options o = options(t_front_init(&front, b), dir);
 		struct apply_result r;
 
-		front.write_value = write_then_signal;
-		front.destroy = NULL;
+		front.ops.write_value = write_then_signal;
 		signal_inner = b;
 		signal_at = 3;
 		signal_writes = 0;
@@ -673,7 +672,8 @@ static void test_interrupted_restores(void **state)
 static void test_commit_failure_restores(void **state)
 {
 	char *text = state_2016(), *before = dump_text(text), *after;
-	struct reg_backend *b = failing_commit_state(text), *w = wrap_backend_new(b);
+	struct t_front front;
+	struct reg_backend *b = failing_commit_state(text, &front), *w = wrap_backend_new(b);
 	char *dir = new_dir("commit");
 	struct apply_options o = options(w, dir);
 	struct apply_result r;
@@ -705,8 +705,8 @@ static void test_commit_failure_restores(void **state)
 	/* A commit failure whose restore fails too: its first write fails. */
 	assert_int_equal(wrap_write_calls(w), 2 * n);
 	reg_backend_free(w);
-	reg_backend_free(b);
-	b = failing_commit_state(text);
+	reg_backend_free(front.base.mem);
+	b = failing_commit_state(text, &front);
 	w = wrap_backend_new(b);
 	o.backend = w;
 	wrap_fail_write(w, n + 1);
@@ -717,7 +717,7 @@ static void test_commit_failure_restores(void **state)
 
 	plan_free(&p);
 	reg_backend_free(w);
-	reg_backend_free(b);
+	reg_backend_free(front.base.mem);
 	free(dir);
 	free(before);
 	free(text);
@@ -747,15 +747,14 @@ static void test_verify_failure_restores(void **state)
 {
 	char *text = state_2016(), *before = dump_text(text), *after;
 	struct reg_backend *b = t_state(text);
-	struct reg_backend liar = *b;
+	struct t_front liar;
 	char *dir = new_dir("verify");
-	struct apply_options o = options(&liar, dir);
+	struct apply_options o = options(t_front_init(&liar, b), dir);
 	struct apply_result r;
 	struct plan p = {0};
 
-	real_write = b->write_value;
-	liar.write_value = lying_write;
-	liar.destroy = NULL;
+	real_write = mem_op_write_value;
+	liar.ops.write_value = lying_write;
 	lies_left = 1;
 	compile_text("best-practices", NULL, &p);
 	assert_int_equal(apply_plan(&p, &o, &r), APPLY_ROLLED_BACK);

@@ -27,9 +27,9 @@ static void mk(const struct reg_backend *b, enum reg_view view, const char *path
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
 
-	if (b->create_key(b, view, path, &k, NULL, &err) != SC_OK)
+	if (b->ops->create_key(b, view, path, &k, NULL, &err) != SC_OK)
 		fail_msg("create %s: %s", path, err.msg);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 }
 
 static void put_dword(const struct reg_backend *b, enum reg_view view, const char *path,
@@ -40,10 +40,10 @@ static void put_dword(const struct reg_backend *b, enum reg_view view, const cha
 	struct reg_value v;
 
 	regvalue_set_dword(&v, d);
-	if (b->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
-	    b->write_value(b, k, name, &v, &err) != SC_OK)
+	if (b->ops->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
+	    b->ops->write_value(b, k, name, &v, &err) != SC_OK)
 		fail_msg("put %s\\%s: %s", path, name, err.msg);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	regvalue_free(&v);
 }
 
@@ -51,10 +51,10 @@ static int open_rc(const struct reg_backend *b, enum reg_view view, const char *
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
-	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &k, &err);
+	int rc = b->ops->open_key(b, view, path, REG_ACCESS_READ, &k, &err);
 
 	if (rc == SC_OK)
-		b->close_key(b, k);
+		b->ops->close_key(b, k);
 	if (rc == SC_ERROR)
 		fail_msg("open %s: %s", path, err.msg);
 	return rc;
@@ -76,29 +76,30 @@ static void test_create_and_open(void **state)
 	bool created = false;
 
 	assert_true(mem_backend_is(b));
-	assert_string_equal(b->name, "mem");
+	assert_string_equal(reg_backend_name(b), "mem");
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH), SC_NOT_FOUND);
-	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH "\\Protocols", &k, &created, &err),
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, SCH "\\Protocols", &k, &created, &err),
 	                 SC_OK);
 	assert_true(created);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* every parent was created */
 	assert_int_equal(open_rc(b, REG_VIEW_64, "SYSTEM"), SC_OK);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH), SC_OK);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols"), SC_OK);
 	/* second create: exists */
 	created = true;
-	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH "\\Protocols", &k, &created, &err),
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, SCH "\\Protocols", &k, &created, &err),
 	                 SC_OK);
 	assert_false(created);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* a parent that exists is not "created" even though the leaf is */
-	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH, &k, &created, &err), SC_OK);
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, SCH, &k, &created, &err), SC_OK);
 	assert_false(created);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* created may be NULL */
-	assert_int_equal(b->create_key(b, REG_VIEW_64, SCH "\\Ciphers", &k, NULL, &err), SC_OK);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, SCH "\\Ciphers", &k, NULL, &err),
+	                 SC_OK);
+	b->ops->close_key(b, k);
 	/* missing leaf, missing parent */
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Hashes"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Hashes\\MD5"), SC_NOT_FOUND);
@@ -109,9 +110,9 @@ static void test_create_and_open(void **state)
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocol"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\ProtocolsX"), SC_NOT_FOUND);
 	/* for writing, too */
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH, REG_ACCESS_WRITE, &k, &err), SC_OK);
-	b->close_key(b, k);
-	b->close_key(b, NULL); /* closing NULL is harmless */
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, SCH, REG_ACCESS_WRITE, &k, &err), SC_OK);
+	b->ops->close_key(b, k);
+	b->ops->close_key(b, NULL); /* closing NULL is harmless */
 }
 
 static void test_key_exists_helper(void **state)
@@ -133,12 +134,12 @@ static void test_values(void **state)
 	static const uint8_t bytes[] = {1, 2, 3};
 
 	assert_int_equal(
-	    b->create_key(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.2\\Server", &k, NULL, &err),
+	    b->ops->create_key(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.2\\Server", &k, NULL, &err),
 	    SC_OK);
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
 	regvalue_set_dword(&v, 1);
-	assert_int_equal(b->write_value(b, k, "Enabled", &v, &err), SC_OK);
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "Enabled", &v, &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_OK);
 	assert_true(regvalue_equal(&out, &v));
 	assert_true(out.data != v.data); /* the caller owns a copy */
 	regvalue_free(&out);
@@ -146,39 +147,39 @@ static void test_values(void **state)
 
 	/* overwrite with another type */
 	regvalue_set_bytes(&bin, RV_BINARY, bytes, sizeof(bytes));
-	assert_int_equal(b->write_value(b, k, "Enabled", &bin, &err), SC_OK);
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "Enabled", &bin, &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_OK);
 	assert_true(regvalue_equal(&out, &bin));
 	regvalue_free(&out);
 	/* the backend took a copy: the caller's buffer can change */
 	bin.data[0] = 0x55;
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_OK);
 	assert_int_equal(out.data[0], 1);
 	regvalue_free(&out);
 	regvalue_free(&bin);
 
 	/* the default value and an empty value */
 	assert_true(regvalue_set_string(&v, RV_SZ, "default"));
-	assert_int_equal(b->write_value(b, k, "", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "", &v, &err), SC_OK);
 	regvalue_free(&v);
 	regvalue_set_bytes(&v, RV_NONE, NULL, 0);
-	assert_int_equal(b->write_value(b, k, "Empty", &v, &err), SC_OK);
-	assert_int_equal(b->read_value(b, k, "Empty", &out, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "Empty", &v, &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "Empty", &out, &err), SC_OK);
 	assert_int_equal(out.type, RV_NONE);
 	assert_int_equal(out.size, 0);
 	assert_null(out.data);
-	assert_int_equal(b->read_value(b, k, "", &out, &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "", &out, &err), SC_OK);
 	assert_int_equal(out.type, RV_SZ);
 	regvalue_free(&out);
 
 	/* delete */
-	assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_OK);
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_NOT_FOUND);
-	assert_int_equal(b->delete_value(b, k, "", &err), SC_OK);
-	assert_int_equal(b->delete_value(b, k, "Empty", &err), SC_OK);
-	assert_int_equal(b->enum_value(b, k, 0, NULL, &err), SC_NOT_FOUND);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->delete_value(b, k, "", &err), SC_OK);
+	assert_int_equal(b->ops->delete_value(b, k, "Empty", &err), SC_OK);
+	assert_int_equal(b->ops->enum_value(b, k, 0, NULL, &err), SC_NOT_FOUND);
+	b->ops->close_key(b, k);
 
 	/* the convenience reader */
 	put_dword(b, REG_VIEW_64, SCH, "EventLogging", 7);
@@ -203,28 +204,29 @@ static void test_case_insensitive(void **state)
 	                         "securityproviders\\schannel"),
 	                 SC_OK);
 	assert_int_equal(
-	    b->create_key(b, REG_VIEW_64, "SyStEm\\CURRENTCONTROLSET", &k, &created, &err), SC_OK);
+	    b->ops->create_key(b, REG_VIEW_64, "SyStEm\\CURRENTCONTROLSET", &k, &created, &err),
+	    SC_OK);
 	assert_false(created);
 	/* the first spelling is kept */
-	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_OK);
+	assert_int_equal(b->ops->enum_subkey(b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "Control");
 	free(name);
-	assert_int_equal(b->enum_subkey(b, k, 1, &name, &err), SC_NOT_FOUND);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->enum_subkey(b, k, 1, &name, &err), SC_NOT_FOUND);
+	b->ops->close_key(b, k);
 
 	put_dword(b, REG_VIEW_64, SCH, "Enabled", 1);
 	put_dword(b, REG_VIEW_64, SCH, "ENABLED", 2); /* same value */
 	assert_int_equal(t_dword(b, REG_VIEW_64, SCH, "enabled"), 2);
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH, REG_ACCESS_WRITE, &k, &err), SC_OK);
-	assert_int_equal(b->enum_value(b, k, 0, &name, &err), SC_OK);
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, SCH, REG_ACCESS_WRITE, &k, &err), SC_OK);
+	assert_int_equal(b->ops->enum_value(b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "Enabled");
 	free(name);
-	assert_int_equal(b->enum_value(b, k, 1, &name, &err), SC_NOT_FOUND);
-	assert_int_equal(b->delete_value(b, k, "eNaBlEd", &err), SC_OK);
+	assert_int_equal(b->ops->enum_value(b, k, 1, &name, &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->delete_value(b, k, "eNaBlEd", &err), SC_OK);
 	regvalue_set_dword(&v, 3);
-	assert_int_equal(b->write_value(b, k, "MixedCase", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "MixedCase", &v, &err), SC_OK);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_true(t_has_value(b, REG_VIEW_64, SCH, "mixedcase"));
 	/* only ASCII folds */
 	mk(b, REG_VIEW_64, "SYSTEM\\\xC3\xA9");
@@ -241,13 +243,13 @@ static void test_slash_is_not_a_separator(void **state)
 	put_dword(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128", "Enabled", 0);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128\\128"), SC_NOT_FOUND);
-	assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Ciphers", REG_ACCESS_READ, &k, &err),
-	                 SC_OK);
-	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_OK);
+	assert_int_equal(
+	    b->ops->open_key(b, REG_VIEW_64, SCH "\\Ciphers", REG_ACCESS_READ, &k, &err), SC_OK);
+	assert_int_equal(b->ops->enum_subkey(b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "RC4 128/128");
 	free(name);
-	assert_int_equal(b->enum_subkey(b, k, 1, &name, &err), SC_NOT_FOUND);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->enum_subkey(b, k, 1, &name, &err), SC_NOT_FOUND);
+	b->ops->close_key(b, k);
 	assert_int_equal(t_dword(b, REG_VIEW_64, SCH "\\Ciphers\\rc4 128/128", "Enabled"), 0);
 	assert_dump(b, "[SYSTEM]\n"
 	               "[SYSTEM\\CurrentControlSet]\n"
@@ -281,15 +283,16 @@ static void test_views(void **state)
 	/* lower-case spelling of SOFTWARE maps too */
 	assert_int_equal(open_rc(b, REG_VIEW_32, "software\\only32"), SC_OK);
 	/* the 32-bit view of SOFTWARE itself is Wow6432Node */
-	assert_int_equal(b->open_key(b, REG_VIEW_32, "SOFTWARE", REG_ACCESS_READ, &k, &err), SC_OK);
-	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_OK);
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_32, "SOFTWARE", REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
+	assert_int_equal(b->ops->enum_subkey(b, k, 0, &name, &err), SC_OK);
 	assert_string_equal(name, "Only32");
 	free(name);
-	assert_int_equal(b->enum_subkey(b, k, 1, &name, &err), SC_OK);
+	assert_int_equal(b->ops->enum_subkey(b, k, 1, &name, &err), SC_OK);
 	assert_string_equal(name, "Vendor");
 	free(name);
-	assert_int_equal(b->enum_subkey(b, k, 2, &name, &err), SC_NOT_FOUND);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->enum_subkey(b, k, 2, &name, &err), SC_NOT_FOUND);
+	b->ops->close_key(b, k);
 
 	/* SYSTEM is shared */
 	put_dword(b, REG_VIEW_32, SCH, "Shared", 1);
@@ -375,28 +378,28 @@ static void test_delete_key_if_empty(void **state)
 	mk(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Server");
 
 	/* not found */
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope", &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope", &deleted, &err),
 	                 SC_NOT_FOUND);
 	assert_false(deleted);
 	assert_int_equal(
-	    b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope\\Deeper", &deleted, &err),
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Nope\\Deeper", &deleted, &err),
 	    SC_NOT_FOUND);
 	/* a key with a value stays */
 	deleted = true;
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client",
-	                                        &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(
+	                     b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client", &deleted, &err),
 	                 SC_OK);
 	assert_false(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client"), SC_OK);
 	/* a key with subkeys stays: never recursive */
 	deleted = true;
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols", &deleted, &err),
-	                 SC_OK);
+	assert_int_equal(
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols", &deleted, &err), SC_OK);
 	assert_false(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Server"), SC_OK);
 	/* an empty key goes, and only it */
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\PROTOCOLS\\tls 1.0\\server",
-	                                        &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(
+	                     b, REG_VIEW_64, SCH "\\PROTOCOLS\\tls 1.0\\server", &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Server"), SC_NOT_FOUND);
@@ -405,37 +408,39 @@ static void test_delete_key_if_empty(void **state)
 	{
 		struct reg_key *k = NULL;
 
-		assert_int_equal(b->open_key(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client",
-		                             REG_ACCESS_WRITE, &k, &err),
+		assert_int_equal(b->ops->open_key(b, REG_VIEW_64,
+		                                  SCH "\\Protocols\\TLS 1.0\\Client",
+		                                  REG_ACCESS_WRITE, &k, &err),
 		                 SC_OK);
-		assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_OK);
-		b->close_key(b, k);
+		assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_OK);
+		b->ops->close_key(b, k);
 	}
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client",
-	                                        &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(
+	                     b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0\\Client", &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(
-	    b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0", &deleted, &err),
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Protocols\\TLS 1.0", &deleted, &err),
 	    SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Protocols"), SC_OK);
 	/* views: the 32-bit key is a different key */
 	mk(b, REG_VIEW_32, "SOFTWARE\\E");
 	mk(b, REG_VIEW_64, "SOFTWARE\\E");
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_32, "SOFTWARE\\E", &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_32, "SOFTWARE\\E", &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_32, "SOFTWARE\\E"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, "SOFTWARE\\E"), SC_OK);
 	/* Wow6432Node itself has no subkeys now, SOFTWARE (64) still has E */
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_32, "SOFTWARE", &deleted, &err), SC_OK);
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_32, "SOFTWARE", &deleted, &err),
+	                 SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, "SOFTWARE\\Wow6432Node"), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, "SOFTWARE\\E"), SC_OK);
 	/* a one-component key under the root */
 	mk(b, REG_VIEW_64, "TOP");
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, "TOP", &deleted, &err), SC_OK);
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_64, "TOP", &deleted, &err), SC_OK);
 	assert_true(deleted);
 	assert_int_equal(open_rc(b, REG_VIEW_64, "TOP"), SC_NOT_FOUND);
 }
@@ -450,20 +455,20 @@ static char *list_names(const struct reg_backend *b, enum reg_view view, const c
 	size_t i;
 	int rc;
 
-	if (b->open_key(b, view, path, REG_ACCESS_READ, &k, &err) != SC_OK)
+	if (b->ops->open_key(b, view, path, REG_ACCESS_READ, &k, &err) != SC_OK)
 		fail_msg("open %s: %s", path, err.msg);
 	for (i = 0;; i++) {
 		char *name = NULL;
 
-		rc = values ? b->enum_value(b, k, i, &name, &err)
-		            : b->enum_subkey(b, k, i, &name, &err);
+		rc = values ? b->ops->enum_value(b, k, i, &name, &err)
+		            : b->ops->enum_subkey(b, k, i, &name, &err);
 		if (rc == SC_NOT_FOUND)
 			break;
 		assert_int_equal(rc, SC_OK);
 		sb_addf(&sb, "%s%s", i ? "," : "", name);
 		free(name);
 	}
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	return sb_detach(&sb);
 }
 
@@ -511,31 +516,34 @@ static void test_stale_handle(void **state)
 
 	mk(b, REG_VIEW_64, SCH "\\Hashes\\MD5");
 	assert_int_equal(
-	    b->open_key(b, REG_VIEW_64, SCH "\\Hashes\\MD5", REG_ACCESS_WRITE, &k, &err), SC_OK);
+	    b->ops->open_key(b, REG_VIEW_64, SCH "\\Hashes\\MD5", REG_ACCESS_WRITE, &k, &err),
+	    SC_OK);
 	assert_int_equal(
-	    b->open_key(b, REG_VIEW_64, SCH "\\Hashes", REG_ACCESS_WRITE, &parent, &err), SC_OK);
+	    b->ops->open_key(b, REG_VIEW_64, SCH "\\Hashes", REG_ACCESS_WRITE, &parent, &err),
+	    SC_OK);
 	assert_int_equal(
-	    b->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Hashes\\MD5", &deleted, &err), SC_OK);
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, SCH "\\Hashes\\MD5", &deleted, &err),
+	    SC_OK);
 	assert_true(deleted);
 	regvalue_set_dword(&v, 1);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->write_value(b, k, "Enabled", &v, &err), SC_ERROR);
+	assert_int_equal(b->ops->write_value(b, k, "Enabled", &v, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "HKLM\\" SCH "\\Hashes\\MD5"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_ERROR);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "Hashes\\MD5"));
-	assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_ERROR);
-	assert_int_equal(b->enum_value(b, k, 0, &name, &err), SC_ERROR);
-	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_ERROR);
+	assert_int_equal(b->ops->enum_value(b, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(b->ops->enum_subkey(b, k, 0, &name, &err), SC_ERROR);
 	/* the write did not resurrect the key */
 	assert_int_equal(open_rc(b, REG_VIEW_64, SCH "\\Hashes\\MD5"), SC_NOT_FOUND);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* the parent handle is still good */
-	assert_int_equal(b->write_value(b, parent, "X", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, parent, "X", &v, &err), SC_OK);
 	/* a whole-tree delete makes the parent's handle stale too */
 	assert_int_equal(mem_delete_tree(b, SCH "\\Hashes"), SC_OK);
-	assert_int_equal(b->read_value(b, parent, "X", &out, &err), SC_ERROR);
-	b->close_key(b, parent);
+	assert_int_equal(b->ops->read_value(b, parent, "X", &out, &err), SC_ERROR);
+	b->ops->close_key(b, parent);
 	/* re-created key: a fresh handle works */
 	put_dword(b, REG_VIEW_64, SCH "\\Hashes\\MD5", "Enabled", 5);
 	assert_int_equal(t_dword(b, REG_VIEW_64, SCH "\\Hashes\\MD5", "Enabled"), 5);
@@ -585,16 +593,16 @@ static void build_state(struct reg_backend *b, bool reverse)
 		const char *path = keys[ki];
 		struct reg_key *k = NULL;
 
-		assert_int_equal(b->create_key(b, REG_VIEW_64, path, &k, NULL, &err), SC_OK);
+		assert_int_equal(b->ops->create_key(b, REG_VIEW_64, path, &k, NULL, &err), SC_OK);
 		for (j = 0; j < ARRAY_SIZE(names); j++) {
 			struct reg_value v;
 			size_t at = reverse ? ARRAY_SIZE(names) - 1 - j : j;
 
 			regvalue_set_dword(&v, (uint32_t)(ki * 10 + at));
-			assert_int_equal(b->write_value(b, k, names[at], &v, &err), SC_OK);
+			assert_int_equal(b->ops->write_value(b, k, names[at], &v, &err), SC_OK);
 			regvalue_free(&v);
 		}
-		b->close_key(b, k);
+		b->ops->close_key(b, k);
 	}
 	put_dword(b, reverse ? REG_VIEW_64 : REG_VIEW_32, "SOFTWARE\\K", "v", reverse ? 64 : 32);
 	put_dword(b, reverse ? REG_VIEW_32 : REG_VIEW_64, "SOFTWARE\\K", "v", reverse ? 32 : 64);
@@ -624,34 +632,34 @@ static void test_dump_canonical(void **state)
 	free(db);
 
 	/* delete and re-add a value: same state, same dump */
-	assert_int_equal(
-	    b->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128", REG_ACCESS_WRITE, &k, &err),
-	    SC_OK);
-	assert_int_equal(b->delete_value(b, k, "A", &err), SC_OK);
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128",
+	                                  REG_ACCESS_WRITE, &k, &err),
+	                 SC_OK);
+	assert_int_equal(b->ops->delete_value(b, k, "A", &err), SC_OK);
 	db = t_dump(b);
 	assert_string_not_equal(da, db);
 	free(db);
 	regvalue_set_dword(&v, 44);
-	assert_int_equal(b->write_value(b, k, "A", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "A", &v, &err), SC_OK);
 	db = t_dump(b);
 	assert_string_equal(da, db);
 	free(db);
 	/* a different type with the same bytes is a different state */
 	regvalue_free(&v);
 	regvalue_set_bytes(&v, RV_BINARY, "\x2c\0\0\0", 4);
-	assert_int_equal(b->write_value(b, k, "A", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "A", &v, &err), SC_OK);
 	db = t_dump(b);
 	assert_string_not_equal(da, db);
 	free(db);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* an extra empty key is a different state */
 	regvalue_set_dword(&v, 44);
-	assert_int_equal(
-	    b->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128", REG_ACCESS_WRITE, &k, &err),
-	    SC_OK);
-	assert_int_equal(b->write_value(b, k, "A", &v, &err), SC_OK);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128",
+	                                  REG_ACCESS_WRITE, &k, &err),
+	                 SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "A", &v, &err), SC_OK);
+	b->ops->close_key(b, k);
 	regvalue_free(&v);
 	mk(b, REG_VIEW_64, SCH "\\Hashes");
 	db = t_dump(b);
@@ -669,17 +677,17 @@ static void test_dump_empty_and_types(void **state)
 	struct reg_value v;
 
 	assert_dump(b, "");
-	assert_int_equal(b->create_key(b, REG_VIEW_64, "SYSTEM\\T", &k, NULL, &err), SC_OK);
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, "SYSTEM\\T", &k, NULL, &err), SC_OK);
 	regvalue_set_bytes(&v, RV_NONE, NULL, 0);
-	assert_int_equal(b->write_value(b, k, "none", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "none", &v, &err), SC_OK);
 	regvalue_free(&v);
 	assert_true(regvalue_set_string(&v, RV_SZ, "hi"));
-	assert_int_equal(b->write_value(b, k, "sz", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "sz", &v, &err), SC_OK);
 	regvalue_free(&v);
 	regvalue_set_qword(&v, 0x0102030405060708ull);
-	assert_int_equal(b->write_value(b, k, "qw", &v, &err), SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "qw", &v, &err), SC_OK);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_dump(b, "[SYSTEM]\n"
 	               "[SYSTEM\\T]\n"
 	               "  \"none\" REG_NONE:\n"

@@ -126,10 +126,10 @@ static void put(const struct reg_backend *b, enum reg_view view, const char *pat
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
 
-	if (b->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
-	    (name && b->write_value(b, k, name, v, &err) != SC_OK))
+	if (b->ops->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
+	    (name && b->ops->write_value(b, k, name, v, &err) != SC_OK))
 		fail_msg("put %s: %s", path, err.msg);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 }
 
 static void put_list(const struct reg_backend *b, enum list_format f, char **items, size_t n)

@@ -95,12 +95,12 @@ static int copy_key(void *ctx, const struct mem_key_info *key)
 	char *path = mem_logical_path(key->path, &view);
 	size_t i;
 
-	if (to->create_key(to, view, path, &k, NULL, &err) != SC_OK)
+	if (to->ops->create_key(to, view, path, &k, NULL, &err) != SC_OK)
 		fail_msg("copy: %s", err.msg);
 	for (i = 0; i < key->nvalues; i++)
-		if (to->write_value(to, k, key->value_names[i], key->values[i], &err) != SC_OK)
+		if (to->ops->write_value(to, k, key->value_names[i], key->values[i], &err) != SC_OK)
 			fail_msg("copy: %s", err.msg);
-	to->close_key(to, k);
+	to->ops->close_key(to, k);
 	free(path);
 	return 0;
 }
@@ -206,9 +206,10 @@ static char *state_2016(void)
 	if (!b)
 		fail_msg("%s", err.msg);
 	assert_true(regvalue_set_multi_sz(&v, (char *const *)order, n));
-	assert_int_equal(b->create_key(b, REG_VIEW_64, SUITES_LOCAL_KEY, &k, NULL, &err), SC_OK);
-	assert_int_equal(b->write_value(b, k, "Functions", &v, &err), SC_OK);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, SUITES_LOCAL_KEY, &k, NULL, &err),
+	                 SC_OK);
+	assert_int_equal(b->ops->write_value(b, k, "Functions", &v, &err), SC_OK);
+	b->ops->close_key(b, k);
 	regvalue_free(&v);
 	text = state_text(b);
 	reg_backend_free(b);
@@ -944,24 +945,24 @@ static void test_wrap_numbering(void **state)
 	assert_true(wrap_inject(w, WRAP_RMKEY, 1, WRAP_FAIL));
 	assert_true(wrap_inject(w, WRAP_OPEN, 0, WRAP_FAIL)); /* ignored */
 	/* any #1, open #1 */
-	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
 	                 SC_OK);
-	w->close_key(w, k);
+	w->ops->close_key(w, k);
 	/* any #2, open #2: fails, without reaching the registry */
-	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
 	                 SC_ERROR);
 	assert_non_null(strstr(err.msg, "injected fault at open_key call 2 (open)"));
 	assert_non_null(strstr(err.msg, "HKLM\\" TLS12_CLIENT));
 	assert_string_equal(wrap_last_fault(w), "open 64 " TLS12_CLIENT " read -> FAULT");
 	/* any #3, create #1 (write-class #1) */
-	assert_int_equal(w->create_key(w, REG_VIEW_64, TLS12_CLIENT, &k, NULL, &err), SC_OK);
+	assert_int_equal(w->ops->create_key(w, REG_VIEW_64, TLS12_CLIENT, &k, NULL, &err), SC_OK);
 	/* any #4: a read this time */
-	assert_int_equal(w->read_value(w, k, "Enabled", &v, &err), SC_ERROR);
+	assert_int_equal(w->ops->read_value(w, k, "Enabled", &v, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "injected fault at backend call 4 (read)"));
-	assert_int_equal(w->enum_value(w, k, 0, &name, &err), SC_ERROR);
-	assert_int_equal(w->enum_subkey(w, k, 0, &name, &err), SC_NOT_FOUND);
-	w->close_key(w, k);
-	assert_int_equal(w->delete_key_if_empty(w, REG_VIEW_64, TLS12_CLIENT, &deleted, &err),
+	assert_int_equal(w->ops->enum_value(w, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(w->ops->enum_subkey(w, k, 0, &name, &err), SC_NOT_FOUND);
+	w->ops->close_key(w, k);
+	assert_int_equal(w->ops->delete_key_if_empty(w, REG_VIEW_64, TLS12_CLIENT, &deleted, &err),
 	                 SC_ERROR);
 	assert_false(deleted);
 	assert_non_null(strstr(err.msg, "delete_key_if_empty call 1 (rmkey)"));
@@ -986,9 +987,10 @@ static void test_wrap_numbering(void **state)
 	wrap_reset_counts(w);
 	assert_string_equal(wrap_last_fault(w), "");
 	assert_int_equal(wrap_calls(w, WRAP_ANY), 0);
-	assert_int_equal(w->open_key(w, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err), SC_OK);
-	w->close_key(w, k);
-	assert_int_equal(w->open_key(w, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err),
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
+	w->ops->close_key(w, k);
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err),
 	                 SC_ERROR);
 	assert_string_equal(wrap_call_name(WRAP_WRITE_CLASS), "write-class");
 	assert_string_equal(wrap_effect_name(WRAP_LIE_PRESENCE), "presence");
@@ -1006,7 +1008,7 @@ static void read_armed(struct reg_backend *w, struct reg_key *k, const char *nam
 	wrap_clear_faults(w);
 	wrap_inject(w, WRAP_READ, wrap_calls(w, WRAP_READ) + 1, how);
 	memset(got, 0, sizeof(*got));
-	assert_int_equal(w->read_value(w, k, name, got, &err), want_rc);
+	assert_int_equal(w->ops->read_value(w, k, name, got, &err), want_rc);
 }
 
 /* Each lie falsifies one read's answer and leaves the registry alone; one
@@ -1023,7 +1025,7 @@ static void test_wrap_lies(void **state)
 	struct reg_value got;
 	uint32_t d = 0;
 
-	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
 	                 SC_OK);
 	read_armed(w, k, "Enabled", WRAP_LIE_FLIP, SC_OK, &got);
 	assert_true(regvalue_get_dword(&got, &d));
@@ -1052,11 +1054,11 @@ static void test_wrap_lies(void **state)
 	/* A lie armed on a call that is not a read passes it through. */
 	wrap_clear_faults(w);
 	wrap_inject(w, WRAP_ANY, wrap_calls(w, WRAP_ANY) + 1, WRAP_LIE_FLIP);
-	w->close_key(w, k);
-	assert_int_equal(w->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
+	w->ops->close_key(w, k);
+	assert_int_equal(w->ops->open_key(w, REG_VIEW_64, TLS12_CLIENT, REG_ACCESS_READ, &k, &err),
 	                 SC_OK);
 	assert_int_equal(wrap_faults_injected(w), 5);
-	w->close_key(w, k);
+	w->ops->close_key(w, k);
 	after = t_dump(b);
 	assert_string_equal(after, before);
 	free(after);

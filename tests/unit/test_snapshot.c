@@ -938,7 +938,8 @@ static void remove_created_empty(const struct reg_backend *b, const char *path)
 		bool deleted = false;
 
 		if (p.ops[k].kind == OP_DELETE_KEY_IF_EMPTY)
-			b->delete_key_if_empty(b, p.ops[k].view, p.ops[k].path, &deleted, &err);
+			b->ops->delete_key_if_empty(b, p.ops[k].view, p.ops[k].path, &deleted,
+			                            &err);
 	}
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -986,10 +987,10 @@ static void test_reg_import_keeps_later_keys(void **state)
 	assert_int_equal(compile_profile(prof, &co, &p, &dg), SC_OK);
 	apply_plan(&p, &o, &r);
 	assert_int_equal(r.status, APPLY_DONE);
-	assert_int_equal(b->create_key(b, REG_VIEW_64, later, &key, NULL, &err), SC_OK);
+	assert_int_equal(b->ops->create_key(b, REG_VIEW_64, later, &key, NULL, &err), SC_OK);
 	regvalue_set_dword(&v, 7);
-	assert_int_equal(b->write_value(b, key, "Keep", &v, &err), SC_OK);
-	b->close_key(b, key);
+	assert_int_equal(b->ops->write_value(b, key, "Keep", &v, &err), SC_OK);
+	b->ops->close_key(b, key);
 	reg_import(b, r.snapshot_path);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_64, later, "Keep", &got, &err), SC_OK);
 	assert_true(regvalue_equal(&got, &v));

@@ -10,6 +10,18 @@
 #include "backend_mem.h"
 #include "regfile.h"
 
+struct reg_backend *t_front_init(struct t_front *f, struct reg_backend *inner)
+{
+	memset(f, 0, sizeof(*f));
+	f->ops = mem_backend_ops;
+	f->ops.name = "test-front";
+	f->ops.base = &mem_backend_ops;
+	f->ops.destroy = NULL;
+	f->base.backend.ops = &f->ops;
+	f->base.mem = inner;
+	return &f->base.backend;
+}
+
 struct reg_backend *t_state(const char *reg_text)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -12,11 +12,23 @@
 #include <cmocka.h>
 
 #include "backend.h"
+#include "backend_mem.h"
 #include "util.h"
 
 /* A mem registry loaded from .reg text (UTF-8, v5 header added when the
  * text does not start with one). Fails the test on a parse error. */
 struct reg_backend *t_state(const char *reg_text);
+
+/* A store in front of a mem-based one (t_state's) with mem's operations
+ * in an ops table of its own, for a test to replace some of them. It owns
+ * nothing: free `inner` as usual. */
+struct t_front {
+	struct mem_based_store base;
+	struct reg_backend_ops ops;
+};
+
+/* Sets f up in front of inner; returns &f->base.backend. */
+struct reg_backend *t_front_init(struct t_front *f, struct reg_backend *inner);
 /* mem_dump of a backend, as a malloc'd string. */
 char *t_dump(const struct reg_backend *b);
 /* Reads a DWORD; fails the test if absent or not a DWORD. */

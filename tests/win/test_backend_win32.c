@@ -81,7 +81,7 @@ static struct reg_key *create(const struct reg_backend *b, enum reg_view view, c
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
 
-	if (b->create_key(b, view, path, &k, created, &err) != SC_OK)
+	if (b->ops->create_key(b, view, path, &k, created, &err) != SC_OK)
 		fail_msg("create %s: %s", path, err.msg);
 	return k;
 }
@@ -91,7 +91,7 @@ static struct reg_key *open_rw(const struct reg_backend *b, enum reg_view view, 
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
 
-	if (b->open_key(b, view, path, REG_ACCESS_WRITE, &k, &err) != SC_OK)
+	if (b->ops->open_key(b, view, path, REG_ACCESS_WRITE, &k, &err) != SC_OK)
 		fail_msg("open %s: %s", path, err.msg);
 	return k;
 }
@@ -100,12 +100,12 @@ static int open_rc(const struct reg_backend *b, enum reg_view view, const char *
 {
 	struct reg_key *k = NULL;
 	struct sc_err err = {{0}};
-	int rc = b->open_key(b, view, path, REG_ACCESS_READ, &k, &err);
+	int rc = b->ops->open_key(b, view, path, REG_ACCESS_READ, &k, &err);
 
 	if (rc == SC_ERROR)
 		fail_msg("open %s: %s", path, err.msg);
 	if (rc == SC_OK)
-		b->close_key(b, k);
+		b->ops->close_key(b, k);
 	return rc;
 }
 
@@ -114,7 +114,7 @@ static void write_ok(const struct reg_backend *b, struct reg_key *k, const char 
 {
 	struct sc_err err = {{0}};
 
-	if (b->write_value(b, k, name, v, &err) != SC_OK)
+	if (b->ops->write_value(b, k, name, v, &err) != SC_OK)
 		fail_msg("write %s: %s", name, err.msg);
 }
 
@@ -138,14 +138,14 @@ static void write_and_verify(const struct reg_backend *b, enum reg_view view, co
 	if (size)
 		assert_memory_equal(data, v->data, size);
 	free(data);
-	if (b->read_value(b, k, name, &back, &err) != SC_OK)
+	if (b->ops->read_value(b, k, name, &back, &err) != SC_OK)
 		fail_msg("read %s: %s", name, err.msg);
 	if (!regvalue_equal(&back, v))
 		fail_msg("%s: read back %s, %lu bytes; wrote %s, %lu bytes", name,
 		         regvalue_type_name(back.type), (unsigned long)back.size,
 		         regvalue_type_name(v->type), (unsigned long)v->size);
 	regvalue_free(&back);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 }
 
 /* ---- tests ------------------------------------------------------------- */
@@ -156,24 +156,24 @@ static void test_create_and_open(void **state)
 	struct reg_key *k;
 	bool created = false;
 
-	assert_string_equal(b->name, "win32");
+	assert_string_equal(reg_backend_name(b), "win32");
 	assert_int_equal(open_rc(b, REG_VIEW_64, WT_ROOT), SC_NOT_FOUND);
 	assert_int_equal(open_rc(b, REG_VIEW_64, WT_ROOT "\\A\\B"), SC_NOT_FOUND);
 	k = create(b, REG_VIEW_64, WT_ROOT "\\A\\B", &created);
 	assert_true(created);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_true(wt_key_exists(REG_VIEW_64, WT_ROOT "\\A\\B"));
 	assert_int_equal(open_rc(b, REG_VIEW_64, WT_ROOT "\\A"), SC_OK);
 	assert_int_equal(open_rc(b, REG_VIEW_64, WT_ROOT "\\a\\b"), SC_OK); /* case-insensitive */
 	created = true;
 	k = create(b, REG_VIEW_64, WT_ROOT "\\A\\B", &created);
 	assert_false(created);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	k = create(b, REG_VIEW_64, WT_ROOT "\\A", NULL); /* created may be NULL */
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	k = open_rw(b, REG_VIEW_64, WT_ROOT "\\A\\B");
-	b->close_key(b, k);
-	b->close_key(b, NULL);
+	b->ops->close_key(b, k);
+	b->ops->close_key(b, NULL);
 	/* a 255-character name is the longest Windows allows */
 	{
 		char path[sizeof(WT_ROOT) + 300];
@@ -184,7 +184,7 @@ static void test_create_and_open(void **state)
 		path[n + 255] = '\0';
 		k = create(b, REG_VIEW_64, path, &created);
 		assert_true(created);
-		b->close_key(b, k);
+		b->ops->close_key(b, k);
 		assert_true(wt_key_exists(REG_VIEW_64, path));
 	}
 }
@@ -279,19 +279,19 @@ static void test_read_and_delete(void **state)
 	DWORD type, size;
 	BYTE *data;
 
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
-	assert_int_equal(b->read_value(b, k, "", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->read_value(b, k, "", &out, &err), SC_NOT_FOUND);
 	regvalue_set_dword(&v, 0);
 	write_ok(b, k, "Enabled", &v);
 	regvalue_free(&v);
-	assert_int_equal(b->read_value(b, k, "ENABLED", &out, &err), SC_OK);
+	assert_int_equal(b->ops->read_value(b, k, "ENABLED", &out, &err), SC_OK);
 	regvalue_free(&out);
-	assert_int_equal(b->delete_value(b, k, "enabled", &err), SC_OK);
+	assert_int_equal(b->ops->delete_value(b, k, "enabled", &err), SC_OK);
 	assert_int_equal(wt_query(REG_VIEW_64, WT_ROOT, "Enabled", &type, &data, &size),
 	                 ERROR_FILE_NOT_FOUND);
-	assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_NOT_FOUND);
-	assert_int_equal(b->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
-	b->close_key(b, k);
+	assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_NOT_FOUND);
+	assert_int_equal(b->ops->read_value(b, k, "Enabled", &out, &err), SC_NOT_FOUND);
+	b->ops->close_key(b, k);
 	/* the convenience helpers on top of the backend */
 	assert_int_equal(wt_set(REG_VIEW_64, WT_ROOT, "Direct", REG_DWORD, "\x07\0\0\0", 4),
 	                 ERROR_SUCCESS);
@@ -375,7 +375,7 @@ static void test_too_large(void **state)
 	assert_non_null(huge);
 	/* the backend refuses to write more than RV_MAX_DATA... */
 	regvalue_set_bytes(&v, RV_BINARY, huge, size);
-	assert_int_equal(b->write_value(b, k, "huge", &v, &err), SC_ERROR);
+	assert_int_equal(b->ops->write_value(b, k, "huge", &v, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "HKLM\\" WT_ROOT));
 	assert_non_null(strstr(err.msg, "huge"));
 	regvalue_free(&v);
@@ -383,9 +383,9 @@ static void test_too_large(void **state)
 	assert_int_equal(wt_set(REG_VIEW_64, WT_ROOT, "huge", REG_BINARY, huge, (DWORD)size),
 	                 ERROR_SUCCESS);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->read_value(b, k, "huge", &out, &err), SC_ERROR);
+	assert_int_equal(b->ops->read_value(b, k, "huge", &out, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT ": RegQueryValueEx failed"));
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	free(huge);
 }
 
@@ -402,7 +402,7 @@ static void test_rc4_slash_is_one_key(void **state)
 	regvalue_set_dword(&v, 0);
 	write_ok(b, k, "Enabled", &v);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* advapi32 itself: "RC4 128/128" under Ciphers, no "RC4 128" with "128" */
 	assert_int_equal(wt_open(REG_VIEW_64, RC4, KEY_QUERY_VALUE, NULL), ERROR_SUCCESS);
 	if (!rc4_existed)
@@ -420,10 +420,11 @@ static void test_rc4_slash_is_one_key(void **state)
 		free(data);
 	}
 	/* the backend enumerates it as one name */
-	assert_int_equal(b->open_key(b, REG_VIEW_64, WT_CIPHERS, REG_ACCESS_READ, &k, &err), SC_OK);
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, WT_CIPHERS, REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
 	for (i = 0;; i++) {
 		char *name = NULL;
-		int rc = b->enum_subkey(b, k, i, &name, &err);
+		int rc = b->ops->enum_subkey(b, k, i, &name, &err);
 
 		if (rc == SC_NOT_FOUND)
 			break;
@@ -433,17 +434,17 @@ static void test_rc4_slash_is_one_key(void **state)
 		assert_string_not_equal(name, "RC4 128");
 		free(name);
 	}
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_true(found);
 	/* and deletes it as one key */
 	if (!rc4_existed) {
 		bool deleted = false;
 
-		assert_int_equal(b->open_key(b, REG_VIEW_64, RC4, REG_ACCESS_WRITE, &k, &err),
+		assert_int_equal(b->ops->open_key(b, REG_VIEW_64, RC4, REG_ACCESS_WRITE, &k, &err),
 		                 SC_OK);
-		assert_int_equal(b->delete_value(b, k, "Enabled", &err), SC_OK);
-		b->close_key(b, k);
-		assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, RC4, &deleted, &err),
+		assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_OK);
+		b->ops->close_key(b, k);
+		assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_64, RC4, &deleted, &err),
 		                 SC_OK);
 		assert_true(deleted);
 		assert_false(wt_key_exists(REG_VIEW_64, RC4));
@@ -506,7 +507,7 @@ static void test_wow64_views(void **state)
 	regvalue_set_dword(&v, 32);
 	write_ok(b, k, "bits", &v);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_true(wt_key_exists(REG_VIEW_64, "SOFTWARE\\Wow6432Node\\schannelcfg-test\\Views"));
 	assert_false(wt_key_exists(REG_VIEW_64, WT_ROOT "\\Views"));
 	assert_int_equal(open_rc(b, REG_VIEW_64, WT_ROOT "\\Views"), SC_NOT_FOUND);
@@ -522,7 +523,7 @@ static void test_wow64_views(void **state)
 	regvalue_set_dword(&v, 64);
 	write_ok(b, k, "bits", &v);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_int_equal(reg_read_value_at(b, REG_VIEW_32, WT_ROOT "\\Views", "bits", &out, &err),
 	                 SC_OK);
 	assert_int_equal(out.data[0], 32);
@@ -538,7 +539,7 @@ static void test_wow64_views(void **state)
 	regvalue_set_dword(&v, 0xffffffffu);
 	write_ok(b, k, "Enabled", &v);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	assert_int_equal(wt_query(REG_VIEW_64, SCRATCH_CIPHER, "Enabled", &type, &data, &size),
 	                 ERROR_SUCCESS);
 	assert_int_equal(size, 4);
@@ -548,7 +549,7 @@ static void test_wow64_views(void **state)
 	regvalue_free(&out);
 	k = create(b, REG_VIEW_64, SCRATCH_CIPHER, &created);
 	assert_false(created); /* the same key */
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 }
 
 static void test_delete_key_if_empty(void **state)
@@ -560,44 +561,45 @@ static void test_delete_key_if_empty(void **state)
 	bool deleted = true;
 
 	k = create(b, REG_VIEW_64, WT_ROOT "\\P\\Child", NULL);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	k = create(b, REG_VIEW_64, WT_ROOT "\\Valued", NULL);
 	regvalue_set_dword(&v, 1);
 	write_ok(b, k, "x", &v);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 
 	assert_int_equal(
-	    b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Missing", &deleted, &err),
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Missing", &deleted, &err),
 	    SC_NOT_FOUND);
 	assert_false(deleted);
 	/* a key with subkeys stays: never recursive */
 	deleted = true;
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P", &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P", &deleted, &err),
 	                 SC_OK);
 	assert_false(deleted);
 	assert_true(wt_key_exists(REG_VIEW_64, WT_ROOT "\\P\\Child"));
 	/* a key with a value stays */
 	deleted = true;
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Valued", &deleted, &err),
-	                 SC_OK);
+	assert_int_equal(
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\Valued", &deleted, &err), SC_OK);
 	assert_false(deleted);
 	assert_true(wt_key_exists(REG_VIEW_64, WT_ROOT "\\Valued"));
 	/* an empty key goes, then its parent */
 	assert_int_equal(
-	    b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P\\Child", &deleted, &err), SC_OK);
+	    b->ops->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\P\\Child", &deleted, &err),
+	    SC_OK);
 	assert_true(deleted);
 	assert_false(wt_key_exists(REG_VIEW_64, WT_ROOT "\\P\\Child"));
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\p", &deleted, &err),
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_64, WT_ROOT "\\p", &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_false(wt_key_exists(REG_VIEW_64, WT_ROOT "\\P"));
 	/* views: deleting the 32-bit key leaves the 64-bit one */
 	k = create(b, REG_VIEW_32, WT_ROOT "\\E", NULL);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	k = create(b, REG_VIEW_64, WT_ROOT "\\E", NULL);
-	b->close_key(b, k);
-	assert_int_equal(b->delete_key_if_empty(b, REG_VIEW_32, WT_ROOT "\\E", &deleted, &err),
+	b->ops->close_key(b, k);
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_32, WT_ROOT "\\E", &deleted, &err),
 	                 SC_OK);
 	assert_true(deleted);
 	assert_false(wt_key_exists(REG_VIEW_32, WT_ROOT "\\E"));
@@ -619,19 +621,19 @@ static char *names(const struct reg_backend *b, enum reg_view view, const char *
 	size_t n = 0, i;
 	int rc;
 
-	if (b->open_key(b, view, path, REG_ACCESS_READ, &k, &err) != SC_OK)
+	if (b->ops->open_key(b, view, path, REG_ACCESS_READ, &k, &err) != SC_OK)
 		fail_msg("open %s: %s", path, err.msg);
 	for (;;) {
 		assert_true(n < ARRAY_SIZE(list));
-		rc = values ? b->enum_value(b, k, n, &list[n], &err)
-		            : b->enum_subkey(b, k, n, &list[n], &err);
+		rc = values ? b->ops->enum_value(b, k, n, &list[n], &err)
+		            : b->ops->enum_subkey(b, k, n, &list[n], &err);
 		if (rc == SC_NOT_FOUND)
 			break;
 		if (rc != SC_OK)
 			fail_msg("enumerate %s: %s", path, err.msg);
 		n++;
 	}
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	qsort(list, n, sizeof(*list), cmp_str);
 	for (i = 0; i < n; i++) {
 		sb_addf(&sb, "%s%s", i ? "," : "", list[i]);
@@ -654,7 +656,7 @@ static void test_enumeration(void **state)
 		char *path = xasprintf(WT_ROOT "\\Enum\\%s", subkeys[i]);
 
 		k = create(b, REG_VIEW_64, path, NULL);
-		b->close_key(b, k);
+		b->ops->close_key(b, k);
 		free(path);
 	}
 	k = create(b, REG_VIEW_64, WT_ROOT "\\Enum", NULL);
@@ -666,7 +668,7 @@ static void test_enumeration(void **state)
 	longname[sizeof(longname) - 1] = '\0';
 	write_ok(b, k, longname, &v);
 	regvalue_free(&v);
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	s = names(b, REG_VIEW_64, WT_ROOT "\\Enum", false);
 	assert_string_equal(s, "RC4 40/128,SSL 3.0,TLS 1.2,caf\xC3\xA9");
 	free(s);
@@ -692,40 +694,40 @@ static void test_errors_name_the_key(void **state)
 
 	/* writing through a read-only handle: access denied */
 	k = create(b, REG_VIEW_64, WT_ROOT "\\Err", NULL);
-	b->close_key(b, k);
-	assert_int_equal(b->open_key(b, REG_VIEW_64, WT_ROOT "\\Err", REG_ACCESS_READ, &k, &err),
-	                 SC_OK);
+	b->ops->close_key(b, k);
+	assert_int_equal(
+	    b->ops->open_key(b, REG_VIEW_64, WT_ROOT "\\Err", REG_ACCESS_READ, &k, &err), SC_OK);
 	regvalue_set_dword(&v, 1);
-	assert_int_equal(b->write_value(b, k, "x", &v, &err), SC_ERROR);
+	assert_int_equal(b->ops->write_value(b, k, "x", &v, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Err: RegSetValueEx failed: "));
 	assert_non_null(strstr(err.msg, "(error 5)"));
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* the same in the 32-bit view says so */
 	k = create(b, REG_VIEW_32, WT_ROOT "\\Err32", NULL);
-	b->close_key(b, k);
-	assert_int_equal(b->open_key(b, REG_VIEW_32, WT_ROOT "\\Err32", REG_ACCESS_READ, &k, &err),
-	                 SC_OK);
+	b->ops->close_key(b, k);
+	assert_int_equal(
+	    b->ops->open_key(b, REG_VIEW_32, WT_ROOT "\\Err32", REG_ACCESS_READ, &k, &err), SC_OK);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->delete_value(b, k, "x", &err), SC_ERROR);
+	assert_int_equal(b->ops->delete_value(b, k, "x", &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Err32 (32-bit view): RegDeleteValue"));
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	/* a key deleted while open fails cleanly, naming it */
 	k = create(b, REG_VIEW_64, WT_ROOT "\\Gone", NULL);
 	write_ok(b, k, "x", &v);
 	wt_delete_tree(REG_VIEW_64, WT_ROOT "\\Gone");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->write_value(b, k, "y", &v, &err), SC_ERROR);
+	assert_int_equal(b->ops->write_value(b, k, "y", &v, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Gone: RegSetValueEx failed"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->read_value(b, k, "x", &out, &err), SC_ERROR);
+	assert_int_equal(b->ops->read_value(b, k, "x", &out, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Gone: RegQueryValueEx failed"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->enum_subkey(b, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(b->ops->enum_subkey(b, k, 0, &name, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Gone: RegEnumKeyEx failed"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(b->enum_value(b, k, 0, &name, &err), SC_ERROR);
+	assert_int_equal(b->ops->enum_value(b, k, 0, &name, &err), SC_ERROR);
 	assert_true(starts_with(err.msg, "HKLM\\" WT_ROOT "\\Gone: RegEnumValue failed"));
-	b->close_key(b, k);
+	b->ops->close_key(b, k);
 	regvalue_free(&v);
 }
 
