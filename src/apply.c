@@ -279,13 +279,7 @@ static bool prepare(const struct plan *plan, const struct apply_options *o, stru
 		r->status = APPLY_REFUSED;
 		return false;
 	}
-	snapshot_from_diff(&r->diff, o->profile_name, o->target, o->now, snap);
-	snap->kind = o->snapshot_kind;
-	snap->allow_any_key = o->allow_any_key;
-	if (o->machine) {
-		free(snap->machine);
-		snap->machine = xstrdup(o->machine);
-	}
+	snapshot_from_diff(&r->diff, &o->label, snap);
 	if (snapshot_write_auth(snap, o->snapshot_dir, o->snapshot_auth, &r->snapshot_path,
 	                        &r->err) != SC_OK) {
 		sc_err_prefix(&r->err, "cannot write the rollback snapshot; nothing was changed");

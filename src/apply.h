@@ -44,15 +44,12 @@ enum apply_status {
 
 struct apply_options {
 	const struct reg_backend *backend;
-	/* Snapshot: written to snapshot_dir before the first write,
+	/* The snapshot: written to snapshot_dir before the first write,
 	 * authenticated with snapshot_auth (NULL: a plain hash, for state
-	 * files), of kind snapshot_kind, naming machine (NULL: "-") and
-	 * whether allow_any_key was in force. */
+	 * files), its header from label. */
 	const char *snapshot_dir;
 	const struct snap_auth *snapshot_auth;
-	enum snap_kind snapshot_kind;
-	const char *machine;
-	bool allow_any_key;
+	struct snap_label label;
 	/* Called in PREPARE only when something will change, before the
 	 * snapshot is written: the CLI checks the snapshot folder and loads
 	 * or creates the machine's snapshot key (into *snapshot_auth) here,
@@ -60,13 +57,10 @@ struct apply_options {
 	 * the apply with nothing changed. NULL: nothing to do. */
 	int (*before_snapshot)(void *ctx, struct sc_err *err);
 	void *before_snapshot_ctx;
-	const char *profile_name;
-	const char *target; /* "live" or "state:<path>", recorded in the snapshot */
 	/* Guard against interruption (platform_guard_begin): a signal or
 	 * console event during EXECUTE stops it before the next operation
 	 * and runs the restore; the process ends only after that. */
 	bool guard_signals;
-	time_t now;
 };
 
 struct apply_result {

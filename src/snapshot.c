@@ -116,8 +116,7 @@ static void add_created(struct key_list *created, struct key_list *above, enum r
 	}
 }
 
-void snapshot_from_diff(const struct diff *d, const char *profile, const char *target, time_t now,
-                        struct snapshot *s)
+void snapshot_from_diff(const struct diff *d, const struct snap_label *label, struct snapshot *s)
 {
 	struct key_list existed = KEY_LIST(s->existed, s->nexisted, s->ecap);
 	struct key_list created = KEY_LIST(s->created, s->ncreated, s->ccap);
@@ -125,12 +124,13 @@ void snapshot_from_diff(const struct diff *d, const char *profile, const char *t
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	s->time = utc_iso_time(now);
-	s->profile = xstrdup(profile ? profile : "");
-	s->target = xstrdup(target ? target : "");
+	s->time = utc_iso_time(label->now);
+	s->profile = xstrdup(label->profile ? label->profile : "");
+	s->target = xstrdup(label->target ? label->target : "");
 	s->tool = xstrdup(SCHANNELCFG_VERSION);
-	s->machine = xstrdup("-");
-	s->kind = SNAP_APPLY;
+	s->machine = xstrdup(label->machine ? label->machine : "-");
+	s->kind = label->kind;
+	s->allow_any_key = label->allow_any_key;
 	for (i = 0; i < d->n; i++) {
 		const struct diff_entry *e = &d->entries[i];
 		const struct plan_op *op = e->op;

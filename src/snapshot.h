@@ -100,12 +100,21 @@ struct snapshot {
 	size_t nabove, acap;
 };
 
+/* What a snapshot says about itself (its hashed header): what made it,
+ * for which registry and machine, and when. Strings are the caller's;
+ * NULL profile or target is "", NULL machine is "-". */
+struct snap_label {
+	enum snap_kind kind;
+	const char *profile;
+	const char *target; /* "live" or "state:<path>" */
+	const char *machine;
+	bool allow_any_key; /* the apply ran with --allow-any-key */
+	time_t now;
+};
+
 /* The before-image of a diff: every changed value, keys the plan deletes,
- * keys it creates. Metadata strings are copied; kind, machine and
- * allow_any_key are the caller's to set afterwards (kind SNAP_APPLY,
- * machine "-" by default). */
-void snapshot_from_diff(const struct diff *d, const char *profile, const char *target, time_t now,
-                        struct snapshot *s);
+ * keys it creates, labelled (strings copied). */
+void snapshot_from_diff(const struct diff *d, const struct snap_label *label, struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 
 /* The file's text (UTF-8, CRLF; encode with regfile_encode), authenticated

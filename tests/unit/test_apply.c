@@ -207,9 +207,7 @@ static struct apply_options options(const struct reg_backend *b, const char *dir
 	return (struct apply_options){
 	    .backend = b,
 	    .snapshot_dir = dir,
-	    .profile_name = "test",
-	    .target = "state:/test/registry.reg",
-	    .now = NOW,
+	    .label = {.profile = "test", .target = "state:/test/registry.reg", .now = NOW},
 	};
 }
 
@@ -223,7 +221,7 @@ static enum apply_status rollback_from(const char *snapshot, const struct reg_ba
 	struct apply_options o = options(b, dir);
 	enum apply_status st;
 
-	o.profile_name = "rollback";
+	o.label.profile = "rollback";
 	if (snapshot_load(snapshot, false, &s, &err) != SC_OK)
 		fail_msg("%s", err.msg);
 	snapshot_restore_plan(&s, snapshot, &restore);

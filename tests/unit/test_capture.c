@@ -161,7 +161,7 @@ static void apply_text(const char *text, const struct reg_backend *b)
 	}
 	assert_non_null(dir);
 	o = (struct apply_options){
-	    .backend = b, .snapshot_dir = dir, .profile_name = "captured", .target = "test"};
+	    .backend = b, .snapshot_dir = dir, .label = {.profile = "captured", .target = "test"}};
 	apply_plan(&plan, &o, &r);
 	if (r.status != APPLY_DONE && r.status != APPLY_NOTHING)
 		fail_msg("apply of the captured profile: status %d: %s", r.status, r.err.msg);

@@ -921,8 +921,8 @@ static void check_reg_output(const struct plan *plan, const struct reg_backend *
 	if (regfile_apply_records(&rf, imported, &err) != SC_OK)
 		fail_msg("%s: %s", label, err.msg);
 	o.snapshot_dir = tmp_dir;
-	o.target = "state:test";
-	o.now = 1700000000;
+	o.label.target = "state:test";
+	o.label.now = 1700000000;
 	apply_plan(plan, &o, &r);
 	assert_true(r.status == APPLY_DONE || r.status == APPLY_NOTHING);
 	if (r.snapshot_path)

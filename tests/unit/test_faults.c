@@ -247,9 +247,7 @@ static struct apply_options options(const struct reg_backend *b, const char *dir
 	return (struct apply_options){
 	    .backend = b,
 	    .snapshot_dir = dir,
-	    .profile_name = profile,
-	    .target = "state:/test/registry.reg",
-	    .now = NOW,
+	    .label = {.profile = profile, .target = "state:/test/registry.reg", .now = NOW},
 	};
 }
 

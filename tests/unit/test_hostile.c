@@ -205,9 +205,7 @@ static struct apply_options options(const struct reg_backend *b, const char *dir
 	return (struct apply_options){
 	    .backend = b,
 	    .snapshot_dir = dir,
-	    .profile_name = "hostile",
-	    .target = "state:/hostile/registry.reg",
-	    .now = NOW,
+	    .label = {.profile = "hostile", .target = "state:/hostile/registry.reg", .now = NOW},
 	};
 }
 
@@ -532,7 +530,7 @@ static void test_genuine_snapshots_restore(void **state)
 		fail_msg("%s", err.msg);
 	snapshot_restore_plan(&s, "valid", &restore);
 	wrap_reset_counts(w);
-	o.profile_name = "rollback";
+	o.label.profile = "rollback";
 	assert_int_equal(apply_plan(&restore, &o, &r), APPLY_DONE);
 	assert_true(wrap_write_calls(w) > 0);
 	after = t_dump(b);

@@ -368,7 +368,8 @@ static void test_from_diff(void **state)
 	diff_of(HK TLS12_CLIENT "]\n\"Enabled\"=dword:0\n\"Same\"=dword:5\n"
 	                        "\n" HK PROTO "\\SSL 3.0]\n\"Enabled\"=dword:0\n",
 	        &p, &d, &b);
-	snapshot_from_diff(&d, "best", "live", NOW, &s);
+	snapshot_from_diff(
+	    &d, &(struct snap_label){.profile = "best", .target = "live", .now = NOW}, &s);
 	assert_string_equal(s.time, "2023-11-14T22:13:20Z");
 	assert_string_equal(s.profile, "best");
 	assert_null(s.id);
@@ -415,7 +416,8 @@ static void test_created_above_root(void **state)
 	add_set(&p, REG_VIEW_64, TLS12_CLIENT, "Enabled", 1);
 	add_set(&p, REG_VIEW_32, NETFX4, "SchUseStrongCrypto", 1);
 	diff_of(HK "SYSTEM\\CurrentControlSet]\n\"x\"=dword:1\n", &p, &d, &b);
-	snapshot_from_diff(&d, "t", "live", NOW, &s);
+	snapshot_from_diff(&d, &(struct snap_label){.profile = "t", .target = "live", .now = NOW},
+	                   &s);
 	s.id = xstrdup("20231114T221320Z-0001-t");
 	assert_int_equal(s.ncreated, 2);
 	assert_string_equal(s.created[0].path, SCH);
@@ -972,11 +974,10 @@ static void test_reg_import_keeps_later_keys(void **state)
 	struct diag dg = {0};
 	struct compile_options co = {0};
 	struct plan p = {0};
-	struct apply_options o = {.backend = b,
-	                          .snapshot_dir = dir,
-	                          .profile_name = "tls12-strict",
-	                          .target = "live",
-	                          .now = NOW};
+	struct apply_options o = {
+	    .backend = b,
+	    .snapshot_dir = dir,
+	    .label = {.profile = "tls12-strict", .target = "live", .now = NOW}};
 	struct apply_result r;
 	struct reg_value v, got = {0};
 	struct sc_err err = {{0}};
@@ -1042,11 +1043,10 @@ static void test_reg_import_restores(void **state)
 		for (s = 0; s < ARRAY_SIZE(states); s++) {
 			struct reg_backend *b = t_state(states[s]);
 			char *before = t_dump(b), *after;
-			struct apply_options o = {.backend = b,
-			                          .snapshot_dir = dir,
-			                          .profile_name = name,
-			                          .target = "live",
-			                          .now = NOW};
+			struct apply_options o = {
+			    .backend = b,
+			    .snapshot_dir = dir,
+			    .label = {.profile = name, .target = "live", .now = NOW}};
 			struct apply_result r;
 
 			apply_plan(&p, &o, &r);
