@@ -80,18 +80,26 @@ char *mem_logical_path(const char *physical, enum reg_view *view)
 	return xstrdup(physical);
 }
 
-/* Binary search; returns the index where name is or would be. */
-static size_t find_subkey(const struct mem_key *k, const char *name, size_t len, bool *found)
+/* `name` (its first len bytes) against a stored name, case-insensitively. */
+static int cmp_name(const char *stored, const char *name, size_t len)
 {
-	size_t lo = 0, hi = k->nsub;
+	int c = strncmp_ci(stored, name, len);
+
+	return c == 0 && stored[len] != '\0' ? 1 : c;
+}
+
+/* Binary search over n names sorted case-insensitively (name_at(i) is the
+ * i-th): the index where name is or would be. */
+static size_t search_names(const void *array, size_t n,
+                           const char *(*name_at)(const void *, size_t), const char *name,
+                           size_t len, bool *found)
+{
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *other = k->subkeys[mid]->name;
-		int c = strncmp_ci(other, name, len);
+		int c = cmp_name(name_at(array, mid), name, len);
 
-		if (c == 0 && other[len] != '\0')
-			c = 1;
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -105,25 +113,24 @@ static size_t find_subkey(const struct mem_key *k, const char *name, size_t len,
 	return lo;
 }
 
+static const char *subkey_name_at(const void *array, size_t i)
+{
+	return ((struct mem_key *const *)array)[i]->name;
+}
+
+static const char *value_name_at(const void *array, size_t i)
+{
+	return ((const struct mem_value *)array)[i].name;
+}
+
+static size_t find_subkey(const struct mem_key *k, const char *name, size_t len, bool *found)
+{
+	return search_names(k->subkeys, k->nsub, subkey_name_at, name, len, found);
+}
+
 static size_t find_value(const struct mem_key *k, const char *name, bool *found)
 {
-	size_t lo = 0, hi = k->nval;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp_ci(k->values[mid].name, name);
-
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	return search_names(k->values, k->nval, value_name_at, name, strlen(name), found);
 }
 
 /* Grows a plain-malloc array; false on OOM (used inside backend calls). */

@@ -200,7 +200,7 @@ static void compile_number(struct cc *c, const char *key)
 static void check_order_release(struct cc *c)
 {
 	const struct setting *s = c->s;
-	const struct suite_setting *su = &s->u.suites;
+	const struct suite_lists *su = &s->u.suites.lists;
 	enum win_release r;
 	size_t i;
 
@@ -246,6 +246,7 @@ static void set_builtin(struct list_edit *e, const struct compile_options *o)
 static void compile_suites(struct cc *c)
 {
 	const struct suite_setting *s = &c->s->u.suites;
+	size_t i;
 	bool local = s->where != WHERE_POLICY, policy = s->where != WHERE_LOCAL;
 	char *src = source_of(c->s);
 
@@ -255,8 +256,8 @@ static void compile_suites(struct cc *c)
 		         true, "the local cipher-suite order");
 
 		op->edit.format = LIST_MULTI_SZ;
-		op->edit.create_if_absent = s->has_order;
-		if (!s->has_order && c->o->have_os)
+		op->edit.create_if_absent = s->lists.has_order;
+		if (!s->lists.has_order && c->o->have_os)
 			set_builtin(&op->edit, c->o);
 	}
 	if (policy) {
@@ -267,25 +268,12 @@ static void compile_suites(struct cc *c)
 		                               "(it overrides the local one)");
 
 		op->edit.format = LIST_COMMA_SZ;
-		op->edit.create_if_absent = s->has_order && s->where == WHERE_POLICY;
+		op->edit.create_if_absent = s->lists.has_order && s->where == WHERE_POLICY;
 	}
 	/* Each op owns its copy of the setting's lists. */
-	{
-		size_t i, first = c->plan->nops - (size_t)local - (size_t)policy;
-
-		for (i = first; i < c->plan->nops; i++) {
-			struct list_edit *e = &c->plan->ops[i].edit;
-
-			e->has_order = s->has_order;
-			e->order = strlist_dup(s->order, s->norder);
-			e->norder = s->norder;
-			e->remove = strlist_dup(s->remove, s->nremove);
-			e->nremove = s->nremove;
-			e->prefer = strlist_dup(s->prefer, s->nprefer);
-			e->nprefer = s->nprefer;
-		}
-	}
-	if (local && s->has_order)
+	for (i = c->plan->nops - (size_t)local - (size_t)policy; i < c->plan->nops; i++)
+		suite_lists_copy(&c->plan->ops[i].edit.want, &s->lists);
+	if (local && s->lists.has_order)
 		plan_warn(c->plan, src,
 		          "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY
 		          " Functions), where one exists, overrides the local order; and Windows "

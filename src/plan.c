@@ -19,11 +19,25 @@ void plan_init(struct plan *p, const char *profile_name)
 	p->profile = xstrdup(profile_name ? profile_name : "");
 }
 
+void suite_lists_copy(struct suite_lists *dst, const struct suite_lists *src)
+{
+	*dst = *src;
+	dst->order = strlist_dup(src->order, src->norder);
+	dst->remove = strlist_dup(src->remove, src->nremove);
+	dst->prefer = strlist_dup(src->prefer, src->nprefer);
+}
+
+void suite_lists_free(struct suite_lists *l)
+{
+	strlist_free(l->order, l->norder);
+	strlist_free(l->remove, l->nremove);
+	strlist_free(l->prefer, l->nprefer);
+	memset(l, 0, sizeof(*l));
+}
+
 static void list_edit_free(struct list_edit *e)
 {
-	strlist_free(e->order, e->norder);
-	strlist_free(e->remove, e->nremove);
-	strlist_free(e->prefer, e->nprefer);
+	suite_lists_free(&e->want);
 	strlist_free(e->builtin, e->nbuiltin);
 }
 
@@ -125,24 +139,24 @@ static bool matches_any(char *const *patterns, size_t n, const char *name)
 char **list_edit_apply(const struct list_edit *e, char *const *current, size_t ncurrent,
                        size_t *count)
 {
-	char *const *src = e->has_order ? e->order : current;
-	size_t nsrc = e->has_order ? e->norder : ncurrent;
+	char *const *src = e->want.has_order ? e->want.order : current;
+	size_t nsrc = e->want.has_order ? e->want.norder : ncurrent;
 	char **kept, **out;
 	bool *taken;
 	size_t i, j, n = 0, o = 0;
 
 	*count = 0;
-	if (!e->has_order && !current)
+	if (!e->want.has_order && !current)
 		return NULL;
 	kept = xcalloc(nsrc + 1, sizeof(*kept));
 	for (i = 0; i < nsrc; i++)
-		if (!matches_any(e->remove, e->nremove, src[i]))
+		if (!matches_any(e->want.remove, e->want.nremove, src[i]))
 			kept[n++] = src[i];
 	out = xcalloc(n + 1, sizeof(*out));
 	taken = xcalloc(n + 1, sizeof(*taken));
-	for (j = 0; j < e->nprefer; j++) {
+	for (j = 0; j < e->want.nprefer; j++) {
 		for (i = 0; i < n; i++) {
-			if (!taken[i] && suite_pattern_match(e->prefer[j], kept[i])) {
+			if (!taken[i] && suite_pattern_match(e->want.prefer[j], kept[i])) {
 				taken[i] = true;
 				out[o++] = xstrdup(kept[i]);
 			}
@@ -239,10 +253,10 @@ static void format_edit(const struct list_edit *e, struct strbuf *sb)
 	sb_addf(sb, " (%s%s)",
 	        e->format == LIST_MULTI_SZ ? "REG_MULTI_SZ" : "REG_SZ, comma-separated",
 	        e->create_if_absent ? "" : ", only if present");
-	if (e->has_order)
-		format_list("order", e->order, e->norder, sb);
-	format_list("remove", e->remove, e->nremove, sb);
-	format_list("prefer", e->prefer, e->nprefer, sb);
+	if (e->want.has_order)
+		format_list("order", e->want.order, e->want.norder, sb);
+	format_list("remove", e->want.remove, e->want.nremove, sb);
+	format_list("prefer", e->want.prefer, e->want.nprefer, sb);
 }
 
 void plan_format(const struct plan *p, struct strbuf *sb)

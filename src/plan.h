@@ -45,6 +45,22 @@ enum list_format {
 	LIST_COMMA_SZ, /* the Group Policy list: one REG_SZ, comma separated */
 };
 
+/* The three edits a cipher-suite list can get: a profile's order, remove
+ * and prefer words (profile.h keeps them as written, list_edit as asked). */
+struct suite_lists {
+	bool has_order;
+	char **order;
+	size_t norder;
+	char **remove;
+	size_t nremove;
+	char **prefer;
+	size_t nprefer;
+};
+
+/* Deep copy (dst owns its lists) and release. */
+void suite_lists_copy(struct suite_lists *dst, const struct suite_lists *src);
+void suite_lists_free(struct suite_lists *l);
+
 /*
  * How a cipher-suite list changes: start from `order` (when has_order) or
  * from the current list; drop every suite matching a `remove` pattern; then
@@ -56,13 +72,7 @@ enum list_format {
 struct list_edit {
 	enum list_format format;
 	bool create_if_absent;
-	bool has_order;
-	char **order;
-	size_t norder;
-	char **remove;
-	size_t nremove;
-	char **prefer;
-	size_t nprefer;
+	struct suite_lists want;
 	/* The local list only: when the value is absent, Windows uses its
 	 * built-in order, which this is (the target release's, src/suites.c),
 	 * so an edit starts from it (NULL: unknown release, nothing to edit).

@@ -734,20 +734,30 @@ static HANDLE create_global_mutex(const char *name, struct sc_err *err)
 	return h;
 }
 
+/* Opens or creates the mutex `name` (in the namespace the name says) and
+ * takes it. */
+static int create_and_take(const char *name, struct platform_lock *lock, struct sc_err *err)
+{
+	wchar_t *w = wide_of(name, err);
+
+	if (!w)
+		return SC_ERROR;
+	lock->handle = CreateMutexW(NULL, FALSE, w);
+	free(w);
+	if (!lock->handle)
+		return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
+	return take_mutex(lock->handle);
+}
+
 static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc_err *err)
 {
 	lock->name_space = open_admin_namespace(lock, err);
 	if (lock->name_space) {
 		char *full = xasprintf("schannelcfg\\%s", name);
-		wchar_t *w = wide_of(full, err);
+		int rc = create_and_take(full, lock, err);
 
 		free(full);
-		if (!w)
-			return SC_ERROR;
-		lock->handle = CreateMutexW(NULL, FALSE, w);
-		free(w);
-		if (!lock->handle)
-			return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
+		return rc;
 	} else if (!lock->boundary_supported) {
 		lock->handle = create_global_mutex(name, err);
 		if (!lock->handle)
@@ -767,8 +777,8 @@ static int acquire_mutex(const char *name, struct platform_lock *lock, struct sc
 static int acquire_state_mutex(const char *path, struct platform_lock *lock, struct sc_err *err)
 {
 	char *full = platform_realpath(path), hex[65], *name;
-	wchar_t *w;
 	size_t i;
+	int rc;
 
 	if (!full)
 		return sc_err_set(err, "%s: cannot open for locking (error %lu)", path,
@@ -778,23 +788,15 @@ static int acquire_state_mutex(const char *path, struct platform_lock *lock, str
 	sha256_hex(full, strlen(full), hex);
 	free(full);
 	if (platform_is_elevated()) {
-		int rc;
-
 		name = xasprintf("state-%.32s", hex);
 		rc = acquire_mutex(name, lock, err);
 		free(name);
 		return rc;
 	}
 	name = xasprintf("Local\\schannelcfg-state-%.32s", hex);
-	w = wide_of(name, err);
+	rc = create_and_take(name, lock, err);
 	free(name);
-	if (!w)
-		return SC_ERROR;
-	lock->handle = CreateMutexW(NULL, FALSE, w);
-	free(w);
-	if (!lock->handle)
-		return sc_err_set(err, "CreateMutex failed (error %lu)", GetLastError());
-	return take_mutex(lock->handle);
+	return rc;
 }
 
 int platform_lock_acquire(const char *name, bool path_based, struct platform_lock **lock,

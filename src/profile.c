@@ -584,11 +584,7 @@ static void copy_value(struct setting *dst, const struct setting *src)
 		memset(&dst->u.raw.value, 0, sizeof(dst->u.raw.value));
 		regvalue_set_bytes(&dst->u.raw.value, r->value.type, r->value.data, r->value.size);
 		break;
-	case FORM_SUITES:
-		dst->u.suites.order = strlist_dup(su->order, su->norder);
-		dst->u.suites.remove = strlist_dup(su->remove, su->nremove);
-		dst->u.suites.prefer = strlist_dup(su->prefer, su->nprefer);
-		break;
+	case FORM_SUITES: suite_lists_copy(&dst->u.suites.lists, &su->lists); break;
 	case FORM_CURVES:
 		dst->u.curves.names = strlist_dup(src->u.curves.names, src->u.curves.n);
 		break;
@@ -707,7 +703,7 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 	/* Described in this fixed order, so the same section gives the same
 	 * text (and includes compare equal) whatever the order of its lines. */
 	static const char *const keys[] = {"order", "remove", "prefer"};
-	struct suite_setting tmp = {0};
+	struct suite_lists tmp = {0};
 	struct setting *s;
 	struct strbuf words = STRBUF_INIT, canon = STRBUF_INIT;
 	unsigned line = 0;
@@ -731,9 +727,7 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 		sb_addf(&words, "%s%s = %s", words.len ? "; " : "", keys[k], e->value);
 	}
 	if (!any || !ok) {
-		strlist_free(tmp.remove, tmp.nremove);
-		strlist_free(tmp.prefer, tmp.nprefer);
-		strlist_free(tmp.order, tmp.norder);
+		suite_lists_free(&tmp);
 		sb_free(&words);
 		return;
 	}
@@ -753,8 +747,7 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 	s = add_setting(c, ST_SUITES, line);
 	s->section = schema_section("cipher-suites");
 	s->def = schema_key(s->section, "order", NULL);
-	tmp.where = o->where;
-	s->u.suites = tmp;
+	s->u.suites = (struct suite_setting){.where = o->where, .lists = tmp};
 	set_words(s, "cipher-suite list", sb_str(&words), "cipher-suites", sb_str(&canon));
 	sb_free(&words);
 	sb_free(&canon);
@@ -1330,11 +1323,7 @@ void profile_setting_free(struct setting *s)
 	free(s->canonical);
 	free(s->file);
 	switch (setting_form(s)) {
-	case FORM_SUITES:
-		strlist_free(s->u.suites.order, s->u.suites.norder);
-		strlist_free(s->u.suites.remove, s->u.suites.nremove);
-		strlist_free(s->u.suites.prefer, s->u.suites.nprefer);
-		break;
+	case FORM_SUITES: suite_lists_free(&s->u.suites.lists); break;
 	case FORM_CURVES: strlist_free(s->u.curves.names, s->u.curves.n); break;
 	case FORM_RAW:
 		free(s->u.raw.path);

@@ -62,13 +62,7 @@ struct curves_setting {
 /* [cipher-suites] remove/prefer/order, gathered into one edit. */
 struct suite_setting {
 	enum suite_where where;
-	bool has_order;
-	char **order;
-	size_t norder;
-	char **remove;
-	size_t nremove;
-	char **prefer;
-	size_t nprefer;
+	struct suite_lists lists;
 };
 
 /* [key] sections: one value (name NULL: the key exists). */

@@ -86,13 +86,13 @@ static void show_op(const struct plan_op *op, struct strbuf *sb)
 		        e->format == LIST_MULTI_SZ ? "REG_MULTI_SZ, one suite per string"
 		                                   : "REG_SZ, comma-separated",
 		        e->create_if_absent ? "" : "; left alone where absent");
-		if (e->has_order)
-			for (i = 0; i < e->norder; i++)
-				sb_addf(sb, "        %2zu. %s\n", i + 1, e->order[i]);
-		for (i = 0; i < e->nremove; i++)
-			sb_addf(sb, "      remove %s\n", e->remove[i]);
-		for (i = 0; i < e->nprefer; i++)
-			sb_addf(sb, "      prefer %s\n", e->prefer[i]);
+		if (e->want.has_order)
+			for (i = 0; i < e->want.norder; i++)
+				sb_addf(sb, "        %2zu. %s\n", i + 1, e->want.order[i]);
+		for (i = 0; i < e->want.nremove; i++)
+			sb_addf(sb, "      remove %s\n", e->want.remove[i]);
+		for (i = 0; i < e->want.nprefer; i++)
+			sb_addf(sb, "      prefer %s\n", e->want.prefer[i]);
 	}
 }
 
@@ -255,10 +255,11 @@ static void json_plan_ops(struct json *j, const struct plan *plan)
 			json_key_str(j, "list_format",
 			             op->edit.format == LIST_MULTI_SZ ? "multi_sz" : "comma_sz");
 			json_key_bool(j, "create_if_absent", op->edit.create_if_absent);
-			if (op->edit.has_order)
-				json_key_strings(j, "order", op->edit.order, op->edit.norder);
-			json_key_strings(j, "remove", op->edit.remove, op->edit.nremove);
-			json_key_strings(j, "prefer", op->edit.prefer, op->edit.nprefer);
+			if (op->edit.want.has_order)
+				json_key_strings(j, "order", op->edit.want.order,
+				                 op->edit.want.norder);
+			json_key_strings(j, "remove", op->edit.want.remove, op->edit.want.nremove);
+			json_key_strings(j, "prefer", op->edit.want.prefer, op->edit.want.nprefer);
 		}
 		json_obj_end(j);
 	}

@@ -350,8 +350,8 @@ static void test_input_error_touches_nothing(void **state)
 	plan_init(&p, "t");
 	op = add_op(&p, OP_LIST_EDIT, SUITES_LOCAL_KEY, "Functions", true);
 	op->edit.format = LIST_MULTI_SZ;
-	op->edit.remove = strlist_dup((char *[]){"TLS_DHE_*"}, 1);
-	op->edit.nremove = 1;
+	op->edit.want.remove = strlist_dup((char *[]){"TLS_DHE_*"}, 1);
+	op->edit.want.nremove = 1;
 	assert_int_equal(apply_plan(&p, &o, &r), APPLY_INPUT_ERROR);
 	assert_non_null(strstr(r.err.msg, "empty"));
 	assert_int_equal(wrap_write_calls(w), 0);

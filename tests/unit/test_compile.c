@@ -422,13 +422,13 @@ static void test_seed_disable_dhe(void **state)
 	assert_int_equal(policy->edit.format, LIST_COMMA_SZ);
 	assert_false(local->edit.create_if_absent);
 	assert_false(policy->edit.create_if_absent);
-	assert_false(local->edit.has_order);
-	assert_false(policy->edit.has_order);
-	assert_int_equal(local->edit.nremove, 1);
-	assert_string_equal(local->edit.remove[0], "TLS_DHE_*");
-	assert_int_equal(policy->edit.nremove, 1);
-	assert_string_equal(policy->edit.remove[0], "TLS_DHE_*");
-	assert_int_equal(local->edit.nprefer + policy->edit.nprefer, 0);
+	assert_false(local->edit.want.has_order);
+	assert_false(policy->edit.want.has_order);
+	assert_int_equal(local->edit.want.nremove, 1);
+	assert_string_equal(local->edit.want.remove[0], "TLS_DHE_*");
+	assert_int_equal(policy->edit.want.nremove, 1);
+	assert_string_equal(policy->edit.want.remove[0], "TLS_DHE_*");
+	assert_int_equal(local->edit.want.nprefer + policy->edit.want.nprefer, 0);
 	assert_true(local->reboot && policy->reboot);
 	plan_free(&plan);
 }
@@ -458,9 +458,9 @@ static void test_seed_exchange_2015(void **state)
 	assert_false(has_op_at(&plan, CIPHERS_KEY "RC4 128\\"));
 	local = list_op(&plan, SUITES_LOCAL_KEY);
 	assert_false(local->edit.create_if_absent);
-	assert_true(list_has(local->edit.remove, local->edit.nremove, "*_RC4_*"));
-	assert_true(local->edit.nprefer > 0);
-	assert_non_null(strstr(local->edit.prefer[0], "_AES_"));
+	assert_true(list_has(local->edit.want.remove, local->edit.want.nremove, "*_RC4_*"));
+	assert_true(local->edit.want.nprefer > 0);
+	assert_non_null(strstr(local->edit.want.prefer[0], "_AES_"));
 	assert_false(list_op(&plan, SUITES_POLICY_KEY)->edit.create_if_absent);
 	/* 4 protocols x 2 sides x 2 values, 4 ciphers, 2 lists; nothing else. */
 	assert_int_equal(plan.nops, 16 + 4 + 2);
@@ -497,10 +497,10 @@ static void check_tls12_only(const char *name)
 	assert_dword(&plan, REG_VIEW_64, DH_KEY, "Enabled", 0xFFFFFFFFu);
 	assert_dword(&plan, REG_VIEW_64, DH_KEY, "ServerMinKeyBitLength", 2048);
 	local = list_op(&plan, SUITES_LOCAL_KEY);
-	assert_true(list_has(local->edit.remove, local->edit.nremove, "TLS_DHE_*"));
+	assert_true(list_has(local->edit.want.remove, local->edit.want.nremove, "TLS_DHE_*"));
 	assert_false(local->edit.create_if_absent);
 	local = list_op(&plan, SUITES_POLICY_KEY);
-	assert_true(list_has(local->edit.remove, local->edit.nremove, "TLS_DHE_*"));
+	assert_true(list_has(local->edit.want.remove, local->edit.want.nremove, "TLS_DHE_*"));
 	assert_false(local->edit.create_if_absent);
 	assert_dword(&plan, REG_VIEW_64, NET4_KEY, "SchUseStrongCrypto", 1);
 	assert_dword(&plan, REG_VIEW_32, NET4_KEY, "SchUseStrongCrypto", 1);
@@ -535,7 +535,7 @@ static void test_best_practices(void **state)
 	check_tls12_only("best-practices");
 	compile_ok("best", &plan);
 	local = list_op(&plan, SUITES_LOCAL_KEY);
-	assert_true(list_has(local->edit.remove, local->edit.nremove, "*_CBC_SHA"));
+	assert_true(list_has(local->edit.want.remove, local->edit.want.nremove, "*_CBC_SHA"));
 	/* WinHTTP follows SChannel: the value is removed in both views. */
 	find_op(&plan, OP_DELETE_VALUE, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols");
 	find_op(&plan, OP_DELETE_VALUE, REG_VIEW_32, WINHTTP_KEY, "DefaultSecureProtocols");
@@ -575,7 +575,7 @@ static void check_conventions(const struct plan *plan)
 			bool policy = !strcmp(op->path, SUITES_POLICY_KEY);
 
 			assert_int_equal(op->edit.format, policy ? LIST_COMMA_SZ : LIST_MULTI_SZ);
-			if (!op->edit.has_order)
+			if (!op->edit.want.has_order)
 				assert_false(op->edit.create_if_absent);
 		}
 	}

@@ -86,10 +86,10 @@ static struct plan_op *add_edit(struct plan *p, enum list_format f, char **remov
 
 	op->area = AREA_SUITES;
 	op->edit.format = f;
-	op->edit.remove = strlist_dup(remove, nremove);
-	op->edit.nremove = nremove;
-	op->edit.prefer = strlist_dup(prefer, nprefer);
-	op->edit.nprefer = nprefer;
+	op->edit.want.remove = strlist_dup(remove, nremove);
+	op->edit.want.nremove = nremove;
+	op->edit.want.prefer = strlist_dup(prefer, nprefer);
+	op->edit.want.nprefer = nprefer;
 	return op;
 }
 
@@ -637,11 +637,12 @@ static void test_list_policy_too_long_is_refused(void **state)
 	plan_init(&p, "t");
 	op = add_edit(&p, LIST_COMMA_SZ, NULL, 0, NULL, 0);
 	op->edit.create_if_absent = true;
-	op->edit.has_order = true;
-	op->edit.norder = 40;
-	op->edit.order = xcalloc(40, sizeof(char *));
+	op->edit.want.has_order = true;
+	op->edit.want.norder = 40;
+	op->edit.want.order = xcalloc(40, sizeof(char *));
 	for (i = 0; i < 40; i++)
-		op->edit.order[i] = xasprintf("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_%02zu", i);
+		op->edit.want.order[i] =
+		    xasprintf("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_%02zu", i);
 	assert_int_equal(diff_compute(&p, b, &d, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "longer than 1023"));
 	plan_free(&p);
@@ -694,9 +695,9 @@ static void test_list_order_creates(void **state)
 	plan_init(&p, "t");
 	op = add_edit(&p, LIST_MULTI_SZ, NULL, 0, NULL, 0);
 	op->edit.create_if_absent = true;
-	op->edit.has_order = true;
-	op->edit.order = strlist_dup((char *[]){"TLS_AES_256_GCM_SHA384"}, 1);
-	op->edit.norder = 1;
+	op->edit.want.has_order = true;
+	op->edit.want.order = strlist_dup((char *[]){"TLS_AES_256_GCM_SHA384"}, 1);
+	op->edit.want.norder = 1;
 	diff_ok(&p, b, &d);
 	assert_true(d.entries[0].changed);
 	assert_false(d.entries[0].before_present);
