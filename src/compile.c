@@ -446,6 +446,49 @@ static bool same_target(const struct plan_op *a, const struct plan_op *b)
 	       streq_ci(a->name, b->name);
 }
 
+/* True if `inner` is `outer` or lies below it (whole components). */
+static bool at_or_below(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	return !strncmp_ci(inner, outer, n) && (inner[n] == '\0' || inner[n] == '\\');
+}
+
+/* Would this op make the key `path` (of `view`) exist, or keep it? */
+static bool keeps_key(const struct plan_op *op, enum reg_view view, const char *path)
+{
+	if (op->view != view || !at_or_below(op->path, path))
+		return false;
+	return op->kind == OP_SET || op->kind == OP_CREATE_KEY ||
+	       (op->kind == OP_LIST_EDIT && op->edit.create_if_absent);
+}
+
+/*
+ * A key the plan makes exist is never removed by it: "default" on a
+ * protocol removes its keys once empty, and a [key] section may say the
+ * same key exists (capture writes both for a key that exists empty). The
+ * removal would run first (areas sort before raw) and the creation
+ * after, so every apply would change the registry twice, for ever.
+ */
+static void drop_contradicted_removals(struct plan *plan)
+{
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < plan->nops; i++) {
+		struct plan_op *op = &plan->ops[i];
+		bool contradicted = false;
+
+		for (j = 0; op->kind == OP_DELETE_KEY_IF_EMPTY && j < plan->nops && !contradicted;
+		     j++)
+			contradicted = keeps_key(&plan->ops[j], op->view, op->path);
+		if (contradicted)
+			plan_op_free(op);
+		else
+			plan->ops[kept++] = *op;
+	}
+	plan->nops = kept;
+}
+
 static void check_conflicts(const struct plan *plan, struct diag *diags)
 {
 	struct ci_index index = {0};
@@ -540,6 +583,7 @@ int compile_profile(const struct profile *p, const struct compile_options *o, st
 	}
 	free(order);
 	sort_ops(plan);
+	drop_contradicted_removals(plan);
 	check_conflicts(plan, diags);
 	note_prerequisites(c.o, plan);
 	if (diags->errors > errors) {

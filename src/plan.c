@@ -41,20 +41,22 @@ static void list_edit_free(struct list_edit *e)
 	strlist_free(e->builtin, e->nbuiltin);
 }
 
+void plan_op_free(struct plan_op *op)
+{
+	free(op->path);
+	free(op->name);
+	free(op->source);
+	free(op->reason);
+	regvalue_free(&op->value);
+	list_edit_free(&op->edit);
+}
+
 void plan_free(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->nops; i++) {
-		struct plan_op *op = &p->ops[i];
-
-		free(op->path);
-		free(op->name);
-		free(op->source);
-		free(op->reason);
-		regvalue_free(&op->value);
-		list_edit_free(&op->edit);
-	}
+	for (i = 0; i < p->nops; i++)
+		plan_op_free(&p->ops[i]);
 	for (i = 0; i < p->nwarnings; i++) {
 		free(p->warnings[i].source);
 		free(p->warnings[i].text);

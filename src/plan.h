@@ -110,6 +110,8 @@ struct plan {
 
 void plan_init(struct plan *p, const char *profile_name);
 void plan_free(struct plan *p);
+/* Releases what one op owns (plan_free does this for every op). */
+void plan_op_free(struct plan_op *op);
 /* Appends an operation with copies of path and name. The caller then sets
  * the op's source and reason (malloc'd strings the plan takes over) and,
  * for OP_SET / OP_LIST_EDIT, its value or edit (also taken over). */

@@ -141,8 +141,9 @@ static char *capture_text(const struct reg_backend *b)
 }
 
 /* Applies profile text to b (a transaction with a throwaway snapshot dir). */
-static void apply_text(const char *text, const struct reg_backend *b)
+static enum apply_status apply_text(const char *text, const struct reg_backend *b)
 {
+	enum apply_status status;
 	struct compile_options none = {0};
 	struct diag d = {0};
 	struct profile *p = NULL;
@@ -165,12 +166,14 @@ static void apply_text(const char *text, const struct reg_backend *b)
 	apply_plan(&plan, &o, &r);
 	if (r.status != APPLY_DONE && r.status != APPLY_NOTHING)
 		fail_msg("apply of the captured profile: status %d: %s", r.status, r.err.msg);
+	status = r.status;
 	apply_result_free(&r);
 	plan_free(&plan);
 	profile_free(p);
 	diag_free(&d);
 	t_remove_tree(dir);
 	free(dir);
+	return status;
 }
 
 static struct reg_backend *load_file(const char *path)
@@ -203,12 +206,29 @@ static char *without_not_captured(const char *text)
 
 /* Capture, apply to an empty registry: the managed values are identical,
  * and capturing again gives the same profile. */
+/* A copy of a mem registry (through its .reg text). */
+static struct reg_backend *clone_of(const struct reg_backend *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct reg_backend *copy;
+
+	regfile_format_mem(b, &sb);
+	copy = t_state(sb_str(&sb));
+	sb_free(&sb);
+	return copy;
+}
+
+/* capture(S) applied to S changes nothing; applied to an empty registry it
+ * makes S's managed values; captured again it says the same. */
 static void round_trip(struct reg_backend *source)
 {
-	struct reg_backend *empty = mem_backend_new();
+	struct reg_backend *empty = mem_backend_new(), *same = clone_of(source);
 	char *text = capture_text(source), *again;
 	char *want = managed_dump(source), *got;
 
+	if (apply_text(text, same) != APPLY_NOTHING)
+		fail_msg("the capture applied to its own source changed it:\n%s", text);
+	reg_backend_free(same);
 	apply_text(text, empty);
 	got = managed_dump(empty);
 	assert_string_equal(got, want);
@@ -279,6 +299,20 @@ static void test_schannel_words(void **state)
 	/* absent from a Messaging key that exists: a raw deletion */
 	assert_non_null(strstr(text, "\"MessageLimitServerClientAuth\" = -"));
 	free(text);
+	round_trip(b);
+	reg_backend_free(b);
+}
+
+/* An empty protocol key (common after an IIS Crypto restore): the capture
+ * says "default" for its sides and that the key exists; applying it to
+ * its source must change nothing, every time. */
+static void test_empty_protocol_key(void **state)
+{
+	struct reg_backend *b =
+	    t_state("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\"
+	            "SCHANNEL\\Protocols\\TLS 1.0]\n");
+
+	(void)state;
 	round_trip(b);
 	reg_backend_free(b);
 }
@@ -357,6 +391,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip_fixtures),
 	    cmocka_unit_test(test_round_trip_odd_values),
 	    cmocka_unit_test(test_schannel_words),
+	    cmocka_unit_test(test_empty_protocol_key),
 	    cmocka_unit_test(test_clone_onto_other_machine),
 	};
 

@@ -259,6 +259,40 @@ static bool golden_one(const char *name, bool update)
 	return ok;
 }
 
+static size_t count_ops(const struct plan *plan, enum op_kind kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->nops; i++)
+		n += plan->ops[i].kind == kind;
+	return n;
+}
+
+/* A key the plan makes exist is not removed by the same plan (capture
+ * writes "default" and "exists = yes" for an empty protocol key). */
+static void test_created_key_not_removed(void **state)
+{
+	static const char text[] =
+	    "[profile]\nname = t\nsummary = t\n"
+	    "[protocol \"TLS 1.0\"]\nclient = default\nserver = default\n"
+	    "[key \"k\"]\npath = HKLM\\" SCHANNEL_KEY "\\Protocols\\TLS 1.0\nexists = yes\n";
+	struct compile_options none = {0};
+	struct diag d = {0};
+	struct plan plan;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(compile_text(text, &none, &plan, &d), SC_OK);
+	for (i = 0; i < plan.nops; i++)
+		if (plan.ops[i].kind == OP_DELETE_KEY_IF_EMPTY)
+			assert_string_not_equal(plan.ops[i].path, PROTOCOLS_KEY "TLS 1.0");
+	/* the Client and Server keys below it are still removed once empty */
+	find_op(&plan, OP_DELETE_KEY_IF_EMPTY, REG_VIEW_64, PROTOCOLS_KEY "TLS 1.0\\Client", NULL);
+	find_op(&plan, OP_CREATE_KEY, REG_VIEW_64, PROTOCOLS_KEY "TLS 1.0", NULL);
+	plan_free(&plan);
+	diag_free(&d);
+}
+
 /* True if some warning of the plan contains `text`. */
 static bool plan_warns(const struct plan *plan, const char *text)
 {
@@ -297,9 +331,18 @@ static void test_schannel_words(void **state)
 	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY "\\Messaging", "MessageLimitClient", 65536);
 	find_op(&plan, OP_DELETE_VALUE, REG_VIEW_64, SCHANNEL_KEY "\\Messaging",
 	        "MessageLimitServer");
-	find_op(&plan, OP_DELETE_KEY_IF_EMPTY, REG_VIEW_64, SCHANNEL_KEY "\\Messaging", NULL);
+	/* MessageLimitClient keeps the key: "default" does not remove it */
+	assert_int_equal(count_ops(&plan, OP_DELETE_KEY_IF_EMPTY), 0);
 	assert_int_equal(find_op(&plan, OP_SET, REG_VIEW_64, SCHANNEL_KEY, "ClientCacheTime")->area,
 	                 AREA_SCHANNEL);
+	plan_free(&plan);
+	assert_int_equal(compile_text("[profile]\nname = t\nsummary = t\n[schannel]\n"
+	                              "MessageLimitServer = default\n",
+	                              &none, &plan, &d),
+	                 SC_OK);
+	find_op(&plan, OP_DELETE_KEY_IF_EMPTY, REG_VIEW_64, SCHANNEL_KEY "\\Messaging", NULL);
+	plan_free(&plan);
+	assert_int_equal(compile_text(text, &none, &plan, &d), SC_OK);
 	/* UPN mapping is weak (KB5014754); S4U2Self is not */
 	assert_true(plan_warns(&plan, "CertificateMappingMethods 0x0000000c: UPN mapping is weak"));
 	assert_false(plan_warns(&plan, "S4U2Self"));
@@ -1141,6 +1184,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_plans),
 	    cmocka_unit_test(test_schannel_words),
+	    cmocka_unit_test(test_created_key_not_removed),
 	    cmocka_unit_test(test_golden_files_have_profiles),
 	    cmocka_unit_test(test_seed_azure_mma),
 	    cmocka_unit_test(test_seed_p2s_vpn),
