@@ -362,26 +362,51 @@ static bool speakable_curves(const struct cap_value *v, char ***items, size_t *n
 	return false;
 }
 
+/* An absent local list (Windows then uses its built-in order) is stated
+ * as a raw deletion, in a section of its own if the key is missing too. */
+static void local_list_absent(struct capture *c)
+{
+	struct cap_key *k = find_key(c, REG_VIEW_64, SUITES_LOCAL_KEY);
+
+	if (!k)
+		k = add_key(c, REG_VIEW_64, SUITES_LOCAL_KEY);
+	add_value(k, "Functions")->present = false;
+}
+
+static void words_order(struct capture *c, struct cap_value *local, struct strbuf *body)
+{
+	char **items;
+	size_t n, i;
+
+	if (!local) {
+		local_list_absent(c);
+	} else if (speakable_list(local, &items, &n)) {
+		sb_adds(body, "where = local\n");
+		sb_adds(body, "order =");
+		for (i = 0; i < n; i++)
+			sb_addf(body, " %s", items[i]);
+		line(c, body, "%s", "");
+		local->used = true;
+		strlist_free(items, n);
+	}
+}
+
+/* The lists, and what is absent from them: no Group Policy order is
+ * "policy-list = remove", no curve order "ecc-curves = default". */
 static void words_suites(struct capture *c, struct strbuf *out)
 {
-	struct cap_value *local =
-	    find_value(find_key(c, REG_VIEW_64, SUITES_LOCAL_KEY), "Functions");
-	struct cap_value *curves =
-	    find_value(find_key(c, REG_VIEW_64, SUITES_POLICY_KEY), "EccCurves");
+	struct cap_key *policy = find_key(c, REG_VIEW_64, SUITES_POLICY_KEY);
+	struct cap_value *curves = find_value(policy, "EccCurves");
 	struct strbuf body = STRBUF_INIT;
 	char **items;
 	size_t n, i;
 
-	if (speakable_list(local, &items, &n)) {
-		sb_adds(&body, "where = local\n");
-		sb_adds(&body, "order =");
-		for (i = 0; i < n; i++)
-			sb_addf(&body, " %s", items[i]);
-		line(c, &body, "%s", "");
-		local->used = true;
-		strlist_free(items, n);
-	}
-	if (speakable_curves(curves, &items, &n)) {
+	words_order(c, find_value(find_key(c, REG_VIEW_64, SUITES_LOCAL_KEY), "Functions"), &body);
+	if (!find_value(policy, "Functions"))
+		line(c, &body, "policy-list = remove");
+	if (!curves) {
+		line(c, &body, "ecc-curves = default");
+	} else if (speakable_curves(curves, &items, &n)) {
 		sb_adds(&body, "ecc-curves =");
 		for (i = 0; i < n; i++)
 			sb_addf(&body, " %s", items[i]);
@@ -441,6 +466,7 @@ static bool decode(const struct key_def *k, struct cap_value *v1, struct cap_val
 	case CODEC_MASK:
 		return !(a & ~schema_mask_known(&k->map)) && snprintf(num, 24, "0x%x", a) > 0;
 	case CODEC_NONE:
+	case CODEC_REMOVE:
 	case CODEC_SUITES:
 	case CODEC_CURVES: break;
 	}

@@ -335,9 +335,26 @@ static void warn_protocol(struct cc *c)
 	free(src);
 }
 
+/* Group Policy owns its list: removing it here lasts until the GPO that
+ * set it (if any) is applied again ("Prioritizing Schannel Cipher
+ * Suites": the SSL Cipher Suite Order policy setting). */
+static void warn_policy_removal(struct cc *c)
+{
+	char *src = source_of(c->s);
+
+	plan_warn(c->plan, src,
+	          "policy-list = remove deletes the Group Policy cipher-suite order; if a GPO "
+	          "sets it (Computer Configuration > Administrative Templates > Network > SSL "
+	          "Configuration Settings > SSL Cipher Suite Order), the next Group Policy "
+	          "refresh writes it again: change the GPO too");
+	free(src);
+}
+
 /* Checks that belong to what a setting means, not to its codec. */
 static void check_setting(struct cc *c)
 {
+	if (c->s->kind == ST_POLICY_LIST)
+		warn_policy_removal(c);
 	if (c->s->kind == ST_PROTOCOL)
 		warn_protocol(c);
 	if (c->s->kind == ST_SUITES)
@@ -383,6 +400,7 @@ static void compile_setting(struct cc *c)
 		case CODEC_MASK: compile_number(c, key); break;
 		case CODEC_SUITES: compile_suites(c); break;
 		case CODEC_CURVES: compile_curves(c, key); break;
+		case CODEC_REMOVE: /* parsed as is_default: emit_default deletes it */
 		case CODEC_NONE: break;
 		}
 	}

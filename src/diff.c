@@ -611,6 +611,10 @@ static int warn_policy_override(struct differ *df)
 	for (i = 0; i < d->n; i++) {
 		const struct plan_op *op = d->entries[i].op;
 
+		/* the plan removes the policy list (policy-list = remove) */
+		if (op->kind == OP_DELETE_VALUE && !strcmp_ci(op->path, SUITES_POLICY_KEY) &&
+		    !strcmp_ci(op->name, "Functions"))
+			policy_edited = true;
 		if (op->kind != OP_LIST_EDIT)
 			continue;
 		if (op->edit.format == LIST_MULTI_SZ && d->entries[i].changed)

@@ -97,6 +97,18 @@ static bool parse_number(struct ctx *c, const struct lex_entry *e, uint64_t min,
 	return true;
 }
 
+/* "remove": the row's value is deleted (compile's "default"). */
+static bool parse_remove(struct ctx *c, const struct lex_entry *e, struct number_setting *s)
+{
+	if (!streq_ci(e->value, "remove")) {
+		ERR(c, e->line, "%s: expected remove, not \"%s\"%s", e->key, e->value,
+		    comment_hint(e->value));
+		return false;
+	}
+	s->is_default = true;
+	return true;
+}
+
 /* Words of the row's bit vocabulary -> a mask; numbers must use known bits. */
 static bool parse_mask(struct ctx *c, const struct lex_entry *e, const struct reg_map *m,
                        struct number_setting *s)
@@ -516,6 +528,7 @@ static void add_simple(struct ctx *c, const struct section_def *sd, const char *
 	case VK_STATE: ok = parse_state(c, e, &tmp.u.state); break;
 	case VK_NUMBER: ok = parse_number(c, e, k->map.min, k->map.max, &tmp.u.num); break;
 	case VK_MASK: ok = parse_mask(c, e, &k->map, &tmp.u.num); break;
+	case VK_REMOVE: ok = parse_remove(c, e, &tmp.u.num); break;
 	default: ok = false; break;
 	}
 	if (!ok)
@@ -698,6 +711,22 @@ static const struct lex_entry *first_entry(const struct lex_section *sec, const 
 	return NULL;
 }
 
+/* With policy-list = remove the Group Policy list goes away: "auto" edits
+ * then mean the local list, and "policy" contradicts it. */
+static enum suite_where effective_where(struct ctx *c, const struct lex_section *sec,
+                                        enum suite_where where)
+{
+	const struct lex_entry *removal = first_entry(sec, "policy-list");
+
+	if (!removal)
+		return where;
+	if (where == WHERE_POLICY)
+		ERR(c, removal->line,
+		    "policy-list = remove deletes the Group Policy list that where = policy "
+		    "edits; one of them must go");
+	return WHERE_LOCAL;
+}
+
 static void add_suites(struct ctx *c, const struct lex_section *sec, const struct section_opts *o)
 {
 	/* Described in this fixed order, so the same section gives the same
@@ -709,6 +738,7 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 	unsigned line = 0;
 	bool ok = true, any = false;
 	size_t i, k;
+	enum suite_where where = effective_where(c, sec, o->where);
 
 	for (k = 0; k < ARRAY_SIZE(keys); k++) {
 		const struct lex_entry *e = first_entry(sec, keys[k]);
@@ -731,7 +761,7 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 		sb_free(&words);
 		return;
 	}
-	if (tmp.has_order && o->where != WHERE_LOCAL) {
+	if (tmp.has_order && where != WHERE_LOCAL) {
 		struct strbuf joined = STRBUF_INIT;
 
 		for (i = 0; i < tmp.norder; i++)
@@ -743,11 +773,11 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 			    POLICY_FUNCTIONS_MAX, joined.len);
 		sb_free(&joined);
 	}
-	sb_addf(&canon, "where=%d %s", (int)o->where, sb_str(&words));
+	sb_addf(&canon, "where=%d %s", (int)where, sb_str(&words));
 	s = add_setting(c, ST_SUITES, line);
 	s->section = schema_section("cipher-suites");
 	s->def = schema_key(s->section, "order", NULL);
-	s->u.suites = (struct suite_setting){.where = o->where, .lists = tmp};
+	s->u.suites = (struct suite_setting){.where = where, .lists = tmp};
 	set_words(s, "cipher-suite list", sb_str(&words), "cipher-suites", sb_str(&canon));
 	sb_free(&words);
 	sb_free(&canon);

@@ -42,11 +42,6 @@ static const struct allow_row extras[] = {
 	 * (learn.microsoft.com/windows-server/security/tls/tls-registry-settings). */
 	{KEX "\\Diffie-Hellman", NAMES("ClientMaxKeyBitLength")},
 	{KEX "\\PKCS", NAMES("ClientMaxKeyBitLength")},
-	/* "Policy CSP - ADMX_CipherSuiteOrder"
-	 * (learn.microsoft.com/windows/client-management/mdm/policy-csp-admx-ciphersuiteorder):
-	 * SSLCipherSuiteOrder lives in this key as Functions (the cipher-suite
-	 * words edit it through the list codec, not a row). */
-	{SUITES_POLICY_KEY, NAMES("Functions")},
 };
 /* clang-format on */
 

@@ -142,6 +142,9 @@ void vocab_list(const struct vocab *v, struct strbuf *sb)
 #define REF_ORDER                                                                                  \
 	"Prioritizing Schannel Cipher Suites, "                                                    \
 	"learn.microsoft.com/windows/win32/secauthn/prioritizing-schannel-cipher-suites"
+#define REF_ADMX                                                                                   \
+	"Policy CSP - ADMX_CipherSuiteOrder, "                                                     \
+	"learn.microsoft.com/windows/client-management/mdm/policy-csp-admx-ciphersuiteorder"
 #define REF_FIPS                                                                                   \
 	"System cryptography: Use FIPS compliant algorithms, learn.microsoft.com/windows/"         \
 	"security/threat-protection/security-policy-settings/system-cryptography-use-fips-"        \
@@ -305,10 +308,16 @@ static const struct key_def suite_keys[] = {
 	{"where", NULL, VK_WHERE, ST_NONE, KEY_OPTION,
 	 "which list to edit: auto (the local list, and the Group Policy list where it "
 	 "exists), local, or policy", {0}},
+	{"policy-list", NULL, VK_REMOVE, ST_POLICY_LIST, 0,
+	 "remove: delete the Group Policy cipher-suite order, which overrides the local one "
+	 "(a GPO that sets it writes it again at its next refresh); the other words then edit "
+	 "the local list only",
+	 {CODEC_REMOVE, SUITES_POLICY_KEY, "Functions", .area = AREA_SUITES, .rmkeys = 1,
+	  .ref = REF_ADMX}},
 	{"ecc-curves", NULL, VK_CURVES, ST_CURVES, 0,
 	 "elliptic-curve order (Group Policy key), e.g. curve25519 NistP384 NistP256",
-	 {CODEC_CURVES, SUITES_POLICY_KEY, "EccCurves", .area = AREA_SUITES,
-	  .effect = "elliptic-curve order (Group Policy)", .ref = REF_ORDER}},
+	 {CODEC_CURVES, SUITES_POLICY_KEY, "EccCurves", .area = AREA_SUITES, .rmkeys = 1,
+	  .effect = "elliptic-curve order (Group Policy)", .ref = REF_ADMX}},
 };
 
 #define DOTNET_FLAG(value)                                                                   \
@@ -513,6 +522,7 @@ static void kind_words(struct strbuf *sb, const struct key_def *k)
 		sb_addf(sb, "%llu..%llu | default", (unsigned long long)k->map.min,
 		        (unsigned long long)k->map.max);
 		return;
+	case VK_REMOVE: sb_adds(sb, "remove"); return;
 	case VK_MASK: {
 		size_t i;
 

@@ -57,6 +57,7 @@ enum value_kind {
 	VK_STATE,          /* enabled | disabled | default */
 	VK_NUMBER,         /* map.min..map.max | default */
 	VK_MASK,           /* words of map.bits, or a number of their bits | default */
+	VK_REMOVE,         /* remove (the value is deleted) */
 	VK_SUITE_PATTERNS, /* suite names or patterns with * */
 	VK_SUITE_LIST,     /* exact suite names, in order */
 	VK_CURVES,         /* ECC curve names | default */
@@ -71,19 +72,20 @@ enum value_kind {
 /* What a setting changes: its order in a plan (kind, then word, then id). */
 enum setting_kind {
 	ST_NONE,
-	ST_PROTOCOL, /* [protocol "P"] client/server */
-	ST_CIPHER,   /* [ciphers] */
-	ST_HASH,     /* [hashes] */
-	ST_KEX,      /* [key-exchange] algorithm = state */
-	ST_KEX_BITS, /* [key-exchange] dh-server-min-bits ... */
-	ST_SCHANNEL, /* [schannel] EventLogging, caches, limits, ... */
-	ST_SUITES,   /* [cipher-suites] remove/prefer/order */
-	ST_CURVES,   /* [cipher-suites] ecc-curves */
-	ST_DOTNET,   /* [dotnet] SchUseStrongCrypto / SystemDefaultTlsVersions */
-	ST_WINHTTP,  /* [winhttp] DefaultSecureProtocols */
-	ST_EAP,      /* [eap-tls] TlsVersion */
-	ST_FIPS,     /* [fips] policy */
-	ST_RAW,      /* [key "label"] "name" = data */
+	ST_PROTOCOL,    /* [protocol "P"] client/server */
+	ST_CIPHER,      /* [ciphers] */
+	ST_HASH,        /* [hashes] */
+	ST_KEX,         /* [key-exchange] algorithm = state */
+	ST_KEX_BITS,    /* [key-exchange] dh-server-min-bits ... */
+	ST_SCHANNEL,    /* [schannel] EventLogging, caches, limits, ... */
+	ST_SUITES,      /* [cipher-suites] remove/prefer/order */
+	ST_CURVES,      /* [cipher-suites] ecc-curves */
+	ST_POLICY_LIST, /* [cipher-suites] policy-list = remove */
+	ST_DOTNET,      /* [dotnet] SchUseStrongCrypto / SystemDefaultTlsVersions */
+	ST_WINHTTP,     /* [winhttp] DefaultSecureProtocols */
+	ST_EAP,         /* [eap-tls] TlsVersion */
+	ST_FIPS,        /* [fips] policy */
+	ST_RAW,         /* [key "label"] "name" = data */
 };
 
 /*
@@ -99,6 +101,7 @@ enum codec {
 	CODEC_MASK,       /* a mask of the bits of `bits` */
 	CODEC_SUITES,     /* an edit of the cipher-suite lists */
 	CODEC_CURVES,     /* a REG_MULTI_SZ of curve names */
+	CODEC_REMOVE,     /* only ever deletes the value */
 };
 
 /* Where a mask's bits come from in its vocabulary's entries. */

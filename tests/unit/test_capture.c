@@ -73,9 +73,11 @@ static const char odd_state[] =
     "\"Enabled\"=dword:00000000\n";
 
 /* "[HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\X]" -> "SOFTWARE\X". */
+/* A mem_dump key line "[SOFTWARE\\Wow6432Node\\X]" -> "SOFTWARE\\X" (views are
+ * one namespace for the allowlist). */
 static void logical_path(const char *header, char *out, size_t size)
 {
-	const char *p = header + strlen("[HKEY_LOCAL_MACHINE\\");
+	const char *p = header + 1;
 	size_t n = strlen(p) - 1; /* the ']' */
 
 	if (!strncmp(p, "SOFTWARE\\Wow6432Node\\", 21)) {
@@ -95,15 +97,16 @@ static bool managed_key(const char *header)
 	return tls_key_allowed(path) || tls_key_ancestor(path);
 }
 
+/* A mem_dump value line: `  "Name" TYPE:hex`. */
 static bool managed_value(const char *header, const char *line)
 {
 	char path[4096], name[512];
-	const char *end = strstr(line, "\"=");
+	const char *end = strstr(line, "\" ");
 
-	if (line[0] != '"' || !end)
+	if (strncmp(line, "  \"", 3) || !end)
 		return false;
 	logical_path(header, path, sizeof(path));
-	snprintf(name, sizeof(name), "%.*s", (int)(end - line - 1), line + 1);
+	snprintf(name, sizeof(name), "%.*s", (int)(end - line - 3), line + 3);
 	return tls_value_allowed(path, name);
 }
 
@@ -241,6 +244,236 @@ static void round_trip(struct reg_backend *source)
 	free(want);
 	free(got);
 	reg_backend_free(empty);
+}
+
+/* ---- the property: capture(S) applied to any T makes T's managed
+ * values S's, and applying it again changes nothing ---- */
+
+#define PROTOCOLS_KEY SCHANNEL_KEY "\\Protocols"
+
+/* A small deterministic generator (one stream per case). */
+static uint32_t next_rand(uint64_t *seed)
+{
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*seed >> 33);
+}
+
+static void put_key(struct reg_backend *b, enum reg_view view, const char *path)
+{
+	struct reg_key *k = NULL;
+	struct sc_err err = {{0}};
+
+	if (b->ops->create_key(b, view, path, &k, NULL, &err) != SC_OK)
+		fail_msg("%s", err.msg);
+	b->ops->close_key(b, k);
+}
+
+static void put_value(struct reg_backend *b, enum reg_view view, const char *path, const char *name,
+                      const struct reg_value *v)
+{
+	struct reg_key *k = NULL;
+	struct sc_err err = {{0}};
+
+	if (b->ops->create_key(b, view, path, &k, NULL, &err) != SC_OK ||
+	    b->ops->write_value(b, k, name, v, &err) != SC_OK)
+		fail_msg("%s", err.msg);
+	b->ops->close_key(b, k);
+}
+
+/* Writes `name` = one of `choices` (0 in a choice list: absent, picked
+ * with one chance in n+1). */
+static void maybe_dword(struct reg_backend *b, uint64_t *seed, enum reg_view view, const char *path,
+                        const char *name, const uint32_t *choices, size_t n)
+{
+	size_t pick = next_rand(seed) % (n + 1);
+	struct reg_value v = {0};
+
+	if (pick == n)
+		return;
+	regvalue_set_dword(&v, choices[pick]);
+	put_value(b, view, path, name, &v);
+	regvalue_free(&v);
+}
+
+static void gen_protocols(struct reg_backend *b, uint64_t *seed)
+{
+	static const char *const protos[] = {"SSL 3.0", "TLS 1.0", "TLS 1.2", "TLS 1.3"};
+	static const uint32_t enabled[] = {0, 1, 0xFFFFFFFFu}, dbd[] = {0, 1};
+	size_t i, side;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		char *key = xasprintf(PROTOCOLS_KEY "\\%s", protos[i]);
+
+		if (next_rand(seed) % 4 == 0)
+			put_key(b, REG_VIEW_64, key); /* an empty protocol key */
+		for (side = 0; side < 2; side++) {
+			char *path = xasprintf("%s\\%s", key, side ? "Server" : "Client");
+
+			if (next_rand(seed) % 5 == 0)
+				put_key(b, REG_VIEW_64, path);
+			maybe_dword(b, seed, REG_VIEW_64, path, "Enabled", enabled, 3);
+			maybe_dword(b, seed, REG_VIEW_64, path, "DisabledByDefault", dbd, 2);
+			free(path);
+		}
+		free(key);
+	}
+}
+
+static void gen_algorithms(struct reg_backend *b, uint64_t *seed)
+{
+	static const char *const keys[] = {"Ciphers\\RC4 128/128", "Ciphers\\Triple DES 168",
+	                                   "Hashes\\MD5", "KeyExchangeAlgorithms\\Diffie-Hellman",
+	                                   "KeyExchangeAlgorithms\\PKCS"};
+	static const uint32_t enabled[] = {0, 0xFFFFFFFFu, 1}, bits[] = {2048, 100};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *path = xasprintf(SCHANNEL_KEY "\\%s", keys[i]);
+
+		if (next_rand(seed) % 5 == 0)
+			put_key(b, REG_VIEW_64, path);
+		maybe_dword(b, seed, REG_VIEW_64, path, "Enabled", enabled, 3);
+		if (i >= 3)
+			maybe_dword(b, seed, REG_VIEW_64, path, "ClientMinKeyBitLength", bits, 2);
+		free(path);
+	}
+}
+
+static void gen_schannel(struct reg_backend *b, uint64_t *seed)
+{
+	static const uint32_t logging[] = {1, 9}, cache[] = {0, 36000000}, mapping[] = {0x18, 0x20};
+	static const uint32_t limit[] = {0x8000};
+
+	maybe_dword(b, seed, REG_VIEW_64, SCHANNEL_KEY, "EventLogging", logging, 2);
+	maybe_dword(b, seed, REG_VIEW_64, SCHANNEL_KEY, "ClientCacheTime", cache, 2);
+	maybe_dword(b, seed, REG_VIEW_64, SCHANNEL_KEY, "CertificateMappingMethods", mapping, 2);
+	maybe_dword(b, seed, REG_VIEW_64, SCHANNEL_KEY "\\Messaging", "MessageLimitClient", limit,
+	            1);
+}
+
+static void gen_lists(struct reg_backend *b, uint64_t *seed)
+{
+	static char *suites[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                         "TLS_RSA_WITH_AES_128_CBC_SHA", "NOT_A_SUITE"};
+	static char *curves[] = {"NistP384", "curve25519"};
+	struct reg_value v = {0};
+	uint32_t pick = next_rand(seed) % 3;
+
+	if (pick) {
+		regvalue_set_multi_sz(&v, suites, pick == 1 ? 2 : 3);
+		put_value(b, REG_VIEW_64, SUITES_LOCAL_KEY, "Functions", &v);
+		regvalue_free(&v);
+	}
+	pick = next_rand(seed) % 4;
+	if (pick & 1) {
+		regvalue_set_string(&v, RV_SZ,
+		                    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
+		                    "TLS_RSA_WITH_AES_128_CBC_SHA");
+		put_value(b, REG_VIEW_64, SUITES_POLICY_KEY, "Functions", &v);
+		regvalue_free(&v);
+	}
+	if (pick & 2) {
+		regvalue_set_multi_sz(&v, curves, 2);
+		put_value(b, REG_VIEW_64, SUITES_POLICY_KEY, "EccCurves", &v);
+		regvalue_free(&v);
+	}
+}
+
+static void gen_others(struct reg_backend *b, uint64_t *seed)
+{
+	static const uint32_t flag[] = {0, 1, 2}, winhttp[] = {0xA00, 0x800, 0x1};
+	static const uint32_t eap[] = {0xC00, 0xC01}, fips[] = {0, 1};
+	static const char *const net[] = {DOTNET_KEY "\\v4.0.30319", DOTNET_KEY "\\v2.0.50727"};
+	size_t view, i;
+
+	for (view = 0; view < 2; view++) {
+		for (i = 0; i < ARRAY_SIZE(net); i++) {
+			maybe_dword(b, seed, (enum reg_view)view, net[i], "SchUseStrongCrypto",
+			            flag, 3);
+			maybe_dword(b, seed, (enum reg_view)view, net[i],
+			            "SystemDefaultTlsVersions", flag, 2);
+		}
+		maybe_dword(b, seed, (enum reg_view)view, WINHTTP_KEY, "DefaultSecureProtocols",
+		            winhttp, 3);
+	}
+	maybe_dword(b, seed, REG_VIEW_64, EAP_TLS_KEY, "TlsVersion", eap, 2);
+	maybe_dword(b, seed, REG_VIEW_64, FIPS_KEY, "Enabled", fips, 2);
+}
+
+/* A random machine: the keys stock Windows always has, then a random
+ * choice of every kind of managed value, odd ones included. */
+static struct reg_backend *random_state(uint64_t seed)
+{
+	static const char *const stock[] = {
+	    PROTOCOLS_KEY, SCHANNEL_KEY "\\Ciphers", SCHANNEL_KEY "\\Hashes",
+	    SCHANNEL_KEY "\\KeyExchangeAlgorithms", SUITES_LOCAL_KEY};
+	struct reg_backend *b = mem_backend_new();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stock); i++)
+		put_key(b, REG_VIEW_64, stock[i]);
+	gen_protocols(b, &seed);
+	gen_algorithms(b, &seed);
+	gen_schannel(b, &seed);
+	gen_lists(b, &seed);
+	gen_others(b, &seed);
+	return b;
+}
+
+static size_t property_cases(void)
+{
+	const char *stride = getenv("SC_MATRIX_STRIDE"); /* set under valgrind */
+	size_t n = 2000;
+
+	return stride && atoi(stride) > 1 ? n / (size_t)atoi(stride) : n;
+}
+
+static void check_case(size_t i)
+{
+	struct reg_backend *s = random_state(2 * i + 1), *t = random_state(2 * i + 2);
+	char *text = capture_text(s), *want = managed_dump(s), *got;
+
+	apply_text(text, t);
+	got = managed_dump(t);
+	if (strcmp(got, want)) {
+		FILE *f = fopen("/tmp/sc-property-failure.txt", "w");
+
+		if (f) {
+			fprintf(f, "--- S\n%s--- T after\n%s--- capture\n%s", want, got, text);
+			fclose(f);
+		}
+		fail_msg("case %zu: capture(S) applied to T differs from S "
+		         "(/tmp/sc-property-failure.txt)",
+		         i);
+	}
+	if (apply_text(text, t) != APPLY_NOTHING)
+		fail_msg("case %zu: a second apply changed T again:\n%s", i, text);
+	free(got);
+	free(want);
+	free(text);
+	reg_backend_free(s);
+	reg_backend_free(t);
+}
+
+static void test_property_capture_exact(void **state)
+{
+	size_t i, n = property_cases();
+	const char *tmp = getenv("TMPDIR");
+	char *saved = tmp ? xstrdup(tmp) : NULL;
+
+	(void)state;
+	/* Each apply flushes a snapshot: in memory when the machine has
+	 * /dev/shm, so the cases cost CPU, not disk flushes. */
+	if (access("/dev/shm", W_OK) == 0)
+		setenv("TMPDIR", "/dev/shm", 1);
+	for (i = 0; i < n; i++)
+		check_case(i);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	printf("capture property: %zu random (S, T) pairs\n", n);
 }
 
 static void test_round_trip_fixtures(void **state)
@@ -392,6 +625,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip_odd_values),
 	    cmocka_unit_test(test_schannel_words),
 	    cmocka_unit_test(test_empty_protocol_key),
+	    cmocka_unit_test(test_property_capture_exact),
 	    cmocka_unit_test(test_clone_onto_other_machine),
 	};
 
