@@ -40,6 +40,7 @@ struct capture {
 	struct capture_stats *st;
 	struct sc_err *err;
 	unsigned raw_sections;
+	const struct capture_options *o;
 };
 
 static struct cap_key *add_key(struct capture *c, enum reg_view view, const char *path)
@@ -380,6 +381,12 @@ static void words_order(struct capture *c, struct cap_value *local, struct strbu
 
 	if (!local) {
 		local_list_absent(c);
+		if (c->o->have_os)
+			sb_addf(body,
+			        "; no local list here: Windows uses the built-in order of %s; "
+			        "applying this profile deletes the list elsewhere too\n",
+			        win_release_name(
+			            win_release_of(c->o->major, c->o->minor, c->o->build)));
 	} else if (speakable_list(local, &items, &n)) {
 		sb_adds(body, "where = local\n");
 		sb_adds(body, "order =");
@@ -709,9 +716,10 @@ static int raw_key(struct capture *c, const struct cap_key *k, struct strbuf *ou
 	return SC_OK;
 }
 
-static void header(const char *source, time_t now, struct strbuf *out)
+static void header(const struct capture_options *o, struct strbuf *out)
 {
-	char *when = utc_iso_time(now);
+	const char *source = o->source;
+	char *when = utc_iso_time(o->now);
 
 	sb_addf(out,
 	        "; Captured by schannelcfg %s from %s on %s.\n"
@@ -722,6 +730,9 @@ static void header(const char *source, time_t now, struct strbuf *out)
 	        "summary   = TLS configuration captured from %s on %s\n"
 	        "reference = schannelcfg capture\n",
 	        SCHANNELCFG_VERSION, source, when, source, when);
+	if (o->have_os)
+		sb_addf(out, "; Windows %u.%u.%u (%s)\n", o->major, o->minor, o->build,
+		        win_release_name(win_release_of(o->major, o->minor, o->build)));
 	free(when);
 }
 
@@ -740,17 +751,17 @@ static void free_capture(struct capture *c)
 	free(c->keys);
 }
 
-int capture_profile(const struct reg_backend *b, const char *source, time_t now, struct strbuf *out,
-                    struct capture_stats *stats, struct sc_err *err)
+int capture_profile(const struct reg_backend *b, const struct capture_options *o,
+                    struct strbuf *out, struct capture_stats *stats, struct sc_err *err)
 {
-	struct capture c = {.b = b, .st = stats, .err = err};
+	struct capture c = {.b = b, .st = stats, .err = err, .o = o};
 	size_t i;
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
 	rc = read_all(&c);
 	if (rc == SC_OK) {
-		header(source, now, out);
+		header(o, out);
 		words_all(&c, out);
 		for (i = 0; rc == SC_OK && i < c.n; i++)
 			rc = raw_key(&c, &c.keys[i], out);

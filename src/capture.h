@@ -32,13 +32,19 @@ struct capture_stats {
 	size_t skipped; /* values left out: not documented TLS values */
 };
 
+/* Where a capture comes from, for its header. */
+struct capture_options {
+	const char *source; /* "the live registry", "state file x.reg" */
+	time_t now;
+	bool have_os; /* the Windows version of the source (--os, or the live one) */
+	uint32_t major, minor, build;
+};
+
 /*
- * Appends the profile text to out. `source` describes where it came from
- * ("the live registry", "state file x.reg"), recorded in its header.
- * Returns SC_OK, or SC_ERROR (a read failed, or a value name that INI
- * cannot carry) with err set.
+ * Appends the profile text to out. Returns SC_OK, or SC_ERROR (a read
+ * failed, or a value name that INI cannot carry) with err set.
  */
-int capture_profile(const struct reg_backend *b, const char *source, time_t now, struct strbuf *out,
-                    struct capture_stats *stats, struct sc_err *err);
+int capture_profile(const struct reg_backend *b, const struct capture_options *o,
+                    struct strbuf *out, struct capture_stats *stats, struct sc_err *err);
 
 #endif

@@ -38,14 +38,22 @@ int cmd_capture(struct cli *cli)
 	struct strbuf text = STRBUF_INIT;
 	struct capture_stats st;
 	struct sc_err err = {{0}};
+	struct compile_options os;
+	struct capture_options o;
 	char *source;
-	int rc = cli_open_registry(cli, &b);
+	int rc = cli_os_version(cli, &os);
 
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK || (rc = cli_open_registry(cli, &b)) != EXIT_OK)
 		return rc;
 	source = cli->state_file ? xasprintf("state file %s", cli->state_file)
 	                         : xstrdup("the live registry");
-	if (capture_profile(b, source, platform_now(), &text, &st, &err) != SC_OK) {
+	o = (struct capture_options){.source = source,
+	                             .now = platform_now(),
+	                             .have_os = os.have_os,
+	                             .major = os.major,
+	                             .minor = os.minor,
+	                             .build = os.build};
+	if (capture_profile(b, &o, &text, &st, &err) != SC_OK) {
 		cli_errf("schannelcfg capture: %s\n", err.msg);
 		rc = EXIT_USAGE;
 	} else if (cli->format == FORMAT_JSON) {

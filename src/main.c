@@ -76,13 +76,15 @@ static const struct command commands[] = {
     {"snapshots", cmd_snapshots, 0, OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY,
      0, 0, "[--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
      "List rollback snapshots: id, kind, time, profile, number of values, or why invalid.", NULL},
-    {"capture", cmd_capture, 0, OPT_STATE | OPT_FORMAT, 0, 0,
-     "[--state FILE.reg] [--format text|json]",
+    {"capture", cmd_capture, 0, OPT_STATE | OPT_FORMAT | OPT_OS, 0, 0,
+     "[--state FILE.reg] [--os 10.0.20348] [--format text|json]",
      "Write the current TLS configuration as a profile (to clone a server, or as a baseline).",
      "Every managed key and value is captured: the whole SCHANNEL subtree, the cipher-suite\n"
      "keys, .NET, WinHTTP, EAP-TLS and FIPS values. What the vocabulary can say exactly is\n"
-     "written in words; the rest as raw [key] sections. Applying the result to an empty\n"
-     "registry gives back exactly the captured values. Example: schannelcfg capture > site.ini\n"},
+     "written in words; the rest as raw [key] sections; absent values and lists as their\n"
+     "removal. Applying the result to any registry gives it exactly the captured values;\n"
+     "applying it to its source changes nothing. --os names the source's Windows (the live\n"
+     "one by default) in the header. Example: schannelcfg capture > site.ini\n"},
     {"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
      "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
     {"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},

@@ -138,7 +138,8 @@ static char *capture_text(const struct reg_backend *b)
 	struct capture_stats st;
 	struct sc_err err = {{0}};
 
-	if (capture_profile(b, "test", 0, &sb, &st, &err) != SC_OK)
+	if (capture_profile(b, &(struct capture_options){.source = "test"}, &sb, &st, &err) !=
+	    SC_OK)
 		fail_msg("capture: %s", err.msg);
 	return sb_detach(&sb);
 }
@@ -580,7 +581,9 @@ static void test_round_trip_odd_values(void **state)
 		struct strbuf sb = STRBUF_INIT;
 		struct sc_err err = {{0}};
 
-		assert_int_equal(capture_profile(b, "test", 0, &sb, &st, &err), SC_OK);
+		assert_int_equal(
+		    capture_profile(b, &(struct capture_options){.source = "test"}, &sb, &st, &err),
+		    SC_OK);
 		assert_int_equal(st.skipped, 5); /* Custom, Unterminated, NoNul, Extra, Limit */
 		sb_free(&sb);
 	}
