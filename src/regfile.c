@@ -432,6 +432,23 @@ static const char *continuation_line(struct parser *p, int *rc)
 	return next;
 }
 
+/* Why c, in a hex list and not at its end, is no byte of two hex digits. */
+static int bad_byte(struct parser *p, const char *c)
+{
+	char digits[3] = {c[0], c[1], '\0'};
+
+	if (is_hex_digit(c[0]) && is_hex_digit(c[1]))
+		return fail(p, "expected two hex digits in a hex list, found more");
+	/* regedit reads "1," and a "1" that ends the data as a byte; the
+	 * value of "0g" or "1 ,02" it drops */
+	if (is_hex_digit(c[0]) && (c[1] == ',' || data_ends(p, skip_blanks(c + 1))))
+		return fail(p,
+		            "expected two hex digits in a hex list (regedit reads \"%c\" as "
+		            "a byte; a truncated file?)",
+		            c[0]);
+	return fail(p, "\"%s\" is not a hex byte", digits);
+}
+
 /* Parses a hex list as regedit does: bytes of two hex digits separated by
  * commas (spaces or tabs before a byte), a backslash after a comma (or
  * first) continuing it on the next line, a ';' comment at the end. */
@@ -455,20 +472,8 @@ static int parse_hex_list(struct parser *p, const char *c, struct strbuf *bytes)
 		}
 		if (data_ends(p, c))
 			return SC_OK;
-		if (!is_hex_digit(c[0]) || !is_hex_digit(c[1]) || is_hex_digit(c[2])) {
-			if (is_hex_digit(c[0]) && !is_hex_digit(c[1]))
-				return fail(p,
-				            "expected two hex digits in a hex list (regedit "
-				            "reads \"%c\" as a byte; a truncated file?)",
-				            c[0]);
-			if (is_hex_digit(c[0]) && is_hex_digit(c[1]))
-				return fail(p, "expected two hex digits in a hex list, found more");
-			digits[0] = c[0];
-			digits[1] = c[0] ? c[1] : '\0';
-			if (!c[0] || !c[1])
-				return fail(p, "expected two hex digits in a hex list");
-			return fail(p, "\"%s\" is not a hex byte", digits);
-		}
+		if (!is_hex_digit(c[0]) || !is_hex_digit(c[1]) || is_hex_digit(c[2]))
+			return bad_byte(p, c);
 		digits[0] = c[0];
 		digits[1] = c[1];
 		parse_hex_u64(digits, 2, &b);
