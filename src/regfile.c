@@ -16,8 +16,10 @@ struct parser {
 	char *text;             /* decoded, NUL-terminated UTF-8 (becomes rf->text) */
 	struct strbuf line_buf; /* a copy of the current line, which parsing cuts up */
 	size_t len;
-	size_t pos;    /* next unread byte */
-	unsigned line; /* line number of the current line (1-based) */
+	size_t pos;        /* next unread byte */
+	size_t line_start; /* where the current line starts */
+	size_t skip_start; /* where the skipped section starts */
+	unsigned line;     /* line number of the current line (1-based) */
 	unsigned next_line;
 	bool have_key;    /* a [KEY] header is open */
 	bool key_deleted; /* ...and it was a [-KEY] */
@@ -179,6 +181,7 @@ static char *next_physical_line(struct parser *p, int *rc)
 	end = memchr(start, '\n', p->len - p->pos);
 	if (!end)
 		end = p->text + p->len;
+	p->line_start = p->pos;
 	p->pos = (size_t)(end - p->text) + (end < p->text + p->len ? 1 : 0);
 	p->line = p->next_line++;
 	n = (size_t)(end - start);
@@ -263,13 +266,30 @@ static void add_warning(struct parser *p, const char *fmt, ...)
 	rf->warnings[rf->nwarnings++] = xasprintf("%s:%u: %s", p->source, p->line, msg);
 }
 
+/* Ends a skipped section at `end` (the next header's line, or the end):
+ * its text is kept for a save to write back. */
+static void end_skipped(struct parser *p, size_t end)
+{
+	struct strbuf *kept = &p->rf->skipped;
+
+	if (!p->skipping)
+		return;
+	sb_add(kept, p->text + p->skip_start, end - p->skip_start);
+	if (kept->len && kept->buf[kept->len - 1] != '\n')
+		sb_adds(kept, "\r\n");
+	p->skipping = false;
+}
+
 /* A section of another hive: skipped (state files) or refused. */
 static int other_hive(struct parser *p, const char *name, bool deletion)
 {
 	if (!p->skip_hives)
 		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
-	add_warning(p, "skipped [%s%s] and its values: only HKEY_LOCAL_MACHINE is read",
+	add_warning(p,
+	            "skipped [%s%s] and its values: only HKEY_LOCAL_MACHINE is read (a save "
+	            "keeps the section as it is)",
 	            deletion ? "-" : "", name);
+	p->skip_start = p->line_start;
 	p->have_key = true;
 	p->key_deleted = deletion;
 	p->key_is_root = false;
@@ -286,7 +306,7 @@ static int parse_key_header(struct parser *p, char *line)
 	struct sc_err why;
 	size_t i, len;
 
-	p->skipping = false;
+	end_skipped(p, p->line_start);
 	if (*name == ' ' || *name == '\t')
 		return fail(p, "space after '%s' (regedit ignores such a line)",
 		            deletion ? "[-" : "[");
@@ -754,6 +774,8 @@ static int parse_lines(struct parser *p)
 		if (rc != SC_OK)
 			return rc;
 	}
+	if (rc == SC_OK)
+		end_skipped(p, p->len);
 	return rc;
 }
 
@@ -833,6 +855,7 @@ void regfile_free(struct regfile *rf)
 	for (i = 0; i < rf->nwarnings; i++)
 		free(rf->warnings[i]);
 	free(rf->warnings);
+	sb_free(&rf->skipped);
 	for (i = 0; i < rf->npaths; i++)
 		free(rf->paths[i]);
 	free(rf->paths);
@@ -1395,6 +1418,8 @@ struct regfile_backend {
 	struct file_origin origin;
 	char **warnings; /* taken from the parsed file */
 	size_t nwarnings;
+	struct strbuf skipped; /* taken too: a save writes it back */
+	bool v4;               /* the file was REGEDIT4 */
 };
 
 static void regfile_destroy(struct reg_backend *b)
@@ -1406,6 +1431,7 @@ static void regfile_destroy(struct reg_backend *b)
 	for (i = 0; i < rb->nwarnings; i++)
 		free(rb->warnings[i]);
 	free(rb->warnings);
+	sb_free(&rb->skipped);
 	reg_backend_free(rb->mem);
 	file_origin_free(&rb->origin);
 	free(rb->path);
@@ -1455,6 +1481,9 @@ static struct reg_backend *wrap(struct reg_backend *mem, const char *path, struc
 	rb->nwarnings = rf->nwarnings;
 	rf->warnings = NULL;
 	rf->nwarnings = 0;
+	rb->skipped = rf->skipped;
+	memset(&rf->skipped, 0, sizeof(rf->skipped));
+	rb->v4 = rf->format == REGFILE_V4;
 	return &rb->backend;
 }
 
@@ -1575,7 +1604,16 @@ int regfile_backend_save(const struct reg_backend *b, const char *path, struct s
 	size_t size;
 	int rc = SC_ERROR;
 
+	if (rb && rb->skipped.len && rb->v4) {
+		return sc_err_set(err,
+		                  "%s: not saved: %s is a REGEDIT4 file with sections of other "
+		                  "hives, which a save (as version 5) would change; convert it "
+		                  "(regedit, reg export) first (the file is unchanged)",
+		                  path, rb->path);
+	}
 	regfile_format_mem(b, &text);
+	if (rb) /* the sections skipped when reading, as they were */
+		sb_add(&text, rb->skipped.buf, rb->skipped.len);
 	bytes = encode_as(path, text.buf, text.len, layout, &size, err);
 	sb_free(&text);
 	if (bytes && same_file)

@@ -83,6 +83,9 @@ struct regfile {
 	size_t npaths, paths_cap;
 	char **warnings; /* "source:line: ..." for each skipped section */
 	size_t nwarnings, warnings_cap;
+	/* The skipped sections' lines as they are in text, each section from
+	 * its header to the next header (or the end), ending in a line end. */
+	struct strbuf skipped;
 };
 
 /*
@@ -98,8 +101,9 @@ enum {
 	/* Sections of other hives ([HKEY_CURRENT_USER\...], HKEY_USERS,
 	 * HKEY_CLASSES_ROOT, HKEY_CURRENT_CONFIG, HKEY_DYN_DATA, and their
 	 * [-...] deletions) are skipped with their values, each adding
-	 * "source:line: skipped [...]..." to rf->warnings, instead of being
-	 * an error. State files are read so (a backup of a whole machine);
+	 * "source:line: skipped [...]..." to rf->warnings and its lines to
+	 * rf->skipped, instead of being an error. State files are read so (a
+	 * backup of a whole machine; saving one keeps those sections);
 	 * snapshots never (regfile_parse). */
 	REGFILE_SKIP_OTHER_HIVES = 1u,
 };
@@ -181,7 +185,12 @@ int regfile_backend_save(const struct reg_backend *b, const char *path, struct s
  * commit: what is written to it stays in memory (tests, tools, capture). */
 struct reg_backend *regfile_store_open(const char *path, struct sc_err *err);
 
-/* The warnings of the file b was opened from (regfile_backend_open or
+/* A state file's backend keeps the sections it skipped: each save writes
+ * them back, as they were, after the HKEY_LOCAL_MACHINE keys. A REGEDIT4
+ * file with such sections is not saved (a save writes version 5, in which
+ * their single-byte hex(1)/(2)/(7) data would read differently).
+ *
+ * The warnings of the file b was opened from (regfile_backend_open or
  * regfile_store_open): "path:line: skipped [HKEY_CURRENT_USER\...] and its
  * values: ...", one per skipped section, in file order. *n is their number;
  * NULL (and *n 0) when there are none or b is no .reg file's backend. The

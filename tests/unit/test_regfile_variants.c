@@ -158,6 +158,75 @@ static void test_other_hives(void **state)
 	free(path);
 }
 
+/* Sets SOFTWARE\v "a" to d in b and commits (the file is saved). */
+static int set_and_commit(struct reg_backend *b, uint32_t d, struct sc_err *err)
+{
+	struct reg_key *key = NULL;
+	struct reg_value v;
+	int rc = b->create_key(b, REG_VIEW_64, "SOFTWARE\\v", &key, NULL, err);
+
+	regvalue_set_dword(&v, d);
+	if (rc == SC_OK)
+		rc = b->write_value(b, key, "a", &v, err);
+	if (key)
+		b->close_key(b, key);
+	regvalue_free(&v);
+	return rc == SC_OK ? b->commit(b, err) : rc;
+}
+
+/* A save writes the skipped sections back as they were: a state file is a
+ * backup of a machine, and an apply to it must not drop HKEY_CURRENT_USER. */
+static void test_other_hives_kept_on_save(void **state)
+{
+	static const char hkcu[] = "[HKEY_CURRENT_USER\\Software\\x]\r\n\"u\"=hex:01,\\\r\n"
+	                           "  02 ; kept\r\n\r\n";
+	static const char hku[] = "[-HKEY_USERS\\.DEFAULT\\x]\r\n";
+	static const char v4[] = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\x]\r\n\"s\"=hex(2):41,00\r\n";
+	char *dir = t_tmpdir("variants"), *file = xasprintf("%s/s.reg", dir), *text, *saved;
+	struct sc_err err = {{0}};
+	struct reg_backend *b;
+	size_t n, size;
+
+	(void)state;
+	text = xasprintf(V5 "%s" KEY "\"a\"=dword:2\r\n%s", hkcu, hku);
+	t_write_file(file, text, strlen(text));
+	b = regfile_store_open(file, &err);
+	assert_non_null(b);
+	assert_int_equal(set_and_commit(b, 3, &err), SC_OK);
+	reg_backend_free(b);
+	saved = read_file(file, 1 << 20, &size, &err);
+	assert_non_null(saved);
+	assert_non_null(strstr(saved, hkcu));
+	assert_non_null(strstr(saved, hku));
+	/* and read again, the same: nothing lost, nothing doubled */
+	b = regfile_store_open(file, &err);
+	assert_non_null(b);
+	regfile_backend_warnings(b, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(t_dword(b, REG_VIEW_64, "SOFTWARE\\v", "a"), 3);
+	assert_int_equal(set_and_commit(b, 4, &err), SC_OK);
+	reg_backend_free(b);
+	free(saved);
+	saved = read_file(file, 1 << 20, &size, &err);
+	assert_non_null(strstr(saved, hkcu));
+	assert_null(strstr(strstr(saved, hkcu) + 1, hkcu));
+	free(saved);
+	/* REGEDIT4: saved as version 5, the hex(2) text would change: refused */
+	t_write_file(file, v4, strlen(v4));
+	b = regfile_store_open(file, &err);
+	assert_non_null(b);
+	assert_int_equal(b->commit(b, &err), SC_ERROR);
+	assert_non_null(strstr(err.msg, "REGEDIT4 file with sections of other hives"));
+	reg_backend_free(b);
+	saved = read_file(file, 1 << 20, &size, &err);
+	assert_string_equal(saved, v4);
+	free(saved);
+	t_remove_tree(dir);
+	free(text);
+	free(file);
+	free(dir);
+}
+
 static void test_regedit4_utf16_not_widened(void **state)
 {
 	static const char text[] = "REGEDIT4\r\n" KEY "\"m\"=hex(7):61,00,00,00,00,00\r\n";
@@ -213,6 +282,7 @@ int main(void)
 	    cmocka_unit_test(test_continuations_with_comments),
 	    cmocka_unit_test(test_keys_and_line_ends),
 	    cmocka_unit_test(test_other_hives),
+	    cmocka_unit_test(test_other_hives_kept_on_save),
 	    cmocka_unit_test(test_regedit4_utf16_not_widened),
 	    cmocka_unit_test(test_what_regedit_ignores),
 	};
