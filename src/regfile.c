@@ -241,7 +241,13 @@ static const char *skip_blanks(const char *c);
  * regedit reads no abbreviation, HKLM included). */
 static const char *const other_hives[] = {"HKEY_CURRENT_USER", "HKEY_USERS", "HKEY_CLASSES_ROOT",
                                           "HKEY_CURRENT_CONFIG", "HKEY_DYN_DATA"};
-static const char *const abbreviations[] = {"HKLM", "HKCU", "HKU", "HKCR", "HKCC"};
+static const struct {
+	const char *abbreviation, *hive;
+} abbreviations[] = {{"HKLM", "HKEY_LOCAL_MACHINE"},
+                     {"HKCU", "HKEY_CURRENT_USER"},
+                     {"HKU", "HKEY_USERS"},
+                     {"HKCR", "HKEY_CLASSES_ROOT"},
+                     {"HKCC", "HKEY_CURRENT_CONFIG"}};
 
 /* The length of name's first component if it is `hive` (any case). */
 static bool is_hive(const char *name, const char *hive)
@@ -323,16 +329,11 @@ static int parse_key_header(struct parser *p, char *line)
 			            "the last ']', comment included");
 	}
 	for (i = 0; i < ARRAY_SIZE(abbreviations); i++) {
-		if (is_hive(name, abbreviations[i]))
+		if (is_hive(name, abbreviations[i].abbreviation))
 			return fail(p,
 			            "\"%s\" is not a hive name regedit knows (it ignores the "
-			            "section): write HKEY_%s",
-			            abbreviations[i],
-			            i == 0   ? "LOCAL_MACHINE"
-			            : i == 1 ? "CURRENT_USER"
-			            : i == 2 ? "USERS"
-			            : i == 3 ? "CLASSES_ROOT"
-			                     : "CURRENT_CONFIG");
+			            "section): write %s",
+			            abbreviations[i].abbreviation, abbreviations[i].hive);
 	}
 	for (i = 0; i < ARRAY_SIZE(other_hives); i++) {
 		if (is_hive(name, other_hives[i]))
