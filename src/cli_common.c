@@ -110,5 +110,12 @@ int cli_open_registry(const struct cli *cli, struct reg_backend **b)
 		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
 		return EXIT_USAGE;
 	}
+	if (cli->state_file) {
+		size_t i, n;
+		const char *const *warnings = regfile_backend_warnings(*b, &n);
+
+		for (i = 0; i < n; i++)
+			cli_errf("schannelcfg %s: warning: %s\n", cli->command, warnings[i]);
+	}
 	return EXIT_OK;
 }

@@ -16,14 +16,19 @@ struct parser {
 	char *text;             /* decoded, NUL-terminated UTF-8 (becomes rf->text) */
 	struct strbuf line_buf; /* a copy of the current line, which parsing cuts up */
 	size_t len;
-	size_t pos;    /* next unread byte */
-	unsigned line; /* line number of the current line (1-based) */
+	size_t pos;        /* next unread byte */
+	size_t line_start; /* where the current line starts */
+	size_t skip_start; /* where the skipped section starts */
+	unsigned line;     /* line number of the current line (1-based) */
 	unsigned next_line;
 	bool have_key;    /* a [KEY] header is open */
 	bool key_deleted; /* ...and it was a [-KEY] */
 	bool key_is_root;
 	enum reg_view view;
 	char *path;
+	bool regedit;    /* a whole file: regedit's rules (comments, case) */
+	bool skip_hives; /* other hives' sections are skipped with a warning */
+	bool skipping;   /* inside such a section */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) SC_PRINTF(2, 3);
@@ -176,17 +181,21 @@ static char *next_physical_line(struct parser *p, int *rc)
 	end = memchr(start, '\n', p->len - p->pos);
 	if (!end)
 		end = p->text + p->len;
+	p->line_start = p->pos;
 	p->pos = (size_t)(end - p->text) + (end < p->text + p->len ? 1 : 0);
 	p->line = p->next_line++;
 	n = (size_t)(end - start);
-	if (n && start[n - 1] == '\r')
+	/* CR CR LF (a CRLF file copied in text mode) ends a line as CRLF does:
+	 * regedit reads a blank line after it, which changes nothing */
+	while (n && start[n - 1] == '\r')
 		n--;
 	if (n > REGFILE_MAX_LINE) {
 		*rc = fail(p, "line longer than %u characters", REGFILE_MAX_LINE);
 		return NULL;
 	}
 	if (memchr(start, '\r', n)) {
-		*rc = fail(p, "stray carriage return in the middle of a line");
+		*rc = fail(p, "stray carriage return in the middle of a line (regedit "
+		              "would end the line there; editors and viewers do not)");
 		return NULL;
 	}
 	/* a copy: the text itself stays intact as the regfile's `text` */
@@ -226,27 +235,117 @@ static char *own_path(struct regfile *rf, char *path)
 	return path;
 }
 
+static const char *skip_blanks(const char *c);
+
+/* The hives regedit knows besides HKEY_LOCAL_MACHINE (full names only:
+ * regedit reads no abbreviation, HKLM included). */
+static const char *const other_hives[] = {"HKEY_CURRENT_USER", "HKEY_USERS", "HKEY_CLASSES_ROOT",
+                                          "HKEY_CURRENT_CONFIG", "HKEY_DYN_DATA"};
+static const struct {
+	const char *abbreviation, *hive;
+} abbreviations[] = {{"HKLM", "HKEY_LOCAL_MACHINE"},
+                     {"HKCU", "HKEY_CURRENT_USER"},
+                     {"HKU", "HKEY_USERS"},
+                     {"HKCR", "HKEY_CLASSES_ROOT"},
+                     {"HKCC", "HKEY_CURRENT_CONFIG"}};
+
+/* The length of name's first component if it is `hive` (any case). */
+static bool is_hive(const char *name, const char *hive)
+{
+	size_t n = strlen(hive);
+
+	return starts_with_ci(name, hive) && (!name[n] || name[n] == '\\');
+}
+
+static void add_warning(struct parser *p, const char *fmt, ...) SC_PRINTF(2, 3);
+
+static void add_warning(struct parser *p, const char *fmt, ...)
+{
+	struct regfile *rf = p->rf;
+	char msg[SC_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	xgrow(&rf->warnings, &rf->warnings_cap, rf->nwarnings + 1, sizeof(*rf->warnings));
+	rf->warnings[rf->nwarnings++] = xasprintf("%s:%u: %s", p->source, p->line, msg);
+}
+
+/* Ends a skipped section at `end` (the next header's line, or the end):
+ * its text is kept for a save to write back. */
+static void end_skipped(struct parser *p, size_t end)
+{
+	struct strbuf *kept = &p->rf->skipped;
+
+	if (!p->skipping)
+		return;
+	sb_add(kept, p->text + p->skip_start, end - p->skip_start);
+	if (kept->len && kept->buf[kept->len - 1] != '\n')
+		sb_adds(kept, "\r\n");
+	p->skipping = false;
+}
+
+/* A section of another hive: skipped (state files) or refused. */
+static int other_hive(struct parser *p, const char *name, bool deletion)
+{
+	if (!p->skip_hives)
+		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
+	add_warning(p,
+	            "skipped [%s%s] and its values: only HKEY_LOCAL_MACHINE is read (a save "
+	            "keeps the section as it is)",
+	            deletion ? "-" : "", name);
+	p->skip_start = p->line_start;
+	p->have_key = true;
+	p->key_deleted = deletion;
+	p->key_is_root = false;
+	p->skipping = true;
+	return SC_OK;
+}
+
 static int parse_key_header(struct parser *p, char *line)
 {
 	char *close = strrchr(line, ']');
 	bool deletion = line[1] == '-';
 	char *name = line + (deletion ? 2 : 1);
-	const char *rest;
+	char *rest, *after;
 	struct sc_err why;
+	size_t i, len;
 
+	end_skipped(p, p->line_start);
+	if (*name == ' ' || *name == '\t')
+		return fail(p, "space after '%s' (regedit ignores such a line)",
+		            deletion ? "[-" : "[");
 	if (!close)
 		return fail(p, "key header without closing ']'");
-	if (*trim(close + 1))
-		return fail(p, "unexpected text after ']'");
+	after = trim(close + 1);
+	if (*after && *after != ';')
+		return fail(p, "unexpected text after ']' (a comment starts with ';')");
 	*close = '\0';
-	if (starts_with_ci(name, "HKEY_LOCAL_MACHINE"))
-		rest = name + strlen("HKEY_LOCAL_MACHINE");
-	else if (starts_with_ci(name, "HKLM"))
-		rest = name + strlen("HKLM");
-	else
+	for (rest = strchr(name, ']'); rest; rest = strchr(rest + 1, ']')) {
+		if (*skip_blanks(rest + 1) == ';')
+			return fail(p,
+			            "']' and ';' in a key header: regedit reads the key name up to "
+			            "the last ']', comment included");
+	}
+	for (i = 0; i < ARRAY_SIZE(abbreviations); i++) {
+		if (is_hive(name, abbreviations[i].abbreviation))
+			return fail(p,
+			            "\"%s\" is not a hive name regedit knows (it ignores the "
+			            "section): write %s",
+			            abbreviations[i].abbreviation, abbreviations[i].hive);
+	}
+	for (i = 0; i < ARRAY_SIZE(other_hives); i++) {
+		if (is_hive(name, other_hives[i]))
+			return other_hive(p, name, deletion);
+	}
+	if (!is_hive(name, "HKEY_LOCAL_MACHINE"))
 		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
-	if (*rest && *rest != '\\')
-		return fail(p, "key \"%s\" is outside HKEY_LOCAL_MACHINE", name);
+	rest = name + strlen("HKEY_LOCAL_MACHINE");
+	/* regedit drops one trailing backslash: [HKEY_LOCAL_MACHINE\\X\\] is X */
+	len = strlen(rest);
+	if (p->regedit && len > 1 && rest[len - 1] == '\\' && rest[len - 2] != '\\')
+		rest[len - 1] = '\0';
 	p->path = NULL;
 	p->have_key = true;
 	p->key_deleted = deletion;
@@ -280,12 +379,18 @@ static char *parse_quoted(struct parser *p, char **s, int *rc)
 			c += plain - 1;
 			continue;
 		}
+		if (*c == '\\' && p->regedit && (c[1] == 'n' || c[1] == 'r')) {
+			sb_addc(&sb,
+			        c[1] == 'n' ? '\n' : '\r'); /* as Wine's reg export writes them */
+			c++;
+			continue;
+		}
 		if (*c == '\\') {
 			if (c[1] != '\\' && c[1] != '"') {
 				*rc = fail(p,
 				           "unknown escape \"\\%c\" in a quoted string "
-				           "(only \\\\ and \\\" are allowed)",
-				           c[1] ? c[1] : ' ');
+				           "(allowed: \\\\ \\\"%s)",
+				           c[1] ? c[1] : ' ', p->regedit ? " \\n \\r" : "");
 				sb_free(&sb);
 				return NULL;
 			}
@@ -302,72 +407,111 @@ static char *parse_quoted(struct parser *p, char **s, int *rc)
 	return sb_detach(&sb);
 }
 
-/* Joins continuation lines of a hex list into one buffer. */
-static int collect_hex(struct parser *p, const char *first, struct strbuf *out)
+static bool is_hex_digit(char c)
 {
-	const char *line = first;
-	int rc;
-
-	for (;;) {
-		size_t len = strlen(line);
-
-		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-			len--;
-		if (!len || line[len - 1] != '\\') {
-			sb_add(out, line, len);
-			return SC_OK;
-		}
-		sb_add(out, line, len - 1);
-		if (out->len > (size_t)RV_MAX_DATA * 3 + 64)
-			return fail(p, "value data longer than %u bytes", RV_MAX_DATA);
-		{
-			unsigned start_line = p->line;
-			char *next = next_physical_line(p, &rc);
-
-			if (rc != SC_OK)
-				return rc;
-			if (!next) {
-				p->line = start_line;
-				return fail(p, "file ends inside a continued hex list");
-			}
-			while (*next == ' ' || *next == '\t')
-				next++;
-			line = next;
-		}
-	}
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static int parse_hex_bytes(struct parser *p, const char *list, struct strbuf *bytes)
+static const char *skip_blanks(const char *c)
 {
-	const char *c = list;
-
 	while (*c == ' ' || *c == '\t')
 		c++;
-	if (!*c)
-		return SC_OK;
-	for (;;) {
-		char digits[3] = {0};
-		uint64_t b;
+	return c;
+}
 
-		while (*c == ' ' || *c == '\t')
-			c++;
-		if (!c[0] || !c[1])
-			return fail(p, "expected two hex digits in a hex list");
+/* True at the end of a line's data: nothing, or (in a file) a comment. */
+static bool data_ends(const struct parser *p, const char *c)
+{
+	return !*c || (p->regedit && *c == ';');
+}
+
+/* After a trailing backslash: the next line with hex bytes, skipping blank
+ * and comment lines as regedit does. Returns it, or NULL with *rc set. */
+static const char *continuation_line(struct parser *p, int *rc)
+{
+	unsigned start_line = p->line;
+	const char *next;
+
+	for (;;) {
+		next = next_physical_line(p, rc);
+		if (*rc != SC_OK)
+			return NULL;
+		if (!next) {
+			p->line = start_line;
+			*rc = fail(p, "file ends inside a continued hex list");
+			return NULL;
+		}
+		next = skip_blanks(next);
+		if (!p->regedit || (*next && *next != ';'))
+			break;
+	}
+	if (!is_hex_digit(*next)) {
+		*rc = fail(p, "line does not continue the continued hex list (expected hex bytes; "
+		              "regedit drops the value and this line)");
+		return NULL;
+	}
+	return next;
+}
+
+/* Why c, in a hex list and not at its end, is no byte of two hex digits. */
+static int bad_byte(struct parser *p, const char *c)
+{
+	char digits[3] = {c[0], c[1], '\0'};
+
+	if (is_hex_digit(c[0]) && is_hex_digit(c[1]))
+		return fail(p, "expected two hex digits in a hex list, found more");
+	/* regedit reads "1," and a "1" that ends the data as a byte; the
+	 * value of "0g" or "1 ,02" it drops */
+	if (is_hex_digit(c[0]) && (c[1] == ',' || data_ends(p, skip_blanks(c + 1))))
+		return fail(p,
+		            "expected two hex digits in a hex list (regedit reads \"%c\" as "
+		            "a byte; a truncated file?)",
+		            c[0]);
+	return fail(p, "\"%s\" is not a hex byte", digits);
+}
+
+/* Parses a hex list as regedit does: bytes of two hex digits separated by
+ * commas (spaces or tabs before a byte), a backslash after a comma (or
+ * first) continuing it on the next line, a ';' comment at the end. */
+static int parse_hex_list(struct parser *p, const char *c, struct strbuf *bytes)
+{
+	int rc = SC_OK;
+
+	for (;;) {
+		uint64_t b;
+		char digits[3] = {0};
+
+		c = skip_blanks(c);
+		if (*c == '\\') {
+			c = skip_blanks(c + 1);
+			if (!data_ends(p, c))
+				return fail(p, "unexpected text after the continuation backslash");
+			c = continuation_line(p, &rc);
+			if (!c)
+				return rc;
+			continue;
+		}
+		if (data_ends(p, c))
+			return SC_OK;
+		if (!is_hex_digit(c[0]) || !is_hex_digit(c[1]) || is_hex_digit(c[2]))
+			return bad_byte(p, c);
 		digits[0] = c[0];
 		digits[1] = c[1];
-		if (!parse_hex_u64(digits, 2, &b))
-			return fail(p, "\"%s\" is not a hex byte", digits);
+		parse_hex_u64(digits, 2, &b);
 		sb_addc(bytes, (char)b);
 		if (bytes->len > RV_MAX_DATA)
 			return fail(p, "value data longer than %u bytes", RV_MAX_DATA);
 		c += 2;
-		while (*c == ' ' || *c == '\t')
+		if (*c == ',') {
 			c++;
-		if (!*c)
+			continue;
+		}
+		c = skip_blanks(c);
+		if (data_ends(p, c))
 			return SC_OK;
-		if (*c != ',')
-			return fail(p, "expected ',' between hex bytes, found '%c'", *c);
-		c++;
+		if (*c == ',')
+			return fail(p, "blank before ',' in a hex list (regedit ignores the line)");
+		return fail(p, "expected ',' between hex bytes, found '%c'", *c);
 	}
 }
 
@@ -391,7 +535,7 @@ static void widen_v4_strings(struct reg_value *v)
 
 static int parse_hex_value(struct parser *p, const char *data, struct reg_value *v)
 {
-	struct strbuf list = STRBUF_INIT, bytes = STRBUF_INIT;
+	struct strbuf bytes = STRBUF_INIT;
 	const char *colon;
 	uint64_t type = RV_BINARY;
 	int rc;
@@ -413,10 +557,7 @@ static int parse_hex_value(struct parser *p, const char *data, struct reg_value 
 	}
 	if (*colon != ':')
 		return fail(p, "expected ':' after hex type");
-	rc = collect_hex(p, colon + 1, &list);
-	if (rc == SC_OK)
-		rc = parse_hex_bytes(p, sb_str(&list), &bytes);
-	sb_free(&list);
+	rc = parse_hex_list(p, colon + 1, &bytes);
 	if (rc != SC_OK) {
 		sb_free(&bytes);
 		return rc;
@@ -428,20 +569,49 @@ static int parse_hex_value(struct parser *p, const char *data, struct reg_value 
 		free(v->data);
 		v->data = NULL;
 	}
-	if (p->rf->format == REGFILE_V4)
+	/* regedit widens by the file's encoding, not its header: a REGEDIT4
+	 * file in UTF-16LE holds UTF-16LE (hex(2)/(7) in an 8-bit v5 file are
+	 * read as UTF-16LE here, see regfile.h) */
+	if (p->rf->format == REGFILE_V4 && p->rf->encoding == REGFILE_UTF8)
 		widen_v4_strings(v);
+	return SC_OK;
+}
+
+/* The data type's tag: regedit matches them case-sensitively; profiles
+ * (regfile_parse_assignment) take any case. */
+static bool tag(const struct parser *p, const char *data, const char *t)
+{
+	return p->regedit ? !strncmp(data, t, strlen(t)) : starts_with_ci(data, t);
+}
+
+static int parse_dword(struct parser *p, const char *data, struct reg_value *v)
+{
+	const char *c = skip_blanks(data), *end;
+	char digits[9] = {0};
+	uint64_t dword;
+
+	for (end = c; is_hex_digit(*end); end++)
+		;
+	if (end == c || end - c > 8 || (*end && *end != ' ' && *end != '\t' && *end != ';'))
+		return fail(p, "expected dword:XXXXXXXX with 1 to 8 hex digits");
+	memcpy(digits, c, (size_t)(end - c));
+	if (!data_ends(p, skip_blanks(end)))
+		return fail(p, "unexpected text after the data (a comment starts with ';')");
+	parse_hex_u64(digits, 8, &dword);
+	regvalue_set_dword(v, (uint32_t)dword);
 	return SC_OK;
 }
 
 /* Parses the data after '='. *deletion set for "-". */
 static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *deletion)
 {
-	uint64_t dword;
 	int rc;
 
 	*deletion = false;
 	data = trim(data); /* "name"= "text" and "name"=dword:1 alike */
-	if (!strcmp(data, "-")) {
+	if (*data == '-') {
+		if (!data_ends(p, skip_blanks(data + 1)))
+			return fail(p, "unexpected text after '-' (a deletion is \"name\"=-)");
 		*deletion = true;
 		return SC_OK;
 	}
@@ -451,7 +621,7 @@ static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *d
 
 		if (!text)
 			return rc;
-		if (*trim(s)) {
+		if (!data_ends(p, skip_blanks(s))) {
 			free(text);
 			return fail(p, "unexpected text after the closing quote");
 		}
@@ -462,15 +632,12 @@ static int parse_data(struct parser *p, char *data, struct reg_value *v, bool *d
 		free(text);
 		return SC_OK;
 	}
-	if (starts_with_ci(data, "dword:")) {
-		if (!parse_hex_u64(trim(data + 6), 8, &dword))
-			return fail(p, "expected dword:XXXXXXXX with 1 to 8 hex digits");
-		regvalue_set_dword(v, (uint32_t)dword);
-		return SC_OK;
-	}
-	if (starts_with_ci(data, "hex"))
+	if (tag(p, data, "dword:"))
+		return parse_dword(p, data + 6, v);
+	if (tag(p, data, "hex:") || tag(p, data, "hex("))
 		return parse_hex_value(p, data, v);
-	return fail(p, "expected \"string\", dword:, hex:, hex(N): or - after '='");
+	return fail(p, "expected \"string\", dword:, hex:, hex(N): or - after '='%s",
+	            p->regedit ? " (in lower case)" : "");
 }
 
 int regfile_parse_assignment(const char *source, unsigned line, const char *name_part,
@@ -540,7 +707,7 @@ static int parse_value_line(struct parser *p, char *line)
 		return fail(p, "values directly under HKEY_LOCAL_MACHINE are not supported");
 	}
 	rc = parse_data(p, s + 1, &v, &deletion);
-	if (rc == SC_OK)
+	if (rc == SC_OK && !p->skipping)
 		add_record(p, deletion ? RF_DELETE_VALUE : RF_SET, name, deletion ? NULL : &v);
 	else
 		free(name);
@@ -567,7 +734,10 @@ static int parse_header(struct parser *p)
 		return rc;
 	if (!line)
 		return fail(p, "empty file (expected \"%s\")", header_v5);
-	line = trim(line);
+	/* regedit skips blanks before the header, but imports nothing from a
+	 * file whose header has anything after it */
+	while (*line == ' ' || *line == '\t')
+		line++;
 	if (!strcmp(line, header_v5)) {
 		p->rf->format = REGFILE_V5;
 	} else if (!strcmp(line, header_v4)) {
@@ -593,15 +763,20 @@ static int parse_lines(struct parser *p)
 				add_comment(p->rf, t + 1);
 			continue;
 		}
+		if (*t == '#') /* regedit ignores every line not starting with [ @ " */
+			continue;
 		if (*t == '[')
 			rc = parse_key_header(p, t);
 		else if (*t == '"' || *t == '@')
 			rc = parse_value_line(p, t);
 		else
-			rc = fail(p, "expected [KEY], \"name\"=value, @=value or a ; comment");
+			rc = fail(p, "expected [KEY], \"name\"=value, @=value or a ; comment "
+			             "(regedit ignores this line)");
 		if (rc != SC_OK)
 			return rc;
 	}
+	if (rc == SC_OK)
+		end_skipped(p, p->len);
 	return rc;
 }
 
@@ -625,7 +800,18 @@ static void reserve_records(struct regfile *rf)
 int regfile_parse(const char *source, const uint8_t *data, size_t size, struct regfile *rf,
                   struct sc_err *err)
 {
-	struct parser p = {.source = source, .rf = rf, .err = err, .next_line = 1};
+	return regfile_parse_flags(source, data, size, 0, rf, err);
+}
+
+int regfile_parse_flags(const char *source, const uint8_t *data, size_t size, unsigned flags,
+                        struct regfile *rf, struct sc_err *err)
+{
+	struct parser p = {.source = source,
+	                   .rf = rf,
+	                   .err = err,
+	                   .next_line = 1,
+	                   .regedit = true,
+	                   .skip_hives = (flags & REGFILE_SKIP_OTHER_HIVES) != 0};
 	int rc;
 
 	memset(rf, 0, sizeof(*rf));
@@ -667,6 +853,10 @@ void regfile_free(struct regfile *rf)
 	}
 	for (i = 0; i < rf->ncomments; i++)
 		free(rf->header_comments[i]);
+	for (i = 0; i < rf->nwarnings; i++)
+		free(rf->warnings[i]);
+	free(rf->warnings);
+	sb_free(&rf->skipped);
 	for (i = 0; i < rf->npaths; i++)
 		free(rf->paths[i]);
 	free(rf->paths);
@@ -1226,12 +1416,22 @@ struct regfile_backend {
 	char *path;                  /* as opened */
 	struct regfile_layout layout;
 	struct file_origin origin;
+	char **warnings; /* taken from the parsed file */
+	size_t nwarnings;
+	struct strbuf skipped; /* taken too: a save writes it back */
+	bool v4;               /* the file was REGEDIT4 */
 };
 
 static void regfile_destroy(struct reg_backend *b)
 {
 	struct regfile_backend *rb = (struct regfile_backend *)(void *)b;
 
+	size_t i;
+
+	for (i = 0; i < rb->nwarnings; i++)
+		free(rb->warnings[i]);
+	free(rb->warnings);
+	sb_free(&rb->skipped);
 	reg_backend_free(rb->base.mem);
 	file_origin_free(&rb->origin);
 	free(rb->path);
@@ -1281,7 +1481,7 @@ static struct regfile_layout layout_of(const struct regfile *rf)
 	return l;
 }
 
-static struct reg_backend *wrap(struct reg_backend *mem, const char *path, const struct regfile *rf,
+static struct reg_backend *wrap(struct reg_backend *mem, const char *path, struct regfile *rf,
                                 struct file_origin *origin)
 {
 	struct regfile_backend *rb = xcalloc(1, sizeof(*rb));
@@ -1292,7 +1492,22 @@ static struct reg_backend *wrap(struct reg_backend *mem, const char *path, const
 	rb->layout = layout_of(rf);
 	rb->origin = *origin;
 	memset(origin, 0, sizeof(*origin));
+	rb->warnings = rf->warnings;
+	rb->nwarnings = rf->nwarnings;
+	rf->warnings = NULL;
+	rf->nwarnings = 0;
+	rb->skipped = rf->skipped;
+	memset(&rf->skipped, 0, sizeof(rf->skipped));
+	rb->v4 = rf->format == REGFILE_V4;
 	return &rb->base.backend;
+}
+
+const char *const *regfile_backend_warnings(const struct reg_backend *b, size_t *n)
+{
+	const struct regfile_backend *rb = regfile_backend_of(b);
+
+	*n = rb ? rb->nwarnings : 0;
+	return rb && rb->nwarnings ? (const char *const *)rb->warnings : NULL;
 }
 
 struct reg_backend *regfile_store_open(const char *path, struct sc_err *err)
@@ -1314,7 +1529,8 @@ struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err)
 
 	if (!data)
 		return NULL;
-	if (regfile_parse(path, (const uint8_t *)data, size, &rf, err) == SC_OK) {
+	if (regfile_parse_flags(path, (const uint8_t *)data, size, REGFILE_SKIP_OTHER_HIVES, &rf,
+	                        err) == SC_OK) {
 		mem = mem_backend_new();
 		if (regfile_apply_records(&rf, mem, err) == SC_OK) {
 			b = wrap(mem, path, &rf, &origin);
@@ -1403,7 +1619,16 @@ int regfile_backend_save(const struct reg_backend *b, const char *path, struct s
 	size_t size;
 	int rc = SC_ERROR;
 
+	if (rb && rb->skipped.len && rb->v4) {
+		return sc_err_set(err,
+		                  "%s: not saved: %s is a REGEDIT4 file with sections of other "
+		                  "hives, which a save (as version 5) would change; convert it "
+		                  "(regedit, reg export) first (the file is unchanged)",
+		                  path, rb->path);
+	}
 	regfile_format_mem(b, &text);
+	if (rb) /* the sections skipped when reading, as they were */
+		sb_add(&text, rb->skipped.buf, rb->skipped.len);
 	bytes = encode_as(path, text.buf, text.len, layout, &size, err);
 	sb_free(&text);
 	if (bytes && same_file)

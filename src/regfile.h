@@ -4,18 +4,34 @@
  * Reading accepts "Windows Registry Editor Version 5.00" (UTF-16LE with a
  * byte-order mark, as `reg export` writes it, or UTF-8 with or without one)
  * and "REGEDIT4" (single-byte text; hex(1)/(2)/(7) data is then single-byte
- * and is widened to UTF-16LE). Supported lines:
- *   [HKEY_LOCAL_MACHINE\path]     a key (created when loaded)
+ * and is widened to UTF-16LE). Lines are read as Wine's regedit reads them
+ * (tests/regedit-variants/ has a file per form, checked against regedit):
+ *   [HKEY_LOCAL_MACHINE\path]     a key (created when loaded); the hive in
+ *                                 any case, one trailing backslash dropped
  *   [-HKEY_LOCAL_MACHINE\path]    delete the key and everything under it
- *   "name"="text"  @="text"       REG_SZ; \\ and \" are the only escapes
+ *   "name"="text"  @="text"       REG_SZ; \\ \" \n \r are the escapes
  *   "name"=dword:0000000c         REG_DWORD (1-8 hex digits)
- *   "name"=hex:01,02              REG_BINARY
+ *   "name"=hex:01,02              REG_BINARY (two digits a byte)
  *   "name"=hex(N):..              type N (0-b): 2 expand-sz, 7 multi-sz, b qword
  *   "name"=-                      delete the value
- *   ; comment                     (also blank lines)
- * Hex lists continue onto the next line after a trailing backslash.
- * HKEY_LOCAL_MACHINE (or HKLM) is the only hive accepted;
+ *   ; comment  # comment          lines (also blank lines), and "; ..." after
+ *                                 a value's data or a key's ']'
+ * Type tags are lower case (regedit ignores "DWORD:"). Blanks may precede
+ * [ @ " and the header. Hex lists continue onto the next line after a
+ * trailing backslash (after a comma); blank and ';' lines in between are
+ * skipped. A line ends at LF, CRLF or CR CR LF; a CR elsewhere is refused.
+ * What regedit ignores (an unknown line, "#" after data, a blank before a
+ * comma, "[ KEY]", HKLM and other abbreviations) or reads in a way other
+ * readers do not (one-digit bytes, "\W", a lone CR, text after ']') is
+ * refused. HKEY_LOCAL_MACHINE is the only hive read; regfile_parse refuses
+ * other hives' sections, regfile_parse_flags may skip them (warnings).
  * HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\X is X in the 32-bit view.
+ * Known differences from Wine's regedit, kept on purpose: UTF-8 files with
+ * a byte-order mark are read (regedit imports nothing from them); v5 files
+ * in UTF-8 are UTF-8 and their hex(1)/(2)/(7) data UTF-16LE (regedit reads
+ * 8-bit files in the ANSI code page and widens that data); string-type hex
+ * data without a NUL is kept as written (as reg import keeps it; regedit
+ * adds one); hex(c) and higher types are refused.
  *
  * Every error message starts with "FILE:LINE: ".
  */
@@ -65,6 +81,11 @@ struct regfile {
 	size_t text_len;
 	char **paths; /* the records' paths, one per key header */
 	size_t npaths, paths_cap;
+	char **warnings; /* "source:line: ..." for each skipped section */
+	size_t nwarnings, warnings_cap;
+	/* The skipped sections' lines as they are in text, each section from
+	 * its header to the next header (or the end), ending in a line end. */
+	struct strbuf skipped;
 };
 
 /*
@@ -74,6 +95,21 @@ struct regfile {
  */
 int regfile_parse(const char *source, const uint8_t *data, size_t size, struct regfile *rf,
                   struct sc_err *err);
+
+/* regfile_parse_flags: flags for regfile_parse_flags. */
+enum {
+	/* Sections of other hives ([HKEY_CURRENT_USER\...], HKEY_USERS,
+	 * HKEY_CLASSES_ROOT, HKEY_CURRENT_CONFIG, HKEY_DYN_DATA, and their
+	 * [-...] deletions) are skipped with their values, each adding
+	 * "source:line: skipped [...]..." to rf->warnings and its lines to
+	 * rf->skipped, instead of being an error. State files are read so (a
+	 * backup of a whole machine; saving one keeps those sections);
+	 * snapshots never (regfile_parse). */
+	REGFILE_SKIP_OTHER_HIVES = 1u,
+};
+/* regfile_parse with flags (0: exactly regfile_parse). */
+int regfile_parse_flags(const char *source, const uint8_t *data, size_t size, unsigned flags,
+                        struct regfile *rf, struct sc_err *err);
 void regfile_free(struct regfile *rf);
 
 /*
@@ -148,5 +184,17 @@ int regfile_backend_save(const struct reg_backend *b, const char *path, struct s
  * regfile_backend_save does. A backend from regfile_backend_open has no
  * commit: what is written to it stays in memory (tests, tools, capture). */
 struct reg_backend *regfile_store_open(const char *path, struct sc_err *err);
+
+/* A state file's backend keeps the sections it skipped: each save writes
+ * them back, as they were, after the HKEY_LOCAL_MACHINE keys. A REGEDIT4
+ * file with such sections is not saved (a save writes version 5, in which
+ * their single-byte hex(1)/(2)/(7) data would read differently).
+ *
+ * The warnings of the file b was opened from (regfile_backend_open or
+ * regfile_store_open): "path:line: skipped [HKEY_CURRENT_USER\...] and its
+ * values: ...", one per skipped section, in file order. *n is their number;
+ * NULL (and *n 0) when there are none or b is no .reg file's backend. The
+ * strings belong to b and live as long as it. */
+const char *const *regfile_backend_warnings(const struct reg_backend *b, size_t *n);
 
 #endif

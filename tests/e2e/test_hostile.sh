@@ -4,7 +4,10 @@
 #      profiles (tests/bad-profiles/, tests/hostile/profiles/): `diff P` and
 #        `apply P` with --state on a copy of a realistic state file: exit 2;
 #      states (tests/hostile/states/, a copy as --state): `diff` and `apply`
-#        of a built-in profile: exit 2;
+#        of a built-in profile: exit 2; the two with another hive's section
+#        ("; expect-warning:") are read with that warning instead: `diff`
+#        exits 0 and leaves the file as it was, `apply` exits 194 (3010)
+#        and the rewritten file still holds the section, byte for byte;
 #      snapshots (tests/hostile/snapshots/), placed inside and outside
 #        --snapshot-dir: `rollback SNAPSHOT --force --state`: exit 5;
 #      a 10,000-deep include chain made here: exit 2.
@@ -22,7 +25,8 @@
 #      of snapshots (`rollback C:\hostile\X.reg --force`, inside and outside
 #      the snapshot folder), states (`apply --state C:\hostile\X.reg`) and
 #      profiles (`apply C:\hostile\X.ini`): exit 5 / 2 / 2, the message names
-#      the Windows path; `reg export` of SecurityProviders, SOFTWARE\Policies
+#      the Windows path; `diff --state` of 09-hkey-current-user: exit 0, the
+#      warning names the Windows path and line; `reg export` of SecurityProviders, SOFTWARE\Policies
 #      and both Run keys is byte for byte the same afterwards, the state
 #      files are unchanged and no snapshot was written.
 . "$(dirname "$0")/lib_wine.sh"
@@ -49,11 +53,17 @@ listing() { if [ -d "$1" ]; then (cd "$1" && ls -A); else echo "(no folder)"; fi
 
 # expectation FILE: sets EXP_MSG and EXP_LINE ("" for none) from the
 # "; expect:" / "; expect-line:" lines of FILE.expect when there is one,
-# else of FILE's own header.
+# else of FILE's own header; EXP_WARN=1 when EXP_MSG is an
+# "; expect-warning:" (a state read with a warning), else "".
 expectation() {
     local from=$1
     [ -f "$1.expect" ] && from=$1.expect
     EXP_MSG=$(head -c 4096 "$from" | tr -d '\r' | sed -n '1,5{s/^; expect: //p}' | head -1)
+    EXP_WARN=
+    if [ -z "$EXP_MSG" ]; then
+        EXP_MSG=$(head -c 4096 "$from" | tr -d '\r' | sed -n '1,5{s/^; expect-warning: //p}' | head -1)
+        [ -z "$EXP_MSG" ] || EXP_WARN=1
+    fi
     EXP_LINE=$(head -c 4096 "$from" | tr -d '\r' | sed -n '1,5{s/^; expect-line: //p}' | head -1)
     [ -n "$EXP_MSG" ] || not_ok "$1: no \"; expect:\" line (in the file or in $1.expect)"
 }
@@ -77,6 +87,34 @@ checks() {
         not_ok "$what:$problems"
         printf '%s\n' "$OUT" | head -5 | cut -c1-300 | sed 's/^/       | /'
     fi
+}
+
+# flat FILE FROM-LINE: FILE's lines from FROM-LINE up to the next key
+# header, newlines as \001: one string for grep -F.
+flat() {
+    awk -v from="$2" 'NR == from { on = 1; print; next } on && /^\[/ { exit } on' "$1" |
+        tr '\n' '\001'
+}
+
+# warned_state STATE COPY: a state with another hive's section (its
+# "; expect-warning:"): diff reads it with the warning and writes nothing;
+# apply writes it, with the section as it was.
+warned_state() {
+    local s=$1 copy=$2 st name section
+    name=$(basename "$s")
+    st=$(stamp "$copy")
+    run diff tls12-strict --state "$copy"
+    checks "state $name: diff (read, with a warning)" 0 "$copy" "$copy" "$s" "$st" "$SNAPS" "(no folder)"
+    run apply tls12-strict --state "$copy" --snapshot-dir "$TMP/warned-snaps"
+    expect_rc "state $name: apply" "$RC" 194
+    expect_contains "state $name: apply warns" "$OUT" "$copy:$EXP_LINE: $EXP_MSG"
+    section=$(flat "$s" "$EXP_LINE")
+    if [ -n "$section" ] && tr '\n' '\001' <"$copy" | grep -qaF -- "$section"; then
+        ok "state $name: the rewritten file keeps the section of line $EXP_LINE"
+    else
+        not_ok "state $name: the rewritten file lost the section of line $EXP_LINE"
+    fi
+    rm -rf "$TMP/warned-snaps" "$copy.snapshots"
 }
 
 echo "H1 native: profiles, states, snapshots, a 10,000-deep include chain"
@@ -103,11 +141,15 @@ for s in $H/states/*.reg; do
     expectation "$s"
     copy=$TMP/$(basename "$s")
     cp "$s" "$copy"
-    for cmd in diff apply; do
-        st=$(stamp "$copy")
-        run "$cmd" tls12-strict --state "$copy" $(snapdir_opt "$cmd")
-        checks "state $(basename "$s"): $cmd" 2 "$copy" "$copy" "$s" "$st" "$SNAPS" "(no folder)"
-    done
+    if [ -n "$EXP_WARN" ]; then
+        warned_state "$s" "$copy"
+    else
+        for cmd in diff apply; do
+            st=$(stamp "$copy")
+            run "$cmd" tls12-strict --state "$copy" $(snapdir_opt "$cmd")
+            checks "state $(basename "$s"): $cmd" 2 "$copy" "$copy" "$s" "$st" "$SNAPS" "(no folder)"
+        done
+    fi
     rm -f "$copy"
     n_states=$((n_states + 1))
 done
@@ -187,8 +229,11 @@ sc apply azure-mma >/dev/null 2>&1 || true
 sc rollback >/dev/null 2>&1 || true
 W_SNAPS=(01-body-byte-changed 11-run-key-value-rehashed 12-delete-software-rehashed
     13-created-above-root-not-ancestor 19-wow6432node-run-rehashed 23-unpaired-surrogate-rehashed)
-W_STATES=(01-utf16-odd-byte-count 03-utf16-big-endian-bom 09-hkey-current-user 24-delete-hklm
-    33-utf16-unpaired-surrogate)
+# 09-hkey-current-user is read (with a warning) since other hives' sections
+# are skipped: its place here takes 27, the other "outside HKLM" state.
+W_STATES=(01-utf16-odd-byte-count 03-utf16-big-endian-bom 24-delete-hklm
+    27-hkey-local-machine-lookalike 33-utf16-unpaired-surrogate)
+W_WARNED=09-hkey-current-user
 W_PROFILES=(tests/bad-profiles/19-raw-key-outside-roots.ini $H/profiles/09-raw-key-wow6432-run.ini
     $H/profiles/16-utf16le-with-bom.ini)
 EXPORTS=('HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders' 'HKLM\SOFTWARE\Policies'
@@ -226,7 +271,7 @@ for s in "${W_SNAPS[@]}"; do
     cp "$H/snapshots/$s.reg" "$C/hostile/$s.reg"
     cp "$H/snapshots/$s.reg" "$C/sc-snaps/$s.reg"
 done
-for s in "${W_STATES[@]}"; do cp "$H/states/$s.reg" "$C/hostile/$s.reg"; done
+for s in "${W_STATES[@]}" "$W_WARNED"; do cp "$H/states/$s.reg" "$C/hostile/$s.reg"; done
 for p in "${W_PROFILES[@]}"; do cp "$p" "$C/hostile/"; done
 snaps_before=$(listing "$C/sc-snaps")
 
@@ -261,6 +306,15 @@ for s in "${W_STATES[@]}"; do
         apply tls12-strict --state "C:\\hostile\\$s.reg" --snapshot-dir 'C:\sc-snaps'
     if cmp -s "$H/states/$s.reg" "$C/hostile/$s.reg"; then ok "wine: $s unchanged"; else not_ok "wine: $s changed"; fi
 done
+expectation "$H/states/$W_WARNED.reg"
+[ -n "$EXP_WARN" ] || not_ok "wine: $W_WARNED has no \"; expect-warning:\""
+wsc "wine: diff --state $W_WARNED (read, with a warning)" 0 "C:\\hostile\\$W_WARNED.reg" \
+    diff tls12-strict --state "C:\\hostile\\$W_WARNED.reg"
+if cmp -s "$H/states/$W_WARNED.reg" "$C/hostile/$W_WARNED.reg"; then
+    ok "wine: $W_WARNED unchanged"
+else
+    not_ok "wine: $W_WARNED changed"
+fi
 for p in "${W_PROFILES[@]}"; do
     expectation "$p"
     name=$(basename "$p")

@@ -13,7 +13,8 @@ Writes:
   FILE.expect       beside every file that cannot carry such a header (each state
                     and snapshot, the UTF-16 and Latin-1 profiles): the same
                     "; expect: TEXT" and "; expect-line: N" lines, nothing else
-                    (README.md, "Expected errors")
+                    ("; expect-warning: TEXT" for the two states read with a
+                    warning; README.md, "Expected errors")
 
 The real snapshots come from `schannelcfg apply` on examples/states/*.reg at
 a fixed time (SCHANNELCFG_FAKE_TIME). Their "; target:" line names the
@@ -58,15 +59,15 @@ def write(rel, data):
         f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
-def hdr(message, line=None):
+def hdr(message, line=None, key="expect"):
     """The expectation lines: a text profile's header, or a sidecar's content."""
     assert "\n" not in message and "\r" not in message
-    return "; expect: %s\n" % message + ("; expect-line: %d\n" % line if line else "")
+    return "; %s: %s\n" % (key, message) + ("; expect-line: %d\n" % line if line else "")
 
 
-def sidecar(rel, cls, message, line):
+def sidecar(rel, cls, message, line, key="expect"):
     """FILE.expect beside a file that cannot carry the header itself."""
-    write(rel + ".expect", hdr(message, line))
+    write(rel + ".expect", hdr(message, line, key))
     written.append(cls)
 
 
@@ -78,10 +79,10 @@ def line_of(text, needle):
 
 # ---------------------------------------------------------------- states
 
-def state(name, data, message, line):
+def state(name, data, message, line, key="expect"):
     rel = "states/" + name + ".reg"
     write(rel, data)
-    sidecar(rel, "state", message, line)
+    sidecar(rel, "state", message, line, key)
 
 
 def make_states():
@@ -111,11 +112,11 @@ def make_states():
     state("09-hkey-current-user",
           V5 + "\r\n\r\n[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run]\r\n"
           "\"evil\"=\"C:\\\\evil.exe\"\r\n",
-          "key \"HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\" is "
-          "outside HKEY_LOCAL_MACHINE", 3)
+          "skipped [HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run] and "
+          "its values", 3, "expect-warning")
     state("10-hkey-users", V5 + "\r\n\r\n" + tls12 + "\r\n\"Enabled\"=dword:1\r\n\r\n"
           "[HKEY_USERS\\.DEFAULT\\Software]\r\n\"x\"=dword:1\r\n",
-          "key \"HKEY_USERS\\.DEFAULT\\Software\" is outside HKEY_LOCAL_MACHINE", 6)
+          "skipped [HKEY_USERS\\.DEFAULT\\Software] and its values", 6, "expect-warning")
     state("11-missing-header", tls12 + "\r\n\"Enabled\"=dword:00000001\r\n",
           "expected \"Windows Registry Editor Version 5.00\" or \"REGEDIT4\" on the first line", 1)
     state("12-garbage-header", "Windows Registry Editor Version 6.66\r\n\r\n" + tls12 + "\r\n",

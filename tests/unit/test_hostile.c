@@ -12,15 +12,15 @@
  *   includes   a 10,000-deep include chain, made at run time.
  * Every input must fail with a message that starts with its path ("path:N: "
  * where its expectation has an "; expect-line:") and contains its "; expect:"
- * text. The expectation is read from the file's own leading comment lines,
- * or, for a file that cannot carry them (binary, UTF-16, a state or a
- * snapshot), from FILE.expect beside it (tests/hostile/README.md, "Expected
- * errors"). Each input also needs zero write-class calls on the wrapper, the registry's dump
- * unchanged, no snapshot written and the input file unchanged. The genuine
- * snapshots the forged ones come from (tests/hostile/valid/) must load and
- * restore exactly: the forgeries fail because of what was changed, not
- * because of the harness.
- * Run from the repository root.
+ * text; a state whose expectation is an "; expect-warning:" instead (a
+ * section of another hive) must be read with that warning, as if the
+ * section were not there, and be saved with the section as it was. The expectation is read from the
+ * file's own leading comment lines, or, for a file that cannot carry them (binary, UTF-16, a state
+ * or a snapshot), from FILE.expect beside it (tests/hostile/README.md, "Expected errors"). Each
+ * input also needs zero write-class calls on the wrapper, the registry's dump unchanged, no
+ * snapshot written and the input file unchanged. The genuine snapshots the forged ones come from
+ * (tests/hostile/valid/) must load and restore exactly: the forgeries fail because of what was
+ * changed, not because of the harness. Run from the repository root.
  */
 #include "testutil.h"
 
@@ -54,6 +54,7 @@ struct expectation {
 	unsigned line; /* 0: the message names no line */
 	char *message; /* text the message must contain */
 	char *prefix;  /* a message starts with it (NULL: "path: " or "path:N: ") */
+	bool warning;  /* "; expect-warning:": read with that warning (states) */
 };
 
 static char *tmp_root;
@@ -151,6 +152,10 @@ static void read_expectation(const char *path, enum input_class cls, struct expe
 	}
 	text = read_text(has_sidecar ? sidecar : path);
 	e->message = header_field(text, "expect");
+	if (!e->message && cls == IN_STATE) {
+		e->message = header_field(text, "expect-warning");
+		e->warning = e->message != NULL;
+	}
 	if (!e->message)
 		fail_msg("%s: no \"; expect:\" line (in the file, or in %s beside it)", path,
 		         sidecar);
@@ -300,19 +305,114 @@ static void run_snapshot(const char *path, const struct reg_backend *w, const ch
 	snapshot_free(&s);
 }
 
+/* The lines of text from line `line` up to the next key header (or the
+ * end), as [*start, *end) offsets. */
+static void section_at(const char *text, unsigned line, size_t *start, size_t *end)
+{
+	const char *c = text, *nl;
+	unsigned n;
+
+	for (n = 1; n < line && (nl = strchr(c, '\n')) != NULL; n++)
+		c = nl + 1;
+	*start = (size_t)(c - text);
+	while ((nl = strchr(c, '\n')) != NULL) {
+		c = nl + 1;
+		if (*c == '[')
+			break;
+	}
+	*end = nl ? (size_t)(c - text) : strlen(text);
+}
+
+/* The registry of a state opened with regfile_backend_open, as t_dump
+ * prints it, or NULL with why in *problem. */
+static char *dump_opened(const struct expectation *e, const char *saved, char **problem)
+{
+	struct sc_err err = {{0}};
+	struct reg_backend *b = regfile_backend_open(e->path, &err);
+	const char *const *w;
+	size_t n, i;
+	char *prefix = xasprintf("%s:%u: ", e->path, e->line), *d = NULL;
+
+	if (!b) {
+		*problem = xasprintf("%s: refused: %s", e->path, err.msg);
+		free(prefix);
+		return NULL;
+	}
+	w = regfile_backend_warnings(b, &n);
+	for (i = 0; i < n && !(starts_with(w[i], prefix) && strstr(w[i], e->message)); i++)
+		;
+	if (i == n)
+		*problem = xasprintf("%s: no warning starts with \"%s\" and contains \"%s\"",
+		                     e->path, prefix, e->message);
+	else if (regfile_backend_save(b, saved, &err) != SC_OK)
+		*problem = xasprintf("%s: save: %s", e->path, err.msg);
+	else
+		d = t_dump(b);
+	reg_backend_free(b);
+	free(prefix);
+	return d;
+}
+
+/*
+ * A state with a section of another hive (its "; expect-warning:"): read
+ * with the warning, its registry the one of the file without the section
+ * (nothing of it read), and a save writes the section back as it was
+ * (nothing of it lost). The input file stays as it was.
+ */
+static char *check_warned_state(const struct expectation *e)
+{
+	char *text = read_text(e->path), *saved = xasprintf("%s/saved-%u.reg", tmp_root, dir_seq++);
+	char *problem = NULL, *got, *without, *want, *after, *copy, *section;
+	size_t start, end;
+	struct reg_backend *b;
+
+	section_at(text, e->line, &start, &end);
+	section = xstrndup(text + start, end - start);
+	without = xasprintf("%.*s%s", (int)start, text, text + end);
+	b = t_state(without);
+	want = t_dump(b);
+	reg_backend_free(b);
+	got = dump_opened(e, saved, &problem);
+	copy = got ? read_text(saved) : NULL;
+	after = read_text(e->path);
+	if (got && strcmp(got, want))
+		problem = xasprintf("%s: read as\n%s\nexpected (the file without line %u's "
+		                    "section)\n%s",
+		                    e->path, got, e->line, want);
+	else if (got && !strstr(copy, section))
+		problem = xasprintf("%s: a save lost the section at line %u", e->path, e->line);
+	else if (strcmp(after, text))
+		problem = xasprintf("%s: the input file changed", e->path);
+	checked++;
+	remove(saved);
+	free(text);
+	free(saved);
+	free(section);
+	free(without);
+	free(want);
+	free(got);
+	free(copy);
+	free(after);
+	return problem;
+}
+
 /*
  * Runs one input against a wrapper over the realistic registry and checks
  * everything. Returns a description of what is wrong (xmalloc'd), or NULL.
  */
 static char *check_input(const struct expectation *e)
 {
-	struct reg_backend *w = wrap_backend_new(realistic);
+	struct reg_backend *w;
 	struct outcome o = {0};
 	struct strbuf all = STRBUF_INIT;
 	struct sc_err err = {{0}};
-	char *dir = new_dir(), *prefix, *after, *problem = NULL, *bytes, *bytes_after;
+	char *dir, *prefix, *after, *problem = NULL, *bytes, *bytes_after;
 	size_t i, writes, size, size_after;
 
+	if (e->warning)
+		return check_warned_state(e);
+	w = wrap_backend_new(realistic);
+	dir = new_dir();
 	/* the input file itself is never rewritten either */
 	bytes = read_file(e->path, 128u * 1024 * 1024, &size, &err);
 	if (!bytes)

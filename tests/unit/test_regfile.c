@@ -254,7 +254,6 @@ static void test_every_value_form(void **state)
 	                              "\"dw\"=dword:0000000c\r\n"
 	                              "\"dwmax\"=dword:FFFFFFFF\r\n"
 	                              "\"dwshort\"=dword:1\r\n"
-	                              "\"DWUPPER\"=DWORD:a\r\n"
 	                              "\"bin\"=hex:00,01,fe,FF\r\n"
 	                              "\"binempty\"=hex:\r\n"
 	                              "\"exp\"=hex(2):25,00,41,00,25,00,00,00\r\n"
@@ -269,7 +268,7 @@ static void test_every_value_form(void **state)
 	                              "\"full\"=hex(9):02\r\n"
 	                              "\"req\"=hex(a):03\r\n"
 	                              "\"padded\"=hex(00000004):01,00,00,00\r\n"
-	                              "\"spaced\" = hex: 01 , 02 ,03\r\n"
+	                              "\"spaced\" = hex: 01, 02,\t03\r\n"
 	                              "\"spacedsz\"=  \"x\"\r\n"
 	                              "\"spaceddel\"=\"y\"\r\n"
 	                              "\"spaceddel\"= -\r\n";
@@ -300,7 +299,6 @@ static void test_every_value_form(void **state)
 	assert_int_equal(t_dword(b, REG_VIEW_64, k, "dw"), 12);
 	assert_int_equal(t_dword(b, REG_VIEW_64, k, "dwmax"), 0xFFFFFFFFu);
 	assert_int_equal(t_dword(b, REG_VIEW_64, k, "dwshort"), 1);
-	assert_int_equal(t_dword(b, REG_VIEW_64, k, "dwupper"), 10);
 	assert_value(b, REG_VIEW_64, k, "bin", RV_BINARY, bin, sizeof(bin));
 	assert_value(b, REG_VIEW_64, k, "binempty", RV_BINARY, NULL, 0);
 	assert_value(b, REG_VIEW_64, k, "exp", RV_EXPAND_SZ, exp, sizeof(exp));
@@ -324,15 +322,17 @@ static void test_every_value_form(void **state)
 static void test_continuations(void **state)
 {
 	static const char text[] = V5 "\r\n"
-	                              "[HKLM\\SYSTEM\\C]\r\n"
+	                              "[HKEY_LOCAL_MACHINE\\SYSTEM\\C]\r\n"
 	                              "\"a\"=hex:01,02,\\\r\n"
 	                              "  03,04,\\\r\n"
-	                              "\t05 \\  \r\n" /* trailing blanks after the backslash */
-	                              "\r\n"
+	                              "\t05,\\  \r\n" /* trailing blanks after the backslash */
+	                              "\r\n"          /* regedit skips blank and ; lines */
+	                              "  ; in a continued list\r\n"
+	                              "  06\r\n"
 	                              "\"b\"=hex(7):41,00,00,\\\r\n"
 	                              "  00,00,00\r\n"
 	                              "\"c\"=dword:00000003\r\n";
-	static const uint8_t a[] = {1, 2, 3, 4, 5};
+	static const uint8_t a[] = {1, 2, 3, 4, 5, 6};
 	static const uint8_t bm[] = {'A', 0, 0, 0, 0, 0};
 	struct reg_backend *b = load(text);
 	struct regfile rf;
@@ -345,14 +345,14 @@ static void test_continuations(void **state)
 	/* line numbers keep counting across continuations */
 	parse_ok(text, &rf);
 	assert_int_equal(rf.nrecords, 4);
-	assert_int_equal(rf.records[3].line, 10);
+	assert_int_equal(rf.records[3].line, 12);
 	regfile_free(&rf);
 }
 
 static void test_escapes(void **state)
 {
 	static const char text[] =
-	    V5 "[HKLM\\SYSTEM\\E]\r\n"
+	    V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\E]\r\n"
 	       "\"back\\\\slash \\\"quoted\\\"\"=\"C:\\\\dir\\\\ \\\"x\\\" ;not a comment\"\r\n"
 	       "\"[brackets]=and@\"=\"\"\r\n";
 	struct reg_backend *b = load(text);
@@ -369,23 +369,24 @@ static void test_escapes(void **state)
 
 static void test_delete_key_and_value(void **state)
 {
-	struct reg_backend *b = load(V5 "[HKLM\\" SCH "\\Ciphers\\RC4 128/128]\r\n"
-	                                "\"Enabled\"=dword:0\r\n"
-	                                "[HKLM\\" SCH "\\Ciphers\\RC4 128/128\\Sub]\r\n"
-	                                "\"x\"=dword:1\r\n"
-	                                "[HKLM\\" SCH "\\Ciphers\\NULL]\r\n"
-	                                "\"Enabled\"=dword:0\r\n"
-	                                "\"Other\"=dword:1\r\n"
-	                                "@=\"d\"\r\n");
+	struct reg_backend *b =
+	    load(V5 "[HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\RC4 128/128]\r\n"
+	            "\"Enabled\"=dword:0\r\n"
+	            "[HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\RC4 128/128\\Sub]\r\n"
+	            "\"x\"=dword:1\r\n"
+	            "[HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\NULL]\r\n"
+	            "\"Enabled\"=dword:0\r\n"
+	            "\"Other\"=dword:1\r\n"
+	            "@=\"d\"\r\n");
 	struct regfile rf;
 
 	(void)state;
 	apply_more(b, V5 "[-HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\rc4 128/128]\r\n"
-	                 "[HKLM\\" SCH "\\Ciphers\\NULL]\r\n"
+	                 "[HKEY_LOCAL_MACHINE\\" SCH "\\Ciphers\\NULL]\r\n"
 	                 "\"Enabled\"=-\r\n"
 	                 "@=-\r\n"
 	                 "\"NeverThere\"=-\r\n"
-	                 "[-HKLM\\" SCH "\\Never\\There]\r\n");
+	                 "[-HKEY_LOCAL_MACHINE\\" SCH "\\Never\\There]\r\n");
 	assert_int_equal(key_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128"), SC_NOT_FOUND);
 	assert_int_equal(key_rc(b, REG_VIEW_64, SCH "\\Ciphers\\RC4 128/128\\Sub"), SC_NOT_FOUND);
 	assert_int_equal(key_rc(b, REG_VIEW_64, SCH "\\Ciphers"), SC_OK);
@@ -396,7 +397,9 @@ static void test_delete_key_and_value(void **state)
 	reg_backend_free(b);
 
 	/* the records say what the lines said */
-	parse_ok(V5 "[-HKLM\\SOFTWARE\\Wow6432Node\\X]\r\n[HKLM\\SYSTEM\\Y]\r\n\"v\"=-\r\n", &rf);
+	parse_ok(V5 "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\X]\r\n[HKEY_LOCAL_"
+	            "MACHINE\\SYSTEM\\Y]\r\n\"v\"=-\r\n",
+	         &rf);
 	assert_int_equal(rf.nrecords, 3);
 	assert_int_equal(rf.records[0].kind, RF_DELETE_KEY);
 	assert_int_equal(rf.records[0].view, REG_VIEW_32);
@@ -417,7 +420,7 @@ static void test_delete_key_refused_on_other_backends(void **state)
 	struct regfile rf;
 
 	(void)state;
-	parse_ok(V5 "[-HKLM\\SYSTEM\\D]\r\n", &rf);
+	parse_ok(V5 "[-HKEY_LOCAL_MACHINE\\SYSTEM\\D]\r\n", &rf);
 	assert_int_equal(regfile_apply_records(&rf, &other, &err), SC_ERROR);
 	assert_non_null(strstr(err.msg, "[-KEY]"));
 	regfile_free(&rf);
@@ -429,7 +432,7 @@ static void test_views_and_hklm(void **state)
 	struct reg_backend *b =
 	    load(V5 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\schannelcfg-test]\r\n"
 	            "\"bits\"=dword:20\r\n"
-	            "[hklm\\software\\schannelcfg-test]\r\n"
+	            "[hkey_local_machine\\software\\schannelcfg-test]\r\n"
 	            "\"bits\"=dword:40\r\n"
 	            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node]\r\n"
 	            "\"top32\"=dword:1\r\n"
@@ -444,8 +447,9 @@ static void test_views_and_hklm(void **state)
 	assert_int_equal(t_dword(b, REG_VIEW_32, "SYSTEM\\S", "s"), 2);
 	reg_backend_free(b);
 
-	parse_ok(V5 "[HKLM\\SOFTWARE\\Wow6432Node\\A\\B]\r\n[HKLM\\SOFTWARE\\Wow6432NodeX]\r\n"
-	            "[HKLM]\r\n[HKEY_LOCAL_MACHINE\\]\r\n",
+	parse_ok(V5 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\A\\B]\r\n[HKEY_LOCAL_"
+	            "MACHINE\\SOFTWARE\\Wow6432NodeX]\r\n"
+	            "[HKEY_LOCAL_MACHINE]\r\n[HKEY_LOCAL_MACHINE\\]\r\n",
 	         &rf);
 	assert_int_equal(rf.nrecords, 2); /* the root itself makes no record */
 	assert_int_equal(rf.records[0].view, REG_VIEW_32);
@@ -464,7 +468,7 @@ static void test_comments(void **state)
 	            ";   created: 2024-01-01  \r\n"
 	            "\r\n"
 	            "  ; indented\r\n"
-	            "[HKLM\\SYSTEM\\X]\r\n"
+	            "[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n"
 	            "; after the first key: not a header comment\r\n"
 	            "\"a\"=dword:1\r\n",
 	         &rf);
@@ -485,7 +489,7 @@ static void test_max_line_accepted(void **state)
 	size_t i;
 
 	(void)state;
-	sb_adds(&sb, V5 "[HKLM\\SYSTEM\\L]\r\n\"a\"=\"");
+	sb_adds(&sb, V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\L]\r\n\"a\"=\"");
 	for (i = 0; i < REGFILE_MAX_LINE - 6; i++)
 		sb_addc(&sb, 'x');
 	sb_adds(&sb, "\"\r\n"); /* the line is exactly REGFILE_MAX_LINE long */
@@ -523,22 +527,41 @@ struct parse_case {
 	size_t size; /* 0: strlen(text); set for text holding a NUL */
 };
 
-#define X        "[HKLM\\SYSTEM\\X]\r\n"
+#define X        "[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n"
 #define NUL_TEXT V5 X "\"a\"=\"x\0y\"\r\n"
 
 static const struct parse_case parse_cases[] = {
     /* accepted: what each loads into */
     {"LF line ends, no final newline",
-     "Windows Registry Editor Version 5.00\n[HKLM\\SYSTEM\\X]\n\"a\"=dword:2",
+     "Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\n\"a\"=dword:2",
      .result = V5 "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n\"a\"=dword:00000002\r\n\r\n"},
-    {"REGEDIT4 holding UTF-8 text", "REGEDIT4\n[HKLM\\SOFTWARE\\V4]\n\"s\"=\"\xC3\xA9\"\n",
+    {"REGEDIT4 holding UTF-8 text",
+     "REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\V4]\n\"s\"=\"\xC3\xA9\"\n",
      .result = V5 "\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\V4]\r\n\"s\"=\"\xC3\xA9\"\r\n\r\n"},
     {"[-KEY] deletes what the same file made",
-     V5 "[HKLM\\SYSTEM\\D\\E]\r\n\"x\"=dword:1\r\n[-HKLM\\SYSTEM\\D]\r\n[HKLM\\SYSTEM\\D\\F]\r\n",
+     V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\D\\E]\r\n\"x\"=dword:1\r\n[-HKEY_LOCAL_MACHINE\\SYSTEM\\D]"
+        "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\D\\F]\r\n",
      .result = V5 "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\D\\F]\r\n\r\n"},
+    /* read as regedit reads them */
+    {"escapes \\n and \\r", V5 X "\"a\"=\"x\\ny\\r\"\r\n",
+     .result = V5 "\r\n" X "\"a\"=hex(1):78,00,0a,00,79,00,0d,00,00,00\r\n\r\n"},
+    {"trailing ',' in a hex list", V5 X "\"a\"=hex:01,\r\n",
+     .result = V5 "\r\n" X "\"a\"=hex:01\r\n\r\n"},
+    {"';' after a hex byte", V5 X "\"a\"=hex:01;02\r\n",
+     .result = V5 "\r\n" X "\"a\"=hex:01\r\n\r\n"},
+    {"one trailing backslash on a key", V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\X\\]\r\n\"a\"=dword:1\r\n",
+     .result = V5 "\r\n" X "\"a\"=dword:00000001\r\n\r\n"},
+    {"comments after a key and its data",
+     V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\X] ; k\r\n"
+        "\"a\"=dword:1 ; d\r\n\"b\"=\"s\";x\r\n# a hash line\r\n",
+     .result = V5 "\r\n" X "\"a\"=dword:00000001\r\n\"b\"=\"s\"\r\n\r\n"},
+    {"CR CR LF line ends",
+     "Windows Registry Editor Version 5.00\r\r\n" X "\"a\"=hex:01,\\\r\r\n  02\r\r\n",
+     .result = V5 "\r\n" X "\"a\"=hex:01,02\r\n\r\n"},
 
     /* header and encoding */
-    {"no header", "[HKLM\\SYSTEM\\X]\r\n\"a\"=dword:1\r\n", .line = 1, .error = "expected"},
+    {"no header", "[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n\"a\"=dword:1\r\n", .line = 1,
+     .error = "expected"},
     {"version 4.00 header", "Windows Registry Editor Version 4.00\r\n", .line = 1,
      .error = "expected"},
     {"empty file", "", .line = 1, .error = "empty file"},
@@ -554,7 +577,7 @@ static const struct parse_case parse_cases[] = {
     {"Latin-1 in a v5 file", V5 X "\"a\"=\"\xE9\"\r\n", .line = 3, .error = "neither"},
 
     /* quoted strings */
-    {"escape \\n", V5 X "\r\n\"a\"=\"x\\ny\"\r\n", .line = 4, .error = "unknown escape"},
+    {"escape \\t", V5 X "\r\n\"a\"=\"x\\ty\"\r\n", .line = 4, .error = "unknown escape"},
     {"escape \\t in a name", V5 X "\"a\\t\"=\"x\"\r\n", .line = 3, .error = "unknown escape"},
     {"backslash at the end of the line", V5 X "\"a\"=\"x\\\r\n", .line = 3,
      .error = "unknown escape"},
@@ -571,7 +594,9 @@ static const struct parse_case parse_cases[] = {
     {"dword without digits", V5 X "\"a\"=dword:\r\n", .line = 3, .error = "dword"},
     {"dword with 0x", V5 X "\"a\"=dword:0x1\r\n", .line = 3, .error = "dword"},
     {"negative dword", V5 X "\"a\"=dword:-1\r\n", .line = 3, .error = "dword"},
-    {"dword with a space", V5 X "\"a\"=dword:1 2\r\n", .line = 3, .error = "dword"},
+    {"dword with a space", V5 X "\"a\"=dword:1 2\r\n", .line = 3, .error = "after the data"},
+    {"DWORD: in upper case", V5 X "\"a\"=DWORD:1\r\n", .line = 3, .error = "in lower case"},
+    {"HEX: in upper case", V5 X "\"a\"=HEX:01\r\n", .line = 3, .error = "in lower case"},
 
     /* hex(TYPE): and what is not a type */
     {"hex(c)", V5 X "\"a\"=hex(c):00\r\n", .line = 3, .error = "hex(c)"},
@@ -580,7 +605,7 @@ static const struct parse_case parse_cases[] = {
     {"hex()", V5 X "\"a\"=hex():00\r\n", .line = 3, .error = "hex(TYPE)"},
     {"hex(2 unclosed", V5 X "\"a\"=hex(2:00\r\n", .line = 3, .error = "hex(TYPE)"},
     {"hex(2) without ':'", V5 X "\"a\"=hex(2)00\r\n", .line = 3, .error = "':'"},
-    {"hexa:", V5 X "\"a\"=hexa:00\r\n", .line = 3, .error = "':'"},
+    {"hexa:", V5 X "\"a\"=hexa:00\r\n", .line = 3, .error = "expected \"string\""},
     {"qword:", V5 X "\"a\"=qword:00\r\n", .line = 3, .error = "expected"},
     {"no data after '='", V5 X "\"a\"=\r\n", .line = 3, .error = "expected"},
 
@@ -589,14 +614,16 @@ static const struct parse_case parse_cases[] = {
      .error = "\"zz\" is not a hex byte"},
     {"0g in a hex list", V5 X "\"a\"=hex:0g\r\n", .line = 3, .error = "not a hex byte"},
     {"one hex digit", V5 X "\"a\"=hex:1\r\n", .line = 3, .error = "two hex digits"},
-    {"three hex digits", V5 X "\"a\"=hex:001\r\n", .line = 3, .error = "expected ','"},
-    {"';' in a hex list", V5 X "\"a\"=hex:01;02\r\n", .line = 3, .error = "expected ','"},
-    {"trailing ','", V5 X "\"a\"=hex:01,\r\n", .line = 3, .error = "two hex digits"},
+    {"three hex digits", V5 X "\"a\"=hex:001\r\n", .line = 3, .error = "found more"},
+    {"blank before ','", V5 X "\"a\"=hex:01 ,02\r\n", .line = 3, .error = "blank before ','"},
+    {"'#' after a hex list", V5 X "\"a\"=hex:01 # x\r\n", .line = 3, .error = "expected ','"},
     {"empty byte between commas", V5 X "\"a\"=hex:01,,02\r\n", .line = 3,
      .error = "not a hex byte"},
     /* in a continued list: reported on the list's last line */
-    {"bad byte on a continuation line", V5 X "\"a\"=hex:01,\\\r\n  zz\r\n", .line = 4,
-     .error = "not a hex byte"},
+    {"bad byte on a continuation line", V5 X "\"a\"=hex:01,\\\r\n  02,zz\r\n", .line = 4,
+     .error = "\"zz\" is not a hex byte"},
+    {"value line inside a continued list", V5 X "\"a\"=hex:01,\\\r\n\"b\"=dword:1\r\n", .line = 4,
+     .error = "does not continue"},
     {"EOF after a continued hex line", V5 X "\"a\"=hex:01,02,\\\r\n", .line = 3,
      .error = "ends inside a continued hex list"},
     {"EOF on a continuation line", V5 X "\"a\"=hex:01,\\\r\n  02,\\", .line = 4,
@@ -605,11 +632,12 @@ static const struct parse_case parse_cases[] = {
     /* where values may be */
     {"value before any key", V5 "\r\n\"a\"=dword:1\r\n" X, .line = 3, .error = "before any [KEY]"},
     {"default value before any key", V5 "@=\"x\"\r\n", .line = 2, .error = "before any [KEY]"},
-    {"value under [-KEY]", V5 "[-HKLM\\SYSTEM\\X]\r\n\"a\"=dword:1\r\n", .line = 3,
+    {"value under [-KEY]", V5 "[-HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n\"a\"=dword:1\r\n", .line = 3,
      .error = "deleted key"},
-    {"value on [HKLM]", V5 "[HKLM]\r\n\"a\"=dword:1\r\n", .line = 3,
+    {"value on the hive", V5 "[HKEY_LOCAL_MACHINE]\r\n\"a\"=dword:1\r\n", .line = 3,
      .error = "directly under HKEY_LOCAL_MACHINE"},
-    {"[-HKLM]", V5 "[-HKLM]\r\n", .line = 2, .error = "HKEY_LOCAL_MACHINE itself"},
+    {"[-HKEY_LOCAL_MACHINE]", V5 "[-HKEY_LOCAL_MACHINE]\r\n", .line = 2,
+     .error = "HKEY_LOCAL_MACHINE itself"},
 
     /* key headers */
     {"HKEY_CURRENT_USER", V5 "[HKEY_CURRENT_USER\\Software\\X]\r\n", .line = 2,
@@ -619,15 +647,26 @@ static const struct parse_case parse_cases[] = {
     {"HKEY_LOCAL_MACHINEX", V5 "[HKEY_LOCAL_MACHINEX\\SYSTEM]\r\n", .line = 2,
      .error = "outside HKEY_LOCAL_MACHINE"},
     {"HKLMX", V5 "[HKLMX]\r\n", .line = 2, .error = "outside HKEY_LOCAL_MACHINE"},
+    /* regedit knows no abbreviation: it would skip the section */
+    {"HKLM", V5 "[HKLM\\SYSTEM\\X]\r\n", .line = 2, .error = "write HKEY_LOCAL_MACHINE"},
+    {"[-hklm\\...]", V5 "[-hklm\\SYSTEM\\X]\r\n", .line = 2, .error = "write HKEY_LOCAL_MACHINE"},
+    {"HKCU", V5 "[HKCU\\Software]\r\n", .line = 2, .error = "write HKEY_CURRENT_USER"},
+    {"space after '['", V5 "[ HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n", .line = 2,
+     .error = "space after '['"},
     {"HKEY_USERS", V5 "[HKEY_USERS\\.DEFAULT]\r\n", .line = 2,
      .error = "outside HKEY_LOCAL_MACHINE"},
     {"no hive", V5 "[SYSTEM\\X]\r\n", .line = 2, .error = "outside HKEY_LOCAL_MACHINE"},
-    {"empty component", V5 "[HKLM\\SYSTEM\\\\X]\r\n", .line = 2, .error = "empty component"},
-    {"trailing backslash", V5 "[HKLM\\SYSTEM\\X\\]\r\n", .line = 2, .error = "backslash"},
-    {"double backslash after the hive", V5 "[HKLM\\\\SYSTEM]\r\n", .line = 2, .error = "backslash"},
-    {"key header without ']'", V5 "[HKLM\\SYSTEM\\X\r\n", .line = 2, .error = "']'"},
-    {"text after ']'", V5 "[HKLM\\SYSTEM\\X] junk\r\n", .line = 2, .error = "after ']'"},
-    {"TAB in a key name", V5 "[HKLM\\SYSTEM\\a\tb]\r\n", .line = 2, .error = "control character"},
+    {"empty component", V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\\\X]\r\n", .line = 2,
+     .error = "empty component"},
+    {"two trailing backslashes", V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\X\\\\]\r\n", .line = 2,
+     .error = "backslash"},
+    {"double backslash after the hive", V5 "[HKEY_LOCAL_MACHINE\\\\SYSTEM]\r\n", .line = 2,
+     .error = "backslash"},
+    {"key header without ']'", V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\X\r\n", .line = 2, .error = "']'"},
+    {"text after ']'", V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\X] junk\r\n", .line = 2,
+     .error = "after ']'"},
+    {"TAB in a key name", V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\a\tb]\r\n", .line = 2,
+     .error = "control character"},
 
     /* other lines */
     {"unquoted value name", V5 X "Enabled=dword:1\r\n", .line = 3, .error = "expected [KEY]"},
@@ -745,7 +784,7 @@ static void test_error_line_too_long(void **state)
 	size_t i;
 
 	(void)state;
-	sb_adds(&sb, V5 "[HKLM\\SYSTEM\\L]\r\n\"a\"=\"");
+	sb_adds(&sb, V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\L]\r\n\"a\"=\"");
 	for (i = 0; i < REGFILE_MAX_LINE - 5; i++)
 		sb_addc(&sb, 'x');
 	sb_adds(&sb, "\"\r\n");
@@ -854,9 +893,10 @@ static void test_format_key_and_delete(void **state)
 
 static void test_format_mem(void **state)
 {
-	struct reg_backend *b = load(V5 "[HKLM\\SYSTEM\\A\\B]\r\n\"x\"=dword:1\r\n"
-	                                "[HKLM\\SYSTEM\\Empty]\r\n"
-	                                "[HKLM\\SOFTWARE\\Wow6432Node\\W]\r\n@=\"d\"\r\n");
+	struct reg_backend *b =
+	    load(V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\A\\B]\r\n\"x\"=dword:1\r\n"
+	            "[HKEY_LOCAL_MACHINE\\SYSTEM\\Empty]\r\n"
+	            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\W]\r\n@=\"d\"\r\n");
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
@@ -1058,7 +1098,7 @@ static void test_round_trip_each_value_alone(void **state)
 		if (all->ops->enum_value(all, k, i, &name, &err) != SC_OK)
 			break;
 		assert_int_equal(all->ops->read_value(all, k, name, &v, &err), SC_OK);
-		sb_adds(&sb, V5 "[HKLM\\SYSTEM\\X]\r\n");
+		sb_adds(&sb, V5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n");
 		regfile_format_value(&sb, name, &v);
 		if (regfile_parse("one.reg", (const uint8_t *)sb.buf, sb.len, &rf, &err) != SC_OK)
 			fail_msg("value \"%s\": %s", name, err.msg);
