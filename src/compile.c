@@ -490,21 +490,22 @@ static bool keeps_key(const struct plan_op *op, enum reg_view view, const char *
  */
 static void drop_contradicted_removals(struct plan *plan)
 {
+	bool *drop = xcalloc(plan->nops + 1, sizeof(*drop));
 	size_t i, j, kept = 0;
 
+	/* decide first, compact after: the scan needs every op in place */
+	for (i = 0; i < plan->nops; i++)
+		for (j = 0;
+		     plan->ops[i].kind == OP_DELETE_KEY_IF_EMPTY && j < plan->nops && !drop[i]; j++)
+			drop[i] = keeps_key(&plan->ops[j], plan->ops[i].view, plan->ops[i].path);
 	for (i = 0; i < plan->nops; i++) {
-		struct plan_op *op = &plan->ops[i];
-		bool contradicted = false;
-
-		for (j = 0; op->kind == OP_DELETE_KEY_IF_EMPTY && j < plan->nops && !contradicted;
-		     j++)
-			contradicted = keeps_key(&plan->ops[j], op->view, op->path);
-		if (contradicted)
-			plan_op_free(op);
+		if (drop[i])
+			plan_op_free(&plan->ops[i]);
 		else
-			plan->ops[kept++] = *op;
+			plan->ops[kept++] = plan->ops[i];
 	}
 	plan->nops = kept;
+	free(drop);
 }
 
 static void check_conflicts(const struct plan *plan, struct diag *diags)
