@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backend_mem.h"
+#include "lookalike.h"
 
 /* How the file looked on disk; a save writes it the same way. */
 struct regfile_layout {
@@ -130,6 +131,21 @@ struct reg_backend *regfile_store_open(const char *path, struct sc_err *err)
 	return b;
 }
 
+/* Names under the TLS roots that only look like known ones (lookalike.h)
+ * become warnings of the file, after the parser's. */
+static void add_lookalike_warnings(struct regfile_backend *rb)
+{
+	size_t i, first = rb->nwarnings;
+
+	lookalike_scan(&rb->base.backend, &rb->warnings, &rb->nwarnings);
+	for (i = first; i < rb->nwarnings; i++) {
+		char *with_file = xasprintf("%s: %s", rb->path, rb->warnings[i]);
+
+		free(rb->warnings[i]);
+		rb->warnings[i] = with_file;
+	}
+}
+
 struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err)
 {
 	struct reg_backend *b = NULL, *mem;
@@ -145,6 +161,7 @@ struct reg_backend *regfile_backend_open(const char *path, struct sc_err *err)
 		mem = mem_backend_new();
 		if (regfile_apply_records(&rf, mem, err) == SC_OK) {
 			b = wrap(mem, path, &rf, &origin);
+			add_lookalike_warnings((struct regfile_backend *)(void *)b);
 		} else {
 			sc_err_prefix(err, "%s", path);
 			reg_backend_free(mem);
