@@ -4,7 +4,8 @@
  * Everything schannelcfg reads or writes goes through a `const struct
  * reg_backend *`. The core never knows which registry is behind it:
  *   - win32   (backend_win32.c): the live registry through advapi32;
- *   - regfile (regfile.c): a .reg file loaded into memory, saved on commit;
+ *   - regfile (backend_regfile.c): a .reg file loaded into memory, saved on
+ *     commit (regfile.c is the text);
  *   - mem     (backend_mem.c): in-memory, for unit tests;
  *   - wrappers (backend_wrap.c): count or trace calls, inject faults.
  *

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 
 static bool parse_os(const char *s, uint32_t *major, uint32_t *minor, uint32_t *build)

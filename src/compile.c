@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ci_index.h"
+#include "lookalike.h"
 #include "schema.h"
 #include "suites.h"
 
@@ -291,11 +292,46 @@ static void compile_curves(struct cc *c, const char *key)
 		abort(); /* names were validated */
 }
 
+/* A raw key or value name that spells a known one with look-alike
+ * characters is most likely a copy-paste accident (lookalike.h). */
+static void warn_lookalike(struct cc *c, const char *name, const char *what)
+{
+	const char *known = lookalike_known(name);
+	struct strbuf sb = STRBUF_INIT;
+	char *src;
+
+	if (!known)
+		return;
+	src = source_of(c->s);
+	lookalike_describe(name, &sb);
+	plan_warn(c->plan, src, "%s \"%s\" is not \"%.*s\" (%s): Windows reads only the latter",
+	          what, name, (int)strcspn(known, "\\"), known, sb_str(&sb));
+	sb_free(&sb);
+	free(src);
+}
+
+static void warn_lookalikes(struct cc *c, const struct raw_setting *s)
+{
+	const char *p = s->path;
+
+	while (*p) {
+		size_t len = strcspn(p, "\\");
+		char *part = xasprintf("%.*s", (int)len, p);
+
+		warn_lookalike(c, part, "key");
+		free(part);
+		p += len + (p[len] == '\\');
+	}
+	if (s->name)
+		warn_lookalike(c, s->name, "value");
+}
+
 static void compile_raw(struct cc *c)
 {
 	const struct raw_setting *s = &c->s->u.raw;
 	enum reg_view view = c->s->view;
 
+	warn_lookalikes(c, s);
 	if (!s->name) {
 		emit(c, OP_CREATE_KEY, AREA_RAW, view, s->path, NULL, s->reboot,
 		     "the key exists (even without values)");

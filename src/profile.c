@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ci_index.h"
+#include "lookalike.h"
 #include "plan.h" /* suite_pattern_match */
 #include "profile_lex.h"
 #include "regfile.h"
@@ -924,6 +925,25 @@ static void split_header(const char *header, char **name, char **arg, bool *bad_
 	*arg = xstrndup(a + 1, len - 2);
 }
 
+/* " (it spells \"TLS 1.2\" with U+00A0 NO-BREAK SPACE)" when a word only
+ * looks like a known one; "" otherwise. One static buffer: use it in one
+ * message at a time. */
+static const char *lookalike_hint(const char *word)
+{
+	static char hint[256];
+	const char *known = lookalike_known(word);
+	struct strbuf sb = STRBUF_INIT;
+
+	hint[0] = '\0';
+	if (!known)
+		return hint;
+	lookalike_describe(word, &sb);
+	snprintf(hint, sizeof(hint), " (it spells \"%.*s\" with %s)", (int)strcspn(known, "\\"),
+	         known, sb_str(&sb));
+	sb_free(&sb);
+	return hint;
+}
+
 static bool check_section_arg(struct ctx *c, const struct lex_section *sec,
                               const struct section_def *sd, const char *arg, bool bad_quote)
 {
@@ -941,8 +961,8 @@ static bool check_section_arg(struct ctx *c, const struct lex_section *sec,
 		struct strbuf known = STRBUF_INIT;
 
 		vocab_list(sd->arg_words, &known);
-		ERR(c, sec->line, "unknown %s \"%s\" (known: %s)", sd->arg_words->what, arg,
-		    sb_str(&known));
+		ERR(c, sec->line, "unknown %s \"%s\"%s (known: %s)", sd->arg_words->what, arg,
+		    lookalike_hint(arg), sb_str(&known));
 		sb_free(&known);
 		return false;
 	}
@@ -963,8 +983,8 @@ static void unknown_key(struct ctx *c, const struct section_def *sd, const struc
 	}
 	if ((sd->flags & SEC_RAW_VALUES))
 		sb_adds(&known, ", or \"ValueName\" = data");
-	ERR(c, e->line, "unknown key \"%s\" in [%s] (expected %s)", e->key, sd->name,
-	    sb_str(&known));
+	ERR(c, e->line, "unknown key \"%s\"%s in [%s] (expected %s)", e->key,
+	    lookalike_hint(e->key), sd->name, sb_str(&known));
 	sb_free(&known);
 }
 

@@ -35,6 +35,7 @@
 #include "diff.h"
 #include "platform.h"
 #include "profile.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 
 struct row {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backend_mem.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 
 #define TEST_KEY "SOFTWARE\\schannelcfg-test"

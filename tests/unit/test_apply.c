@@ -24,6 +24,7 @@
 #include "compile.h"
 #include "platform.h"
 #include "profile.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 #include "schema.h"
 #include "snapshot.h"

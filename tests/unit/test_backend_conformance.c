@@ -11,6 +11,7 @@
 
 #include "../conformance/backend_conformance.h"
 #include "backend_mem.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 
 #define ROOT "schannelcfg-conformance"

@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "compile.h"
 #include "profile.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 #include "roots.h"
 #include "schema.h"

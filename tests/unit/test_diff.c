@@ -19,6 +19,7 @@
 #include "compile.h"
 #include "diff.h"
 #include "profile.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 #include "schema.h"
 #include "suites.h"

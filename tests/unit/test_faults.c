@@ -47,6 +47,7 @@
 #include "builtin.h"
 #include "compile.h"
 #include "profile.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 #include "schema.h"
 #include "snapshot.h"

@@ -36,6 +36,7 @@
 #include "compile.h"
 #include "diff.h"
 #include "profile.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 #include "snapshot.h"
 

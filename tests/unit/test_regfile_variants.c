@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "backend_mem.h"
+#include "backend_regfile.h"
 #include "regfile.h"
 
 #define V5  "Windows Registry Editor Version 5.00\r\n\r\n"
