@@ -215,39 +215,101 @@ static int execute_restore(struct executor *x, const struct plan *restore, struc
 	return first;
 }
 
+/* The keys confirm_before has opened, one per distinct (view, path), so a
+ * key holding many changed values costs one open, not one per value. key
+ * NULL: the key is gone now (every value in it reads as absent). */
+struct confirm_keys {
+	const struct reg_backend *b;
+	struct confirm_key {
+		enum reg_view view;
+		const char *path; /* borrowed from the op */
+		struct reg_key *key;
+	} * keys;
+	size_t n, cap;
+	struct ci_index index; /* of keys, by (view, path) */
+};
+
+static void confirm_keys_close(struct confirm_keys *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->keys[i].key)
+			c->b->close_key(c->b, c->keys[i].key);
+	free(c->keys);
+	ci_index_free(&c->index);
+}
+
+/* The op's key, opened for reading at its first use: SC_OK with *key,
+ * SC_NOT_FOUND (*key NULL) when it is missing, SC_ERROR. Before the first
+ * write: may allocate with xmalloc. */
+static int confirm_key_for(struct confirm_keys *c, const struct plan_op *op, struct reg_key **key,
+                           struct sc_err *err)
+{
+	size_t it = 0, pos, h = hash_ci(op->view, op->path);
+	int rc;
+
+	while ((pos = ci_index_next(&c->index, h, &it)) != SIZE_MAX)
+		if (c->keys[pos].view == op->view && streq_ci(c->keys[pos].path, op->path)) {
+			*key = c->keys[pos].key;
+			return *key ? SC_OK : SC_NOT_FOUND;
+		}
+	*key = NULL;
+	rc = c->b->open_key(c->b, op->view, op->path, REG_ACCESS_READ, key, err);
+	if (rc != SC_OK && rc != SC_NOT_FOUND)
+		return rc;
+	xgrow(&c->keys, &c->cap, c->n + 1, sizeof(*c->keys));
+	c->keys[c->n] = (struct confirm_key){op->view, op->path, rc == SC_OK ? *key : NULL};
+	ci_index_xput(&c->index, h, c->n++);
+	return rc;
+}
+
+/* Reads one changed value again: SC_OK when it reads as the diff read it,
+ * SC_NOT_FOUND when it reads differently, SC_ERROR when a read fails. */
+static int confirm_value(struct confirm_keys *c, const struct diff_entry *e, struct sc_err *err)
+{
+	struct reg_value again = {0};
+	struct reg_key *key;
+	bool same;
+	int rc = confirm_key_for(c, e->op, &key, err);
+
+	if (rc == SC_OK)
+		rc = c->b->read_value(c->b, key, e->op->name, &again, err);
+	if (rc != SC_OK && rc != SC_NOT_FOUND)
+		return rc;
+	same = rc == SC_OK ? e->before_present && regvalue_equal(&again, &e->before)
+	                   : !e->before_present;
+	regvalue_free(&again);
+	if (same)
+		return SC_OK;
+	sc_err_set(err,
+	           "HKLM\\%s \"%s\" read differently twice (changed meanwhile, or misread); "
+	           "nothing was changed",
+	           e->op->path, e->op->name);
+	return SC_NOT_FOUND;
+}
+
 /* Reads every before-image a second time: SC_OK, SC_NOT_FOUND when a value
  * reads differently, SC_ERROR when a read fails. A value that reads differently
  * (changed since the diff read it, or misread by a disk or driver) would go
  * into the snapshot as the prior state, and into the new value of a list
  * edit; refuse instead, before anything is written. Costs one read per
- * changed value, none on a compliant re-apply. */
+ * changed value and one open per distinct key of those, none on a
+ * compliant re-apply. */
 static int confirm_before(const struct reg_backend *b, const struct diff *d, struct sc_err *err)
 {
+	struct confirm_keys c = {.b = b};
+	int rc = SC_OK;
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; rc == SC_OK && i < d->n; i++) {
 		const struct diff_entry *e = &d->entries[i];
-		struct reg_value again = {0};
-		bool same;
-		int rc;
 
-		if (!e->changed || !e->op->name || !e->key_existed)
-			continue;
-		rc = reg_read_value_at(b, e->op->view, e->op->path, e->op->name, &again, err);
-		if (rc == SC_ERROR)
-			return rc;
-		same = rc == SC_OK ? e->before_present && regvalue_equal(&again, &e->before)
-		                   : !e->before_present;
-		regvalue_free(&again);
-		if (!same) {
-			sc_err_set(err,
-			           "HKLM\\%s \"%s\" read differently twice (changed meanwhile, "
-			           "or misread); nothing was changed",
-			           e->op->path, e->op->name);
-			return SC_NOT_FOUND;
-		}
+		if (e->changed && e->op->name && e->key_existed)
+			rc = confirm_value(&c, e, err);
 	}
-	return SC_OK;
+	confirm_keys_close(&c);
+	return rc;
 }
 
 /* OPEN -> PREPARED: diff, snapshot, restore plan. Returns false when the

@@ -79,7 +79,8 @@ int platform_check_folder_trust(const char *dir, struct sc_err *err);
  */
 int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err);
 
-/* Fills buf with n bytes from the operating system's random generator. */
+/* Fills buf with n bytes from the operating system's random generator.
+ * Returns false when it cannot (buf is then not random: use none of it). */
 bool platform_random(void *buf, size_t n);
 
 /* Where a snapshot's machine identity is read (MachineGuid, REG_SZ, through

@@ -404,6 +404,79 @@ static void test_read_failure_is_not_input_error(void **state)
 	free(text);
 }
 
+/* Lines of `trace` that start with `prefix`. */
+static size_t trace_lines(const struct strbuf *trace, const char *prefix)
+{
+	const char *line = sb_str(trace);
+	size_t n = 0, len = strlen(prefix);
+
+	for (; *line; line = strchr(line, '\n') + 1)
+		n += strncmp(line, prefix, len) == 0;
+	return n;
+}
+
+#define TLS12_SERVER SCH "\\Protocols\\TLS 1.2\\Server"
+
+/* The second read of the before-images opens each key once, however many
+ * of its values change (two here), and still refuses a value that reads
+ * differently through the key it opened for an earlier value. */
+static void test_confirm_opens_each_key_once(void **state)
+{
+	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
+	char *dir = new_dir("confirm"), *before, *snap;
+	struct apply_options o = options(w, dir);
+	struct strbuf trace = STRBUF_INIT;
+	struct apply_result r;
+	struct plan p;
+	size_t diff_reads;
+
+	put_dword(b, TLS12_CLIENT, "Enabled", 0);
+	put_dword(b, TLS12_CLIENT, "DisabledByDefault", 1);
+	put_dword(b, TLS12_SERVER, "Enabled", 0);
+	plan_init(&p, "t");
+	add_set(&p, TLS12_CLIENT, "Enabled", 1, true);
+	add_set(&p, TLS12_CLIENT, "DisabledByDefault", 0, true);
+	add_set(&p, TLS12_SERVER, "Enabled", 1, true);
+	before = t_dump(b);
+	wrap_trace(w, &trace);
+	assert_int_equal(apply_plan(&p, &o, &r), APPLY_DONE);
+	/* One open in the diff, one in confirm_before (the executor creates). */
+	assert_int_equal(trace_lines(&trace, "open 64 " TLS12_CLIENT " read"), 2);
+	assert_int_equal(trace_lines(&trace, "open 64 " TLS12_SERVER " read"), 2);
+	/* Each value: the diff's read, the second read, the read-back. */
+	assert_int_equal(trace_lines(&trace, "read " TLS12_CLIENT " \"DisabledByDefault\""), 3);
+	diff_reads = r.diff.reads;
+	snap = xstrdup(r.snapshot_path);
+	apply_result_free(&r);
+	wrap_trace(w, NULL);
+	sb_free(&trace);
+	assert_int_equal(rollback_from(snap, b, dir, &r), APPLY_DONE);
+	apply_result_free(&r);
+	free(snap);
+
+	/* A lie on the second value's second read: refused, nothing written. */
+	reg_backend_free(w);
+	w = wrap_backend_new(b);
+	o = options(w, dir);
+	assert_true(wrap_inject(w, WRAP_READ, diff_reads + 2, WRAP_LIE_FLIP));
+	assert_int_equal(apply_plan(&p, &o, &r), APPLY_REFUSED);
+	assert_non_null(strstr(r.err.msg, "\"DisabledByDefault\" read differently twice"));
+	assert_int_equal(wrap_faults_injected(w), 1);
+	assert_int_equal(wrap_write_calls(w), 0);
+	{
+		char *after = t_dump(b);
+
+		assert_string_equal(after, before);
+		free(after);
+	}
+	apply_result_free(&r);
+	plan_free(&p);
+	reg_backend_free(w);
+	reg_backend_free(b);
+	free(before);
+	free(dir);
+}
+
 static void test_snapshot_unwritable_refuses(void **state)
 {
 	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
@@ -1461,6 +1534,7 @@ int main(void)
 	    cmocka_unit_test(test_success_writes_snapshot_first),
 	    cmocka_unit_test(test_input_error_touches_nothing),
 	    cmocka_unit_test(test_read_failure_is_not_input_error),
+	    cmocka_unit_test(test_confirm_opens_each_key_once),
 	    cmocka_unit_test(test_snapshot_unwritable_refuses),
 	    cmocka_unit_test(test_no_write_before_snapshot),
 	    cmocka_unit_test(test_wrapper),
