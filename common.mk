@@ -33,7 +33,7 @@ PROFILES = $(sort $(wildcard profiles/*.ini))
 
 # The portable core: no <windows.h>, builds and is tested on Linux.
 CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem.c \
-            src/regfile.c src/backend_regfile.c src/lookalike.c src/roots.c src/schema.c src/profile_diag.c src/profile_lex.c src/profile.c src/profile_load.c \
+            src/regfile.c src/backend_regfile.c src/lookalike.c src/impacts.c src/roots.c src/schema.c src/profile_diag.c src/profile_lex.c src/profile.c src/profile_load.c \
             src/plan.c src/compile.c src/suites.c src/json.c src/render.c \
             src/sha256.c src/diff.c src/diff_format.c src/snapshot.c src/apply.c src/render_engine.c src/capture.c \
             src/backend_wrap.c src/ci_index.c src/cmd_guard.c

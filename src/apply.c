@@ -336,8 +336,8 @@ static bool prepare(const struct plan *plan, const struct apply_options *o, stru
 		r->status = APPLY_REFUSED;
 		return false;
 	}
-	if (o->before_snapshot && o->before_snapshot(o->before_snapshot_ctx, &r->err) != SC_OK) {
-		sc_err_prefix(&r->err, "cannot write the rollback snapshot; nothing was changed");
+	if (o->before_snapshot &&
+	    o->before_snapshot(o->before_snapshot_ctx, &r->diff, &r->err) != SC_OK) {
 		r->status = APPLY_REFUSED;
 		return false;
 	}

@@ -50,12 +50,14 @@ struct apply_options {
 	const char *snapshot_dir;
 	const struct snap_auth *snapshot_auth;
 	struct snap_label label;
-	/* Called in PREPARE only when something will change, before the
-	 * snapshot is written: the CLI checks the snapshot folder and loads
-	 * or creates the machine's snapshot key (into *snapshot_auth) here,
-	 * so that a compliant apply writes nothing at all. A failure refuses
-	 * the apply with nothing changed. NULL: nothing to do. */
-	int (*before_snapshot)(void *ctx, struct sc_err *err);
+	/* Called in PREPARE only when something will change, with what will,
+	 * before the snapshot is written: the CLI refuses what cuts remote
+	 * administration (impacts.h), checks the snapshot folder and loads or
+	 * creates the machine's snapshot key (into *snapshot_auth) here, so
+	 * that a compliant apply writes nothing at all. A failure refuses the
+	 * apply with nothing changed; the hook's message says why. NULL:
+	 * nothing to do. */
+	int (*before_snapshot)(void *ctx, const struct diff *d, struct sc_err *err);
 	void *before_snapshot_ctx;
 	/* Guard against interruption (platform_guard_begin): a signal or
 	 * console event during EXECUTE stops it before the next operation

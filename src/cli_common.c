@@ -54,6 +54,7 @@ int cli_os_version(const struct cli *cli, struct compile_options *os)
 	 * schannelcfg supports, on which the version checks are strictest
 	 * (README: "--os"). */
 	os->have_os = true;
+	os->os_assumed = true;
 	os->major = DEFAULT_OS_MAJOR;
 	os->minor = DEFAULT_OS_MINOR;
 	os->build = DEFAULT_OS_BUILD;

@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "cli_common.h"
+#include "impacts.h"
 #include "commands.h"
 #include "diff.h"
 #include "platform.h"
@@ -160,6 +161,7 @@ struct txn {
 	struct reg_backend *b;
 	char *dir, *target, *machine;
 	struct snap_auth auth; /* keyed for the live registry */
+	enum snap_kind kind;   /* of the transaction running */
 };
 
 /* MachineGuid of the live registry ("-" for a state file or when it cannot
@@ -199,15 +201,50 @@ static int check_folder(const struct txn *t, bool missing_ok, struct sc_err *err
 
 /* apply_options.before_snapshot: the folder and the key, first needed
  * when something is about to change. */
-static int prepare_live_snapshot(void *ctx, struct sc_err *err)
+/* The update that removes an impact, when the registry shows it
+ * installed: then the impact does not hold here, and the report says
+ * what was found. */
+static bool update_present(const struct txn *t, const struct plan_impact *im)
+{
+	struct sc_err err = {{0}};
+	char *found = NULL;
+
+	if (!im->kb || impacts_update_installed(t->b, im->kb, &found, &err) != SC_OK)
+		return false;
+	if (t->cli->format != FORMAT_JSON) /* JSON readers get one document */
+		cli_errf("schannelcfg %s: %s is installed (Component Based Servicing package %s): "
+		         "Remote Desktop keeps working\n",
+		         t->cli->command, im->kb, found);
+	free(found);
+	return true;
+}
+
+/* What would cut remote administration (impacts.h) needs --force; with
+ * it, the apply goes on and the report still says it. */
+static int check_impacts(const struct txn *t, const struct diff *d, struct sc_err *err)
+{
+	const struct plan_impact *im = impacts_cutting_admin(d->impacts, d->nimpacts);
+
+	if (!im || t->kind != SNAP_APPLY || update_present(t, im) || t->cli->force)
+		return SC_OK;
+	return sc_err_set(err, "%s (see %s). Pass --force to apply it anyway. Nothing was changed.",
+	                  im->text, im->ref);
+}
+
+static int prepare_live_snapshot(void *ctx, const struct diff *d, struct sc_err *err)
 {
 	struct txn *t = ctx;
-	int rc = check_folder(t, true, err);
+	int rc = check_impacts(t, d, err);
 
+	if (rc != SC_OK)
+		return rc;
+	rc = check_folder(t, true, err);
 	if (rc == SC_OK && !t->cli->state_file && !t->auth.keyed) {
 		rc = platform_snapshot_key(true, t->auth.key, err);
 		t->auth.keyed = rc == SC_OK;
 	}
+	if (rc != SC_OK)
+		sc_err_prefix(err, "cannot write the rollback snapshot; nothing was changed");
 	return rc;
 }
 
@@ -353,6 +390,7 @@ static int run_transaction(struct txn *t, const struct plan *plan, const char *p
 	};
 	int rc;
 
+	t->kind = kind;
 	apply_plan(plan, &o, &r);
 	report(cli, &r, profile);
 	log_event(cli, profile, &r);

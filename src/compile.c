@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ci_index.h"
+#include "impacts.h"
 #include "lookalike.h"
 #include "schema.h"
 #include "suites.h"
@@ -612,11 +613,11 @@ static void note_prerequisites(const struct compile_options *o, struct plan *pla
 		plan_warn(plan, NULL,
 		          "prerequisite: WinHTTP reads DefaultSecureProtocols only with "
 		          "KB3140245 installed on Windows 7 / Server 2008 R2 / Server 2012");
-	if (eap && (!o->have_os || v == 601 || v == 603))
+	if (eap && (!o->have_os || v == 601 || v == 602 || v == 603))
 		plan_warn(plan, NULL,
 		          "prerequisite: EAP-TLS reads TlsVersion only with KB2977292 "
-		          "installed on Windows 7 / 8.1 (and 8.1 needs update 2919355 "
-		          "first)");
+		          "installed on Windows 7 / 8 / 8.1 and Server 2008 R2 / 2012 / 2012 R2 "
+		          "(and 8.1 needs update 2919355 first)");
 }
 
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
@@ -641,6 +642,7 @@ int compile_profile(const struct profile *p, const struct compile_options *o, st
 	drop_contradicted_removals(plan);
 	check_conflicts(plan, diags);
 	note_prerequisites(c.o, plan);
+	impacts_assess(plan, c.o);
 	if (diags->errors > errors) {
 		plan_free(plan);
 		return SC_ERROR;

@@ -20,6 +20,10 @@ struct compile_options {
 	 * or --os). Without it, OS-dependent checks become warnings. */
 	bool have_os;
 	uint32_t major, minor, build;
+	/* The version is the CLI's assumption for a --state file given
+	 * without --os (the oldest supported Windows), not a fact: what would
+	 * refuse on a known version only warns. */
+	bool os_assumed;
 	/* --force: allow what the OS check refuses (TLS 1.3 on old builds,
 	 * suites the release lacks, applies-to mismatch). */
 	bool force;

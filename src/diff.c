@@ -640,6 +640,24 @@ static int warn_policy_override(struct differ *df)
 	return SC_OK;
 }
 
+/* An impact is the diff's when one of its ops changes something. */
+static void keep_changed_impacts(const struct plan *plan, struct diff *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < plan->nimpacts; i++) {
+		const struct plan_impact *im = &plan->impacts[i];
+		bool changed = false;
+
+		for (k = 0; k < im->nops && !changed; k++)
+			changed = im->ops[k] < d->n && d->entries[im->ops[k]].changed;
+		if (changed)
+			plan_impact_add(&d->impacts, &d->nimpacts, &d->icap, im->rule, im->cls,
+			                im->text, im->ref)
+			    ->kb = im->kb;
+	}
+}
+
 int diff_compute(const struct plan *plan, const struct reg_backend *b, struct diff *out,
                  struct sc_err *err)
 {
@@ -664,6 +682,8 @@ int diff_compute(const struct plan *plan, const struct reg_backend *b, struct di
 	}
 	if (rc == SC_OK)
 		rc = warn_policy_override(&df);
+	if (rc == SC_OK)
+		keep_changed_impacts(plan, out);
 	slots_free(&df);
 	if (rc != SC_OK)
 		diff_free(out);
@@ -691,5 +711,6 @@ void diff_free(struct diff *d)
 	}
 	free(d->entries);
 	free(d->warnings);
+	plan_impacts_free(d->impacts, d->nimpacts);
 	memset(d, 0, sizeof(*d));
 }

@@ -43,6 +43,9 @@ struct diff {
 	/* Warnings that depend on the registry's state. */
 	struct plan_warning *warnings;
 	size_t nwarnings, wcap;
+	/* The plan's impacts (impacts.h) of which an op changes something. */
+	struct plan_impact *impacts;
+	size_t nimpacts, icap;
 	/* Registry calls made, for tests and the benchmark. */
 	size_t opens, reads;
 	/* diff_compute failed because the registry could not be read (access

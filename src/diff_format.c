@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "impacts.h"
 #include "json.h"
 #include "regfile.h"
 #include "render.h"
@@ -183,6 +184,7 @@ void diff_format_text(const struct diff *d, const char *heading, bool color, str
 			entry_text(e, &c, sb);
 		}
 	}
+	impacts_text(d->impacts, d->nimpacts, sb);
 	if (d->nwarnings)
 		sb_adds(sb, "\n");
 	warnings_text(d, &c, sb);
@@ -266,6 +268,7 @@ void diff_json_fields(struct json *j, const struct diff *d, const char *kind, co
 		entry_json(j, &d->entries[i]);
 	json_arr_end(j);
 	render_warnings_json(j, d->warnings, d->nwarnings);
+	impacts_json(j, d->impacts, d->nimpacts);
 	sb_free(&summary);
 }
 

@@ -51,10 +51,36 @@ void plan_op_free(struct plan_op *op)
 	list_edit_free(&op->edit);
 }
 
+struct plan_impact *plan_impact_add(struct plan_impact **list, size_t *n, size_t *cap,
+                                    const char *rule, enum impact_class cls, const char *text,
+                                    const char *ref)
+{
+	struct plan_impact *im;
+
+	xgrow(list, cap, *n + 1, sizeof(**list));
+	im = &(*list)[(*n)++];
+	memset(im, 0, sizeof(*im));
+	im->rule = rule;
+	im->cls = cls;
+	im->text = xstrdup(text);
+	im->ref = ref;
+	return im;
+}
+
+void plan_impacts_free(struct plan_impact *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i].text);
+	free(list);
+}
+
 void plan_free(struct plan *p)
 {
 	size_t i;
 
+	plan_impacts_free(p->impacts, p->nimpacts);
 	for (i = 0; i < p->nops; i++)
 		plan_op_free(&p->ops[i]);
 	for (i = 0; i < p->nwarnings; i++) {

@@ -100,13 +100,39 @@ struct plan_warning {
 	char *text;
 };
 
+/* What a plan may break (impacts.c's rules): who loses what, and whether
+ * it cuts remote administration (apply then needs --force). ops: the
+ * plan ops that trigger it; a diff keeps the impact when one of them
+ * changes something. */
+enum impact_class { IMPACT_BREAKS, IMPACT_CUTS_ADMIN };
+
+#define IMPACT_MAX_OPS 4
+
+struct plan_impact {
+	const char *rule; /* stable id, e.g. "rdp-tls10-server" */
+	enum impact_class cls;
+	char *text;
+	const char *ref; /* the Microsoft page */
+	const char *kb;  /* the update that removes the impact ("KB3080079"), or NULL */
+	size_t ops[IMPACT_MAX_OPS];
+	size_t nops;
+};
+
 struct plan {
 	char *profile; /* profile name */
 	struct plan_op *ops;
 	size_t nops, cap;
 	struct plan_warning *warnings;
 	size_t nwarnings, wcap;
+	struct plan_impact *impacts;
+	size_t nimpacts, icap;
 };
+
+/* Appends an impact (text copied) and returns it for its ops. */
+struct plan_impact *plan_impact_add(struct plan_impact **list, size_t *n, size_t *cap,
+                                    const char *rule, enum impact_class cls, const char *text,
+                                    const char *ref);
+void plan_impacts_free(struct plan_impact *list, size_t n);
 
 void plan_init(struct plan *p, const char *profile_name);
 void plan_free(struct plan *p);

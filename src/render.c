@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impacts.h"
 #include "json.h"
 #include "version.h"
 
@@ -134,6 +135,7 @@ void render_show_text(const struct profile *p, const struct plan *plan, struct s
 	show_header(p, sb);
 	show_settings(p, sb);
 	show_ops(plan, sb);
+	impacts_text(plan->impacts, plan->nimpacts, sb);
 	show_warnings(plan, sb);
 }
 
@@ -307,6 +309,7 @@ void render_show_json(const struct profile *p, const struct plan *plan, struct s
 	json_key_bool(&j, "reboot_required", plan_needs_reboot(plan));
 	json_plan_ops(&j, plan);
 	render_warnings_json(&j, plan->warnings, plan->nwarnings);
+	impacts_json(&j, plan->impacts, plan->nimpacts);
 	json_obj_end(&j);
 	json_finish(&j);
 }

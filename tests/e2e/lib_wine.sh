@@ -79,3 +79,7 @@ reg_value() {
             data = substr(rest, length(f[1]) + 5); print f[1] " " data; found = 1; exit }
         END { if (!found) print "ABSENT" }'
 }
+
+# The Component Based Servicing package the base prefix lists as installed
+# (scripts/wine-prefix.sh): KB3080079, Remote Desktop over TLS 1.1/1.2.
+KB3080079_PACKAGE='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\Packages\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.1'

@@ -1,0 +1,171 @@
+/* Unit tests for impacts.c: each rule of the table fires where its
+ * condition holds and not where it does not; a diff keeps only the
+ * impacts whose ops change something; the update probe reads Component
+ * Based Servicing's package state. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "diff.h"
+#include "impacts.h"
+
+static void compile_with(const char *what, uint32_t major, uint32_t minor, uint32_t build,
+                         bool assumed, struct plan *plan)
+{
+	struct compile_options o = {.have_os = true,
+	                            .major = major,
+	                            .minor = minor,
+	                            .build = build,
+	                            .os_assumed = assumed,
+	                            .force = true};
+	struct diag d = {0};
+	struct profile *p = NULL;
+
+	if (profile_load(what, NULL, &p, &d) != SC_OK || compile_profile(p, &o, plan, &d) != SC_OK)
+		fail_msg("%s does not compile", what);
+	profile_free(p);
+	diag_free(&d);
+}
+
+static const struct plan_impact *find(const struct plan *p, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < p->nimpacts; i++)
+		if (!strcmp(p->impacts[i].rule, rule))
+			return &p->impacts[i];
+	return NULL;
+}
+
+static void test_rdp_rule(void **state)
+{
+	struct plan p;
+	const struct plan_impact *im;
+
+	(void)state;
+	compile_with("tls12-strict", 6, 1, 7601, false, &p);
+	im = find(&p, "rdp-tls10-server");
+	assert_non_null(im);
+	assert_int_equal(im->cls, IMPACT_CUTS_ADMIN);
+	assert_string_equal(im->kb, "KB3080079");
+	assert_non_null(strstr(im->text, "you lose access to Remote Desktop"));
+	assert_ptr_equal(impacts_cutting_admin(p.impacts, p.nimpacts), im);
+	plan_free(&p);
+	compile_with("tls12-strict", 6, 0, 6002, false, &p);
+	assert_int_equal(find(&p, "rdp-tls10-server")->cls, IMPACT_CUTS_ADMIN);
+	assert_null(find(&p, "rdp-tls10-server")->kb); /* no update for 2008 */
+	plan_free(&p);
+	compile_with("tls12-strict", 6, 1, 7601, true, &p); /* --state without --os */
+	assert_int_equal(find(&p, "rdp-tls10-server")->cls, IMPACT_BREAKS);
+	assert_null(impacts_cutting_admin(p.impacts, p.nimpacts));
+	plan_free(&p);
+	compile_with("tls12-strict", 6, 2, 9200, false, &p);
+	assert_null(find(&p, "rdp-tls10-server"));
+	plan_free(&p);
+	compile_with("azure-mma", 6, 1, 7601, false, &p); /* TLS 1.0 server stays */
+	assert_null(find(&p, "rdp-tls10-server"));
+	plan_free(&p);
+}
+
+static void test_sql_and_dotnet_rules(void **state)
+{
+	struct plan p;
+
+	(void)state;
+	compile_with("tls12-strict", 10, 0, 17763, false, &p);
+	assert_non_null(find(&p, "sql-tls12-updates")); /* TLS 1.0 and 1.1 off */
+	assert_null(find(&p, "dotnet-strong-crypto"));  /* it sets both .NET values */
+	plan_free(&p);
+	compile_with("disable-dhe", 10, 0, 17763, false, &p);
+	assert_null(find(&p, "sql-tls12-updates"));
+	assert_null(find(&p, "dotnet-strong-crypto"));
+	plan_free(&p);
+}
+
+static void test_dotnet_rule_fires(void **state)
+{
+	static const char text[] = "[profile]\nname = t\nsummary = t\n"
+	                           "[protocol \"TLS 1.0\"]\nclient = disabled\n";
+	struct compile_options none = {0};
+	struct diag d = {0};
+	struct profile *p = NULL;
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(profile_parse_text("t.ini", text, strlen(text), NULL, &p, &d), SC_OK);
+	assert_int_equal(compile_profile(p, &none, &plan, &d), SC_OK);
+	assert_non_null(find(&plan, "dotnet-strong-crypto"));
+	assert_null(find(&plan, "sql-tls12-updates")); /* TLS 1.1 stays */
+	plan_free(&plan);
+	profile_free(p);
+	diag_free(&d);
+}
+
+/* A diff keeps an impact only when its op changes the registry. */
+static void test_diff_keeps_changed_only(void **state)
+{
+	struct reg_backend *done = t_state(
+	    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	    "Protocols\\TLS 1.0\\Server]\n\"Enabled\"=dword:00000000\n"
+	    "\"DisabledByDefault\"=dword:00000001\n");
+	struct reg_backend *fresh = t_state("");
+	struct sc_err err = {{0}};
+	struct plan p;
+	struct diff d;
+
+	(void)state;
+	compile_with("tls12-strict", 6, 1, 7601, false, &p);
+	assert_int_equal(diff_compute(&p, fresh, &d, &err), SC_OK);
+	assert_non_null(impacts_cutting_admin(d.impacts, d.nimpacts));
+	diff_free(&d);
+	assert_int_equal(diff_compute(&p, done, &d, &err), SC_OK);
+	assert_null(impacts_cutting_admin(d.impacts, d.nimpacts)); /* already off */
+	diff_free(&d);
+	plan_free(&p);
+	reg_backend_free(done);
+	reg_backend_free(fresh);
+}
+
+static void test_update_probe(void **state)
+{
+	static const char pkg[] =
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
+	    "Servicing\\Packages\\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.1]\n"
+	    "\"CurrentState\"=dword:%08x\n";
+	char text[512];
+	struct sc_err err = {{0}};
+	struct reg_backend *b;
+	char *found = NULL;
+
+	(void)state;
+	snprintf(text, sizeof(text), pkg, 0x70u);
+	b = t_state(text);
+	assert_int_equal(impacts_update_installed(b, "KB3080079", &found, &err), SC_OK);
+	assert_non_null(strstr(found, "Package_for_KB3080079~"));
+	free(found);
+	assert_int_equal(impacts_update_installed(b, "KB3080078", &found, &err), SC_NOT_FOUND);
+	reg_backend_free(b);
+	snprintf(text, sizeof(text), pkg, 0x20u); /* staged, not installed */
+	b = t_state(text);
+	assert_int_equal(impacts_update_installed(b, "KB3080079", &found, &err), SC_NOT_FOUND);
+	reg_backend_free(b);
+	b = t_state("");
+	assert_int_equal(impacts_update_installed(b, "KB3080079", &found, &err), SC_NOT_FOUND);
+	reg_backend_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_rdp_rule),
+	    cmocka_unit_test(test_sql_and_dotnet_rules),
+	    cmocka_unit_test(test_dotnet_rule_fires),
+	    cmocka_unit_test(test_diff_keeps_changed_only),
+	    cmocka_unit_test(test_update_probe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
