@@ -235,7 +235,7 @@ static void confirm_keys_close(struct confirm_keys *c)
 
 	for (i = 0; i < c->n; i++)
 		if (c->keys[i].key)
-			c->b->close_key(c->b, c->keys[i].key);
+			c->b->ops->close_key(c->b, c->keys[i].key);
 	free(c->keys);
 	ci_index_free(&c->index);
 }
@@ -255,7 +255,7 @@ static int confirm_key_for(struct confirm_keys *c, const struct plan_op *op, str
 			return *key ? SC_OK : SC_NOT_FOUND;
 		}
 	*key = NULL;
-	rc = c->b->open_key(c->b, op->view, op->path, REG_ACCESS_READ, key, err);
+	rc = c->b->ops->open_key(c->b, op->view, op->path, REG_ACCESS_READ, key, err);
 	if (rc != SC_OK && rc != SC_NOT_FOUND)
 		return rc;
 	xgrow(&c->keys, &c->cap, c->n + 1, sizeof(*c->keys));
@@ -274,7 +274,7 @@ static int confirm_value(struct confirm_keys *c, const struct diff_entry *e, str
 	int rc = confirm_key_for(c, e->op, &key, err);
 
 	if (rc == SC_OK)
-		rc = c->b->read_value(c->b, key, e->op->name, &again, err);
+		rc = c->b->ops->read_value(c->b, key, e->op->name, &again, err);
 	if (rc != SC_OK && rc != SC_NOT_FOUND)
 		return rc;
 	same = rc == SC_OK ? e->before_present && regvalue_equal(&again, &e->before)
