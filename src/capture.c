@@ -538,21 +538,11 @@ static void raw_deletions(const struct key_def *k, struct copies *cp)
 	}
 }
 
-/* Keys read whole exist in the source: where "default" would also remove
- * the key once empty (rmkeys), an absence there is stated raw ("name" = -,
- * which also says the key exists). */
-static bool keys_whole(struct copies *cp)
-{
-	size_t i;
-
-	for (i = 0; i < cp->n; i++)
-		if (!cp->keys[i] || !cp->keys[i]->whole)
-			return false;
-	return cp->n > 0;
-}
-
 /* One row instance, backward: in words when every copy agrees on a value
- * the row can say, "default" when all are absent, raw otherwise. */
+ * the row can say, "default" when all are absent, raw otherwise. "default"
+ * also removes the row's keys once empty; where the source has such a key,
+ * its captured values or its "exists = yes" section keep it (a plan never
+ * removes a key it makes exist: compile.c). */
 static void words_row(struct capture *c, const struct section_def *sd, const struct key_def *k,
                       size_t word, struct strbuf *body)
 {
@@ -562,10 +552,7 @@ static void words_row(struct capture *c, const struct section_def *sd, const str
 
 	copies_of(c, sd, k, word, &cp);
 	if (all_absent(k, &cp)) {
-		if (k->map.rmkeys && keys_whole(&cp))
-			raw_deletions(k, &cp);
-		else
-			line(c, body, "%s = default", name);
+		line(c, body, "%s = default", name);
 	} else if (copies_agree(k, &cp, said)) {
 		line(c, body, "%s = %s", name, said);
 		mark_used(k, &cp);
