@@ -387,9 +387,38 @@ static void warn_policy_removal(struct cc *c)
 	free(src);
 }
 
+/* Values Windows does not read on the target release: the pre-Vista
+ * name of Triple DES (KB245030), and WinHTTP's TLS 1.3 bit before TLS
+ * 1.3 exists (build 20348, "Protocols in TLS/SSL (Schannel SSP)"). */
+static void warn_unread(struct cc *c)
+{
+	const struct setting *s = c->s;
+	char *src;
+
+	if (!c->o->have_os)
+		return;
+	src = source_of(s);
+	if (s->kind == ST_CIPHER &&
+	    !strcmp(vocab_ciphers.entries[s->word].name, "Triple DES 168/168") && c->o->major >= 6)
+		plan_warn(
+		    c->plan, src,
+		    "\"Triple DES 168/168\" is the key Windows before Vista read; %u.%u reads "
+		    "\"Triple DES 168\"",
+		    c->o->major, c->o->minor);
+	if (s->kind == ST_WINHTTP && !s->u.num.is_default && (s->u.num.value & 0x2000) &&
+	    c->o->build < 20348)
+		plan_warn(
+		    c->plan, src,
+		    "DefaultSecureProtocols: the TLS 1.3 bit (0x2000) does nothing before build "
+		    "20348 (Windows 11 / Server 2022); this Windows is %u.%u.%u",
+		    c->o->major, c->o->minor, c->o->build);
+	free(src);
+}
+
 /* Checks that belong to what a setting means, not to its codec. */
 static void check_setting(struct cc *c)
 {
+	warn_unread(c);
 	if (c->s->kind == ST_POLICY_LIST)
 		warn_policy_removal(c);
 	if (c->s->kind == ST_PROTOCOL)

@@ -19,6 +19,9 @@
  *   ORDER     "Prioritizing Schannel Cipher Suites" and seed 003: the local
  *             Functions list (REG_MULTI_SZ) and the Group Policy one (REG_SZ,
  *             comma separated, at most 1023 characters, overrides the local).
+ *   PROTO     "Protocols in TLS/SSL (Schannel SSP)",
+ *             learn.microsoft.com/windows/win32/secauthn/protocols-in-tls-ssl--schannel-ssp-:
+ *             which protocol is on by default on which release (the notes).
  * docs/allowlist.md lists every value with its page; roots.c allows every
  * mapped value of this table.
  */
@@ -35,12 +38,14 @@
 
 static const struct vocab_entry protocols[] = {
     {"PCT 1.0", "PCT1.0", 0, 0, "legacy; off by default on every supported Windows", 0, NULL},
-    {"SSL 2.0", "SSL2.0", 0x8, 0, "insecure; off by default since Windows Vista", 0, NULL},
+    {"SSL 2.0", "SSL2.0", 0x8, 0,
+     "insecure; its server side is on by default on Vista / 2008 / 7 / 2008 R2, off from 8 / 2012",
+     0, NULL},
     {"SSL 3.0", "SSL3.0", 0x20, 0, "insecure (POODLE); turn off everywhere", 0, NULL},
     {"TLS 1.0", "TLS1.0", 0x80, 0xC0, "deprecated; still needed by some old clients", 0, NULL},
     {"TLS 1.1", "TLS1.1", 0x200, 0x300, "deprecated", 0, NULL},
     {"TLS 1.2", "TLS1.2", 0x800, 0xC00,
-     "on by default since Windows 8 / 2012; off on 7 / 2008 R2 clients", 0, NULL},
+     "on by default since Windows 8 / 2012; off, client and server, on 7 / 2008 R2", 0, NULL},
     {"TLS 1.3", "TLS1.3", 0x2000, 0,
      "exists only on Windows 11 / Server 2022 (build 20348) and later", 0, NULL},
     {"DTLS 1.0", "DTLS1.0", 0, 0, NULL, 0, NULL},

@@ -477,6 +477,19 @@ static void test_seed_disable_dhe(void **state)
 }
 
 /* Seed 002: SSL 3.0 off both sides, TLS 1.0-1.2 on, RC4 off, AES first. */
+/* The OP_SET at the 64-bit path/name, or NULL. */
+static const struct plan_op *find_set_op(const struct plan *plan, const char *path,
+                                         const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nops; i++)
+		if (plan->ops[i].kind == OP_SET && streq_ci(plan->ops[i].path, path) &&
+		    streq_ci(plan->ops[i].name, name))
+			return &plan->ops[i];
+	return NULL;
+}
+
 static void test_seed_exchange_2015(void **state)
 {
 	static const char *const rc4[] = {"RC4 40/128", "RC4 56/128", "RC4 64/128", "RC4 128/128"};
@@ -487,7 +500,9 @@ static void test_seed_exchange_2015(void **state)
 	(void)state;
 	compile_ok("exchange-2015", &plan);
 	assert_protocol_both(&plan, "SSL 3.0", false);
-	assert_protocol_both(&plan, "TLS 1.0", true);
+	/* "do not disable TLS 1.0" leaves it to Windows; it never writes Enabled=1 */
+	assert_null(find_set_op(&plan, PROTOCOLS_KEY "TLS 1.0\\Server", "Enabled"));
+	assert_null(find_set_op(&plan, PROTOCOLS_KEY "TLS 1.0\\Client", "Enabled"));
 	assert_protocol_both(&plan, "TLS 1.1", true);
 	assert_protocol_both(&plan, "TLS 1.2", true);
 	for (i = 0; i < ARRAY_SIZE(rc4); i++) {
@@ -505,8 +520,9 @@ static void test_seed_exchange_2015(void **state)
 	assert_true(local->edit.want.nprefer > 0);
 	assert_non_null(strstr(local->edit.want.prefer[0], "_AES_"));
 	assert_false(list_op(&plan, SUITES_POLICY_KEY)->edit.create_if_absent);
-	/* 4 protocols x 2 sides x 2 values, 4 ciphers, 2 lists; nothing else. */
-	assert_int_equal(plan.nops, 16 + 4 + 2);
+	/* 3 protocols x 2 sides x 2 values, TLS 1.0's 2 sides x (2 deletions and
+	 * 1 key removal) and its key, 4 ciphers, 2 lists; nothing else. */
+	assert_int_equal(plan.nops, 12 + 7 + 4 + 2);
 	assert_false(has_op_at(&plan, PROTOCOLS_KEY "TLS 1.3"));
 	assert_false(has_op_at(&plan, PROTOCOLS_KEY "SSL 2.0"));
 	plan_free(&plan);
