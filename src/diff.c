@@ -621,6 +621,12 @@ static int warn_policy_override(struct differ *df)
 			local_changes = true;
 		if (op->edit.format == LIST_COMMA_SZ)
 			policy_edited = true;
+		if (op->edit.format == LIST_COMMA_SZ && d->entries[i].changed)
+			add_warning(
+			    d, op->source,
+			    "Group Policy owns the list this changes (HKLM\\" SUITES_POLICY_KEY
+			    " Functions): the next Group Policy refresh writes the GPO's order "
+			    "back unless the GPO (SSL Cipher Suite Order) is changed too");
 	}
 	if (!local_changes || policy_edited)
 		return SC_OK;

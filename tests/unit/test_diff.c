@@ -469,6 +469,35 @@ static void test_list_remove_keeps_order(void **state)
 	reg_backend_free(b);
 }
 
+/* Editing an existing Group Policy list: Group Policy will write it back. */
+static void test_list_policy_edit_says_gpo_owns_it(void **state)
+{
+	char *items[] = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	                 "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"};
+	char *remove[] = {"TLS_DHE_*"}, *none[] = {"TLS_RSA_WITH_NULL_*"};
+	struct reg_backend *b = t_state("");
+	struct plan p;
+	struct diff d;
+
+	(void)state;
+	put_list(b, LIST_COMMA_SZ, items, 2);
+	plan_init(&p, "t");
+	add_edit(&p, LIST_COMMA_SZ, remove, 1, NULL, 0);
+	diff_ok(&p, b, &d);
+	assert_true(d.entries[0].changed);
+	assert_true(has_warning(&d, "the next Group Policy refresh writes the GPO's order back"));
+	diff_free(&d);
+	plan_free(&p);
+	plan_init(&p, "t"); /* an edit that changes nothing says nothing */
+	add_edit(&p, LIST_COMMA_SZ, none, 1, NULL, 0);
+	diff_ok(&p, b, &d);
+	assert_false(d.entries[0].changed);
+	assert_false(has_warning(&d, "Group Policy refresh"));
+	diff_free(&d);
+	plan_free(&p);
+	reg_backend_free(b);
+}
+
 static void test_list_policy_absent_not_created(void **state)
 {
 	struct reg_backend *b = t_state(""), *w = wrap_backend_new(b);
@@ -1245,6 +1274,7 @@ int main(void)
 	    cmocka_unit_test(test_created_root),
 	    cmocka_unit_test(test_list_remove_keeps_order),
 	    cmocka_unit_test(test_list_policy_absent_not_created),
+	    cmocka_unit_test(test_list_policy_edit_says_gpo_owns_it),
 	    cmocka_unit_test(test_absent_local_list_is_builtin_order),
 	    cmocka_unit_test(test_list_policy_wrong_type_left_alone),
 	    cmocka_unit_test(test_list_policy_edit),
