@@ -6,6 +6,8 @@
  *             without it, Remote Desktop speaks TLS 1.0 only.
  *   KB3135244 "TLS 1.2 support for Microsoft SQL Server"
  *             (support.microsoft.com/help/3135244).
+ *   SUITES    "Cipher Suites in TLS/SSL (Schannel SSP)" and its per-release
+ *             pages (src/suites.c): each release's default suites.
  *   NET       "Transport Layer Security (TLS) best practices with the .NET
  *             Framework" (learn.microsoft.com/dotnet/framework/network-programming/tls):
  *             apps that do not use the system defaults need SchUseStrongCrypto /
@@ -18,6 +20,7 @@
 
 #include "json.h"
 #include "schema.h"
+#include "suites.h"
 
 #define PROTOCOL_KEY(p, side) SCHANNEL_KEY "\\Protocols\\" p "\\" side
 #define NET4_KEY              DOTNET_KEY "\\v4.0.30319"
@@ -27,6 +30,9 @@
 	"Windows 7 / Server 2008 R2)"
 #define REF_KB3135244                                                                              \
 	"KB3135244, support.microsoft.com/help/3135244 (TLS 1.2 support for SQL Server)"
+#define REF_SUITES                                                                                 \
+	"Cipher Suites in TLS/SSL (Schannel SSP), "                                                \
+	"learn.microsoft.com/windows/win32/secauthn/cipher-suites-in-schannel (src/suites.c)"
 #define REF_NET                                                                                    \
 	"Transport Layer Security (TLS) best practices with the .NET Framework, "                  \
 	"learn.microsoft.com/dotnet/framework/network-programming/tls"
@@ -138,11 +144,92 @@ static void rule_dotnet(struct plan *p, const struct compile_options *o)
 	    REF_NET, &op, 1);
 }
 
+/* The length of a suite name without the curve suffix that Windows 8.1
+ * and older append (_P256, _P384, _P521: the same suite, src/suites.c). */
+static size_t stem_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 5 && name[n - 5] == '_' && name[n - 4] == 'P' &&
+	    (!strcmp(name + n - 3, "256") || !strcmp(name + n - 3, "384") ||
+	     !strcmp(name + n - 3, "521")))
+		return n - 5;
+	return n;
+}
+
+static bool same_suite(const char *a, const char *b)
+{
+	size_t n = stem_len(a);
+
+	return n == stem_len(b) && !strncmp_ci(a, b, n);
+}
+
+static bool in_list(char *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_suite(list[i], name))
+			return true;
+	return false;
+}
+
+/* True if release r's default suites include none of list. */
+static bool nothing_in_common(enum win_release r, char *const *list, size_t n)
+{
+	size_t count, i;
+	const char *const *defaults = suite_default_order(r, &count);
+
+	for (i = 0; defaults && i < count; i++)
+		if (in_list(list, n, defaults[i]))
+			return false;
+	return defaults != NULL;
+}
+
+/* The releases (src/suites.c, from Microsoft's per-release pages) whose
+ * default suites the list an edit produces shares nothing with. */
+static void rule_no_common_suite(struct plan *p, const struct compile_options *o)
+{
+	struct strbuf names = STRBUF_INIT, text = STRBUF_INIT;
+	size_t i, n = 0;
+	int r;
+
+	(void)o;
+	for (i = 0; i < p->nops && !n; i++) {
+		const struct list_edit *e = &p->ops[i].edit;
+		char **result;
+		size_t count;
+
+		if (p->ops[i].kind != OP_LIST_EDIT || e->format != LIST_MULTI_SZ ||
+		    (!e->want.has_order && !e->builtin))
+			continue;
+		result = list_edit_apply(e, e->builtin, e->nbuiltin, &count);
+		for (r = 0; r < WR_COUNT; r++)
+			if (nothing_in_common((enum win_release)r, result, count))
+				sb_addf(&names, "%s%s", n++ ? ", " : "",
+				        win_release_name((enum win_release)r));
+		strlist_free(result, count);
+		if (n) {
+			sb_addf(
+			    &text,
+			    "Cipher suites: machines of %s that keep their default suites share no "
+			    "suite with the list this makes (%zu suites): TLS between them and "
+			    "this "
+			    "machine fails, both ways",
+			    sb_str(&names), count);
+			add(p, "no-common-suite", IMPACT_BREAKS, sb_str(&text), REF_SUITES, &i, 1);
+		}
+	}
+	sb_free(&names);
+	sb_free(&text);
+}
+
 /* The table: one rule a row, run in this order. */
 static void (*const rules[])(struct plan *, const struct compile_options *) = {
     rule_rdp,
     rule_sql,
     rule_dotnet,
+    rule_no_common_suite,
 };
 
 void impacts_assess(struct plan *plan, const struct compile_options *o)

@@ -104,6 +104,38 @@ static void test_dotnet_rule_fires(void **state)
 	diag_free(&d);
 }
 
+/* A list that shares no suite with a release's defaults (src/suites.c),
+ * the curve suffixes of 8.1 and older counting as the same suite. */
+static void test_no_common_suite_rule(void **state)
+{
+	static const char only13[] = "[profile]\nname = t\nsummary = t\n[cipher-suites]\n"
+	                             "where = local\norder = TLS_AES_256_GCM_SHA384 "
+	                             "TLS_AES_128_GCM_SHA256\n";
+	struct compile_options w2022 = {.have_os = true, .major = 10, .build = 20348};
+	struct diag d = {0};
+	struct profile *p = NULL;
+	struct plan plan;
+	const struct plan_impact *im;
+
+	(void)state;
+	assert_int_equal(profile_parse_text("t.ini", only13, strlen(only13), NULL, &p, &d), SC_OK);
+	assert_int_equal(compile_profile(p, &w2022, &plan, &d), SC_OK);
+	im = find(&plan, "no-common-suite");
+	assert_non_null(im);
+	assert_non_null(strstr(im->text, "Windows Server 2019"));
+	assert_null(strstr(im->text, "Server 2022")); /* it has TLS 1.3 suites */
+	plan_free(&plan);
+	profile_free(p);
+	diag_free(&d);
+	compile_with("disable-dhe", 10, 0, 17763, false, &plan);
+	assert_null(find(&plan, "no-common-suite"));
+	plan_free(&plan);
+	compile_with("best-practices", 10, 0, 17763, false,
+	             &plan); /* ECDHE with and without _P384 */
+	assert_null(find(&plan, "no-common-suite"));
+	plan_free(&plan);
+}
+
 /* A diff keeps an impact only when its op changes the registry. */
 static void test_diff_keeps_changed_only(void **state)
 {
@@ -163,6 +195,7 @@ int main(void)
 	    cmocka_unit_test(test_rdp_rule),
 	    cmocka_unit_test(test_sql_and_dotnet_rules),
 	    cmocka_unit_test(test_dotnet_rule_fires),
+	    cmocka_unit_test(test_no_common_suite_rule),
 	    cmocka_unit_test(test_diff_keeps_changed_only),
 	    cmocka_unit_test(test_update_probe),
 	};
