@@ -6,6 +6,8 @@
  *             without it, Remote Desktop speaks TLS 1.0 only.
  *   KB3135244 "TLS 1.2 support for Microsoft SQL Server"
  *             (support.microsoft.com/help/3135244).
+ *   PROTOCOLS "Protocols in TLS/SSL (Schannel SSP)": TLS 1.3 from Windows 11 /
+ *             Server 2022 (build 20348).
  *   SUITES    "Cipher Suites in TLS/SSL (Schannel SSP)" and its per-release
  *             pages (src/suites.c): each release's default suites.
  *   NET       "Transport Layer Security (TLS) best practices with the .NET
@@ -33,6 +35,9 @@
 #define REF_SUITES                                                                                 \
 	"Cipher Suites in TLS/SSL (Schannel SSP), "                                                \
 	"learn.microsoft.com/windows/win32/secauthn/cipher-suites-in-schannel (src/suites.c)"
+#define REF_PROTOCOLS                                                                              \
+	"Protocols in TLS/SSL (Schannel SSP), "                                                    \
+	"learn.microsoft.com/windows/win32/secauthn/protocols-in-tls-ssl--schannel-ssp-"
 #define REF_NET                                                                                    \
 	"Transport Layer Security (TLS) best practices with the .NET Framework, "                  \
 	"learn.microsoft.com/dotnet/framework/network-programming/tls"
@@ -224,12 +229,25 @@ static void rule_no_common_suite(struct plan *p, const struct compile_options *o
 	sb_free(&text);
 }
 
+/* TLS 1.2 server off: only TLS 1.3 clients (Windows 11 / Server 2022 and
+ * later) remain, unless older protocols are on. */
+static void rule_tls12_server_off(struct plan *p, const struct compile_options *o)
+{
+	size_t op = find_set(p, PROTOCOL_KEY("TLS 1.2", "Server"), "Enabled", 0);
+
+	(void)o;
+	if (op == SIZE_MAX)
+		return;
+	add(p, "tls12-server-off", IMPACT_BREAKS,
+	    "TLS 1.2 server off: clients without TLS 1.3, which is every Windows before Windows 11 "
+	    "/ Server 2022 (build 20348), reach this machine's TLS servers only over an older "
+	    "protocol that is still on, or not at all",
+	    REF_PROTOCOLS, &op, 1);
+}
+
 /* The table: one rule a row, run in this order. */
 static void (*const rules[])(struct plan *, const struct compile_options *) = {
-    rule_rdp,
-    rule_sql,
-    rule_dotnet,
-    rule_no_common_suite,
+    rule_rdp, rule_sql, rule_dotnet, rule_no_common_suite, rule_tls12_server_off,
 };
 
 void impacts_assess(struct plan *plan, const struct compile_options *o)

@@ -136,6 +136,27 @@ static void test_no_common_suite_rule(void **state)
 	plan_free(&plan);
 }
 
+static void test_tls12_server_off_rule(void **state)
+{
+	static const char off[] = "[profile]\nname = t\nsummary = t\n"
+	                          "[protocol \"TLS 1.2\"]\nserver = disabled\n";
+	struct compile_options none = {0};
+	struct diag d = {0};
+	struct profile *p = NULL;
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(profile_parse_text("t.ini", off, strlen(off), NULL, &p, &d), SC_OK);
+	assert_int_equal(compile_profile(p, &none, &plan, &d), SC_OK);
+	assert_non_null(find(&plan, "tls12-server-off"));
+	plan_free(&plan);
+	profile_free(p);
+	diag_free(&d);
+	compile_with("tls12-strict", 10, 0, 20348, false, &plan);
+	assert_null(find(&plan, "tls12-server-off"));
+	plan_free(&plan);
+}
+
 /* A diff keeps an impact only when its op changes the registry. */
 static void test_diff_keeps_changed_only(void **state)
 {
@@ -196,6 +217,7 @@ int main(void)
 	    cmocka_unit_test(test_sql_and_dotnet_rules),
 	    cmocka_unit_test(test_dotnet_rule_fires),
 	    cmocka_unit_test(test_no_common_suite_rule),
+	    cmocka_unit_test(test_tls12_server_off_rule),
 	    cmocka_unit_test(test_diff_keeps_changed_only),
 	    cmocka_unit_test(test_update_probe),
 	};
