@@ -215,13 +215,11 @@ static void rule_no_common_suite(struct plan *p, const struct compile_options *o
 				        win_release_name((enum win_release)r));
 		strlist_free(result, count);
 		if (n) {
-			sb_addf(
-			    &text,
-			    "Cipher suites: machines of %s that keep their default suites share no "
-			    "suite with the list this makes (%zu suites): TLS between them and "
-			    "this "
-			    "machine fails, both ways",
-			    sb_str(&names), count);
+			sb_addf(&text,
+			        "Cipher suites: machines of %s that keep their default suites "
+			        "share no suite with the list this makes (%zu suites): TLS "
+			        "between them and this machine fails, both ways",
+			        sb_str(&names), count);
 			add(p, "no-common-suite", IMPACT_BREAKS, sb_str(&text), REF_SUITES, &i, 1);
 		}
 	}
