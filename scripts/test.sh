@@ -74,8 +74,9 @@ suite_valgrind() {
     for t in build/host/tests/test_*; do
         [ -x "$t" ] || continue
         log=$logs/$(basename "$t").txt
-        # The fault matrix (test_faults: 20,000 transactions) runs whole in
-        # the plain and ASan suites; under valgrind every 10th case.
+        # The fault matrices (test_faults: 20,000 transactions; test_apply's
+        # per-profile one) run whole in the plain and ASan suites; under
+        # valgrind every 10th case (and always the first and last write).
         SC_PROPERTY_CASES=20 SC_MATRIX_STRIDE=10 valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
             "$t" >"$log" 2>&1 || { echo "FAIL (valgrind) $t (log: $log)"; tail -30 "$log"; rc=1; }
     done

@@ -1366,6 +1366,20 @@ static void expect_same(const char *what, const char *label, size_t k, const cha
 		         label, what, k, got, want);
 }
 
+/* SC_MATRIX_STRIDE=n (valgrind in CI, as test_faults): of the failing
+ * writes k, only every n-th runs, and always the first and the last. */
+static bool k_skipped(size_t k, size_t n)
+{
+	static size_t stride;
+
+	if (!stride) {
+		const char *e = getenv("SC_MATRIX_STRIDE");
+
+		stride = e && atoi(e) > 1 ? (size_t)atoi(e) : 1;
+	}
+	return k != 1 && k != n && k % stride;
+}
+
 static void check_matrix(const struct plan *plan, const char *text, const char *label)
 {
 	char *dir = new_dir("matrix"), *before = dump_text(text), *after_text, *d;
@@ -1410,6 +1424,8 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 
 	/* The apply failing at every write: the state is as before. */
 	for (k = 1; k <= n; k++) {
+		if (k_skipped(k, n))
+			continue;
 		run(plan, text, (size_t[]){k, 0}, dir, &f);
 		if (f.status != APPLY_ROLLED_BACK)
 			fail_msg("%s: write %zu of %zu failing gave status %d", label, k, n,
@@ -1424,6 +1440,8 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 	for (k = 1; k <= n; k++) {
 		size_t restore_writes = 1;
 
+		if (k_skipped(k, n))
+			continue;
 		/* Every restore write, for the first and the last k. */
 		if (k == 1 || k == n) {
 			run(plan, text, (size_t[]){k, 0}, dir, &f);
@@ -1431,6 +1449,8 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 			run_free(&f);
 		}
 		for (j = 1; j <= restore_writes; j++) {
+			if (k_skipped(j, restore_writes))
+				continue;
 			run(plan, text, (size_t[]){k, k + j, 0}, dir, &f);
 			if (f.status != APPLY_ROLLBACK_FAILED)
 				fail_msg("%s: writes %zu and %zu failing gave status %d", label, k,
@@ -1449,6 +1469,8 @@ static void check_matrix(const struct plan *plan, const char *text, const char *
 
 	/* The rollback failing at every write: the state stays as applied. */
 	for (k = 1; k <= nr; k++) {
+		if (k_skipped(k, nr))
+			continue;
 		b = t_state(after_text);
 		w = wrap_backend_new(b);
 		wrap_fail_write(w, k);
@@ -1522,7 +1544,7 @@ static void test_fault_matrix(void **state)
 	              builtin_profile_count, totals.combos, cases, totals.restore_cases,
 	              totals.rollback_cases);
 	assert_true(totals.combos >= builtin_profile_count * 3);
-	assert_true(cases > 100);
+	assert_true(cases >= totals.combos * 2); /* at least the first and last write */
 	for (s = 0; s < 3; s++)
 		free(states[s]);
 }
