@@ -114,6 +114,13 @@ int reg_backend_commit(const struct reg_backend *b, struct sc_err *err)
 	return b->ops->commit ? b->ops->commit(b, err) : SC_OK;
 }
 
+bool reg_path_within(const char *path, const char *key)
+{
+	size_t n = strlen(key);
+
+	return starts_with_ci(path, key) && (path[n] == '\0' || path[n] == '\\');
+}
+
 bool reg_path_has_dot_component(const char *path)
 {
 	const char *p = path;

@@ -139,6 +139,11 @@ bool reg_path_valid(const char *path, struct sc_err *err);
  * but in a profile or snapshot only ever a path trick; both refuse them. */
 bool reg_path_has_dot_component(const char *path);
 
+/* True if path is key or lies below it, comparing whole components
+ * case-insensitively ("SOFTWARE\\X" is within "SOFTWARE", "SOFTWAREX" is
+ * not). */
+bool reg_path_within(const char *path, const char *key);
+
 /*
  * Where the views meet, for code that walks keys by view (diff, snapshots);
  * nothing else spells Wow6432Node. On Windows the 32-bit view's SOFTWARE is

@@ -44,24 +44,16 @@ static struct mem_reg *reg_of(const struct reg_backend *b)
 	return reg_of(((const struct mem_based_store *)(const void *)b)->mem);
 }
 
-/* True if s starts with the whole component `name` (followed by '\' or end). */
-static bool starts_with_component(const char *s, const char *name)
-{
-	size_t n = strlen(name);
-
-	return starts_with_ci(s, name) && (s[n] == '\\' || s[n] == '\0');
-}
-
 char *mem_physical_path(enum reg_view view, const char *path)
 {
 	static const char node[] = "Wow6432Node";
 
-	if (view != REG_VIEW_32 || !starts_with_component(path, "SOFTWARE"))
+	if (view != REG_VIEW_32 || !reg_path_within(path, "SOFTWARE"))
 		return xstrdup(path);
 	if (!path[8])
 		return xasprintf("%s\\%s", path, node);
 	/* path[8] is a backslash here, so path + 9 is inside the string. */
-	if (starts_with_component(path + 9, node))
+	if (reg_path_within(path + 9, node))
 		return xstrdup(path);
 	return xasprintf("%.8s\\%s\\%s", path, node, path + 9);
 }

@@ -168,12 +168,9 @@ static bool under_tree(const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(tree_roots); i++) {
-		size_t n = strlen(tree_roots[i]);
-
-		if (!strncmp_ci(path, tree_roots[i], n) && (!path[n] || path[n] == '\\'))
+	for (i = 0; i < ARRAY_SIZE(tree_roots); i++)
+		if (reg_path_within(path, tree_roots[i]))
 			return true;
-	}
 	return false;
 }
 

@@ -530,18 +530,10 @@ static bool same_target(const struct plan_op *a, const struct plan_op *b)
 	       streq_ci(a->name, b->name);
 }
 
-/* True if `inner` is `outer` or lies below it (whole components). */
-static bool at_or_below(const char *inner, const char *outer)
-{
-	size_t n = strlen(outer);
-
-	return !strncmp_ci(inner, outer, n) && (inner[n] == '\0' || inner[n] == '\\');
-}
-
 /* Would this op make the key `path` (of `view`) exist, or keep it? */
 static bool keeps_key(const struct plan_op *op, enum reg_view view, const char *path)
 {
-	if (op->view != view || !at_or_below(op->path, path))
+	if (op->view != view || !reg_path_within(op->path, path))
 		return false;
 	return op->kind == OP_SET || op->kind == OP_CREATE_KEY ||
 	       (op->kind == OP_LIST_EDIT && op->edit.create_if_absent);

@@ -241,20 +241,12 @@ static const char *const tls_roots[] = {
     FIPS_KEY,
 };
 
-/* True if `inner` is `outer` or below it (whole components). */
-static bool within(const char *inner, const char *outer)
-{
-	size_t n = strlen(outer);
-
-	return starts_with_ci(inner, outer) && (inner[n] == '\0' || inner[n] == '\\');
-}
-
 const char *tls_root_of(const char *path)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tls_roots); i++)
-		if (within(path, tls_roots[i]))
+		if (reg_path_within(path, tls_roots[i]))
 			return tls_roots[i];
 	return NULL;
 }
@@ -269,7 +261,7 @@ bool tls_root_below(const char *path)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tls_roots); i++)
-		if (strlen(path) < strlen(tls_roots[i]) && within(tls_roots[i], path))
+		if (strlen(path) < strlen(tls_roots[i]) && reg_path_within(tls_roots[i], path))
 			return true;
 	return false;
 }
