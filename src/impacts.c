@@ -14,6 +14,40 @@
  *             Framework" (learn.microsoft.com/dotnet/framework/network-programming/tls):
  *             apps that do not use the system defaults need SchUseStrongCrypto /
  *             SystemDefaultTlsVersions for TLS 1.2.
+ *   KB245030  "Restrict the use of certain cryptographic algorithms and
+ *             protocols in Schannel.dll" (learn.microsoft.com/troubleshoot/
+ *             windows-server/windows-security/restrict-cryptographic-algorithms-
+ *             protocols-schannel): SHA "refers to Secure Hash Algorithm (SHA-1)";
+ *             PKCS "refers to the RSA as the key exchange and authentication
+ *             algorithms" and disabling it "disallows all RSA-based SSL and TLS
+ *             cipher suites". Written for Windows Server 2003 and earlier; "TLS
+ *             registry settings" says hashes and key exchanges "should be
+ *             controlled by configuring the cipher suite order" and documents no
+ *             ECDH key (MicrosoftDocs/windowsserverdocs issue 6717).
+ *   DH        "TLS registry settings" (learn.microsoft.com/windows-server/security/
+ *             tls/tls-registry-settings): ServerMinKeyBitLength "If not configured,
+ *             2048 bits is the default" (Windows 10 / Server 2016 and later);
+ *             Security Advisory 3174644 raised earlier releases from 1024.
+ *   FIPS      "<enforceFIPSPolicy> Element" (learn.microsoft.com/dotnet/framework/
+ *             configure-apps/file-schema/runtime/enforcefipspolicy-element): .NET
+ *             classes of non-FIPS algorithms throw; .NET Framework 4.8's
+ *             retargeting note: apps targeting 4.8 and later no longer throw.
+ *             "System cryptography: Use FIPS compliant algorithms ..." (learn.
+ *             microsoft.com/windows/security/threat-protection/security-policy-
+ *             settings/): "RDP connections fail if both devices aren't configured
+ *             to use the same encryption algorithms".
+ *   WINHTTP   KB3140245 (support.microsoft.com/help/3140245) and WinHTTP "Option
+ *             Flags" (learn.microsoft.com/windows/win32/winhttp/option-flags): "By
+ *             default only SSL3 and TLS1 are enabled in Windows 7 and Windows 8."
+ *   EAP       Security Advisory 2977292 (technet.microsoft.com/library/security/
+ *             2977292): EAP on Windows 7, 8, 8.1, Server 2008 R2, 2012, 2012 R2
+ *             uses TLS 1.1 or 1.2 only with the update and the TlsVersion value.
+ *   WINRM     "Installation and Configuration for Windows Remote Management"
+ *             (learn.microsoft.com/windows/win32/winrm/installation-and-
+ *             configuration-for-windows-remote-management): the HTTPS listener is
+ *             port 5986; TLS registry settings: disabling protocols "may cause
+ *             AcquireCredentialsHandle calls to fail due to the lack of protocol
+ *             versions enabled system-wide".
  */
 #include "impacts.h"
 
@@ -41,6 +75,29 @@
 #define REF_NET                                                                                    \
 	"Transport Layer Security (TLS) best practices with the .NET Framework, "                  \
 	"learn.microsoft.com/dotnet/framework/network-programming/tls"
+
+#define REF_KB245030                                                                               \
+	"KB245030, learn.microsoft.com/troubleshoot/windows-server/windows-security/"              \
+	"restrict-cryptographic-algorithms-protocols-schannel, and TLS registry settings, "        \
+	"learn.microsoft.com/windows-server/security/tls/tls-registry-settings"
+#define REF_DH                                                                                     \
+	"TLS registry settings (Diffie-Hellman), "                                                 \
+	"learn.microsoft.com/windows-server/security/tls/tls-registry-settings"
+#define REF_FIPS                                                                                   \
+	"<enforceFIPSPolicy> Element, learn.microsoft.com/dotnet/framework/configure-apps/"        \
+	"file-schema/runtime/enforcefipspolicy-element"
+#define REF_WINHTTP                                                                                \
+	"KB3140245, support.microsoft.com/help/3140245, and WinHTTP Option Flags, "                \
+	"learn.microsoft.com/windows/win32/winhttp/option-flags"
+#define REF_EAP "Security Advisory 2977292, technet.microsoft.com/library/security/2977292"
+#define REF_WINRM                                                                                  \
+	"TLS registry settings, learn.microsoft.com/windows-server/security/tls/"                  \
+	"tls-registry-settings, and Installation and Configuration for Windows Remote "            \
+	"Management, learn.microsoft.com/windows/win32/winrm/"                                     \
+	"installation-and-configuration-for-windows-remote-management"
+
+/* The build from which Windows has TLS 1.3 (REF_PROTOCOLS). */
+#define TLS13_BUILD 20348u
 
 /* The index of the op that sets path/name (64-bit view) to `value`, or
  * SIZE_MAX. */
@@ -243,9 +300,243 @@ static void rule_tls12_server_off(struct plan *p, const struct compile_options *
 	    REF_PROTOCOLS, &op, 1);
 }
 
+/* The op that sets path/name (64-bit view) to any DWORD: its index, or
+ * SIZE_MAX, and *value. */
+static size_t find_dword(const struct plan *p, const char *path, const char *name,
+                         uint32_t *value)
+{
+	size_t i;
+
+	for (i = 0; i < p->nops; i++) {
+		const struct plan_op *op = &p->ops[i];
+
+		if (op->kind == OP_SET && op->view == REG_VIEW_64 && streq_ci(op->path, path) &&
+		    streq_ci(op->name, name) && regvalue_get_dword(&op->value, value))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+static bool has_tls13(const struct compile_options *o)
+{
+	return o->major > 10 || (o->major == 10 && o->build >= TLS13_BUILD);
+}
+
+/* Every server TLS version off (TLS 1.3 too where Windows has it): Remote
+ * Desktop's TLS security layer and WinRM's HTTPS listener have no protocol
+ * left. */
+static void rule_no_server_tls(struct plan *p, const struct compile_options *o)
+{
+	static const char *const versions[] = {"TLS 1.0", "TLS 1.1", "TLS 1.2"};
+	size_t ops[4], i, n = 0;
+	size_t op13 = find_set(p, PROTOCOL_KEY("TLS 1.3", "Server"), "Enabled", 0);
+
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		char *key = xasprintf(SCHANNEL_KEY "\\Protocols\\%s\\Server", versions[i]);
+
+		ops[n] = find_set(p, key, "Enabled", 0);
+		free(key);
+		if (ops[n++] == SIZE_MAX)
+			return;
+	}
+	if (op13 != SIZE_MAX)
+		ops[n++] = op13;
+	else if (!o->have_os || has_tls13(o))
+		return;
+	add(p, "no-server-tls", o->have_os && !o->os_assumed ? IMPACT_CUTS_ADMIN : IMPACT_BREAKS,
+	    "No TLS version is left for servers: Remote Desktop (its TLS security layer, which "
+	    "Network Level Authentication needs) and WinRM HTTPS listeners (port 5986) refuse "
+	    "every connection, as do IIS, LDAPS and every other SChannel server; keep TLS 1.2 "
+	    "server on",
+	    REF_WINRM, ops, n);
+}
+
+/* TLS 1.2 client off: outgoing TLS reaches TLS 1.3 servers only. */
+static void rule_tls12_client_off(struct plan *p, const struct compile_options *o)
+{
+	size_t op = find_set(p, PROTOCOL_KEY("TLS 1.2", "Client"), "Enabled", 0);
+
+	if (op == SIZE_MAX)
+		return;
+	add(p, "tls12-client-off", IMPACT_BREAKS,
+	    o->have_os && !has_tls13(o)
+	        ? "TLS 1.2 client off on a Windows without TLS 1.3 (before build 20348): this "
+	          "machine's TLS clients (Windows Update, .NET, WinHTTP, browsers using "
+	          "SChannel) connect only over an older protocol that is still on, or not at all"
+	        : "TLS 1.2 client off: this machine's TLS clients (Windows Update, .NET, WinHTTP) "
+	          "reach only servers that speak TLS 1.3, which most do not yet, unless an older "
+	          "protocol is still on",
+	    REF_PROTOCOLS, &op, 1);
+}
+
+/* WinHTTP on 6.0-6.2 offers SSL 3.0 and TLS 1.0 unless its update and
+ * DefaultSecureProtocols say otherwise. */
+static void rule_winhttp(struct plan *p, const struct compile_options *o)
+{
+	size_t op = find_set(p, PROTOCOL_KEY("TLS 1.0", "Client"), "Enabled", 0);
+	uint32_t bits = 0;
+	bool sets = find_dword(p, WINHTTP_KEY, "DefaultSecureProtocols", &bits) != SIZE_MAX &&
+	            (bits & 0xa00u);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (op == SIZE_MAX || !o->have_os || o->major != 6 || o->minor > 2)
+		return;
+	sb_addf(&sb,
+	        "WinHTTP: on %s, WinHTTP callers (the WinRM client, WebDAV, services using "
+	        "WinHTTP's defaults) offer only SSL 3.0 and TLS 1.0 and fail once TLS 1.0 client "
+	        "is off, unless %s is installed and DefaultSecureProtocols names TLS 1.1 or 1.2",
+	        o->minor == 0 ? "Windows Server 2008 SP2" : "Windows 7 / 8 / Server 2008 R2 / 2012",
+	        o->minor == 0 ? "KB4467770" : "KB3140245");
+	sb_adds(&sb, sets ? " (this plan sets it; it is read only with that update)"
+	                  : " ([winhttp] DefaultSecureProtocols = TLS1.1 TLS1.2)");
+	add(p, "winhttp-default-protocols", IMPACT_BREAKS, sb_str(&sb), REF_WINHTTP, &op, 1)->kb =
+	    o->minor == 0 ? "KB4467770" : "KB3140245";
+	sb_free(&sb);
+}
+
+/* EAP-TLS and PEAP on 6.1-6.3 speak TLS 1.0 until KB2977292 and TlsVersion. */
+static void rule_eap(struct plan *p, const struct compile_options *o)
+{
+	size_t op = find_set(p, PROTOCOL_KEY("TLS 1.0", "Client"), "Enabled", 0);
+	uint32_t bits = 0;
+	bool sets = find_dword(p, EAP_TLS_KEY, "TlsVersion", &bits) != SIZE_MAX;
+
+	if (op == SIZE_MAX)
+		op = find_set(p, PROTOCOL_KEY("TLS 1.0", "Server"), "Enabled", 0);
+	if (op == SIZE_MAX || !o->have_os || o->major != 6 || o->minor < 1)
+		return;
+	add(p, "eap-tls10", IMPACT_BREAKS,
+	    sets ? "EAP-TLS and PEAP (802.1X, VPN, NPS): on Windows 7 / 8 / 8.1 and Server 2008 R2 "
+	           "/ 2012 / 2012 R2 they use TLS 1.0 unless KB2977292 is installed: the TlsVersion "
+	           "this plan sets is read only with it"
+	         : "EAP-TLS and PEAP (802.1X, VPN, NPS): on Windows 7 / 8 / 8.1 and Server 2008 R2 "
+	           "/ 2012 / 2012 R2 they use TLS 1.0 and fail with it off unless KB2977292 is "
+	           "installed and [eap-tls] TlsVersion names TLS 1.1 or 1.2",
+	    REF_EAP, &op, 1)
+	    ->kb = "KB2977292";
+}
+
+static bool sha1_mac(const char *name)
+{
+	const struct suite_info *si = suite_find(name);
+
+	return si && (si->flags & SUITE_SHA1_MAC);
+}
+
+static bool names_rsa(const char *name)
+{
+	return strstr(name, "RSA") != NULL;
+}
+
+static bool names_ecdhe(const char *name)
+{
+	return strstr(name, "ECDHE") != NULL;
+}
+
+/* "on Windows Server 2019 / 10 1809-21H2, 9 of its 23 default suites",
+ * or "" when the release is unknown. */
+static void count_defaults(const struct compile_options *o, bool (*pick)(const char *),
+                           struct strbuf *sb)
+{
+	enum win_release r = win_release_of(o->major, o->minor, o->build);
+	size_t count = 0, n = 0, i;
+	const char *const *defaults = suite_default_order(r, &count);
+
+	if (!o->have_os || !defaults)
+		return;
+	for (i = 0; i < count; i++)
+		n += pick(defaults[i]);
+	sb_addf(sb, " (on %s: %zu of its %zu default suites)", win_release_name(r), n, count);
+}
+
+/* Hashes\SHA, KeyExchangeAlgorithms\PKCS or \ECDH off (KB245030). */
+static void rule_algorithm_off(struct plan *p, const struct compile_options *o, const char *rule,
+                               const char *key, bool (*pick)(const char *), const char *what,
+                               const char *then)
+{
+	size_t op = find_set(p, key, "Enabled", 0);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (op == SIZE_MAX)
+		return;
+	sb_adds(&sb, what);
+	count_defaults(o, pick, &sb);
+	sb_addf(&sb, "%s. Microsoft documents this key for Windows Server 2003 and earlier (or not "
+	             "at all) and says to control it through the cipher-suite order instead",
+	        then);
+	add(p, rule, IMPACT_BREAKS, sb_str(&sb), REF_KB245030, &op, 1);
+	sb_free(&sb);
+}
+
+static void rule_sha_off(struct plan *p, const struct compile_options *o)
+{
+	rule_algorithm_off(p, o, "sha-hash-off", SCHANNEL_KEY "\\Hashes\\SHA", sha1_mac,
+	                   "SHA hash off: KB245030 says this disallows the suites with a SHA-1 MAC "
+	                   "(..._SHA)",
+	                   "; what else it stops (SHA-1 certificate signatures, the TLS 1.0 and "
+	                   "1.1 handshake) is not documented");
+}
+
+static void rule_pkcs_off(struct plan *p, const struct compile_options *o)
+{
+	rule_algorithm_off(p, o, "pkcs-off", SCHANNEL_KEY "\\KeyExchangeAlgorithms\\PKCS", names_rsa,
+	                   "PKCS off: KB245030 calls this key RSA \"as the key exchange and "
+	                   "authentication algorithms\" and says disabling it disallows all "
+	                   "RSA-based suites: TLS_RSA_*, ECDHE_RSA_* and DHE_RSA_*",
+	                   "; servers with RSA certificates, Remote Desktop's self-signed one "
+	                   "among them, may be left with no suite");
+}
+
+static void rule_ecdh_off(struct plan *p, const struct compile_options *o)
+{
+	rule_algorithm_off(p, o, "ecdh-off", SCHANNEL_KEY "\\KeyExchangeAlgorithms\\ECDH",
+	                   names_ecdhe, "ECDH off: the ECDHE suites go",
+	                   "; forward secrecy is left to DHE suites, servers with ECDSA "
+	                   "certificates have no suite, and what it does to TLS 1.3 is not "
+	                   "documented");
+}
+
+/* DH minimum 2048 where Windows' own default is still 1024. */
+static void rule_dh_2048(struct plan *p, const struct compile_options *o)
+{
+	uint32_t bits = 0;
+	size_t op = find_dword(p, SCHANNEL_KEY "\\KeyExchangeAlgorithms\\Diffie-Hellman",
+	                       "ServerMinKeyBitLength", &bits);
+
+	if (op == SIZE_MAX || bits < 2048 || (o->have_os && o->major >= 10) ||
+	    find_set(p, SCHANNEL_KEY "\\KeyExchangeAlgorithms\\Diffie-Hellman", "Enabled", 0) !=
+	        SIZE_MAX)
+		return;
+	add(p, "dh-min-2048", IMPACT_BREAKS,
+	    "Diffie-Hellman server minimum of 2048 bits or more, up from 1024 before Windows 10 / "
+	    "Server 2016: clients limited to 1024-bit groups (older Java runtimes, old "
+	    "appliances) fail on DHE suites unless they also offer an ECDHE or RSA suite",
+	    REF_DH, &op, 1);
+}
+
+/* FIPS policy on: .NET's non-FIPS managed classes throw; RDP peers must
+ * share FIPS algorithms. */
+static void rule_fips(struct plan *p, const struct compile_options *o)
+{
+	size_t op = find_set(p, FIPS_KEY, "Enabled", 1);
+
+	(void)o;
+	if (op == SIZE_MAX)
+		return;
+	add(p, "fips-policy", IMPACT_BREAKS,
+	    "FIPS policy on: .NET Framework applications built for 4.7.2 or older throw when they "
+	    "create a non-FIPS algorithm class (RijndaelManaged, MD5CryptoServiceProvider, "
+	    "SHA256Managed, ...) unless their config has <enforceFIPSPolicy enabled=\"false\"/>; "
+	    "Remote Desktop connections fail with peers that do not use the same FIPS algorithms; "
+	    "curve25519 is not available",
+	    REF_FIPS, &op, 1);
+}
+
 /* The table: one rule a row, run in this order. */
 static void (*const rules[])(struct plan *, const struct compile_options *) = {
-    rule_rdp, rule_sql, rule_dotnet, rule_no_common_suite, rule_tls12_server_off,
+    rule_rdp,         rule_no_server_tls, rule_sql,     rule_dotnet,   rule_winhttp,
+    rule_eap,         rule_no_common_suite, rule_tls12_server_off, rule_tls12_client_off,
+    rule_sha_off,     rule_pkcs_off,      rule_ecdh_off, rule_dh_2048,  rule_fips,
 };
 
 void impacts_assess(struct plan *plan, const struct compile_options *o)

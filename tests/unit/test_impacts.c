@@ -157,6 +157,111 @@ static void test_tls12_server_off_rule(void **state)
 	plan_free(&plan);
 }
 
+/* One case of the table-driven rule test: a profile body (after
+ * [profile]), a Windows version (major 0: unknown), a rule and whether it
+ * fires. Every rule below has a case that fires and one that does not. */
+struct rule_case {
+	const char *body;
+	uint32_t major, minor, build;
+	const char *rule;
+	bool fires;
+	const char *says; /* a phrase the text must hold when it fires */
+};
+
+#define TLS_SERVERS_OFF                                                                            \
+	"[protocol \"TLS 1.0\"]\nserver = disabled\n[protocol \"TLS 1.1\"]\nserver = disabled\n"   \
+	"[protocol \"TLS 1.2\"]\nserver = disabled\n"
+
+static const struct rule_case rule_cases[] = {
+    {TLS_SERVERS_OFF, 6, 3, 9600, "no-server-tls", true, "WinRM HTTPS"},
+    {TLS_SERVERS_OFF, 10, 0, 20348, "no-server-tls", false, NULL}, /* TLS 1.3 stays */
+    {TLS_SERVERS_OFF "[protocol \"TLS 1.3\"]\nserver = disabled\n", 10, 0, 20348,
+     "no-server-tls", true, "Remote Desktop"},
+    {"[protocol \"TLS 1.2\"]\nclient = disabled\n", 10, 0, 17763, "tls12-client-off", true,
+     "without TLS 1.3"},
+    {"[protocol \"TLS 1.2\"]\nclient = enabled\n", 10, 0, 17763, "tls12-client-off", false,
+     NULL},
+    {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 1, 7601, "winhttp-default-protocols", true,
+     "KB3140245"},
+    {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 0, 6002, "winhttp-default-protocols", true,
+     "KB4467770"},
+    {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 3, 9600, "winhttp-default-protocols",
+     false, NULL},
+    {"[protocol \"TLS 1.0\"]\nserver = disabled\n", 6, 3, 9600, "eap-tls10", true, "KB2977292"},
+    {"[protocol \"TLS 1.0\"]\nserver = disabled\n", 10, 0, 14393, "eap-tls10", false, NULL},
+    {"[hashes]\nSHA = disabled\n", 10, 0, 17763, "sha-hash-off", true,
+     "Windows Server 2019 / 10 1809-21H2: "},
+    {"[hashes]\nSHA = enabled\n", 10, 0, 17763, "sha-hash-off", false, NULL},
+    {"[key-exchange]\nPKCS = disabled\n", 6, 3, 9600, "pkcs-off", true, "RSA certificates"},
+    {"[key-exchange]\nPKCS = enabled\n", 6, 3, 9600, "pkcs-off", false, NULL},
+    {"[key-exchange]\nECDH = disabled\n", 10, 0, 20348, "ecdh-off", true, "ECDSA"},
+    {"[key-exchange]\nDiffie-Hellman = disabled\n", 10, 0, 20348, "ecdh-off", false, NULL},
+    {"[key-exchange]\ndh-server-min-bits = 2048\n", 6, 3, 9600, "dh-min-2048", true, "Java"},
+    {"[key-exchange]\ndh-server-min-bits = 2048\n", 10, 0, 14393, "dh-min-2048", false, NULL},
+    {"[key-exchange]\ndh-server-min-bits = 2048\nDiffie-Hellman = disabled\n", 6, 3, 9600,
+     "dh-min-2048", false, NULL},
+    {"[fips]\npolicy = enabled\n", 10, 0, 17763, "fips-policy", true, "enforceFIPSPolicy"},
+    {"[fips]\npolicy = disabled\n", 10, 0, 17763, "fips-policy", false, NULL},
+};
+
+static void test_rule_table(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(rule_cases); i++) {
+		const struct rule_case *rc = &rule_cases[i];
+		char *text = xasprintf("[profile]\nname = t\nsummary = t\n%s", rc->body);
+		struct compile_options o = {.have_os = rc->major != 0,
+		                            .major = rc->major,
+		                            .minor = rc->minor,
+		                            .build = rc->build,
+		                            .force = true};
+		struct diag d = {0};
+		struct profile *p = NULL;
+		struct plan plan;
+		const struct plan_impact *im;
+
+		if (profile_parse_text("t.ini", text, strlen(text), NULL, &p, &d) != SC_OK ||
+		    compile_profile(p, &o, &plan, &d) != SC_OK)
+			fail_msg("case %zu does not compile", i);
+		im = find(&plan, rc->rule);
+		if (rc->fires != (im != NULL))
+			fail_msg("case %zu: %s %s", i, rc->rule, rc->fires ? "does not fire" : "fires");
+		if (im && rc->says && !strstr(im->text, rc->says))
+			fail_msg("case %zu: %s says \"%s\", not \"%s\"", i, rc->rule, im->text, rc->says);
+		plan_free(&plan);
+		profile_free(p);
+		diag_free(&d);
+		free(text);
+	}
+}
+
+/* Only losing every server protocol is the remote-administration class
+ * besides RDP on 6.0/6.1; an assumed version only warns. */
+static void test_no_server_tls_class(void **state)
+{
+	static const char text[] = "[profile]\nname = t\nsummary = t\n" TLS_SERVERS_OFF;
+	struct compile_options known = {.have_os = true, .major = 6, .minor = 3, .build = 9600};
+	struct compile_options assumed = known;
+	struct diag d = {0};
+	struct profile *p = NULL;
+	struct plan plan;
+
+	(void)state;
+	assumed.os_assumed = true;
+	assert_int_equal(profile_parse_text("t.ini", text, strlen(text), NULL, &p, &d), SC_OK);
+	assert_int_equal(compile_profile(p, &known, &plan, &d), SC_OK);
+	assert_int_equal(find(&plan, "no-server-tls")->cls, IMPACT_CUTS_ADMIN);
+	assert_null(find(&plan, "no-server-tls")->kb); /* no update makes it safe */
+	plan_free(&plan);
+	assert_int_equal(compile_profile(p, &assumed, &plan, &d), SC_OK);
+	assert_int_equal(find(&plan, "no-server-tls")->cls, IMPACT_BREAKS);
+	plan_free(&plan);
+	profile_free(p);
+	diag_free(&d);
+}
+
 /* A diff keeps an impact only when its op changes the registry. */
 static void test_diff_keeps_changed_only(void **state)
 {
@@ -218,6 +323,8 @@ int main(void)
 	    cmocka_unit_test(test_dotnet_rule_fires),
 	    cmocka_unit_test(test_no_common_suite_rule),
 	    cmocka_unit_test(test_tls12_server_off_rule),
+	    cmocka_unit_test(test_rule_table),
+	    cmocka_unit_test(test_no_server_tls_class),
 	    cmocka_unit_test(test_diff_keeps_changed_only),
 	    cmocka_unit_test(test_update_probe),
 	};
