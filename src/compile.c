@@ -641,20 +641,89 @@ static void note_prerequisites(const struct compile_options *o, struct plan *pla
 		          "(and 8.1 needs update 2919355 first)");
 }
 
+static bool condition_holds(const struct setting *s, const struct compile_options *o)
+{
+	return o->have_os && profile_condition_holds(&s->when, o->major, o->minor, o->build);
+}
+
+/* The setting of the same value that replaces s here (a later one with a
+ * holding condition), or NULL. */
+static const struct setting *replacement(const struct profile *p, const struct setting *s,
+                                         const struct compile_options *o)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsettings; i++) {
+		const struct setting *t = &p->settings[i];
+
+		if (t != s && t->when.n && condition_holds(t, o) && profile_same_value(s, t))
+			return t;
+	}
+	return NULL;
+}
+
+/* True if no earlier setting came from s's section (views and .NET
+ * versions make several settings of one line). */
+static bool first_of_section(const struct profile *p, const struct setting *s)
+{
+	const struct setting *t;
+
+	for (t = p->settings; t < s; t++)
+		if (t->line == s->line && !strcmp(t->file, s->file))
+			return false;
+	return true;
+}
+
+/* Whether a setting takes part in this compile: one with a condition where
+ * it holds (two that hold for one value are an error), one without where no
+ * such setting replaces it. Without a Windows version, conditions cannot be
+ * told: those settings are left out, and said so. */
+static bool setting_active(const struct profile *p, const struct setting *s,
+                           const struct compile_options *o, struct plan *plan, struct diag *diags)
+{
+	const struct setting *other;
+
+	if (!s->when.n)
+		return !replacement(p, s, o);
+	if (!o->have_os) {
+		if (first_of_section(p, s)) {
+			char *source = source_of(s);
+
+			plan_warn(plan, source,
+			          "the section \"if %s\" is left out: the Windows version is "
+			          "unknown here (pass --os)",
+			          s->when.text);
+			free(source);
+		}
+		return false;
+	}
+	if (!condition_holds(s, o))
+		return false;
+	other = replacement(p, s, o);
+	if (other && other > s)
+		diag_addf(diags,
+		          "%s:%u: %s and %s:%u (%s) both apply to Windows %u.%u.%u; make their "
+		          "conditions exclusive",
+		          other->file, other->line, other->subject, s->file, s->line, s->subject,
+		          o->major, o->minor, o->build);
+	return true;
+}
+
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
                     struct diag *diags)
 {
 	struct compile_options none = {0};
 	struct cc c = {.o = o ? o : &none, .plan = plan, .diags = diags};
 	const struct setting **order = xcalloc(p->nsettings + 1, sizeof(*order));
-	size_t errors = diags->errors, i;
+	size_t errors = diags->errors, i, n = 0;
 
 	plan_init(plan, p->name);
 	check_applies(p, c.o, plan, diags);
 	for (i = 0; i < p->nsettings; i++)
-		order[i] = &p->settings[i];
-	qsort(order, p->nsettings, sizeof(*order), cmp_settings);
-	for (i = 0; i < p->nsettings; i++) {
+		if (setting_active(p, &p->settings[i], c.o, plan, diags))
+			order[n++] = &p->settings[i];
+	qsort(order, n, sizeof(*order), cmp_settings);
+	for (i = 0; i < n; i++) {
 		c.s = order[i];
 		compile_setting(&c);
 	}

@@ -302,8 +302,7 @@ static void rule_tls12_server_off(struct plan *p, const struct compile_options *
 
 /* The op that sets path/name (64-bit view) to any DWORD: its index, or
  * SIZE_MAX, and *value. */
-static size_t find_dword(const struct plan *p, const char *path, const char *name,
-                         uint32_t *value)
+static size_t find_dword(const struct plan *p, const char *path, const char *name, uint32_t *value)
 {
 	size_t i;
 
@@ -406,12 +405,13 @@ static void rule_eap(struct plan *p, const struct compile_options *o)
 	if (op == SIZE_MAX || !o->have_os || o->major != 6 || o->minor < 1)
 		return;
 	add(p, "eap-tls10", IMPACT_BREAKS,
-	    sets ? "EAP-TLS and PEAP (802.1X, VPN, NPS): on Windows 7 / 8 / 8.1 and Server 2008 R2 "
-	           "/ 2012 / 2012 R2 they use TLS 1.0 unless KB2977292 is installed: the TlsVersion "
-	           "this plan sets is read only with it"
-	         : "EAP-TLS and PEAP (802.1X, VPN, NPS): on Windows 7 / 8 / 8.1 and Server 2008 R2 "
-	           "/ 2012 / 2012 R2 they use TLS 1.0 and fail with it off unless KB2977292 is "
-	           "installed and [eap-tls] TlsVersion names TLS 1.1 or 1.2",
+	    sets
+	        ? "EAP-TLS and PEAP (802.1X, VPN, NPS): on Windows 7 / 8 / 8.1 and Server 2008 R2 "
+	          "/ 2012 / 2012 R2 they use TLS 1.0 unless KB2977292 is installed: the TlsVersion "
+	          "this plan sets is read only with it"
+	        : "EAP-TLS and PEAP (802.1X, VPN, NPS): on Windows 7 / 8 / 8.1 and Server 2008 R2 "
+	          "/ 2012 / 2012 R2 they use TLS 1.0 and fail with it off unless KB2977292 is "
+	          "installed and [eap-tls] TlsVersion names TLS 1.1 or 1.2",
 	    REF_EAP, &op, 1)
 	    ->kb = "KB2977292";
 }
@@ -461,8 +461,9 @@ static void rule_algorithm_off(struct plan *p, const struct compile_options *o, 
 		return;
 	sb_adds(&sb, what);
 	count_defaults(o, pick, &sb);
-	sb_addf(&sb, "%s. Microsoft documents this key for Windows Server 2003 and earlier (or not "
-	             "at all) and says to control it through the cipher-suite order instead",
+	sb_addf(&sb,
+	        "%s. Microsoft documents this key for Windows Server 2003 and earlier (or not "
+	        "at all) and says to control it through the cipher-suite order instead",
 	        then);
 	add(p, rule, IMPACT_BREAKS, sb_str(&sb), REF_KB245030, &op, 1);
 	sb_free(&sb);
@@ -479,7 +480,8 @@ static void rule_sha_off(struct plan *p, const struct compile_options *o)
 
 static void rule_pkcs_off(struct plan *p, const struct compile_options *o)
 {
-	rule_algorithm_off(p, o, "pkcs-off", SCHANNEL_KEY "\\KeyExchangeAlgorithms\\PKCS", names_rsa,
+	rule_algorithm_off(p, o, "pkcs-off", SCHANNEL_KEY "\\KeyExchangeAlgorithms\\PKCS",
+	                   names_rsa,
 	                   "PKCS off: KB245030 calls this key RSA \"as the key exchange and "
 	                   "authentication algorithms\" and says disabling it disallows all "
 	                   "RSA-based suites: TLS_RSA_*, ECDHE_RSA_* and DHE_RSA_*",
@@ -534,9 +536,20 @@ static void rule_fips(struct plan *p, const struct compile_options *o)
 
 /* The table: one rule a row, run in this order. */
 static void (*const rules[])(struct plan *, const struct compile_options *) = {
-    rule_rdp,         rule_no_server_tls, rule_sql,     rule_dotnet,   rule_winhttp,
-    rule_eap,         rule_no_common_suite, rule_tls12_server_off, rule_tls12_client_off,
-    rule_sha_off,     rule_pkcs_off,      rule_ecdh_off, rule_dh_2048,  rule_fips,
+    rule_rdp,
+    rule_no_server_tls,
+    rule_sql,
+    rule_dotnet,
+    rule_winhttp,
+    rule_eap,
+    rule_no_common_suite,
+    rule_tls12_server_off,
+    rule_tls12_client_off,
+    rule_sha_off,
+    rule_pkcs_off,
+    rule_ecdh_off,
+    rule_dh_2048,
+    rule_fips,
 };
 
 void impacts_assess(struct plan *plan, const struct compile_options *o)

@@ -426,33 +426,44 @@ static bool parse_rule(const char *text, struct version_rule *r)
 	return true;
 }
 
-static void parse_applies(struct ctx *c, const struct lex_entry *e)
+/* Parses comma-separated version rules ("windows >= 6.1, build < 20348")
+ * into *rules; an error names `what` at `line`. */
+static bool parse_rules(struct ctx *c, unsigned line, const char *what, const char *text,
+                        struct version_rule **rules, size_t *n, size_t *cap)
 {
-	struct profile *p = c->p;
-	char *copy = xstrdup(e->value), *part, *save = NULL;
+	char *copy = xstrdup(text), *part, *save = NULL;
 	bool ok = true;
+	size_t first = *n;
 
 	for (part = strtok_r(copy, ",", &save); ok && part; part = strtok_r(NULL, ",", &save)) {
-		xgrow(&p->applies_to, &p->applies_cap, p->napplies + 1, sizeof(*p->applies_to));
-		if (!parse_rule(part, &p->applies_to[p->napplies])) {
-			ERR(c, e->line,
-			    "applies-to: expected rules like \"windows >= 6.1\" or "
+		xgrow(rules, cap, *n + 1, sizeof(**rules));
+		if (!parse_rule(part, &(*rules)[*n])) {
+			ERR(c, line,
+			    "%s: expected rules like \"windows >= 6.1\" or "
 			    "\"build >= 20348\", separated by commas, not \"%s\"",
-			    trim(part));
+			    what, trim(part));
 			ok = false;
 		} else {
-			p->napplies++;
+			(*n)++;
 		}
 	}
 	free(copy);
-	if (ok && !p->napplies) {
-		ERR(c, e->line, "applies-to: expected at least one rule");
+	if (ok && *n == first) {
+		ERR(c, line, "%s: expected at least one rule", what);
 		ok = false;
 	}
-	if (ok) {
-		free(p->applies_text);
-		p->applies_text = xstrdup(e->value);
-	}
+	return ok;
+}
+
+static void parse_applies(struct ctx *c, const struct lex_entry *e)
+{
+	struct profile *p = c->p;
+
+	if (!parse_rules(c, e->line, "applies-to", e->value, &p->applies_to, &p->napplies,
+	                 &p->applies_cap))
+		return;
+	free(p->applies_text);
+	p->applies_text = xstrdup(e->value);
 }
 
 /* ---- settings ---- */
@@ -585,6 +596,24 @@ enum setting_form setting_form(const struct setting *s)
 	return s->def && s->def->kind == VK_STATE ? FORM_STATE : FORM_NUMBER;
 }
 
+static void condition_copy(struct condition *dst, const struct condition *src)
+{
+	*dst = (struct condition){0};
+	if (!src->n)
+		return;
+	dst->rules = xcalloc(src->n, sizeof(*dst->rules));
+	memcpy(dst->rules, src->rules, src->n * sizeof(*dst->rules));
+	dst->n = src->n;
+	dst->text = xstrdup(src->text);
+}
+
+static void condition_free(struct condition *c)
+{
+	free(c->rules);
+	free(c->text);
+	*c = (struct condition){0};
+}
+
 /* Deep-copies the union member in use. */
 static void copy_value(struct setting *dst, const struct setting *src)
 {
@@ -615,6 +644,7 @@ void profile_setting_copy(struct setting *dst, const struct setting *src)
 	dst->value_text = xstrdup(src->value_text);
 	dst->canonical = xstrdup(src->canonical);
 	dst->file = xstrdup(src->file);
+	condition_copy(&dst->when, &src->when);
 	copy_value(dst, src);
 }
 
@@ -923,6 +953,18 @@ static void split_header(const char *header, char **name, char **arg, bool *bad_
 		return;
 	}
 	*arg = xstrndup(a + 1, len - 2);
+}
+
+/* Where a header's condition begins ("winhttp if build >= 20348": the
+ * text after " if "), or NULL; *base_len is the length of the rest. A
+ * quoted argument may itself hold " if ", so the search starts after it. */
+static const char *header_condition(const char *header, size_t *base_len)
+{
+	const char *quote = strrchr(header, '"');
+	const char *at = strstr(quote ? quote : header, " if ");
+
+	*base_len = at ? (size_t)(at - header) : strlen(header);
+	return at ? at + 4 : NULL;
 }
 
 /* " (it spells \"TLS 1.2\" with U+00A0 NO-BREAK SPACE)" when a word only
@@ -1238,21 +1280,60 @@ static void unknown_section(struct ctx *c, const struct lex_section *sec)
 	sb_free(&known);
 }
 
+/* Gives the settings a section made (from `first` on) its condition: they
+ * are then their own targets (id, subject) that compile picks by version. */
+static void attach_condition(struct ctx *c, size_t first, const struct condition *when)
+{
+	size_t i;
+
+	for (i = first; when->n && i < c->p->nsettings; i++) {
+		struct setting *s = &c->p->settings[i];
+		char *id = xasprintf("%s if %s", s->id, when->text);
+		char *subject = xasprintf("%s (if %s)", s->subject, when->text);
+
+		free(s->id);
+		free(s->subject);
+		s->id = id;
+		s->subject = subject;
+		condition_copy(&s->when, when);
+	}
+}
+
+/* Reads a header's " if ..." into *when. */
+static bool section_condition(struct ctx *c, const struct lex_section *sec,
+                              const struct section_def *sd, const char *text,
+                              struct condition *when)
+{
+	size_t cap = 0;
+
+	if (!text)
+		return true;
+	if (sd->flags & SEC_METADATA) {
+		ERR(c, sec->line, "[%s] cannot have a condition (use applies-to)", sd->name);
+		return false;
+	}
+	when->text = xstrdup(text);
+	return parse_rules(c, sec->line, "if", text, &when->rules, &when->n, &cap);
+}
+
 static void process_section(struct ctx *c, const struct lex_section *sec)
 {
 	const struct section_def *sd;
 	struct section_opts o;
-	char *name, *arg;
+	struct condition when = {0};
+	size_t base_len, i, first = c->p->nsettings;
+	const char *cond = header_condition(sec->header, &base_len);
+	char *base = xstrndup(sec->header, base_len), *name, *arg;
 	bool bad_quote;
-	size_t i, first = c->p->nsettings;
 
-	split_header(sec->header, &name, &arg, &bad_quote);
+	split_header(base, &name, &arg, &bad_quote);
 	sd = schema_section(name);
 	if (!sd) {
 		unknown_section(c, sec);
 		goto out;
 	}
-	if (!check_section_arg(c, sec, sd, arg, bad_quote))
+	if (!check_section_arg(c, sec, sd, arg, bad_quote) ||
+	    !section_condition(c, sec, sd, cond, &when))
 		goto out;
 	if (arg && sd->arg == ARG_VOCAB) {
 		char *canonical = xstrdup(vocab_find(sd->arg_words, arg, NULL)->name);
@@ -1275,9 +1356,12 @@ static void process_section(struct ctx *c, const struct lex_section *sec)
 		add_key_exists(c, sec, &o);
 	if (sd->flags & (SEC_PER_VIEW | SEC_RAW_VALUES))
 		expand_views(c, first, &o, sd->flags & SEC_PER_DOTNET);
+	attach_condition(c, first, &when);
 out_opts:
 	free(o.path);
 out:
+	condition_free(&when);
+	free(base);
 	free(name);
 	free(arg);
 }
@@ -1288,14 +1372,24 @@ static char *section_identity(const char *header)
 {
 	const struct section_def *sd;
 	const struct vocab_entry *v = NULL;
-	char *name, *arg, *id;
+	size_t base_len;
+	const char *cond = header_condition(header, &base_len);
+	char *base = xstrndup(header, base_len), *name, *arg, *id;
 	bool bad_quote;
 
-	split_header(header, &name, &arg, &bad_quote);
+	split_header(base, &name, &arg, &bad_quote);
 	sd = schema_section(name);
 	if (sd && sd->arg == ARG_VOCAB && arg)
 		v = vocab_find(sd->arg_words, arg, NULL);
-	id = v ? xasprintf("%s \"%s\"", name, v->name) : xstrdup(header);
+	id =
+	    xasprintf("%s%s%s%s", v ? name : base, v ? " \"" : "", v ? v->name : "", v ? "\"" : "");
+	if (cond) {
+		char *with = xasprintf("%s if %s", id, cond);
+
+		free(id);
+		id = with;
+	}
+	free(base);
 	free(name);
 	free(arg);
 	return id;
@@ -1372,6 +1466,7 @@ void profile_setting_free(struct setting *s)
 	free(s->value_text);
 	free(s->canonical);
 	free(s->file);
+	condition_free(&s->when);
 	switch (setting_form(s)) {
 	case FORM_SUITES: suite_lists_free(&s->u.suites.lists); break;
 	case FORM_CURVES: strlist_free(s->u.curves.names, s->u.curves.n); break;
@@ -1413,6 +1508,11 @@ static bool same_text(const char *a, const char *b)
 
 bool profile_same_target(const struct setting *a, const struct setting *b)
 {
+	return same_text(a->when.text, b->when.text) && profile_same_value(a, b);
+}
+
+bool profile_same_value(const struct setting *a, const struct setting *b)
+{
 	if (a->kind != b->kind || a->view != b->view)
 		return false;
 	if (a->kind == ST_RAW)
@@ -1450,6 +1550,17 @@ static bool rule_holds(const struct version_rule *r, uint32_t major, uint32_t mi
 	case CMP_EQ: return have == want;
 	}
 	return false;
+}
+
+bool profile_condition_holds(const struct condition *c, uint32_t major, uint32_t minor,
+                             uint32_t build)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!rule_holds(&c->rules[i], major, minor, build))
+			return false;
+	return true;
 }
 
 bool profile_applies(const struct profile *p, uint32_t major, uint32_t minor, uint32_t build)

@@ -46,6 +46,14 @@ struct version_rule {
 	uint32_t major, minor, build;
 };
 
+/* A section's "if" condition ([winhttp if build >= 20348]): the rules
+ * that must all hold, and their text as written. Owned by each setting. */
+struct condition {
+	struct version_rule *rules;
+	size_t n;
+	char *text;
+};
+
 /* A number row's value (VK_NUMBER, VK_MASK); "default" removes it. */
 struct number_setting {
 	bool is_default;
@@ -98,6 +106,10 @@ struct setting {
 	char *canonical;
 	char *file; /* source file display name (owned) */
 	unsigned line;
+	/* Set when the section has an "if": the setting applies only where the
+	 * condition holds, and there it replaces the same target's setting
+	 * without one (compile.c). */
+	struct condition when;
 
 	union {
 		enum state state; /* FORM_STATE: rows of kind VK_STATE */
@@ -163,13 +175,20 @@ void profile_setting_copy(struct setting *dst, const struct setting *src);
 void profile_setting_free(struct setting *s);
 
 /* True if two settings set the same registry value(s): the same row,
- * word, view and .NET version, or the same raw key and value name. */
+ * word, view and .NET version, or the same raw key and value name, under
+ * the same condition. */
 bool profile_same_target(const struct setting *a, const struct setting *b);
+/* The same, whatever the settings' conditions. */
+bool profile_same_value(const struct setting *a, const struct setting *b);
 
 /* Finds a setting by id; NULL if absent. */
 const struct setting *profile_find_setting(const struct profile *p, const char *id);
 
 /* True if a Windows version satisfies every applies-to rule. */
 bool profile_applies(const struct profile *p, uint32_t major, uint32_t minor, uint32_t build);
+/* True if a Windows version satisfies a setting's condition (always, when
+ * it has none). */
+bool profile_condition_holds(const struct condition *c, uint32_t major, uint32_t minor,
+                             uint32_t build);
 
 #endif

@@ -33,18 +33,35 @@ static char *diag_text(const struct diag *d)
 }
 
 /* Loads and compiles a profile with no OS given; fails the test on error. */
-static void compile_ok(const char *what, struct plan *plan)
+static void compile_with_options(const char *what, const struct compile_options *o,
+                                 struct plan *plan)
 {
-	struct compile_options none = {0};
 	struct diag d = {0};
 	struct profile *p = NULL;
 
 	if (profile_load(what, NULL, &p, &d) != SC_OK)
 		fail_msg("%s does not load:\n%s", what, diag_text(&d));
-	if (compile_profile(p, &none, plan, &d) != SC_OK)
+	if (compile_profile(p, o, plan, &d) != SC_OK)
 		fail_msg("%s does not compile:\n%s", what, diag_text(&d));
 	assert_int_equal(d.count, 0);
 	profile_free(p);
+}
+
+static void compile_ok(const char *what, struct plan *plan)
+{
+	struct compile_options none = {0};
+
+	compile_with_options(what, &none, plan);
+}
+
+/* For a given Windows version. */
+static void compile_os(const char *what, uint32_t major, uint32_t minor, uint32_t build,
+                       struct plan *plan)
+{
+	struct compile_options o = {
+	    .have_os = true, .major = major, .minor = minor, .build = build};
+
+	compile_with_options(what, &o, plan);
 }
 
 /* Compiles profile text (no includes) with the given options; returns the
@@ -579,9 +596,20 @@ static void test_seed_tls12_strict(void **state)
 	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0x800);
 	assert_dword(&plan, REG_VIEW_32, WINHTTP_KEY, "DefaultSecureProtocols", 0x800);
 	assert_dword(&plan, REG_VIEW_64, SCHANNEL_KEY "\\Hashes\\MD5", "Enabled", 0);
-	/* Only the WinHTTP prerequisite (no Windows version given). */
-	assert_int_equal(plan.nwarnings, 1);
-	assert_non_null(strstr(plan.warnings[0].text, "KB3140245"));
+	/* The WinHTTP prerequisite, and the TLS 1.3 WinHTTP section left out
+	 * (no Windows version given). */
+	assert_int_equal(plan.nwarnings, 2);
+	assert_true(plan_warns(&plan, "KB3140245"));
+	assert_true(plan_warns(&plan, "\"if build >= 20348\" is left out"));
+	plan_free(&plan);
+	/* Where Windows has TLS 1.3, WinHTTP gets it too. */
+	compile_os("tls12", 10, 0, 20348, &plan);
+	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0x2800);
+	assert_dword(&plan, REG_VIEW_32, WINHTTP_KEY, "DefaultSecureProtocols", 0x2800);
+	plan_free(&plan);
+	compile_os("tls12", 10, 0, 17763, &plan);
+	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0x800);
+	assert_false(plan_warns(&plan, "left out"));
 	plan_free(&plan);
 }
 
@@ -598,10 +626,74 @@ static void test_best_practices(void **state)
 	/* WinHTTP follows SChannel: the value is removed in both views. */
 	find_op(&plan, OP_DELETE_VALUE, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols");
 	find_op(&plan, OP_DELETE_VALUE, REG_VIEW_32, WINHTTP_KEY, "DefaultSecureProtocols");
-	/* applies-to windows >= 6.3, and no OS given: one warning. */
-	assert_int_equal(plan.nwarnings, 1);
-	assert_non_null(strstr(plan.warnings[0].text, "windows >= 6.3"));
+	/* applies-to windows >= 6.3, and no OS given: that, and the 2016+
+	 * suite section left out. */
+	assert_int_equal(plan.nwarnings, 2);
+	assert_true(plan_warns(&plan, "windows >= 6.3"));
+	assert_true(plan_warns(&plan, "\"if build >= 14393\" is left out"));
 	plan_free(&plan);
+	/* IIS Crypto 4.0's 2016+ template has no TLS_RSA_* suite; 2012 R2
+	 * keeps them, last. */
+	compile_os("best", 10, 0, 14393, &plan);
+	local = list_op(&plan, SUITES_LOCAL_KEY);
+	assert_true(list_has(local->edit.want.remove, local->edit.want.nremove, "TLS_RSA_*"));
+	plan_free(&plan);
+	compile_os("best", 6, 3, 9600, &plan);
+	local = list_op(&plan, SUITES_LOCAL_KEY);
+	assert_false(list_has(local->edit.want.remove, local->edit.want.nremove, "TLS_RSA_*"));
+	plan_free(&plan);
+}
+
+static void parse_fails(const char *text, const char *says)
+{
+	struct diag d = {0};
+	struct profile *p = NULL;
+
+	assert_int_equal(profile_parse_text("t.ini", text, strlen(text), NULL, &p, &d), SC_ERROR);
+	if (!strstr(diag_text(&d), says))
+		fail_msg("expected \"%s\" in:\n%s", says, diag_text(&d));
+	diag_free(&d);
+}
+
+/* [section if RULES]: where the rules hold its settings replace the same
+ * value's unconditional ones; elsewhere they are left out; two that both
+ * hold, a condition on [profile] and a bad rule are errors at their line. */
+static void test_section_conditions(void **state)
+{
+	static const char text[] = "[profile]\nname = t\nsummary = t\n"
+	                           "[winhttp]\nDefaultSecureProtocols = TLS1.2\n"
+	                           "[winhttp if build >= 20348]\n"
+	                           "DefaultSecureProtocols = TLS1.2 TLS1.3\n";
+	struct compile_options w2019 = {.have_os = true, .major = 10, .build = 17763};
+	struct compile_options w2022 = {.have_os = true, .major = 10, .build = 20348};
+	struct diag d = {0};
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(compile_text(text, &w2019, &plan, &d), SC_OK);
+	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0x800);
+	plan_free(&plan);
+	assert_int_equal(compile_text(text, &w2022, &plan, &d), SC_OK);
+	assert_dword(&plan, REG_VIEW_64, WINHTTP_KEY, "DefaultSecureProtocols", 0x2800);
+	assert_int_equal(count_ops(&plan, OP_SET), 2); /* 64 and 32-bit, once each */
+	plan_free(&plan);
+	assert_int_equal(
+	    compile_text("[profile]\nname = t\nsummary = t\n"
+	                 "[winhttp if build >= 17763]\nDefaultSecureProtocols = TLS1.2\n"
+	                 "[winhttp if build >= 20348]\nDefaultSecureProtocols = TLS1.3\n",
+	                 &w2022, &plan, &d),
+	    SC_ERROR);
+	assert_non_null(strstr(diag_text(&d), "t.ini:7:"));
+	assert_non_null(strstr(diag_text(&d), "make their conditions exclusive"));
+	diag_free(&d);
+	parse_fails("[profile if build >= 1]\nname = t\nsummary = t\n", "cannot have a condition");
+	parse_fails("[profile]\nname = t\nsummary = t\n"
+	            "[winhttp if version 11]\nDefaultSecureProtocols = TLS1.2\n",
+	            "t.ini:4: if: expected rules like");
+	parse_fails("[profile]\nname = t\nsummary = t\n"
+	            "[winhttp if build >= 1]\nDefaultSecureProtocols = TLS1.2\n"
+	            "[winhttp if build >= 1]\nDefaultSecureProtocols = TLS1.3\n",
+	            "appears twice");
 }
 
 /* Conventions every built-in keeps (the mistakes other tools' trackers
@@ -1210,6 +1302,7 @@ int main(void)
 	    cmocka_unit_test(test_seed_exchange_2015),
 	    cmocka_unit_test(test_seed_tls12_strict),
 	    cmocka_unit_test(test_best_practices),
+	    cmocka_unit_test(test_section_conditions),
 	    cmocka_unit_test(test_builtin_conventions),
 	    cmocka_unit_test(test_disable_dhe_lists),
 	    cmocka_unit_test(test_disable_dhe_2016),

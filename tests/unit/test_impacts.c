@@ -175,18 +175,17 @@ struct rule_case {
 static const struct rule_case rule_cases[] = {
     {TLS_SERVERS_OFF, 6, 3, 9600, "no-server-tls", true, "WinRM HTTPS"},
     {TLS_SERVERS_OFF, 10, 0, 20348, "no-server-tls", false, NULL}, /* TLS 1.3 stays */
-    {TLS_SERVERS_OFF "[protocol \"TLS 1.3\"]\nserver = disabled\n", 10, 0, 20348,
-     "no-server-tls", true, "Remote Desktop"},
+    {TLS_SERVERS_OFF "[protocol \"TLS 1.3\"]\nserver = disabled\n", 10, 0, 20348, "no-server-tls",
+     true, "Remote Desktop"},
     {"[protocol \"TLS 1.2\"]\nclient = disabled\n", 10, 0, 17763, "tls12-client-off", true,
      "without TLS 1.3"},
-    {"[protocol \"TLS 1.2\"]\nclient = enabled\n", 10, 0, 17763, "tls12-client-off", false,
-     NULL},
+    {"[protocol \"TLS 1.2\"]\nclient = enabled\n", 10, 0, 17763, "tls12-client-off", false, NULL},
     {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 1, 7601, "winhttp-default-protocols", true,
      "KB3140245"},
     {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 0, 6002, "winhttp-default-protocols", true,
      "KB4467770"},
-    {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 3, 9600, "winhttp-default-protocols",
-     false, NULL},
+    {"[protocol \"TLS 1.0\"]\nclient = disabled\n", 6, 3, 9600, "winhttp-default-protocols", false,
+     NULL},
     {"[protocol \"TLS 1.0\"]\nserver = disabled\n", 6, 3, 9600, "eap-tls10", true, "KB2977292"},
     {"[protocol \"TLS 1.0\"]\nserver = disabled\n", 10, 0, 14393, "eap-tls10", false, NULL},
     {"[hashes]\nSHA = disabled\n", 10, 0, 17763, "sha-hash-off", true,
@@ -227,9 +226,11 @@ static void test_rule_table(void **state)
 			fail_msg("case %zu does not compile", i);
 		im = find(&plan, rc->rule);
 		if (rc->fires != (im != NULL))
-			fail_msg("case %zu: %s %s", i, rc->rule, rc->fires ? "does not fire" : "fires");
+			fail_msg("case %zu: %s %s", i, rc->rule,
+			         rc->fires ? "does not fire" : "fires");
 		if (im && rc->says && !strstr(im->text, rc->says))
-			fail_msg("case %zu: %s says \"%s\", not \"%s\"", i, rc->rule, im->text, rc->says);
+			fail_msg("case %zu: %s says \"%s\", not \"%s\"", i, rc->rule, im->text,
+			         rc->says);
 		plan_free(&plan);
 		profile_free(p);
 		diag_free(&d);
