@@ -41,7 +41,7 @@ done
 cp "$ROOT/examples/states/ws2008r2.reg" "$S"
 RULES=$("$HOSTBIN" diff tls12-strict --state "$S" --os 6.1.7601 --format json 2>/dev/null |
     $PY -c 'import json,sys; print(" ".join(i["rule"] + ":" + i["severity"] for i in json.load(sys.stdin)["impacts"]))')
-expect_eq "I1: JSON impacts" "$RULES" "rdp-tls10-server:cuts_remote_admin sql-tls12-updates:breaks"
+expect_eq "I1: JSON impacts" "$RULES" "rdp-tls10-server:cuts_remote_admin sql-tls12-updates:breaks winhttp-default-protocols:breaks eap-tls10:breaks dh-min-2048:breaks"
 
 echo "I2 Wine 6.1.7601 without KB3080079"
 new_prefix
@@ -60,6 +60,20 @@ new_prefix
 RC=0; OUT=$(sc apply tls12-strict 2>&1) || RC=$?
 expect_rc "I3: apply goes on" "$RC" 194
 expect_contains "I3: ... and says what it found" "$OUT" "KB3080079 is installed (Component Based Servicing package Package_for_KB3080079~"
+
+echo "I4 Wine: every server TLS version off cuts remote administration, update or not"
+new_prefix
+P="$TMP/no-server-tls.ini"; PW="Z:$(printf %s "$P" | tr / '\\')"
+printf '%s\n' '[profile]' 'name = no-server-tls' 'summary = t' \
+    '[protocol "TLS 1.0"]' 'server = disabled' '[protocol "TLS 1.1"]' 'server = disabled' \
+    '[protocol "TLS 1.2"]' 'server = disabled' > "$P"
+RC=0; OUT=$(sc apply "$PW" 2>&1) || RC=$?
+expect_rc "I4: apply is refused" "$RC" 5
+expect_contains "I4: ... naming WinRM" "$OUT" "WinRM HTTPS listeners"
+expect_eq "I4: nothing written" "$(reg_value "$SCH\\Protocols\\TLS 1.2\\Server" Enabled)" ABSENT
+RC=0; OUT=$(sc apply "$PW" --force 2>&1) || RC=$?
+expect_rc "I4: --force applies" "$RC" 194
+expect_eq "I4: TLS 1.2 server is off" "$(reg_value "$SCH\\Protocols\\TLS 1.2\\Server" Enabled)" "REG_DWORD 0x0"
 
 wine_cleanup
 finish
