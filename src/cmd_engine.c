@@ -220,15 +220,25 @@ static bool update_present(const struct txn *t, const struct plan_impact *im)
 }
 
 /* What would cut remote administration (impacts.h) needs --force; with
- * it, the apply goes on and the report still says it. */
+ * it, the apply goes on and the report still says it. Each such impact is
+ * checked: an update that removes one says nothing of the others. */
 static int check_impacts(const struct txn *t, const struct diff *d, struct sc_err *err)
 {
-	const struct plan_impact *im = impacts_cutting_admin(d->impacts, d->nimpacts);
+	size_t i;
 
-	if (!im || t->kind != SNAP_APPLY || update_present(t, im) || t->cli->force)
+	if (t->kind != SNAP_APPLY || t->cli->force)
 		return SC_OK;
-	return sc_err_set(err, "%s (see %s). Pass --force to apply it anyway. Nothing was changed.",
-	                  im->text, im->ref);
+	for (i = 0; i < d->nimpacts; i++) {
+		const struct plan_impact *im = &d->impacts[i];
+
+		if (im->cls == IMPACT_CUTS_ADMIN && !update_present(t, im))
+			return sc_err_set(
+			    err,
+			    "%s (see %s). Pass --force to apply it anyway. Nothing was "
+			    "changed.",
+			    im->text, im->ref);
+	}
+	return SC_OK;
 }
 
 static int prepare_live_snapshot(void *ctx, const struct diff *d, struct sc_err *err)

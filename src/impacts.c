@@ -600,8 +600,14 @@ void impacts_json(struct json *j, const struct plan_impact *list, size_t n)
 	json_arr_end(j);
 }
 
-/* Where Component Based Servicing lists packages (what `dism /online
- * /get-packages` reads), and the state it records for an installed one. */
+/* Where Component Based Servicing lists packages: Microsoft names this key
+ * as where installed packages are found ("Troubleshoot Windows Update
+ * installation error 0x800f0831", learn.microsoft.com/troubleshoot/
+ * windows-server/installing-updates-features-roles/troubleshoot-windows-
+ * update-installation-error-corruption), but documents no CurrentState
+ * values: 0x70 is the one servicing tools read as "Installed" (not a
+ * Microsoft source; docs/impacts.md). It only lifts the Remote Desktop
+ * guard for that one update, and the report names what it found. */
 #define CBS_PACKAGES                                                                               \
 	"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\Packages"
 #define CBS_INSTALLED 0x70u
