@@ -17,8 +17,11 @@ enum win_release {
 	WR_7,       /* Windows 7 SP1 / Server 2008 R2 (6.1) */
 	WR_8,       /* Windows 8 / Server 2012 (6.2) */
 	WR_81,      /* Windows 8.1 / Server 2012 R2 (6.3) */
-	WR_10_1507, /* Windows 10 1507-1511 (10.0, build < 14393) */
-	WR_2016,    /* Windows 10 1607-1803 / Server 2016 (build 14393-17134) */
+	WR_10_1507, /* Windows 10 1507 (10.0, build < 10586) */
+	WR_10_1511, /* Windows 10 1511 (build 10586) */
+	WR_2016,    /* Windows 10 1607 / Server 2016 (build 14393) */
+	WR_10_1703, /* Windows 10 1703 (build 15063) */
+	WR_10_1709, /* Windows 10 1709-1803 (builds 16299, 17134) */
 	WR_2019,    /* Windows 10 1809-21H2 / Server 2019 (build 17763-19044) */
 	WR_10_22H2, /* Windows 10 22H2 (build 19045) */
 	WR_2022,    /* Server 2022 (build 20348) */
