@@ -667,14 +667,41 @@ const char *win_release_name(enum win_release r)
  * (learn.microsoft.com/windows/win32/secauthn/
  * tls-elliptic-curves-in-windows-10-1607-and-later): curve25519, NistP256 and
  * NistP384 are enabled by default, the others (brainpool included) supported
- * but not enabled. The page spells one family two ways (NistP256, nistP521),
- * so names are compared without regard to ASCII case.
+ * but not enabled; secP192r1 is in the page's current revision only. The page
+ * spells one family two ways (NistP256, nistP521), so names are compared
+ * without regard to ASCII case.
+ *
+ * "TLS Supported Groups in Windows 11 version 24H2, Windows Server 2025, and
+ * later" (.../tls-supported-groups-in-windows-11-24h2-and-later) adds the
+ * post-quantum hybrid groups, supported but not enabled by default, for the
+ * ECC Curve Order list, from builds 26100.8514 (11 24H2/25H2), 28000.2173
+ * (11 26H2) and 29550 (Server 2025). An earlier revision of the page spells
+ * the second one "secp256r1_mlekm768"; the current one is recorded.
  */
 static const char *const ecc_curves[] = {
-    "curve25519",      "NistP256",  "NistP384",  "brainpoolP256r1", "brainpoolP384r1",
-    "brainpoolP512r1", "nistP192",  "nistP224",  "nistP521",        "secP160k1",
-    "secP160r1",       "secP160r2", "secP192k1", "secP224k1",       "secP224r1",
-    "secP256k1",       "secP256r1", "secP384r1", "secP521r1",
+    "curve25519",
+    "NistP256",
+    "NistP384",
+    "brainpoolP256r1",
+    "brainpoolP384r1",
+    "brainpoolP512r1",
+    "nistP192",
+    "nistP224",
+    "nistP521",
+    "secP160k1",
+    "secP160r1",
+    "secP160r2",
+    "secP192k1",
+    "secP192r1",
+    "secP224k1",
+    "secP224r1",
+    "secP256k1",
+    "secP256r1",
+    "secP384r1",
+    "secP521r1",
+    "x25519_mlkem768",
+    "secp256r1_mlkem768",
+    "secp384r1_mlkem1024",
 };
 
 bool curve_known(const char *name)

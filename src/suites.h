@@ -69,7 +69,10 @@ enum win_release win_release_of(uint32_t major, uint32_t minor, uint32_t build);
 /* "Windows Server 2012 R2 / 8.1" etc. */
 const char *win_release_name(enum win_release r);
 
-/* ECC curve names accepted in EccCurves (curve25519, NistP256, ...). */
+/* Names accepted in EccCurves: the elliptic curves (curve25519, NistP256,
+ * ...) and, on Windows 11 24H2 / Server 2025 builds that have them, the
+ * post-quantum hybrid groups (x25519_mlkem768, ...). Compared without regard
+ * to ASCII case; the list does not depend on the release. */
 bool curve_known(const char *name);
 
 #endif
