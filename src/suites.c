@@ -33,7 +33,7 @@
 #define R_ALL          WR_ALL
 #define R_ALL_BUT_8    (WR_ALL & ~WR_BIT(WR_8)) /* the Windows 8 page lacks DHE_RSA CBC */
 #define R_CURVE_SUFFIX (WR_BIT(WR_7) | WR_BIT(WR_8) | WR_BIT(WR_81))
-#define R_SSL2         (R_CURVE_SUFFIX | WR_BIT(WR_10_1507)) /* 1507/1511: last with SSL_CK_ */
+#define R_SSL2         (R_CURVE_SUFFIX | WR_BIT(WR_10_1507) | WR_BIT(WR_10_1511)) /* to 1511 */
 #define R_WIN10        WR_FROM(WR_10_1507)
 #define R_PSK          WR_FROM(WR_2016) /* "Beginning in Windows 10, version 1607 ..." */
 #define R_TLS13        WR_FROM(WR_2022)
@@ -283,11 +283,7 @@ static const char *const order_8[] = {
 };
 
 /* Windows 10 1507: "TLS Cipher Suites in Windows 10 v1507"
- * (.../tls-cipher-suites-in-windows-10--version-1507). WR_10_1507 also covers
- * 1511, whose page ("TLS Cipher Suites in Windows 10 v1511",
- * .../tls-cipher-suites-in-windows-10-v1511) lists the same 34 + 9 suites in
- * another default order (ECDHE_ECDSA GCM first, as from 1607 on); the 1507
- * order is the one recorded. */
+ * (.../tls-cipher-suites-in-windows-10--version-1507). */
 static const char *const order_10_1507[] = {
     "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -325,11 +321,49 @@ static const char *const order_10_1507[] = {
     "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
 };
 
+/* Windows 10 1511: "TLS Cipher Suites in Windows 10 v1511"
+ * (.../tls-cipher-suites-in-windows-10-v1511). The same 34 + 9 suites as 1507
+ * in another order: the 32 of 1607 in 1607's order (ECDHE_ECDSA GCM first),
+ * then the two SSL_CK_ suites, DES_192_EDE3 first (1507 lists RC4 first). */
+static const char *const order_10_1511[] = {
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+    "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_SHA",
+    "TLS_RSA_WITH_RC4_128_MD5",
+    "TLS_RSA_WITH_NULL_SHA256",
+    "TLS_RSA_WITH_NULL_SHA",
+    "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+    "SSL_CK_RC4_128_WITH_MD5",
+};
+
 /* Windows 10 1607 / Server 2016: "TLS Cipher Suites in Windows 10 v1607"
- * (.../tls-cipher-suites-in-windows-10-v1607). WR_2016 also covers 1703-1803,
- * whose own pages are not transcribed here: per "TLS (Schannel SSP) changes
- * in Windows 10 and Windows Server 2016", 1703 stopped enabling the DHE_DSS
- * suites by default and 1709 the RC4 ones. */
+ * (.../tls-cipher-suites-in-windows-10-v1607). */
 static const char *const order_2016[] = {
     "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -365,11 +399,47 @@ static const char *const order_2016[] = {
     "TLS_RSA_WITH_NULL_SHA",
 };
 
+/* Windows 10 1703: "TLS Cipher Suites in Windows 10 v1703"
+ * (.../tls-cipher-suites-in-windows-10-v1703). The 1607 order without the
+ * DHE_RSA CBC and DHE_DSS suites, which move to the "not enabled by default"
+ * table ("TLS (Schannel SSP) changes in Windows 10 and Windows Server 2016":
+ * DisabledByDefault for DHE_DSS in 1703; it does not name DHE_RSA CBC). */
+static const char *const order_10_1703[] = {
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_SHA",
+    "TLS_RSA_WITH_RC4_128_MD5",
+    "TLS_RSA_WITH_NULL_SHA256",
+    "TLS_RSA_WITH_NULL_SHA",
+};
+
 /* Windows 10 1809 / Server 2019: "TLS Cipher Suites in Windows 10 v1809"
  * (.../tls-cipher-suites-in-windows-10-v1809). The pages for 1903-2004
  * (.../tls-cipher-suites-in-windows-10-v1903) and 20H2-21H2
  * (.../tls-cipher-suites-in-windows-10-v20h2) list the same suites in the
- * same order. */
+ * same order. So do the pages for 1709 ("TLS Cipher Suites in Windows 10
+ * v1709", .../tls-cipher-suites-in-windows-10-v1709) and 1803 (".../v1803"):
+ * 23 + 16 + 6 PSK, RC4 now in the "not enabled by default" table, so
+ * WR_10_1709 shares this array too. */
 static const char *const order_2019[] = {
     "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -496,7 +566,10 @@ static const struct {
     [WR_8] = ORDER(order_8),
     [WR_81] = ORDER(order_7),
     [WR_10_1507] = ORDER(order_10_1507),
+    [WR_10_1511] = ORDER(order_10_1511),
     [WR_2016] = ORDER(order_2016),
+    [WR_10_1703] = ORDER(order_10_1703),
+    [WR_10_1709] = ORDER(order_2019),
     [WR_2019] = ORDER(order_2019),
     [WR_10_22H2] = ORDER(order_10_22h2),
     [WR_2022] = ORDER(order_2022),
@@ -529,9 +602,10 @@ const char *const *suite_default_order(enum win_release r, size_t *count)
 }
 
 /*
- * 14393 (1607 / 2016), 17763 (1809 / 2019), 19045 (10 22H2), 20348 (Server
- * 2022), 22000 (11 21H2) and 22621 (11 22H2) are the first builds of each
- * release. Releases older than Windows 7 (Vista has a page of its own, not
+ * 10586 (1511), 14393 (1607 / 2016), 15063 (1703), 16299 (1709; 1803 is
+ * 17134 and has the same list), 17763 (1809 / 2019), 19045 (10 22H2), 20348
+ * (Server 2022), 22000 (11 21H2) and 22621 (11 22H2) are the first builds of
+ * each release. Releases older than Windows 7 (Vista has a page of its own, not
  * modelled) get the oldest list we know. Versions between 6.3 and 10.0 were
  * reported only by pre-release Windows 10 builds, so they are placed by build
  * number like 10.0; anything after 10.0 gets the newest list.
@@ -546,10 +620,16 @@ enum win_release win_release_of(uint32_t major, uint32_t minor, uint32_t build)
 		return WR_81;
 	if (major > 10 || (major == 10 && minor > 0))
 		return WR_11_22H2;
-	if (build < 14393)
+	if (build < 10586)
 		return WR_10_1507;
-	if (build < 17763)
+	if (build < 14393)
+		return WR_10_1511;
+	if (build < 15063)
 		return WR_2016;
+	if (build < 16299)
+		return WR_10_1703;
+	if (build < 17763)
+		return WR_10_1709;
 	if (build < 19045)
 		return WR_2019;
 	if (build < 20348)
@@ -567,8 +647,11 @@ const char *win_release_name(enum win_release r)
 	    [WR_7] = "Windows Server 2008 R2 / 7",
 	    [WR_8] = "Windows Server 2012 / 8",
 	    [WR_81] = "Windows Server 2012 R2 / 8.1",
-	    [WR_10_1507] = "Windows 10 1507-1511",
-	    [WR_2016] = "Windows Server 2016 / 10 1607-1803",
+	    [WR_10_1507] = "Windows 10 1507",
+	    [WR_10_1511] = "Windows 10 1511",
+	    [WR_2016] = "Windows Server 2016 / 10 1607",
+	    [WR_10_1703] = "Windows 10 1703",
+	    [WR_10_1709] = "Windows 10 1709-1803",
 	    [WR_2019] = "Windows Server 2019 / 10 1809-21H2",
 	    [WR_10_22H2] = "Windows 10 22H2",
 	    [WR_2022] = "Windows Server 2022",
@@ -584,14 +667,41 @@ const char *win_release_name(enum win_release r)
  * (learn.microsoft.com/windows/win32/secauthn/
  * tls-elliptic-curves-in-windows-10-1607-and-later): curve25519, NistP256 and
  * NistP384 are enabled by default, the others (brainpool included) supported
- * but not enabled. The page spells one family two ways (NistP256, nistP521),
- * so names are compared without regard to ASCII case.
+ * but not enabled; secP192r1 is in the page's current revision only. The page
+ * spells one family two ways (NistP256, nistP521), so names are compared
+ * without regard to ASCII case.
+ *
+ * "TLS Supported Groups in Windows 11 version 24H2, Windows Server 2025, and
+ * later" (.../tls-supported-groups-in-windows-11-24h2-and-later) adds the
+ * post-quantum hybrid groups, supported but not enabled by default, for the
+ * ECC Curve Order list, from builds 26100.8514 (11 24H2/25H2), 28000.2173
+ * (11 26H2) and 29550 (Server 2025). An earlier revision of the page spells
+ * the second one "secp256r1_mlekm768"; the current one is recorded.
  */
 static const char *const ecc_curves[] = {
-    "curve25519",      "NistP256",  "NistP384",  "brainpoolP256r1", "brainpoolP384r1",
-    "brainpoolP512r1", "nistP192",  "nistP224",  "nistP521",        "secP160k1",
-    "secP160r1",       "secP160r2", "secP192k1", "secP224k1",       "secP224r1",
-    "secP256k1",       "secP256r1", "secP384r1", "secP521r1",
+    "curve25519",
+    "NistP256",
+    "NistP384",
+    "brainpoolP256r1",
+    "brainpoolP384r1",
+    "brainpoolP512r1",
+    "nistP192",
+    "nistP224",
+    "nistP521",
+    "secP160k1",
+    "secP160r1",
+    "secP160r2",
+    "secP192k1",
+    "secP192r1",
+    "secP224k1",
+    "secP224r1",
+    "secP256k1",
+    "secP256r1",
+    "secP384r1",
+    "secP521r1",
+    "x25519_mlkem768",
+    "secp256r1_mlkem768",
+    "secp384r1_mlkem1024",
 };
 
 bool curve_known(const char *name)

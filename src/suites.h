@@ -17,8 +17,11 @@ enum win_release {
 	WR_7,       /* Windows 7 SP1 / Server 2008 R2 (6.1) */
 	WR_8,       /* Windows 8 / Server 2012 (6.2) */
 	WR_81,      /* Windows 8.1 / Server 2012 R2 (6.3) */
-	WR_10_1507, /* Windows 10 1507-1511 (10.0, build < 14393) */
-	WR_2016,    /* Windows 10 1607-1803 / Server 2016 (build 14393-17134) */
+	WR_10_1507, /* Windows 10 1507 (10.0, build < 10586) */
+	WR_10_1511, /* Windows 10 1511 (build 10586) */
+	WR_2016,    /* Windows 10 1607 / Server 2016 (build 14393) */
+	WR_10_1703, /* Windows 10 1703 (build 15063) */
+	WR_10_1709, /* Windows 10 1709-1803 (builds 16299, 17134) */
 	WR_2019,    /* Windows 10 1809-21H2 / Server 2019 (build 17763-19044) */
 	WR_10_22H2, /* Windows 10 22H2 (build 19045) */
 	WR_2022,    /* Server 2022 (build 20348) */
@@ -66,7 +69,10 @@ enum win_release win_release_of(uint32_t major, uint32_t minor, uint32_t build);
 /* "Windows Server 2012 R2 / 8.1" etc. */
 const char *win_release_name(enum win_release r);
 
-/* ECC curve names accepted in EccCurves (curve25519, NistP256, ...). */
+/* Names accepted in EccCurves: the elliptic curves (curve25519, NistP256,
+ * ...) and, on Windows 11 24H2 / Server 2025 builds that have them, the
+ * post-quantum hybrid groups (x25519_mlkem768, ...). Compared without regard
+ * to ASCII case; the list does not depend on the release. */
 bool curve_known(const char *name);
 
 #endif

@@ -195,12 +195,15 @@ static void test_default_orders_are_supported(void **state)
 	}
 }
 
-/* Microsoft's per-release cipher-suite pages: 2012 R2 40, 2016 32, 2019 23, 2022 25. */
+/* Microsoft's per-release cipher-suite pages: 2012 R2 40, 1511 34, 2016 32, 1703 25,
+ * 1709 and 1803 23, 2019 23, 2022 25. */
 static void test_default_counts(void **state)
 {
 	static const size_t want[WR_COUNT] = {
-	    [WR_7] = 40,    [WR_8] = 38,       [WR_81] = 40,   [WR_10_1507] = 34, [WR_2016] = 32,
-	    [WR_2019] = 23, [WR_10_22H2] = 20, [WR_2022] = 25, [WR_11] = 25,      [WR_11_22H2] = 22,
+	    [WR_7] = 40,       [WR_8] = 38,       [WR_81] = 40,      [WR_10_1507] = 34,
+	    [WR_10_1511] = 34, [WR_2016] = 32,    [WR_10_1703] = 25, [WR_10_1709] = 23,
+	    [WR_2019] = 23,    [WR_10_22H2] = 20, [WR_2022] = 25,    [WR_11] = 25,
+	    [WR_11_22H2] = 22,
 	};
 	int r;
 
@@ -219,8 +222,10 @@ static void test_default_counts(void **state)
 static void test_supported_counts(void **state)
 {
 	static const size_t want[WR_COUNT] = {
-	    [WR_7] = 59,    [WR_8] = 57,       [WR_81] = 59,   [WR_10_1507] = 43, [WR_2016] = 45,
-	    [WR_2019] = 45, [WR_10_22H2] = 45, [WR_2022] = 48, [WR_11] = 48,      [WR_11_22H2] = 48,
+	    [WR_7] = 59,       [WR_8] = 57,       [WR_81] = 59,      [WR_10_1507] = 43,
+	    [WR_10_1511] = 43, [WR_2016] = 45,    [WR_10_1703] = 45, [WR_10_1709] = 45,
+	    [WR_2019] = 45,    [WR_10_22H2] = 45, [WR_2022] = 48,    [WR_11] = 48,
+	    [WR_11_22H2] = 48,
 	};
 	int r;
 
@@ -257,6 +262,7 @@ static void test_dhe_positions(void **state)
 {
 	static const size_t r81[] = {9, 10, 11, 12, 29, 30, 31, 32, 34};
 	static const size_t r2016[] = {5, 6, 15, 16, 24, 25, 26, 27, 28};
+	static const size_t r1511[] = {5, 6, 15, 16, 24, 25, 26, 27, 28};
 	static const size_t r2019[] = {5, 6};
 	static const size_t r2022[] = {7, 8};
 
@@ -271,6 +277,14 @@ static void test_dhe_positions(void **state)
 	assert_int_equal(position(WR_2016, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"), 5);
 	assert_int_equal(position(WR_2016, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"), 15);
 	assert_int_equal(position(WR_2016, "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA"), 28);
+
+	/* 1511 has 1607's positions; 1703 keeps only DHE_RSA GCM, like 1709-1803 and 2019. */
+	assert_dhe_positions(WR_10_1511, r1511, ARRAY_SIZE(r1511));
+	assert_dhe_positions(WR_10_1703, r2019, ARRAY_SIZE(r2019));
+	assert_dhe_positions(WR_10_1709, r2019, ARRAY_SIZE(r2019));
+	assert_true(suite_find("TLS_DHE_DSS_WITH_AES_256_CBC_SHA256")->releases &
+	            WR_BIT(WR_10_1703));
+	assert_true(suite_find("TLS_DHE_RSA_WITH_AES_128_CBC_SHA")->releases & WR_BIT(WR_10_1703));
 
 	assert_dhe_positions(WR_2019, r2019, ARRAY_SIZE(r2019));
 	assert_int_equal(position(WR_2019, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"), 6);
@@ -292,7 +306,10 @@ static void test_3des_default(void **state)
 
 	(void)state;
 	assert_int_equal(position(WR_81, des3), 33);
+	assert_int_equal(position(WR_10_1511, des3), 23);
 	assert_int_equal(position(WR_2016, des3), 23);
+	assert_int_equal(position(WR_10_1703, des3), 21);
+	assert_int_equal(position(WR_10_1709, des3), 21);
 	assert_int_equal(position(WR_2019, des3), 21);
 	assert_int_equal(position(WR_2022, des3), 23);
 	assert_int_equal(position(WR_10_22H2, des3), 0);
@@ -311,7 +328,17 @@ static void test_first_and_last(void **state)
 	assert_string_equal(list[n - 1], "SSL_CK_DES_192_EDE3_CBC_WITH_MD5");
 	list = order_of(WR_10_1507, &n);
 	assert_string_equal(list[0], "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	assert_string_equal(list[n - 1], "SSL_CK_DES_192_EDE3_CBC_WITH_MD5");
+	list = order_of(WR_10_1511, &n);
+	assert_string_equal(list[0], "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+	assert_string_equal(list[n - 1], "SSL_CK_RC4_128_WITH_MD5");
 	list = order_of(WR_2016, &n);
+	assert_string_equal(list[0], "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+	assert_string_equal(list[n - 1], "TLS_RSA_WITH_NULL_SHA");
+	list = order_of(WR_10_1703, &n);
+	assert_string_equal(list[0], "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+	assert_string_equal(list[n - 1], "TLS_RSA_WITH_NULL_SHA");
+	list = order_of(WR_10_1709, &n);
 	assert_string_equal(list[0], "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
 	assert_string_equal(list[n - 1], "TLS_RSA_WITH_NULL_SHA");
 	list = order_of(WR_11_22H2, &n);
@@ -322,6 +349,68 @@ static void test_first_and_last(void **state)
 	assert_int_equal(position(WR_8, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"), 9);
 	assert_int_equal(position(WR_8, "TLS_RSA_WITH_AES_256_GCM_SHA384"), 11);
 	assert_false(suite_find("TLS_DHE_RSA_WITH_AES_256_CBC_SHA")->releases & WR_BIT(WR_8));
+}
+
+/* Copies a's names that pass keep(), in order, and checks they are exactly b. */
+static void assert_filtered_equal(enum win_release a, bool (*keep)(const char *),
+                                  enum win_release b)
+{
+	size_t na, nb, i, k = 0;
+	const char *const *la = order_of(a, &na);
+	const char *const *lb = order_of(b, &nb);
+
+	for (i = 0; i < na; i++) {
+		if (!keep(la[i]))
+			continue;
+		if (k >= nb || strcmp(la[i], lb[k]) != 0)
+			fail_msg("%s filtered, at %zu: %s, %s has %s", win_release_name(a), k + 1,
+			         la[i], win_release_name(b), k < nb ? lb[k] : "(end)");
+		k++;
+	}
+	assert_int_equal(k, nb);
+}
+
+static bool not_ssl2(const char *name)
+{
+	return !starts_with(name, "SSL_CK_");
+}
+
+static bool not_dss_nor_dhe_cbc(const char *name)
+{
+	return !starts_with(name, "TLS_DHE_DSS_") &&
+	       !(starts_with(name, "TLS_DHE_RSA_") && strstr(name, "_CBC_"));
+}
+
+static bool not_rc4(const char *name)
+{
+	return !strstr(name, "_RC4_");
+}
+
+/* How the pages of 1511, 1703 and 1709/1803 relate to 1607's, seen through
+ * the transcribed arrays: 1511 is 1607 plus the two SSL_CK_ suites; 1703
+ * drops DHE_DSS and DHE_RSA CBC from the defaults; 1709 and 1803 also RC4,
+ * which leaves 1809's list. */
+static void test_1511_to_1803(void **state)
+{
+	size_t n;
+	const char *const *list;
+
+	(void)state;
+	assert_filtered_equal(WR_10_1511, not_ssl2, WR_2016);
+	list = order_of(WR_10_1511, &n);
+	assert_string_equal(list[n - 2], "SSL_CK_DES_192_EDE3_CBC_WITH_MD5");
+	/* 1507 lists the two SSL_CK_ suites the other way round. */
+	assert_int_equal(position(WR_10_1507, "SSL_CK_RC4_128_WITH_MD5"), 33);
+	assert_int_equal(position(WR_10_1511, "SSL_CK_RC4_128_WITH_MD5"), 34);
+
+	assert_filtered_equal(WR_2016, not_dss_nor_dhe_cbc, WR_10_1703);
+	assert_int_equal(position(WR_10_1703, "TLS_RSA_WITH_RC4_128_SHA"), 22);
+	assert_int_equal(position(WR_10_1703, "TLS_RSA_WITH_RC4_128_MD5"), 23);
+
+	assert_filtered_equal(WR_10_1703, not_rc4, WR_10_1709);
+	assert_int_equal(position(WR_10_1709, "TLS_RSA_WITH_RC4_128_SHA"), 0);
+	assert_true(suite_find("TLS_RSA_WITH_RC4_128_SHA")->releases & WR_BIT(WR_10_1709));
+	assert_ptr_equal(order_of(WR_10_1709, &n), order_of(WR_2019, &n));
 }
 
 static void test_tls13_only_2022_and_later(void **state)
@@ -388,14 +477,17 @@ static void test_psk_never_default(void **state)
 	assert_int_equal(psk, 6);
 }
 
-static void test_ssl2_until_1507(void **state)
+static void test_ssl2_until_1511(void **state)
 {
 	const struct suite_info *s = suite_find("SSL_CK_RC4_128_WITH_MD5");
 
 	(void)state;
 	assert_non_null(s);
-	assert_int_equal(s->releases, LEGACY_RELEASES | WR_BIT(WR_10_1507));
+	assert_int_equal(s->releases, LEGACY_RELEASES | WR_BIT(WR_10_1507) | WR_BIT(WR_10_1511));
+	assert_int_equal(suite_find("SSL_CK_DES_64_CBC_WITH_MD5")->releases, s->releases);
 	assert_int_equal(position(WR_10_1507, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5"), 34);
+	assert_int_equal(position(WR_10_1511, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5"), 33);
+	assert_int_equal(position(WR_10_1511, "SSL_CK_DES_64_CBC_WITH_MD5"), 0);
 }
 
 static void test_default_order_out_of_range(void **state)
@@ -421,12 +513,18 @@ static void test_win_release_of(void **state)
 	    {6, 2, 9200, WR_8},
 	    {6, 3, 9600, WR_81},
 	    {6, 4, 9841, WR_10_1507}, /* pre-release Windows 10 */
+	    {10, 0, 0, WR_10_1507},
 	    {10, 0, 10240, WR_10_1507},
-	    {10, 0, 10586, WR_10_1507},
-	    {10, 0, 14392, WR_10_1507},
+	    {10, 0, 10585, WR_10_1507},
+	    {10, 0, 10586, WR_10_1511},
+	    {10, 0, 14392, WR_10_1511},
 	    {10, 0, 14393, WR_2016},
-	    {10, 0, 17134, WR_2016},
-	    {10, 0, 17762, WR_2016},
+	    {10, 0, 15062, WR_2016},
+	    {10, 0, 15063, WR_10_1703},
+	    {10, 0, 16298, WR_10_1703},
+	    {10, 0, 16299, WR_10_1709},
+	    {10, 0, 17134, WR_10_1709}, /* 1803 */
+	    {10, 0, 17762, WR_10_1709},
 	    {10, 0, 17763, WR_2019},
 	    {10, 0, 19041, WR_2019},
 	    {10, 0, 19044, WR_2019},
@@ -473,19 +571,44 @@ static void test_release_names(void **state)
 	assert_non_null(strstr(win_release_name(WR_81), "2012 R2"));
 	assert_non_null(strstr(win_release_name(WR_81), "8.1"));
 	assert_non_null(strstr(win_release_name(WR_2019), "2019"));
+	assert_string_equal(win_release_name(WR_10_1507), "Windows 10 1507");
+	assert_string_equal(win_release_name(WR_10_1511), "Windows 10 1511");
+	assert_string_equal(win_release_name(WR_2016), "Windows Server 2016 / 10 1607");
+	assert_string_equal(win_release_name(WR_10_1703), "Windows 10 1703");
+	assert_string_equal(win_release_name(WR_10_1709), "Windows 10 1709-1803");
 	assert_string_equal(win_release_name(WR_COUNT), "unknown Windows release");
 }
 
 static void test_curves(void **state)
 {
 	static const char *const known[] = {
-	    "curve25519", "NistP256",  "NistP384",        "NistP521",        "nistP521",
-	    "nistP192",   "nistP224",  "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
-	    "secP256k1",  "secP521r1", "NISTP256",        "Curve25519",
+	    "curve25519",      "NistP256",           "NistP384",
+	    "NistP521",        "nistP521",           "nistP192",
+	    "nistP224",        "brainpoolP256r1",    "brainpoolP384r1",
+	    "brainpoolP512r1", "secP256k1",          "secP521r1",
+	    "NISTP256",        "Curve25519",         "secP192r1",
+	    "x25519_mlkem768", "secp256r1_mlkem768", "secp384r1_mlkem1024",
+	    "X25519_MLKEM768",
 	};
+	/* The IANA spellings (X25519MLKEM768, SecP256r1MLKEM768) are not Windows's,
+	 * nor is the misspelling in an earlier revision of the 24H2 page. */
 	static const char *const unknown[] = {
-	    "",          "P256",     "x25519",          "curve448",   "NistP256 ",
-	    " NistP256", "NistP255", "brainpoolP320r1", "secp256r1x", "X25519",
+	    "",
+	    "P256",
+	    "x25519",
+	    "curve448",
+	    "NistP256 ",
+	    " NistP256",
+	    "NistP255",
+	    "brainpoolP320r1",
+	    "secp256r1x",
+	    "X25519",
+	    "X25519MLKEM768",
+	    "SecP256r1MLKEM768",
+	    "secp256r1_mlekm768",
+	    "x25519_mlkem",
+	    "mlkem768",
+	    "x25519_mlkem768 ",
 	};
 	size_t i;
 
@@ -515,10 +638,11 @@ int main(void)
 	    cmocka_unit_test(test_dhe_positions),
 	    cmocka_unit_test(test_3des_default),
 	    cmocka_unit_test(test_first_and_last),
+	    cmocka_unit_test(test_1511_to_1803),
 	    cmocka_unit_test(test_tls13_only_2022_and_later),
 	    cmocka_unit_test(test_curve_suffix_only_81_and_older),
 	    cmocka_unit_test(test_psk_never_default),
-	    cmocka_unit_test(test_ssl2_until_1507),
+	    cmocka_unit_test(test_ssl2_until_1511),
 	    cmocka_unit_test(test_default_order_out_of_range),
 	    cmocka_unit_test(test_win_release_of),
 	    cmocka_unit_test(test_release_names),
