@@ -649,9 +649,13 @@ static void parse_fails(const char *text, const char *says)
 	struct diag d = {0};
 	struct profile *p = NULL;
 
+	char *got;
+
 	assert_int_equal(profile_parse_text("t.ini", text, strlen(text), NULL, &p, &d), SC_ERROR);
-	if (!strstr(diag_text(&d), says))
-		fail_msg("expected \"%s\" in:\n%s", says, diag_text(&d));
+	got = diag_text(&d);
+	if (!strstr(got, says))
+		fail_msg("expected \"%s\" in:\n%s", says, got);
+	free(got);
 	diag_free(&d);
 }
 
@@ -668,6 +672,7 @@ static void test_section_conditions(void **state)
 	struct compile_options w2022 = {.have_os = true, .major = 10, .build = 20348};
 	struct diag d = {0};
 	struct plan plan;
+	char *got;
 
 	(void)state;
 	assert_int_equal(compile_text(text, &w2019, &plan, &d), SC_OK);
