@@ -688,8 +688,10 @@ static void test_section_conditions(void **state)
 	                 "[winhttp if build >= 20348]\nDefaultSecureProtocols = TLS1.3\n",
 	                 &w2022, &plan, &d),
 	    SC_ERROR);
-	assert_non_null(strstr(diag_text(&d), "t.ini:7:"));
-	assert_non_null(strstr(diag_text(&d), "make their conditions exclusive"));
+	got = diag_text(&d);
+	assert_non_null(strstr(got, "t.ini:7:"));
+	assert_non_null(strstr(got, "make their conditions exclusive"));
+	free(got);
 	diag_free(&d);
 	parse_fails("[profile if build >= 1]\nname = t\nsummary = t\n", "cannot have a condition");
 	parse_fails("[profile]\nname = t\nsummary = t\n"
