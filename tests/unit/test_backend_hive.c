@@ -32,7 +32,12 @@ int main(void)
 #include <unistd.h>
 
 #include "../conformance/backend_conformance.h"
+#include "apply.h"
 #include "backend_hive.h"
+#include "builtin.h"
+#include "compile.h"
+#include "profile.h"
+#include "snapshot.h"
 
 #define CLIENT                                                                                     \
 	"SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "         \
@@ -108,6 +113,18 @@ static char *hexport(const char *image, const char *hive)
 
 	out = run(&status, "hivexregedit --export --prefix 'HKEY_LOCAL_MACHINE\\%s' '%s' '\\'",
 	          hive, file);
+	assert_int_equal(status, 0);
+	free(file);
+	return out;
+}
+
+static char *hexport_key(const char *image, const char *hive, const char *key)
+{
+	char *file = hive_file(image, hive), *out;
+	int status;
+
+	out = run(&status, "hivexregedit --export --prefix 'HKEY_LOCAL_MACHINE\\%s' '%s' '%s'",
+	          hive, file, key);
 	assert_int_equal(status, 0);
 	free(file);
 	return out;
@@ -651,6 +668,149 @@ static void test_mode_kept(void **state)
 	free(img);
 }
 
+/* ---- the engine on an image: every built-in profile --------------------- */
+
+static void compile_builtin(size_t i, struct plan *plan)
+{
+	const char *f = builtin_profiles[i].file_name;
+	char *name = xstrndup(f, strlen(f) - strlen(".ini"));
+	struct compile_options co = {0};
+	struct profile *p = NULL;
+	struct diag d = {0};
+	struct strbuf sb = STRBUF_INIT;
+	int rc = profile_load(name, NULL, &p, &d);
+
+	if (rc == SC_OK)
+		rc = compile_profile(p, &co, plan, &d);
+	if (rc != SC_OK) {
+		diag_format(&d, &sb);
+		fail_msg("%s: %s", name, sb_str(&sb));
+	}
+	profile_free(p);
+	diag_free(&d);
+	free(name);
+}
+
+/* apply, apply again (nothing: the files stay byte for byte), rollback from
+ * the snapshot (the tools' exports are as before), for each built-in
+ * profile on the image. */
+static void profiles_on(const char *template, const char *tag, const char *other_set)
+{
+	size_t i;
+
+	for (i = 0; i < builtin_profile_count; i++) {
+		char *img = copy_image(template, tag), *snaps = xasprintf("%s/snapshots", img);
+		char *sys0 = hexport(img, "SYSTEM"), *sw0 = hexport(img, "SOFTWARE"), *now;
+		char *other0 = hexport_key(img, "SYSTEM", other_set);
+		char *sys = hive_file(img, "SYSTEM"), *sw = hive_file(img, "SOFTWARE");
+		struct apply_options o = {.snapshot_dir = snaps,
+		                          .label = {.profile = builtin_profiles[i].file_name,
+		                                    .target = "image:test",
+		                                    .now = 1767225600}};
+		struct reg_backend *b = open_ok(img);
+		struct plan p = {0}, restore = {0};
+		struct apply_result r;
+		struct snapshot snap;
+		struct sc_err err = {{0}};
+		size_t sys_size, sw_size;
+		char *sys1, *sw1, *snapshot;
+
+		assert_int_equal(mkdir(snaps, 0700), 0);
+		compile_builtin(i, &p);
+		o.backend = b;
+		if (apply_plan(&p, &o, &r) == APPLY_NOTHING) {
+			/* (disable-dhe: these images have no suite list to edit) */
+			now = hexport(img, "SYSTEM");
+			assert_string_equal(now, sys0);
+			free(now);
+			apply_result_free(&r);
+			reg_backend_free(b);
+			plan_free(&p);
+			free(other0);
+			free(sys0);
+			free(sw0);
+			free(sys);
+			free(sw);
+			free(snaps);
+			t_remove_tree(img);
+			free(img);
+			continue;
+		}
+		if (r.status != APPLY_DONE)
+			fail_msg("%s: apply: status %d: %s", builtin_profiles[i].file_name,
+			         (int)r.status, r.err.msg);
+		snapshot = xstrdup(r.snapshot_path);
+		apply_result_free(&r);
+		now = hexport(img, "SYSTEM");
+		assert_string_not_equal(now, sys0); /* every profile sets SCHANNEL values */
+		free(now);
+		now = hexport_key(img, "SYSTEM", other_set); /* the other set: untouched */
+		assert_string_equal(now, other0);
+		free(now);
+		assert_false(hkey_exists(img, "SYSTEM", "CurrentControlSet"));
+		assert_true(hive_clean(sys));
+		assert_true(hive_clean(sw));
+		reg_backend_free(b);
+
+		/* a second apply, from a fresh open: compliant, nothing written */
+		sys1 = slurp(sys, &sys_size);
+		sw1 = slurp(sw, &sw_size);
+		b = open_ok(img);
+		o.backend = b;
+		assert_int_equal(apply_plan(&p, &o, &r), APPLY_NOTHING);
+		apply_result_free(&r);
+		assert_true(same_bytes(sys, sys1, sys_size));
+		assert_true(same_bytes(sw, sw1, sw_size));
+
+		/* rollback: the exports as the tools made them */
+		if (snapshot_load(snapshot, false, &snap, &err) != SC_OK)
+			fail_msg("%s", err.msg);
+		snapshot_restore_plan(&snap, snapshot, &restore);
+		o.label.profile = "rollback";
+		if (apply_plan(&restore, &o, &r) != APPLY_DONE)
+			fail_msg("%s: rollback: %s", builtin_profiles[i].file_name, r.err.msg);
+		apply_result_free(&r);
+		now = hexport(img, "SYSTEM");
+		if (strcmp(now, sys0) != 0)
+			fail_msg("%s: SYSTEM after rollback:\n%s\nbefore:\n%s",
+			         builtin_profiles[i].file_name, now, sys0);
+		free(now);
+		now = hexport(img, "SOFTWARE");
+		if (strcmp(now, sw0) != 0)
+			fail_msg("%s: SOFTWARE after rollback:\n%s\nbefore:\n%s",
+			         builtin_profiles[i].file_name, now, sw0);
+		free(now);
+
+		reg_backend_free(b);
+		snapshot_free(&snap);
+		plan_free(&restore);
+		plan_free(&p);
+		free(snapshot);
+		free(sys1);
+		free(sw1);
+		free(other0);
+		free(sys0);
+		free(sw0);
+		free(sys);
+		free(sw);
+		free(snaps);
+		t_remove_tree(img);
+		free(img);
+	}
+}
+
+static void test_profiles_2022(void **state)
+{
+	(void)state;
+	profiles_on(template_64_cs2, "hive-p2022", "ControlSet001");
+}
+
+static void test_profiles_2008r2(void **state)
+{
+	(void)state;
+	profiles_on(template_64_cs1, "hive-p2008", "ControlSet002");
+}
+
 int main(void)
 {
 	static struct image_ctx image = {NULL, NULL};
@@ -666,6 +826,8 @@ int main(void)
 	    cmocka_unit_test(test_outside_the_hives),
 	    cmocka_unit_test(test_failed_write_keeps_the_hive),
 	    cmocka_unit_test(test_mode_kept),
+	    cmocka_unit_test(test_profiles_2022),
+	    cmocka_unit_test(test_profiles_2008r2),
 	};
 	int failed;
 
