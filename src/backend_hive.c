@@ -36,6 +36,8 @@ struct hive_store {
 	char cs_name[24]; /* "ControlSet001" */
 	bool wow64;
 	char *architecture;
+	bool have_os;
+	uint32_t major, minor, build;
 	/* Physical (mem) paths of keys opened for writing, created or
 	 * deleted since the last commit: the commit compares only there. */
 	char **touched;
@@ -336,6 +338,62 @@ static void find_architecture(struct hive_store *s)
 	else
 		s->wow64 = reg_key_exists(s->base.mem, REG_VIEW_64, "SOFTWARE\\Wow6432Node",
 		                          &err) == SC_OK;
+}
+
+/* A REG_SZ holding a decimal number (CurrentBuildNumber), or "M.N". */
+static bool string_number(const struct reg_value *v, uint32_t *a, uint32_t *b)
+{
+	char *s, *dot;
+	uint64_t x, y = 0;
+	bool ok;
+
+	if (v->type != RV_SZ)
+		return false;
+	s = regvalue_get_string(v);
+	dot = b ? strchr(s, '.') : NULL;
+	if (dot)
+		*dot = '\0';
+	ok = parse_u64(s, UINT32_MAX, &x) && (!b || (dot && parse_u64(dot + 1, UINT32_MAX, &y)));
+	free(s);
+	if (ok) {
+		*a = (uint32_t)x;
+		if (b)
+			*b = (uint32_t)y;
+	}
+	return ok;
+}
+
+static void find_os(struct hive_store *s)
+{
+	static const char cv[] = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+	struct reg_value major = {0}, minor = {0}, version = {0}, build = {0};
+	struct sc_err err = {{0}};
+	uint32_t m, n;
+
+	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentBuildNumber", &build, &err) !=
+	        SC_OK ||
+	    !string_number(&build, &s->build, NULL))
+		goto out;
+	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentMajorVersionNumber", &major,
+	                      &err) == SC_OK &&
+	    reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentMinorVersionNumber", &minor,
+	                      &err) == SC_OK &&
+	    regvalue_get_dword(&major, &m) && regvalue_get_dword(&minor, &n)) {
+		s->major = m;
+		s->minor = n;
+		s->have_os = true;
+	} else if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentVersion", &version,
+	                             &err) == SC_OK &&
+	           string_number(&version, &m, &n)) {
+		s->major = m;
+		s->minor = n;
+		s->have_os = true;
+	}
+out:
+	regvalue_free(&major);
+	regvalue_free(&minor);
+	regvalue_free(&version);
+	regvalue_free(&build);
 }
 
 /* ---- the store's operations -------------------------------------------- */
@@ -1013,6 +1071,7 @@ struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err)
 			goto fail;
 	}
 	find_architecture(s);
+	find_os(s);
 	free(config);
 	return &s->base.backend;
 fail:
@@ -1031,6 +1090,10 @@ int hive_store_info(const struct reg_backend *b, struct hive_image_info *info, s
 	info->control_set = s->control_set;
 	info->wow64 = s->wow64;
 	info->architecture = s->architecture;
+	info->have_os = s->have_os;
+	info->major = s->major;
+	info->minor = s->minor;
+	info->build = s->build;
 	info->system_path = s->hives[HIVE_SYSTEM].path;
 	info->software_path = s->hives[HIVE_SOFTWARE].path;
 	return SC_OK;

@@ -69,7 +69,14 @@ struct hive_image_info {
 	unsigned control_set;     /* Select\Current: N of ControlSet00N */
 	bool wow64;               /* a 64-bit image: SOFTWARE\Wow6432Node is the 32-bit view */
 	const char *architecture; /* PROCESSOR_ARCHITECTURE ("AMD64", "x86", ...) or NULL */
-	const char *system_path;  /* the hive files, as found */
+	/* The image's Windows version, from SOFTWARE\Microsoft\Windows NT\
+	 * CurrentVersion: CurrentMajorVersionNumber/CurrentMinorVersionNumber
+	 * where present (10 and later), else CurrentVersion ("6.1"), and
+	 * CurrentBuildNumber. have_os is false when they are missing or
+	 * malformed. */
+	bool have_os;
+	uint32_t major, minor, build;
+	const char *system_path; /* the hive files, as found */
 	const char *software_path;
 };
 
