@@ -11,6 +11,19 @@ PLATFORM_SRCS   = $(POSIX_SRCS)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
+# ---- offline image hives (issue 15, a prototype): `make HIVEX=1 BUILD=build/hive`
+# adds src/backend_hive.c (libhivex, Debian libhivex-dev) to the core (a
+# platform source: set before common.mk reads the object lists) and
+# -DSC_HAVE_HIVEX to every object; the hive conformance targets then run.
+# Native only: Makefile.mingw never builds it. Its own BUILD folder: the
+# same objects are compiled differently.
+HIVEX ?= 0
+ifeq ($(HIVEX),1)
+PLATFORM_SRCS   += src/backend_hive.c
+PLATFORM_CFLAGS += -DSC_HAVE_HIVEX $(shell pkg-config --cflags hivex 2>/dev/null)
+EXTRA_LIBS      += $(shell pkg-config --libs hivex 2>/dev/null || echo -lhivex)
+endif
+
 include common.mk
 
 TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -19,11 +32,11 @@ TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 all: $(BUILD)/schannelcfg $(TEST_BINS)
 
 $(BUILD)/schannelcfg: $(CLI_OBJS) $(BUILD)/libcore.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(EXTRA_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(TEST_SHARED_OBJS) $(BUILD)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(EXTRA_LIBS)
 
 # regtool: a native helper for tests/e2e/test_regfile_interop.sh (not shipped).
 all: $(BUILD)/tests/regtool

@@ -1,0 +1,1100 @@
+/*
+ * backend_hive.c - an offline image's SYSTEM and SOFTWARE hives as a store
+ * (backend_hive.h): a mem store loaded through libhivex in live names,
+ * written back on commit, hive by hive, only where it changed.
+ */
+#include "backend_hive.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <hivex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend_mem.h"
+
+#define BASE_BLOCK 4096
+
+int (*hive_store_write_hook)(const char *step, const char *tmp_path);
+
+enum { HIVE_SYSTEM, HIVE_SOFTWARE, NHIVES };
+
+struct hive_file {
+	const char *live; /* the key it is below HKLM: "SYSTEM", "SOFTWARE" */
+	char *path;
+	hive_h *h; /* HIVEX_OPEN_WRITE: the whole file in memory */
+};
+
+struct hive_store {
+	struct mem_based_store base; /* first: callers hold &base.backend */
+	struct hive_file hives[NHIVES];
+	unsigned control_set;
+	char cs_name[24]; /* "ControlSet001" */
+	bool wow64;
+	char *architecture;
+	bool have_os;
+	uint32_t major, minor, build;
+	/* Physical (mem) paths of keys opened for writing, created or
+	 * deleted since the last commit: the commit compares only there. */
+	char **touched;
+	size_t ntouched, captouched;
+};
+
+static struct hive_store *store_of(const struct reg_backend *b)
+{
+	return (struct hive_store *)(void *)b;
+}
+
+/* ---- opening: the files ------------------------------------------------ */
+
+/* dir/name, where name matches a directory entry case-insensitively (the
+ * files come from NTFS, which folds case). NULL with err set. */
+static char *find_ci(const char *dir, const char *name, struct sc_err *err)
+{
+	char *exact = xasprintf("%s/%s", dir, name), *found = NULL;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(exact, &st) == 0)
+		return exact;
+	free(exact);
+	if (!(d = opendir(dir))) {
+		sc_err_set(err, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!streq_ci(e->d_name, name))
+			continue;
+		if (found) {
+			sc_err_set(err,
+			           "%s: both %s and %s name %s; which one Windows uses is unknown",
+			           dir, strrchr(found, '/') + 1, e->d_name, name);
+			free(found);
+			found = NULL;
+			break;
+		}
+		found = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (!found && !err->msg[0])
+		sc_err_set(err,
+		           "%s/%s: no such file or folder (is %s the root of an offline Windows "
+		           "installation?)",
+		           dir, name, dir);
+	return found;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The base block as docs/offline-images.md section 2 describes it; a hive
+ * that fails here is never handed to hivex (which writes dirty hives as
+ * if clean). */
+static int check_base_block(const char *path, struct sc_err *err)
+{
+	unsigned char bb[BASE_BLOCK];
+	uint32_t sum = 0, seq1, seq2;
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd, i;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		return sc_err_set(err, "%s: not a regular file (a symbolic link)", path);
+	if (fd < 0)
+		return sc_err_set(err, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sc_err_set(err, "%s: not a regular file", path);
+	}
+	while (got < sizeof(bb) && (n = read(fd, bb + got, sizeof(bb) - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (got < sizeof(bb) || st.st_size < 2 * BASE_BLOCK)
+		return sc_err_set(err, "%s: too small to be a registry hive", path);
+	if (memcmp(bb, "regf", 4) != 0)
+		return sc_err_set(err, "%s: not a registry hive (no regf signature)", path);
+	if (le32(bb + 20) != 1)
+		return sc_err_set(err, "%s: hive format major version %u, not 1", path,
+		                  (unsigned)le32(bb + 20));
+	if (le32(bb + 28) != 0)
+		return sc_err_set(err, "%s: not a primary hive file (file type %u: a log?)", path,
+		                  (unsigned)le32(bb + 28));
+	for (i = 0; i < 508; i += 4)
+		sum ^= le32(bb + i);
+	seq1 = le32(bb + 4);
+	seq2 = le32(bb + 8);
+	if (sum != le32(bb + 508) || seq1 != seq2) {
+		return sc_err_set(err,
+		                  "%s: the hive is dirty (%s): it has changes pending in its "
+		                  ".LOG1/.LOG2 files that only Windows replays. Boot the image "
+		                  "once, or on Windows `reg load` and `reg unload` the hive, then "
+		                  "try again; nothing was written",
+		                  path,
+		                  sum != le32(bb + 508) ? "its base block checksum is wrong"
+		                                        : "its base block sequence numbers differ");
+	}
+	return SC_OK;
+}
+
+/* Opens one hive for writing, after its base block passed. */
+static int open_hive(struct hive_file *hf, struct sc_err *err)
+{
+	if (check_base_block(hf->path, err) != SC_OK)
+		return SC_ERROR;
+	hf->h = hivex_open(hf->path, HIVEX_OPEN_WRITE);
+	if (!hf->h)
+		return sc_err_set(err, "%s: libhivex cannot open it: %s", hf->path,
+		                  strerror(errno));
+	return SC_OK;
+}
+
+/* ---- opening: the keys ------------------------------------------------- */
+
+struct loader {
+	struct hive_store *s;
+	struct hive_file *hf;
+	struct strbuf path; /* the mem path of the node being loaded */
+	struct sc_err *err;
+};
+
+/* A hive key name as a store path component, or NULL with err set. */
+static char *node_name(struct loader *l, hive_node_h node)
+{
+	char *name = hivex_node_name(l->hf->h, node);
+	size_t len = hivex_node_name_len(l->hf->h, node);
+
+	if (!name) {
+		sc_err_set(l->err, "%s: HKLM\\%s: a subkey's name cannot be read: %s", l->hf->path,
+		           sb_str(&l->path), strerror(errno));
+		return NULL;
+	}
+	if (strlen(name) != len || !name[0] || strchr(name, '\\') || len > 255) {
+		sc_err_set(l->err,
+		           "%s: HKLM\\%s has a subkey whose name a registry path cannot hold "
+		           "exactly (empty, over 255 characters, or with a NUL or a backslash); "
+		           "not opened",
+		           l->hf->path, sb_str(&l->path));
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+static int load_values(struct loader *l, hive_node_h node, struct reg_key *key)
+{
+	hive_value_h *vals = hivex_node_values(l->hf->h, node);
+	int rc = SC_OK;
+	size_t i;
+
+	if (!vals)
+		return sc_err_set(l->err, "%s: HKLM\\%s: values cannot be read: %s", l->hf->path,
+		                  sb_str(&l->path), strerror(errno));
+	for (i = 0; rc == SC_OK && vals[i]; i++) {
+		char *name = hivex_value_key(l->hf->h, vals[i]);
+		hive_type t;
+		size_t len;
+		char *data = name ? hivex_value_value(l->hf->h, vals[i], &t, &len) : NULL;
+		struct reg_value v;
+
+		if (!name || !data) {
+			rc = sc_err_set(l->err, "%s: HKLM\\%s: a value cannot be read: %s",
+			                l->hf->path, sb_str(&l->path), strerror(errno));
+		} else if (strlen(name) != hivex_value_key_len(l->hf->h, vals[i])) {
+			rc = sc_err_set(
+			    l->err, "%s: HKLM\\%s has a value whose name holds a NUL; not opened",
+			    l->hf->path, sb_str(&l->path));
+		} else {
+			v.type = (uint32_t)t;
+			v.size = len;
+			v.data = (uint8_t *)data;
+			rc = mem_op_write_value(l->s->base.mem, key, name, &v, l->err);
+		}
+		free(name);
+		free(data);
+	}
+	free(vals);
+	return rc;
+}
+
+static int load_node(struct loader *l, hive_node_h node, bool is_root)
+{
+	struct reg_key *key = NULL;
+	hive_node_h *children;
+	size_t base = l->path.len, i;
+	int rc;
+
+	rc = mem_op_create_key(l->s->base.mem, REG_VIEW_64, sb_str(&l->path), &key, NULL, l->err);
+	if (rc != SC_OK)
+		return rc;
+	rc = load_values(l, node, key);
+	mem_op_close_key(l->s->base.mem, key);
+	if (rc != SC_OK)
+		return rc;
+	if (!(children = hivex_node_children(l->hf->h, node)))
+		return sc_err_set(l->err, "%s: HKLM\\%s: subkeys cannot be read: %s", l->hf->path,
+		                  sb_str(&l->path), strerror(errno));
+	for (i = 0; rc == SC_OK && children[i]; i++) {
+		char *name = node_name(l, children[i]);
+		const char *live = name;
+
+		if (!name) {
+			rc = SC_ERROR;
+			break;
+		}
+		if (is_root && l->hf == &l->s->hives[HIVE_SYSTEM]) {
+			if (streq_ci(name, "CurrentControlSet"))
+				rc =
+				    sc_err_set(l->err,
+				               "%s: the hive has a CurrentControlSet key, which an "
+				               "offline SYSTEM hive never has (it exists only in a "
+				               "running Windows); not opened",
+				               l->hf->path);
+			else if (streq_ci(name, l->s->cs_name))
+				live = "CurrentControlSet";
+		}
+		if (rc == SC_OK) {
+			sb_addc(&l->path, '\\');
+			sb_adds(&l->path, live);
+			rc = load_node(l, children[i], false);
+			l->path.len = base;
+			l->path.buf[base] = '\0';
+		}
+		free(name);
+	}
+	free(children);
+	return rc;
+}
+
+/* Select\Current, and that its ControlSet00N exists. */
+static int find_control_set(struct hive_store *s, struct sc_err *err)
+{
+	struct hive_file *hf = &s->hives[HIVE_SYSTEM];
+	hive_node_h root = hivex_root(hf->h), sel, cs;
+	hive_value_h cur;
+	hive_type t;
+	size_t len;
+	char *data;
+
+	if (!root || !(sel = hivex_node_get_child(hf->h, root, "Select")))
+		return sc_err_set(err, "%s: no Select key: not a SYSTEM hive", hf->path);
+	if (!(cur = hivex_node_get_value(hf->h, sel, "Current")))
+		return sc_err_set(err, "%s: Select has no Current value", hf->path);
+	data = hivex_value_value(hf->h, cur, &t, &len);
+	if (!data || t != hive_t_REG_DWORD || len != 4) {
+		free(data);
+		return sc_err_set(err, "%s: Select\\Current is not a REG_DWORD", hf->path);
+	}
+	s->control_set = le32((const unsigned char *)data);
+	free(data);
+	if (s->control_set < 1 || s->control_set > 999)
+		return sc_err_set(err, "%s: Select\\Current is %u, no control set number", hf->path,
+		                  s->control_set);
+	snprintf(s->cs_name, sizeof(s->cs_name), "ControlSet%03u", s->control_set);
+	if (!(cs = hivex_node_get_child(hf->h, root, s->cs_name)))
+		return sc_err_set(err, "%s: Select\\Current is %u, but there is no %s key",
+		                  hf->path, s->control_set, s->cs_name);
+	return SC_OK;
+}
+
+static int load_hive(struct hive_store *s, struct hive_file *hf, struct sc_err *err)
+{
+	struct loader l = {s, hf, STRBUF_INIT, err};
+	hive_node_h root = hivex_root(hf->h);
+	int rc;
+
+	if (!root)
+		return sc_err_set(err, "%s: the hive has no root key", hf->path);
+	sb_adds(&l.path, hf->live);
+	rc = load_node(&l, root, true);
+	sb_free(&l.path);
+	return rc;
+}
+
+/* PROCESSOR_ARCHITECTURE where the image keeps it; without it, a
+ * Wow6432Node key says 64-bit (docs/offline-images.md: UNCONFIRMED which
+ * Windows reads). */
+static void find_architecture(struct hive_store *s)
+{
+	struct reg_value v = {0};
+	struct sc_err err = {{0}};
+
+	if (reg_read_value_at(s->base.mem, REG_VIEW_64,
+	                      "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment",
+	                      "PROCESSOR_ARCHITECTURE", &v, &err) == SC_OK &&
+	    (v.type == RV_SZ || v.type == RV_EXPAND_SZ))
+		s->architecture = regvalue_get_string(&v);
+	regvalue_free(&v);
+	if (s->architecture)
+		s->wow64 = !streq_ci(s->architecture, "x86");
+	else
+		s->wow64 = reg_key_exists(s->base.mem, REG_VIEW_64, "SOFTWARE\\Wow6432Node",
+		                          &err) == SC_OK;
+}
+
+/* A REG_SZ holding a decimal number (CurrentBuildNumber), or "M.N". */
+static bool string_number(const struct reg_value *v, uint32_t *a, uint32_t *b)
+{
+	char *s, *dot;
+	uint64_t x, y = 0;
+	bool ok;
+
+	if (v->type != RV_SZ)
+		return false;
+	s = regvalue_get_string(v);
+	dot = b ? strchr(s, '.') : NULL;
+	if (dot)
+		*dot = '\0';
+	ok = parse_u64(s, UINT32_MAX, &x) && (!b || (dot && parse_u64(dot + 1, UINT32_MAX, &y)));
+	free(s);
+	if (ok) {
+		*a = (uint32_t)x;
+		if (b)
+			*b = (uint32_t)y;
+	}
+	return ok;
+}
+
+static void find_os(struct hive_store *s)
+{
+	static const char cv[] = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+	struct reg_value major = {0}, minor = {0}, version = {0}, build = {0};
+	struct sc_err err = {{0}};
+	uint32_t m, n;
+
+	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentBuildNumber", &build, &err) !=
+	        SC_OK ||
+	    !string_number(&build, &s->build, NULL))
+		goto out;
+	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentMajorVersionNumber", &major,
+	                      &err) == SC_OK &&
+	    reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentMinorVersionNumber", &minor,
+	                      &err) == SC_OK &&
+	    regvalue_get_dword(&major, &m) && regvalue_get_dword(&minor, &n)) {
+		s->major = m;
+		s->minor = n;
+		s->have_os = true;
+	} else if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentVersion", &version,
+	                             &err) == SC_OK &&
+	           string_number(&version, &m, &n)) {
+		s->major = m;
+		s->minor = n;
+		s->have_os = true;
+	}
+out:
+	regvalue_free(&major);
+	regvalue_free(&minor);
+	regvalue_free(&version);
+	regvalue_free(&build);
+}
+
+/* ---- the store's operations -------------------------------------------- */
+
+/* The mem path a (view, path) names: one view on a 32-bit image, and the
+ * current control set by number is CurrentControlSet. *canon is path or a
+ * malloc'd string (free it when it is not path); NULL when out of memory. */
+static const char *canonical(const struct hive_store *s, enum reg_view *view, const char *path)
+{
+	size_t n = strlen(s->cs_name);
+	char *c;
+
+	if (!s->wow64)
+		*view = REG_VIEW_64;
+	if (!starts_with_ci(path, "SYSTEM\\") || strncmp_ci(path + 7, s->cs_name, n) != 0 ||
+	    (path[7 + n] != '\0' && path[7 + n] != '\\'))
+		return path;
+	if (!(c = malloc(strlen(path) + sizeof("CurrentControlSet"))))
+		return NULL;
+	snprintf(c, strlen(path) + sizeof("CurrentControlSet"), "SYSTEM\\CurrentControlSet%s",
+	         path + 7 + n);
+	return c;
+}
+
+/* mem_physical_path with plain malloc (this runs inside a transaction). */
+static char *physical_path(enum reg_view view, const char *path)
+{
+	size_t n = strlen(path);
+	char *p = malloc(n + sizeof("\\Wow6432Node"));
+
+	if (!p)
+		return NULL;
+	if (view != REG_VIEW_32 || !reg_path_within(path, "SOFTWARE") ||
+	    (path[8] && reg_path_within(path + 9, "Wow6432Node")))
+		memcpy(p, path, n + 1);
+	else
+		sprintf(p, "%.8s\\Wow6432Node%s", path, path + 8);
+	return p;
+}
+
+static int touch(struct hive_store *s, enum reg_view view, const char *path, struct sc_err *err)
+{
+	char *physical = physical_path(view, path);
+	size_t i;
+
+	if (!physical)
+		return sc_err_set(err, "HKLM\\%s: out of memory", path);
+
+	for (i = 0; i < s->ntouched; i++) {
+		if (streq_ci(s->touched[i], physical)) {
+			free(physical);
+			return SC_OK;
+		}
+	}
+	if (s->ntouched == s->captouched) {
+		size_t cap = s->captouched ? 2 * s->captouched : 16;
+		char **t = realloc(s->touched, cap * sizeof(*t));
+
+		if (!t) {
+			free(physical);
+			return sc_err_set(err, "HKLM\\%s: out of memory", path);
+		}
+		s->touched = t;
+		s->captouched = cap;
+	}
+	s->touched[s->ntouched++] = physical;
+	return SC_OK;
+}
+
+static bool in_hives(const char *path)
+{
+	return reg_path_within(path, "SYSTEM") || reg_path_within(path, "SOFTWARE");
+}
+
+static int hive_open_key(const struct reg_backend *b, enum reg_view view, const char *path,
+                         enum reg_access access, struct reg_key **key, struct sc_err *err)
+{
+	struct hive_store *s = store_of(b);
+	const char *c = canonical(s, &view, path);
+	int rc;
+
+	if (!c)
+		return sc_err_set(err, "HKLM\\%s: out of memory opening the key", path);
+	rc = mem_op_open_key(b, view, c, access, key, err);
+	if (rc == SC_OK && access == REG_ACCESS_WRITE && touch(s, view, c, err) != SC_OK) {
+		mem_op_close_key(b, *key);
+		rc = SC_ERROR;
+	}
+	if (c != path)
+		free((char *)c);
+	return rc;
+}
+
+static int hive_create_key(const struct reg_backend *b, enum reg_view view, const char *path,
+                           struct reg_key **key, bool *created, struct sc_err *err)
+{
+	struct hive_store *s = store_of(b);
+	const char *c;
+	int rc;
+
+	if (!in_hives(path))
+		return sc_err_set(err,
+		                  "HKLM\\%s: not in the image's hives (an image's registry here is "
+		                  "HKLM\\SYSTEM and HKLM\\SOFTWARE)",
+		                  path);
+	if (!(c = canonical(s, &view, path)))
+		return sc_err_set(err, "HKLM\\%s: out of memory creating the key", path);
+	rc = mem_op_create_key(b, view, c, key, created, err);
+	if (rc == SC_OK && touch(s, view, c, err) != SC_OK) {
+		mem_op_close_key(b, *key);
+		rc = SC_ERROR;
+	}
+	if (c != path)
+		free((char *)c);
+	return rc;
+}
+
+static int hive_delete_key_if_empty(const struct reg_backend *b, enum reg_view view,
+                                    const char *path, bool *deleted, struct sc_err *err)
+{
+	struct hive_store *s = store_of(b);
+	const char *c = canonical(s, &view, path);
+	int rc;
+
+	*deleted = false;
+	if (!c)
+		return sc_err_set(err, "HKLM\\%s: out of memory deleting the key", path);
+	if (streq_ci(c, "SYSTEM") || streq_ci(c, "SOFTWARE") ||
+	    streq_ci(c, "SYSTEM\\CurrentControlSet"))
+		rc = SC_OK; /* a hive's root is never deleted */
+	else
+		rc = mem_op_delete_key_if_empty(b, view, c, deleted, err);
+	if (rc == SC_OK && *deleted)
+		rc = touch(s, view, c, err);
+	if (c != path)
+		free((char *)c);
+	return rc;
+}
+
+/* ---- commit: the hives that changed, through libhivex ------------------- */
+
+struct syncer {
+	struct hive_store *s;
+	struct hive_file *hf;
+	bool dry;       /* count the changes only */
+	size_t changes; /* keys whose values, or whose list of subkeys, differ */
+	struct sc_err *err;
+};
+
+/* Is a touched path at path (exact) or strictly below it? */
+static bool touched_at(const struct hive_store *s, const char *path, bool *below)
+{
+	bool exact = false;
+	size_t i, n = strlen(path);
+
+	*below = false;
+	for (i = 0; i < s->ntouched; i++) {
+		if (!reg_path_within(s->touched[i], path))
+			continue;
+		if (s->touched[i][n] == '\0')
+			exact = true;
+		else
+			*below = true;
+	}
+	return exact;
+}
+
+/* The mem name of hive subkey `name` of the node at mem path `parent`. */
+static const char *live_name(const struct syncer *y, const char *parent, const char *name)
+{
+	if (y->hf == &y->s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM") &&
+	    streq_ci(name, y->s->cs_name))
+		return "CurrentControlSet";
+	return name;
+}
+
+static const char *hive_name(const struct syncer *y, const char *parent, const char *name)
+{
+	if (y->hf == &y->s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM") &&
+	    streq_ci(name, "CurrentControlSet"))
+		return y->s->cs_name;
+	return name;
+}
+
+struct named_values {
+	char **names;
+	struct reg_value *values;
+	size_t n;
+};
+
+static void named_values_free(struct named_values *nv)
+{
+	size_t i;
+
+	for (i = 0; i < nv->n; i++) {
+		free(nv->names[i]);
+		regvalue_free(&nv->values[i]);
+	}
+	free(nv->names);
+	free(nv->values);
+	memset(nv, 0, sizeof(*nv));
+}
+
+static int mem_values(const struct syncer *y, struct reg_key *key, struct named_values *nv)
+{
+	const struct reg_backend *mem = y->s->base.mem;
+	size_t i;
+	int rc;
+
+	memset(nv, 0, sizeof(*nv));
+	for (i = 0;; i++) {
+		char *name = NULL;
+		void *p;
+
+		rc = mem_op_enum_value(mem, key, i, &name, y->err);
+		if (rc == SC_NOT_FOUND)
+			return SC_OK;
+		if (rc != SC_OK)
+			return rc;
+		if (!(p = realloc(nv->names, (i + 1) * sizeof(*nv->names)))) {
+			free(name);
+			return sc_err_set(y->err, "out of memory comparing values");
+		}
+		nv->names = p;
+		if (!(p = realloc(nv->values, (i + 1) * sizeof(*nv->values)))) {
+			free(name);
+			return sc_err_set(y->err, "out of memory comparing values");
+		}
+		nv->values = p;
+		nv->names[i] = name;
+		memset(&nv->values[i], 0, sizeof(nv->values[i]));
+		nv->n = i + 1;
+		if (mem_op_read_value(mem, key, name, &nv->values[i], y->err) != SC_OK)
+			return SC_ERROR;
+	}
+}
+
+/* Do the hive node's values equal nv (as sets: names case-insensitively,
+ * type and bytes exactly)? */
+static int values_equal(const struct syncer *y, hive_node_h node, const struct named_values *nv,
+                        bool *equal)
+{
+	hive_value_h *vals = hivex_node_values(y->hf->h, node);
+	size_t n = 0, i, j;
+	int rc = SC_OK;
+
+	*equal = false;
+	if (!vals)
+		return sc_err_set(y->err, "%s: values cannot be read: %s", y->hf->path,
+		                  strerror(errno));
+	while (vals[n])
+		n++;
+	*equal = n == nv->n;
+	for (i = 0; *equal && i < n; i++) {
+		char *name = hivex_value_key(y->hf->h, vals[i]);
+		hive_type t;
+		size_t len;
+		char *data = name ? hivex_value_value(y->hf->h, vals[i], &t, &len) : NULL;
+
+		if (!data) {
+			rc = sc_err_set(y->err, "%s: a value cannot be read: %s", y->hf->path,
+			                strerror(errno));
+			*equal = false;
+		}
+		for (j = 0; data && j < nv->n && !streq_ci(nv->names[j], name); j++)
+			;
+		if (data &&
+		    (j == nv->n || nv->values[j].type != (uint32_t)t || nv->values[j].size != len ||
+		     (len && memcmp(nv->values[j].data, data, len) != 0)))
+			*equal = false;
+		free(name);
+		free(data);
+	}
+	free(vals);
+	return rc;
+}
+
+static int set_values(const struct syncer *y, hive_node_h node, const struct named_values *nv,
+                      const char *path)
+{
+	hive_set_value *set = calloc(nv->n ? nv->n : 1, sizeof(*set));
+	size_t i;
+	int rc = SC_OK;
+
+	if (!set)
+		return sc_err_set(y->err, "HKLM\\%s: out of memory", path);
+	for (i = 0; i < nv->n; i++) {
+		set[i].key = nv->names[i];
+		set[i].t = (hive_type)nv->values[i].type;
+		set[i].len = nv->values[i].size;
+		set[i].value = (char *)nv->values[i].data;
+	}
+	if (hivex_node_set_values(y->hf->h, node, nv->n, set, 0) != 0)
+		rc = sc_err_set(y->err, "%s: HKLM\\%s: libhivex cannot set the values: %s",
+		                y->hf->path, path, strerror(errno));
+	free(set);
+	return rc;
+}
+
+static int sync_node(struct syncer *y, hive_node_h node, const char *path, bool full);
+
+/* The subkeys of node against the mem key's: deleted ones go, new ones
+ * are added (and filled in wholly), common ones are compared where
+ * something below them was touched (or everywhere when full). */
+static int sync_children(struct syncer *y, hive_node_h node, struct reg_key *key, const char *path,
+                         bool full)
+{
+	const struct reg_backend *mem = y->s->base.mem;
+	hive_node_h *children = hivex_node_children(y->hf->h, node);
+	char **names = NULL;
+	bool *matched = NULL;
+	size_t nnames = 0, i, j;
+	int rc = SC_OK;
+
+	if (!children)
+		return sc_err_set(y->err, "%s: HKLM\\%s: subkeys cannot be read: %s", y->hf->path,
+		                  path, strerror(errno));
+	for (;;) {
+		char *name = NULL;
+		void *p;
+
+		rc = mem_op_enum_subkey(mem, key, nnames, &name, y->err);
+		if (rc == SC_NOT_FOUND) {
+			rc = SC_OK;
+			break;
+		}
+		if (rc != SC_OK)
+			goto out;
+		if (!(p = realloc(names, (nnames + 1) * sizeof(*names)))) {
+			free(name);
+			rc = sc_err_set(y->err, "HKLM\\%s: out of memory", path);
+			goto out;
+		}
+		names = p;
+		names[nnames++] = name;
+	}
+	if (!(matched = calloc(nnames ? nnames : 1, sizeof(*matched)))) {
+		rc = sc_err_set(y->err, "HKLM\\%s: out of memory", path);
+		goto out;
+	}
+	for (i = 0; rc == SC_OK && children[i]; i++) {
+		char *hname = hivex_node_name(y->hf->h, children[i]);
+		const char *live;
+		char *child_path;
+		bool below;
+
+		if (!hname) {
+			rc = sc_err_set(y->err, "%s: HKLM\\%s: a subkey's name cannot be read",
+			                y->hf->path, path);
+			break;
+		}
+		live = live_name(y, path, hname);
+		for (j = 0; j < nnames && !streq_ci(names[j], live); j++)
+			;
+		if (j == nnames) { /* deleted from the store */
+			y->changes++;
+			if (!y->dry && hivex_node_delete_child(y->hf->h, children[i]) != 0)
+				rc = sc_err_set(y->err,
+				                "%s: HKLM\\%s\\%s: libhivex cannot delete it: %s",
+				                y->hf->path, path, live, strerror(errno));
+			free(hname);
+			continue;
+		}
+		matched[j] = true;
+		child_path = malloc(strlen(path) + strlen(names[j]) + 2);
+		if (!child_path) {
+			free(hname);
+			rc = sc_err_set(y->err, "HKLM\\%s: out of memory", path);
+			break;
+		}
+		sprintf(child_path, "%s\\%s", path, names[j]);
+		if (full || touched_at(y->s, child_path, &below) || below)
+			rc = sync_node(y, children[i], child_path, full);
+		free(child_path);
+		free(hname);
+	}
+	for (j = 0; rc == SC_OK && j < nnames; j++) {
+		hive_node_h added;
+		char *child_path;
+
+		if (matched[j])
+			continue;
+		y->changes++; /* new in the store */
+		if (y->dry)
+			continue;
+		added = hivex_node_add_child(y->hf->h, node, hive_name(y, path, names[j]));
+		if (!added) {
+			rc = sc_err_set(y->err, "%s: HKLM\\%s\\%s: libhivex cannot add it: %s",
+			                y->hf->path, path, names[j], strerror(errno));
+			break;
+		}
+		if (!(child_path = malloc(strlen(path) + strlen(names[j]) + 2))) {
+			rc = sc_err_set(y->err, "HKLM\\%s: out of memory", path);
+			break;
+		}
+		sprintf(child_path, "%s\\%s", path, names[j]);
+		rc = sync_node(y, added, child_path, true);
+		free(child_path);
+	}
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(matched);
+	free(children);
+	return rc;
+}
+
+static int sync_node(struct syncer *y, hive_node_h node, const char *path, bool full)
+{
+	const struct reg_backend *mem = y->s->base.mem;
+	struct named_values nv = {0};
+	struct reg_key *key = NULL;
+	bool below = false, exact = full || touched_at(y->s, path, &below), equal;
+	int rc;
+
+	rc = mem_op_open_key(mem, REG_VIEW_64, path, REG_ACCESS_READ, &key, y->err);
+	if (rc != SC_OK)
+		return rc == SC_NOT_FOUND ? sc_err_set(y->err, "HKLM\\%s: vanished", path) : rc;
+	if (exact) {
+		rc = mem_values(y, key, &nv);
+		if (rc == SC_OK)
+			rc = values_equal(y, node, &nv, &equal);
+		if (rc == SC_OK && !equal) {
+			y->changes++;
+			if (!y->dry)
+				rc = set_values(y, node, &nv, path);
+		}
+		named_values_free(&nv);
+	}
+	if (rc == SC_OK && (full || below || exact))
+		rc = sync_children(y, node, key, path, full);
+	mem_op_close_key(mem, key);
+	return rc;
+}
+
+static int step(const char *name, const char *tmp, struct sc_err *err)
+{
+	if (hive_store_write_hook && hive_store_write_hook(name, tmp) != 0)
+		return sc_err_set(err, "%s: write failed after step \"%s\" (injected)", tmp, name);
+	return SC_OK;
+}
+
+/* hivex_commit to a new file beside the hive, flushed and checked, renamed
+ * over it (backend_hive.h). */
+static int write_hive(struct hive_file *hf, struct sc_err *err)
+{
+	const char *slash = strrchr(hf->path, '/');
+	size_t dirlen = slash ? (size_t)(slash - hf->path) : 1;
+	char *dir = NULL, *tmp = NULL;
+	struct stat st, made, now;
+	int fd = -1, rc = SC_ERROR;
+	hive_h *check;
+
+	if (lstat(hf->path, &st) != 0 || !S_ISREG(st.st_mode))
+		return sc_err_set(err, "%s: no longer a regular file; not written", hf->path);
+	dir = malloc(dirlen + 1);
+	tmp = malloc(strlen(hf->path) + sizeof("./..schannelcfg-XXXXXX"));
+	if (!dir || !tmp) {
+		sc_err_set(err, "%s: out of memory", hf->path);
+		goto out;
+	}
+	memcpy(dir, slash ? hf->path : ".", dirlen);
+	dir[dirlen] = '\0';
+	sprintf(tmp, "%s/.%s.schannelcfg-XXXXXX", dir, slash ? slash + 1 : hf->path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		sc_err_set(err, "%s: cannot create a temporary file beside it: %s", hf->path,
+		           strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (fstat(fd, &made) != 0 || fchmod(fd, st.st_mode & 07777) != 0 ||
+	    (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0)) {
+		sc_err_set(err, "%s: cannot give it the hive's mode and owner: %s", tmp,
+		           strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if (step("created", tmp, err) != SC_OK)
+		goto out;
+	if (hivex_commit(hf->h, tmp, 0) != 0) {
+		sc_err_set(err, "%s: libhivex cannot write the hive: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (step("committed", tmp, err) != SC_OK)
+		goto out;
+	fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &now) != 0 || now.st_dev != made.st_dev ||
+	    now.st_ino != made.st_ino) {
+		sc_err_set(err, "%s: replaced while it was written; not used", tmp);
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		sc_err_set(err, "%s: fsync failed: %s", tmp, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if (step("flushed", tmp, err) != SC_OK)
+		goto out;
+	if (check_base_block(tmp, err) != SC_OK)
+		goto out;
+	if (!(check = hivex_open(tmp, 0))) {
+		sc_err_set(err, "%s: the written hive does not open again: %s", tmp,
+		           strerror(errno));
+		goto out;
+	}
+	hivex_close(check);
+	if (step("verified", tmp, err) != SC_OK)
+		goto out;
+	if (rename(tmp, hf->path) != 0) {
+		sc_err_set(err, "%s: rename failed: %s", hf->path, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	rc = SC_OK;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fsync(fd) != 0)
+			rc = sc_err_set(err,
+			                "%s: the hive was replaced, but flushing its folder "
+			                "failed: %s",
+			                hf->path, strerror(errno));
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(dir);
+	return rc;
+}
+
+/* After a failed write the libhivex image may hold changes the file does
+ * not: start again from the file. */
+static void reload_hive(struct hive_file *hf)
+{
+	struct sc_err ignored = {{0}};
+
+	if (hf->h)
+		hivex_close(hf->h);
+	hf->h = NULL;
+	open_hive(hf, &ignored);
+}
+
+static int hive_commit(const struct reg_backend *b, struct sc_err *err)
+{
+	struct hive_store *s = store_of(b);
+	size_t i, k;
+
+	if (!s->ntouched)
+		return SC_OK;
+	for (k = 0; k < NHIVES; k++) {
+		struct hive_file *hf = &s->hives[k];
+		struct syncer y = {s, hf, true, 0, err};
+		hive_node_h root;
+		bool below;
+
+		if (!hf->h)
+			return sc_err_set(err,
+			                  "%s: the hive could not be reloaded after an earlier "
+			                  "failure; nothing more is written to it",
+			                  hf->path);
+		if (!touched_at(s, hf->live, &below) && !below)
+			continue;
+		root = hivex_root(hf->h);
+		if (sync_node(&y, root, hf->live, false) != SC_OK)
+			return SC_ERROR;
+		if (!y.changes)
+			continue; /* written back as it was: the file stays byte for byte */
+		y.dry = false;
+		y.changes = 0;
+		if (sync_node(&y, root, hf->live, false) != SC_OK || write_hive(hf, err) != SC_OK) {
+			reload_hive(hf);
+			return SC_ERROR;
+		}
+	}
+	for (i = 0; i < s->ntouched; i++)
+		free(s->touched[i]);
+	s->ntouched = 0;
+	return SC_OK;
+}
+
+static void hive_destroy(struct reg_backend *b)
+{
+	struct hive_store *s = store_of(b);
+	size_t i;
+
+	for (i = 0; i < NHIVES; i++) {
+		if (s->hives[i].h)
+			hivex_close(s->hives[i].h);
+		free(s->hives[i].path);
+	}
+	for (i = 0; i < s->ntouched; i++)
+		free(s->touched[i]);
+	free(s->touched);
+	free(s->architecture);
+	reg_backend_free(s->base.mem);
+	free(s);
+}
+
+static const struct reg_backend_ops hive_ops = {
+    .name = "hive",
+    .base = &mem_backend_ops,
+    /* mem's operations (MEM_STORE_OPERATIONS), but for the three that take
+     * a path: those map it first (canonical) and note what was touched */
+    .open_key = hive_open_key,
+    .create_key = hive_create_key,
+    .read_value = mem_op_read_value,
+    .write_value = mem_op_write_value,
+    .delete_value = mem_op_delete_value,
+    .delete_key_if_empty = hive_delete_key_if_empty,
+    .enum_subkey = mem_op_enum_subkey,
+    .enum_value = mem_op_enum_value,
+    .close_key = mem_op_close_key,
+    .commit = hive_commit,
+    .destroy = hive_destroy,
+};
+
+/* ---- opening ----------------------------------------------------------- */
+
+static char *config_dir(const char *image_dir, struct sc_err *err)
+{
+	static const char *const parts[] = {"Windows", "System32", "config"};
+	char *dir, *next;
+	struct stat st;
+	size_t i;
+
+	if (stat(image_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		bool missing = errno == ENOENT && stat(image_dir, &st) != 0;
+
+		sc_err_set(err,
+		           "%s: %s (--image names the root folder of an offline Windows "
+		           "installation)",
+		           image_dir, missing ? "no such folder" : "not a folder");
+		return NULL;
+	}
+	dir = xstrdup(image_dir);
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		next = find_ci(dir, parts[i], err);
+		free(dir);
+		if (!next)
+			return NULL;
+		dir = next;
+	}
+	return dir;
+}
+
+struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err)
+{
+	struct hive_store *s = xcalloc(1, sizeof(*s));
+	char *config = config_dir(image_dir, err);
+	size_t i;
+
+	s->base.backend.ops = &hive_ops;
+	s->base.mem = mem_backend_new();
+	s->hives[HIVE_SYSTEM].live = "SYSTEM";
+	s->hives[HIVE_SOFTWARE].live = "SOFTWARE";
+	if (!config)
+		goto fail;
+	for (i = 0; i < NHIVES; i++) {
+		s->hives[i].path = find_ci(config, s->hives[i].live, err);
+		if (!s->hives[i].path || open_hive(&s->hives[i], err) != SC_OK)
+			goto fail;
+	}
+	if (find_control_set(s, err) != SC_OK)
+		goto fail;
+	for (i = 0; i < NHIVES; i++) {
+		if (load_hive(s, &s->hives[i], err) != SC_OK)
+			goto fail;
+	}
+	find_architecture(s);
+	find_os(s);
+	free(config);
+	return &s->base.backend;
+fail:
+	free(config);
+	hive_destroy(&s->base.backend);
+	return NULL;
+}
+
+int hive_store_info(const struct reg_backend *b, struct hive_image_info *info, struct sc_err *err)
+{
+	const struct hive_store *s;
+
+	if (!reg_backend_is(b, &hive_ops))
+		return sc_err_set(err, "%s: not an image's store", reg_backend_name(b));
+	s = store_of(b);
+	info->control_set = s->control_set;
+	info->wow64 = s->wow64;
+	info->architecture = s->architecture;
+	info->have_os = s->have_os;
+	info->major = s->major;
+	info->minor = s->minor;
+	info->build = s->build;
+	info->system_path = s->hives[HIVE_SYSTEM].path;
+	info->software_path = s->hives[HIVE_SOFTWARE].path;
+	return SC_OK;
+}
