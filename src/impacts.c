@@ -99,21 +99,30 @@
 /* The build from which Windows has TLS 1.3 (REF_PROTOCOLS). */
 #define TLS13_BUILD 20348u
 
-/* The index of the op that sets path/name (64-bit view) to `value`, or
- * SIZE_MAX. */
-static size_t find_set(const struct plan *p, const char *path, const char *name, uint32_t value)
+/* The op that sets path/name (64-bit view) to any DWORD: its index, or
+ * SIZE_MAX, and *value. */
+static size_t find_dword(const struct plan *p, const char *path, const char *name, uint32_t *value)
 {
 	size_t i;
 
 	for (i = 0; i < p->nops; i++) {
 		const struct plan_op *op = &p->ops[i];
-		uint32_t d;
 
 		if (op->kind == OP_SET && op->view == REG_VIEW_64 && streq_ci(op->path, path) &&
-		    streq_ci(op->name, name) && regvalue_get_dword(&op->value, &d) && d == value)
+		    streq_ci(op->name, name) && regvalue_get_dword(&op->value, value))
 			return i;
 	}
 	return SIZE_MAX;
+}
+
+/* The index of the op that sets path/name (64-bit view) to `value`, or
+ * SIZE_MAX. */
+static size_t find_set(const struct plan *p, const char *path, const char *name, uint32_t value)
+{
+	uint32_t d = 0;
+	size_t i = find_dword(p, path, name, &d);
+
+	return i != SIZE_MAX && d == value ? i : SIZE_MAX;
 }
 
 static struct plan_impact *add(struct plan *p, const char *rule, enum impact_class cls,
@@ -298,22 +307,6 @@ static void rule_tls12_server_off(struct plan *p, const struct compile_options *
 	    "/ Server 2022 (build 20348), reach this machine's TLS servers only over an older "
 	    "protocol that is still on, or not at all",
 	    REF_PROTOCOLS, &op, 1);
-}
-
-/* The op that sets path/name (64-bit view) to any DWORD: its index, or
- * SIZE_MAX, and *value. */
-static size_t find_dword(const struct plan *p, const char *path, const char *name, uint32_t *value)
-{
-	size_t i;
-
-	for (i = 0; i < p->nops; i++) {
-		const struct plan_op *op = &p->ops[i];
-
-		if (op->kind == OP_SET && op->view == REG_VIEW_64 && streq_ci(op->path, path) &&
-		    streq_ci(op->name, name) && regvalue_get_dword(&op->value, value))
-			return i;
-	}
-	return SIZE_MAX;
 }
 
 static bool has_tls13(const struct compile_options *o)
