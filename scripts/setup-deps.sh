@@ -11,7 +11,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 deps="$here/build/deps"
 packages=(gcc-mingw-w64-x86-64 wine64 wine libcmocka-dev libinih-dev pkg-config make gcc
           openssl python3 python3-jinja2 valgrind clang libclang-rt-14-dev dpkg-dev xz-utils
-          ca-certificates binutils)
+          ca-certificates binutils
+          libhivex-dev libhivex-bin libwin-hivex-perl)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -74,4 +75,6 @@ fetch_source cmocka bookworm
 fetch_source libinih trixie
 unpack cmocka "$deps/cmocka"
 unpack libinih "$deps/inih"
+# hivex's seed hive, the start of every test image (tests/hive/make-image.sh).
+"$here/scripts/fetch-hivex-minimal.sh" >/dev/null
 echo "setup-deps: ready ($deps)"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "backend_mem.h"
+#include "platform.h"
 
 #define BASE_BLOCK 4096
 
@@ -50,44 +51,6 @@ static struct hive_store *store_of(const struct reg_backend *b)
 }
 
 /* ---- opening: the files ------------------------------------------------ */
-
-/* dir/name, where name matches a directory entry case-insensitively (the
- * files come from NTFS, which folds case). NULL with err set. */
-static char *find_ci(const char *dir, const char *name, struct sc_err *err)
-{
-	char *exact = xasprintf("%s/%s", dir, name), *found = NULL;
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-
-	if (lstat(exact, &st) == 0)
-		return exact;
-	free(exact);
-	if (!(d = opendir(dir))) {
-		sc_err_set(err, "%s: %s", dir, strerror(errno));
-		return NULL;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (!streq_ci(e->d_name, name))
-			continue;
-		if (found) {
-			sc_err_set(err,
-			           "%s: both %s and %s name %s; which one Windows uses is unknown",
-			           dir, strrchr(found, '/') + 1, e->d_name, name);
-			free(found);
-			found = NULL;
-			break;
-		}
-		found = xasprintf("%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (!found && !err->msg[0])
-		sc_err_set(err,
-		           "%s/%s: no such file or folder (is %s the root of an offline Windows "
-		           "installation?)",
-		           dir, name, dir);
-	return found;
-}
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -1038,7 +1001,7 @@ static char *config_dir(const char *image_dir, struct sc_err *err)
 	dir = xstrdup(image_dir);
 
 	for (i = 0; i < ARRAY_SIZE(parts); i++) {
-		next = find_ci(dir, parts[i], err);
+		next = platform_find_ci(dir, parts[i], err);
 		free(dir);
 		if (!next)
 			return NULL;
@@ -1060,7 +1023,7 @@ struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err)
 	if (!config)
 		goto fail;
 	for (i = 0; i < NHIVES; i++) {
-		s->hives[i].path = find_ci(config, s->hives[i].live, err);
+		s->hives[i].path = platform_find_ci(config, s->hives[i].live, err);
 		if (!s->hives[i].path || open_hive(&s->hives[i], err) != SC_OK)
 			goto fail;
 	}

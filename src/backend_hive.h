@@ -61,24 +61,9 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "image.h"
 
 struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err);
-
-/* What the image says about itself. Strings belong to the store. */
-struct hive_image_info {
-	unsigned control_set;     /* Select\Current: N of ControlSet00N */
-	bool wow64;               /* a 64-bit image: SOFTWARE\Wow6432Node is the 32-bit view */
-	const char *architecture; /* PROCESSOR_ARCHITECTURE ("AMD64", "x86", ...) or NULL */
-	/* The image's Windows version, from SOFTWARE\Microsoft\Windows NT\
-	 * CurrentVersion: CurrentMajorVersionNumber/CurrentMinorVersionNumber
-	 * where present (10 and later), else CurrentVersion ("6.1"), and
-	 * CurrentBuildNumber. have_os is false when they are missing or
-	 * malformed. */
-	bool have_os;
-	uint32_t major, minor, build;
-	const char *system_path; /* the hive files, as found */
-	const char *software_path;
-};
 
 /* Fills *info for a store made by hive_store_open. SC_OK, or SC_ERROR when
  * b is another kind of store. */

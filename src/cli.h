@@ -37,6 +37,7 @@ enum {
 	OPT_ALLOW_ANY_KEY = 1 << 5,
 	OPT_FORMAT_REG = 1 << 6, /* --format reg is meaningful */
 	OPT_NO_COLOR = 1 << 7,
+	OPT_IMAGE = 1 << 8,
 };
 
 struct cli {
@@ -46,6 +47,7 @@ struct cli {
 	int nargs;
 	/* options */
 	const char *state_file;   /* --state: a .reg file is the registry */
+	const char *image_dir;    /* --image: an offline Windows installation's hives are */
 	const char *snapshot_dir; /* --snapshot-dir */
 	const char *os_version;   /* --os 6.1.7601 */
 	enum output_format format;

@@ -5,6 +5,7 @@
 
 #include "platform.h"
 #include "backend_regfile.h"
+#include "image.h"
 #include "regfile.h"
 
 static bool parse_os(const char *s, uint32_t *major, uint32_t *minor, uint32_t *build)
@@ -31,6 +32,57 @@ static bool parse_os(const char *s, uint32_t *major, uint32_t *minor, uint32_t *
 	return ok;
 }
 
+/* The --image store, opened once a process: its Windows version is needed
+ * to compile the profile, before the command opens the registry
+ * (cli_open_registry hands it over; cli_close_image frees what is left). */
+static struct reg_backend *opened_image;
+
+static struct reg_backend *open_image(const struct cli *cli, struct sc_err *err)
+{
+	if (!opened_image)
+		opened_image = image_store_open(cli->image_dir, err);
+	return opened_image;
+}
+
+void cli_close_image(void)
+{
+	reg_backend_free(opened_image);
+	opened_image = NULL;
+}
+
+/* An image's own version: SC_OK (have_os false when the image does not
+ * say, and the oldest supported version is then assumed, as for a state
+ * file), or EXIT_USAGE when the image cannot be opened. */
+static int image_os_version(const struct cli *cli, struct compile_options *os)
+{
+	struct sc_err err = {{0}};
+	struct hive_image_info info;
+	struct reg_backend *b = open_image(cli, &err);
+
+	if (!b || image_store_info(b, &info, &err) != SC_OK) {
+		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
+		return EXIT_USAGE;
+	}
+	if (info.have_os) {
+		os->have_os = true;
+		os->major = info.major;
+		os->minor = info.minor;
+		os->build = info.build;
+		return EXIT_OK;
+	}
+	cli_errf("schannelcfg %s: warning: %s does not say which Windows it is (no "
+	         "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion version values); assuming "
+	         "%u.%u.%u: pass --os to say\n",
+	         cli->command, cli->image_dir, DEFAULT_OS_MAJOR, DEFAULT_OS_MINOR,
+	         DEFAULT_OS_BUILD);
+	os->have_os = true;
+	os->os_assumed = true;
+	os->major = DEFAULT_OS_MAJOR;
+	os->minor = DEFAULT_OS_MINOR;
+	os->build = DEFAULT_OS_BUILD;
+	return EXIT_OK;
+}
+
 int cli_os_version(const struct cli *cli, struct compile_options *os)
 {
 	memset(os, 0, sizeof(*os));
@@ -46,6 +98,8 @@ int cli_os_version(const struct cli *cli, struct compile_options *os)
 		os->have_os = true;
 		return EXIT_OK;
 	}
+	if (cli->image_dir)
+		return image_os_version(cli, os);
 	if (!cli->state_file) {
 		os->have_os = platform_os_version(&os->major, &os->minor, &os->build);
 		return EXIT_OK;
@@ -106,8 +160,13 @@ int cli_open_registry(const struct cli *cli, struct reg_backend **b)
 {
 	struct sc_err err = {{0}};
 
-	*b = cli->state_file ? regfile_store_open(cli->state_file, &err)
-	                     : platform_live_backend(&err);
+	if (cli->image_dir) {
+		*b = open_image(cli, &err);
+		opened_image = NULL; /* the caller's now */
+	} else {
+		*b = cli->state_file ? regfile_store_open(cli->state_file, &err)
+		                     : platform_live_backend(&err);
+	}
 	if (!*b) {
 		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
 		return EXIT_USAGE;

@@ -41,4 +41,8 @@ void cli_loaded_free(struct loaded *l);
  * problem and returns EXIT_USAGE when it cannot. */
 int cli_open_registry(const struct cli *cli, struct reg_backend **b);
 
+/* Frees an --image store opened for its version and not handed over (the
+ * dispatcher calls it after every command). */
+void cli_close_image(void);
+
 #endif

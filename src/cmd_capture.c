@@ -45,8 +45,11 @@ int cmd_capture(struct cli *cli)
 
 	if (rc != EXIT_OK || (rc = cli_open_registry(cli, &b)) != EXIT_OK)
 		return rc;
-	source = cli->state_file ? xasprintf("state file %s", cli->state_file)
-	                         : xstrdup("the live registry");
+	if (cli->image_dir)
+		source = xasprintf("offline image %s", cli->image_dir);
+	else
+		source = cli->state_file ? xasprintf("state file %s", cli->state_file)
+		                         : xstrdup("the live registry");
 	o = (struct capture_options){.source = source,
 	                             .now = platform_now(),
 	                             .have_os = os.have_os,

@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "cli_common.h"
+#include "image.h"
 #include "impacts.h"
 #include "commands.h"
 #include "diff.h"
@@ -20,26 +21,47 @@
 /* Where the registry is, in words and as recorded in snapshots. */
 static char *target_of(const struct cli *cli)
 {
+	const char *file = cli->state_file ? cli->state_file : cli->image_dir;
 	char *real;
 	char *t;
 
-	if (!cli->state_file)
+	if (!file)
 		return xstrdup("live");
-	real = platform_realpath(cli->state_file);
-	t = xasprintf("state:%s", real ? real : cli->state_file);
+	real = platform_realpath(file);
+	t = xasprintf("%s:%s", cli->state_file ? "state" : "image", real ? real : file);
 	free(real);
 	return t;
 }
 
+/* What a snapshot records as its registry: an image's is the live one the
+ * image will be once booted (its keys are named so too), so that the
+ * booted machine can roll back its servicing, as `rollback --image` can
+ * before. */
+static char *snapshot_target_of(const struct cli *cli)
+{
+	return cli->image_dir ? xstrdup("live") : target_of(cli);
+}
+
 static char *target_words(const struct cli *cli)
 {
+	if (cli->image_dir)
+		return xasprintf("offline image %s", cli->image_dir);
 	return cli->state_file ? xasprintf("state file %s", cli->state_file)
 	                       : xstrdup("live registry");
 }
 
+/* Where the snapshot key is: the image's own machine folder for --image
+ * (platform.h), else NULL: the machine's. */
+static char *key_folder_of(const struct cli *cli)
+{
+	return cli->image_dir ? image_machine_folder(cli->image_dir) : NULL;
+}
+
 /* --snapshot-dir; for a state file F.reg, F.snapshots beside it (a state
  * file's applies never touch the machine-wide folder, which only
- * administrators may control); else %ProgramData%\schannelcfg\snapshots. */
+ * administrators may control); for an image, the image's own
+ * ProgramData\schannelcfg\snapshots (where the booted machine looks); else
+ * %ProgramData%\schannelcfg\snapshots. */
 static char *snapshot_dir_of(const struct cli *cli)
 {
 	const char *f = cli->state_file;
@@ -47,6 +69,8 @@ static char *snapshot_dir_of(const struct cli *cli)
 
 	if (cli->snapshot_dir)
 		return xstrdup(cli->snapshot_dir);
+	if (cli->image_dir)
+		return image_snapshot_dir(cli->image_dir);
 	if (!f)
 		return platform_default_snapshot_dir();
 	n = strlen(f);
@@ -164,8 +188,8 @@ struct txn {
 	enum snap_kind kind;   /* of the transaction running */
 };
 
-/* MachineGuid of the live registry ("-" for a state file or when it cannot
- * be read): a snapshot is restored only on the machine it was taken on. */
+/* MachineGuid of the live registry or the image ("-" for a state file or
+ * when it cannot be read): a snapshot is restored only on the machine it was taken on. */
 static char *machine_of(const struct cli *cli, const struct reg_backend *b)
 {
 	struct sc_err err;
@@ -184,7 +208,17 @@ static char *machine_of(const struct cli *cli, const struct reg_backend *b)
 	return guid;
 }
 
-/* A live snapshot folder must be one only administrators control. */
+static int snapshot_key(const struct cli *cli, bool create, uint8_t key[32], struct sc_err *err)
+{
+	char *folder = key_folder_of(cli);
+	int rc = platform_snapshot_key(folder, create, key, err);
+
+	free(folder);
+	return rc;
+}
+
+/* A live (or image's) snapshot folder must be one only administrators
+ * control. */
 static int check_folder(const struct txn *t, bool missing_ok, struct sc_err *err)
 {
 	int rc;
@@ -250,7 +284,7 @@ static int prepare_live_snapshot(void *ctx, const struct diff *d, struct sc_err 
 		return rc;
 	rc = check_folder(t, true, err);
 	if (rc == SC_OK && !t->cli->state_file && !t->auth.keyed) {
-		rc = platform_snapshot_key(true, t->auth.key, err);
+		rc = snapshot_key(t->cli, true, t->auth.key, err);
 		t->auth.keyed = rc == SC_OK;
 	}
 	if (rc != SC_OK)
@@ -276,7 +310,7 @@ static int txn_begin(struct cli *cli, struct txn *t)
 	memset(t, 0, sizeof(*t));
 	t->cli = cli;
 	t->dir = snapshot_dir_of(cli);
-	t->target = target_of(cli);
+	t->target = snapshot_target_of(cli);
 	rc = cli_open_registry(cli, &t->b);
 	if (rc == EXIT_OK)
 		t->machine = machine_of(cli, t->b);
@@ -308,8 +342,10 @@ static void log_event(const struct cli *cli, const char *what, const struct appl
 	                      r->snapshot_id ? r->snapshot_id : "none", r->reboot ? "yes" : "no",
 	                      exit_code_of(r));
 
-	if (!cli->state_file && r->status != APPLY_NOTHING && r->status != APPLY_INPUT_ERROR &&
-	    r->status != APPLY_READ_FAILED)
+	/* The event log is the running Windows's: an offline image's servicing
+	 * is not an event of the machine doing it. */
+	if (!cli->state_file && !cli->image_dir && r->status != APPLY_NOTHING &&
+	    r->status != APPLY_INPUT_ERROR && r->status != APPLY_READ_FAILED)
 		platform_event_log(r->status != APPLY_DONE, msg);
 	free(msg);
 	free(user);
@@ -487,9 +523,13 @@ static char *choose_snapshot(const struct txn *t)
 
 	if (!cli->nargs) {
 		path = latest_snapshot(t);
-		if (!path)
+		if (!path) {
+			char *words = target_words(cli);
+
 			cli_errf("schannelcfg rollback: no valid snapshot for the %s in %s\n",
-			         cli->state_file ? "state file" : "live registry", t->dir);
+			         words, t->dir);
+			free(words);
+		}
 		return path;
 	}
 	if (!looks_like_file(cli->args[0])) {
@@ -519,7 +559,7 @@ static int rollback_auth(struct txn *t)
 	int rc = check_folder(t, false, &err);
 
 	if (rc == SC_OK && !t->cli->state_file) {
-		rc = platform_snapshot_key(false, t->auth.key, &err);
+		rc = snapshot_key(t->cli, false, t->auth.key, &err);
 		t->auth.keyed = rc == SC_OK;
 	}
 	if (rc == SC_OK)
@@ -600,7 +640,7 @@ static void listing_auth(const struct cli *cli, struct snap_auth *auth)
 	memset(auth, 0, sizeof(*auth));
 	if (cli->state_file)
 		return;
-	auth->keyed = platform_snapshot_key(false, auth->key, &err) == SC_OK;
+	auth->keyed = snapshot_key(cli, false, auth->key, &err) == SC_OK;
 	auth->unverified = !auth->keyed;
 }
 

@@ -1,16 +1,46 @@
 /* cmd_guard.h: elevation and the registry lock, for the dispatcher. */
 #include "cmd_guard.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "image.h"
 #include "platform.h"
 
-static int take_lock(const char *command, const char *state_file, struct cmd_guard *g,
+/* The file whose lock is the registry's: the state file, an image's
+ * SYSTEM hive (POSIX: a lock on the file itself; on Windows the machine's
+ * one lock, since RegLoadKeyW opens the hive exclusively anyway), or NULL
+ * for the machine's. */
+static char *lock_file_of(const struct cmd_target *t, struct sc_err *err, bool *failed)
+{
+	*failed = false;
+	if (t->state_file)
+		return xstrdup(t->state_file);
+#ifdef _WIN32
+	return NULL;
+#else
+	if (!t->image_dir)
+		return NULL;
+	{
+		char *hive = image_hive_path(t->image_dir, "SYSTEM", err);
+
+		*failed = hive == NULL;
+		return hive;
+	}
+#endif
+}
+
+static int take_lock(const char *command, const struct cmd_target *t, struct cmd_guard *g,
                      struct sc_err *err)
 {
-	int rc = platform_lock_acquire(state_file ? state_file : "apply", state_file != NULL,
-	                               &g->lock, err);
+	bool failed;
+	char *file = lock_file_of(t, err, &failed);
+	int rc = failed ? SC_ERROR
+	                : platform_lock_acquire(file ? file : "apply", file != NULL, &g->lock, err);
+	const char *what = t->state_file ? "state file" : t->image_dir ? "image" : "live registry";
+
+	free(file);
 
 	if (rc == SC_OK)
 		return EXIT_OK;
@@ -19,18 +49,30 @@ static int take_lock(const char *command, const char *state_file, struct cmd_gua
 		           "schannelcfg %s: refused: another schannelcfg apply or rollback is "
 		           "running on the %s; try again when it has finished. Nothing was "
 		           "changed.",
-		           command, state_file ? "state file" : "live registry");
+		           command, what);
 		return EXIT_REFUSED;
 	}
 	sc_err_prefix(err, "schannelcfg %s", command);
-	return state_file ? EXIT_USAGE : EXIT_REFUSED;
+	return t->state_file || t->image_dir ? EXIT_USAGE : EXIT_REFUSED;
 }
 
-int cmd_guard_enter(unsigned flags, const char *command, const char *state_file,
+/* Files are guarded by their own permissions; the live registry, and on
+ * Windows an image's hives (RegLoadKeyW needs the backup and restore
+ * privileges, which administrators hold), by elevation. */
+static bool needs_elevation(const struct cmd_target *t)
+{
+#ifdef _WIN32
+	return !t->state_file;
+#else
+	return !t->state_file && !t->image_dir;
+#endif
+}
+
+int cmd_guard_enter(unsigned flags, const char *command, const struct cmd_target *t,
                     bool (*is_elevated)(void), struct cmd_guard *g, struct sc_err *err)
 {
 	memset(g, 0, sizeof(*g));
-	if ((flags & CMD_NEEDS_ADMIN) && !state_file && !(is_elevated && is_elevated())) {
+	if ((flags & CMD_NEEDS_ADMIN) && needs_elevation(t) && !(is_elevated && is_elevated())) {
 		sc_err_set(err,
 		           "schannelcfg %s: refused: this command changes the live registry "
 		           "and must run elevated (as Administrator). Nothing was changed.",
@@ -38,7 +80,7 @@ int cmd_guard_enter(unsigned flags, const char *command, const char *state_file,
 		return EXIT_REFUSED;
 	}
 	if (flags & CMD_MUTATES)
-		return take_lock(command, state_file, g, err);
+		return take_lock(command, t, g, err);
 	return EXIT_OK;
 }
 

@@ -32,16 +32,23 @@ struct cmd_guard {
 	struct platform_lock *lock; /* held while the command runs, or NULL */
 };
 
+/* The registry a command works on: the live one (both NULL), a .reg state
+ * file, or an offline image's hives. */
+struct cmd_target {
+	const char *state_file;
+	const char *image_dir;
+};
+
 /*
- * Checks and takes what `flags` ask for a command on the live registry
- * (state_file NULL) or on a .reg state file. is_elevated is injectable
+ * Checks and takes what `flags` ask for a command on the registry t names.
+ * An image's lock (POSIX) is on its SYSTEM hive file. is_elevated is injectable
  * (platform_is_elevated in the CLI; tests refuse with their own).
  * Returns 0 with *g holding the lock (if any), or an exit code: 5 refused
  * (not elevated, lock busy), 2 (the state file cannot be opened to lock
  * it); the message, naming the command, is in err. Release with
  * cmd_guard_leave (also after a failure: it is then a no-op).
  */
-int cmd_guard_enter(unsigned flags, const char *command, const char *state_file,
+int cmd_guard_enter(unsigned flags, const char *command, const struct cmd_target *t,
                     bool (*is_elevated)(void), struct cmd_guard *g, struct sc_err *err);
 void cmd_guard_leave(struct cmd_guard *g);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_common.h"
 #include "cmd_guard.h"
 #include "commands.h"
 #include "platform.h"
@@ -40,21 +41,21 @@ static const struct command commands[] = {
      "Nothing is read from or written to the registry.\n"},
 
     {"diff", cmd_diff, 0,
-     OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
          OPT_NO_COLOR,
-     1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json]",
+     1, 1, "PROFILE [--state FILE.reg | --image DIR] [--format text|reg|json]",
      "Show what applying PROFILE would change. Reads only; never writes.",
      "Text: one line per changed value, before -> after with types; list edits element by\n"
      "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
      "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
     {"check", cmd_check, 0,
-     OPT_STATE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1, 1,
-     "PROFILE [--state FILE.reg] [--format text|json]",
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1,
+     1, "PROFILE [--state FILE.reg | --image DIR] [--format text|json]",
      "Exit 0 if the registry complies with PROFILE, 1 (with the diff) if it drifted.", NULL},
     {"apply", cmd_apply, CMD_NEEDS_ADMIN | CMD_MUTATES,
-     OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
-         OPT_NO_COLOR,
-     1, 1, "PROFILE [--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_OS | OPT_FORCE |
+         OPT_ALLOW_ANY_KEY | OPT_NO_COLOR,
+     1, 1, "PROFILE [--state FILE.reg | --image DIR] [--snapshot-dir DIR] [--format text|json]",
      "Make the registry match PROFILE, after writing a rollback snapshot.",
      "Nothing to change: nothing is written (no snapshot either). Otherwise the before-image\n"
      "of every value about to change is written to the snapshot folder first (default\n"
@@ -62,8 +63,9 @@ static const struct command commands[] = {
      "step fails, the before-image is restored and verified automatically (exit 3).\n"
      "--force allows what the Windows-version checks refuse.\n"},
     {"rollback", cmd_rollback, CMD_NEEDS_ADMIN | CMD_MUTATES,
-     OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 0, 1,
-     "[SNAPSHOT] [--state FILE.reg] [--snapshot-dir DIR] [--force]",
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_FORCE | OPT_ALLOW_ANY_KEY |
+         OPT_NO_COLOR,
+     0, 1, "[SNAPSHOT] [--state FILE.reg | --image DIR] [--snapshot-dir DIR] [--force]",
      "Restore the registry exactly as a snapshot recorded it (default: the latest).",
      "SNAPSHOT is an id (see 'schannelcfg snapshots') or a file in the snapshot folder.\n"
      "The latest is chosen by the authenticated time inside the files, never by name.\n"
@@ -72,12 +74,14 @@ static const struct command commands[] = {
      "documented TLS values, a snapshot folder others may write to; and, unless --force,\n"
      "one outside the snapshot folder, taken of another registry or on another machine.\n"
      "The rollback writes its own snapshot first, so it can be undone. With --state the\n"
-     "snapshots are in FILE.snapshots beside the state file (or --snapshot-dir).\n"},
-    {"snapshots", cmd_snapshots, 0, OPT_STATE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY,
-     0, 0, "[--state FILE.reg] [--snapshot-dir DIR] [--format text|json]",
+     "snapshots are in FILE.snapshots beside the state file (or --snapshot-dir); with\n"
+     "--image in the image's own ProgramData\\schannelcfg\\snapshots.\n"},
+    {"snapshots", cmd_snapshots, 0,
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_ALLOW_ANY_KEY, 0, 0,
+     "[--state FILE.reg | --image DIR] [--snapshot-dir DIR] [--format text|json]",
      "List rollback snapshots: id, kind, time, profile, number of values, or why invalid.", NULL},
-    {"capture", cmd_capture, 0, OPT_STATE | OPT_FORMAT | OPT_OS, 0, 0,
-     "[--state FILE.reg] [--os 10.0.20348] [--format text|json]",
+    {"capture", cmd_capture, 0, OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_OS, 0, 0,
+     "[--state FILE.reg | --image DIR] [--os 10.0.20348] [--format text|json]",
      "Write the current TLS configuration as a profile (to clone a server, or as a baseline).",
      "Every managed key and value is captured: the whole SCHANNEL subtree, the cipher-suite\n"
      "keys, .NET, WinHTTP, EAP-TLS and FIPS values. What the vocabulary can say exactly is\n"
@@ -105,9 +109,12 @@ static const char exit_code_help[] =
 static const char option_help[] =
     "Options (where a command accepts them):\n"
     "  --state FILE.reg       use a .reg file as the registry instead of the live one\n"
+    "  --image DIR            use the hives of an offline Windows installation (DIR holds\n"
+    "                         Windows\\System32\\config\\SYSTEM and SOFTWARE): a mounted\n"
+    "                         WIM/VHDX; its Windows version is read from the image\n"
     "  --format text|json|reg output format (reg: a .reg file making the change)\n"
     "  --snapshot-dir DIR     where rollback snapshots are written and looked for\n"
-    "  --os MAJOR.MINOR.BUILD Windows version to assume for --state files\n"
+    "  --os MAJOR.MINOR.BUILD Windows version to assume for --state files (and --image)\n"
     "  --force                allow what is refused by default (see the command's help)\n"
     "  --allow-any-key        allow raw keys outside the TLS-related roots\n"
     "  --no-color             never colour the output\n";
@@ -295,6 +302,7 @@ static const struct {
 	bool takes_value;
 } option_table[] = {
     {"--state", OPT_STATE, true},
+    {"--image", OPT_IMAGE, true},
     {"--format", OPT_FORMAT, true},
     {"--snapshot-dir", OPT_SNAPSHOT_DIR, true},
     {"--os", OPT_OS, true},
@@ -320,6 +328,7 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 {
 	switch (bit) {
 	case OPT_STATE: cli->state_file = value; break;
+	case OPT_IMAGE: cli->image_dir = value; break;
 	case OPT_SNAPSHOT_DIR: cli->snapshot_dir = value; break;
 	case OPT_OS: cli->os_version = value; break;
 	case OPT_FORCE: cli->force = true; break;
@@ -397,6 +406,11 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 		         c->name, c->name, c->args);
 		return EXIT_USAGE;
 	}
+	if (cli->state_file && cli->image_dir) {
+		cli_errf("schannelcfg %s: --state and --image name two registries; give one\n",
+		         c->name);
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 
@@ -406,14 +420,15 @@ static int run_guarded(const struct command *c, struct cli *cli)
 {
 	struct sc_err err = {{0}};
 	struct cmd_guard guard;
-	int rc =
-	    cmd_guard_enter(c->flags, c->name, cli->state_file, platform_is_elevated, &guard, &err);
+	struct cmd_target target = {cli->state_file, cli->image_dir};
+	int rc = cmd_guard_enter(c->flags, c->name, &target, platform_is_elevated, &guard, &err);
 
 	if (rc != EXIT_OK)
 		cli_errf("%s\n", err.msg);
 	else
 		rc = c->run(cli);
 	cmd_guard_leave(&guard);
+	cli_close_image();
 	return rc;
 }
 

@@ -71,13 +71,22 @@ int platform_check_folder_trust(const char *dir, struct sc_err *err);
 
 /*
  * The machine's snapshot key (32 bytes) that authenticates live-registry
- * snapshots: %ProgramData%\schannelcfg\machine.key, readable by SYSTEM and
- * Administrators only. create: made on first use (an elevated apply), with
- * that DACL, in a folder checked with platform_check_folder_trust. SC_OK
- * with key filled; SC_NOT_FOUND when it does not exist and !create; SC_ERROR
- * with a message otherwise. On POSIX hosts (no live registry) SC_ERROR.
+ * snapshots: FOLDER/machine.key, readable by SYSTEM and Administrators only
+ * (POSIX: mode 0600, owned by root or the caller). FOLDER is the machine's
+ * %ProgramData%\schannelcfg when folder is NULL, or an offline image's
+ * ProgramData\schannelcfg (--image: the booted machine then finds the key
+ * its image was serviced with). create: made on first use (an elevated
+ * apply), with that DACL, in a folder checked with
+ * platform_check_folder_trust. SC_OK with key filled; SC_NOT_FOUND when it
+ * does not exist and !create; SC_ERROR with a message otherwise. On POSIX
+ * hosts, folder NULL (no live registry) is SC_ERROR.
  */
-int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err);
+int platform_snapshot_key(const char *folder, bool create, uint8_t key[32], struct sc_err *err);
+
+/* dir's entry called name, matched case-insensitively as on the NTFS volume
+ * an offline image comes from (an exact match first): a new path, or NULL
+ * with err set when there is none, or when two entries match (POSIX). */
+char *platform_find_ci(const char *dir, const char *name, struct sc_err *err);
 
 /* Fills buf with n bytes from the operating system's random generator.
  * Returns false when it cannot (buf is then not random: use none of it). */

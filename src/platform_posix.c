@@ -122,11 +122,101 @@ int platform_check_folder_trust(const char *dir, struct sc_err *err)
 	return SC_OK;
 }
 
-int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err)
+/* The key file as platform_check_folder_trust would trust a folder, but
+ * stricter: nobody else may read it either. */
+static int read_key_file(const char *path, uint8_t key[32], struct sc_err *err)
 {
-	(void)create;
-	(void)key;
-	return sc_err_set(err, "no live registry here: live snapshots exist only on Windows");
+	struct stat st;
+	size_t size = 0;
+	char *data;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? SC_NOT_FOUND
+		                       : sc_err_set(err, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return sc_err_set(err, "%s: not a regular file; not used as the snapshot key",
+		                  path);
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 077))
+		return sc_err_set(err,
+		                  "%s: others may read or write it (mode %03o, uid %ld); not "
+		                  "used as the snapshot key",
+		                  path, (unsigned)(st.st_mode & 0777), (long)st.st_uid);
+	if (!(data = read_file(path, 64, &size, err)))
+		return SC_ERROR;
+	if (size == 32)
+		memcpy(key, data, 32);
+	memset(data, 0, size);
+	free(data);
+	return size == 32 ? SC_OK
+	                  : sc_err_set(err, "%s: not a snapshot key (%zu bytes)", path, size);
+}
+
+int platform_snapshot_key(const char *folder, bool create, uint8_t key[32], struct sc_err *err)
+{
+	char *path;
+	bool exists = false;
+	int rc;
+
+	if (!folder)
+		return sc_err_set(err,
+		                  "no live registry here: live snapshots exist only on Windows");
+	rc = platform_check_folder_trust(folder, err);
+	if (rc == SC_NOT_FOUND && create && (rc = platform_mkdir(folder, true, err)) == SC_OK)
+		rc = platform_check_folder_trust(folder, err);
+	if (rc == SC_NOT_FOUND)
+		return sc_err_set(err, "no folder %s: no apply has written a snapshot here",
+		                  folder);
+	if (rc != SC_OK)
+		return rc;
+	path = xasprintf("%s/machine.key", folder);
+	rc = read_key_file(path, key, err);
+	if (rc == SC_NOT_FOUND && create) {
+		if (!platform_random(key, 32))
+			rc = sc_err_set(err, "cannot get random bytes for the snapshot key");
+		else if ((rc = platform_create_file(path, key, 32, true, &exists, err)) == SC_OK &&
+		         exists) /* another apply made it first */
+			rc = read_key_file(path, key, err);
+	}
+	if (rc == SC_NOT_FOUND)
+		sc_err_set(err, "%s does not exist: no apply has written a snapshot here", path);
+	free(path);
+	return rc;
+}
+
+char *platform_find_ci(const char *dir, const char *name, struct sc_err *err)
+{
+	char *exact = xasprintf("%s/%s", dir, name), *found = NULL;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(exact, &st) == 0)
+		return exact;
+	free(exact);
+	if (!(d = opendir(dir))) {
+		sc_err_set(err, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!streq_ci(e->d_name, name))
+			continue;
+		if (found) {
+			sc_err_set(err,
+			           "%s: both %s and %s name %s; which one Windows uses is unknown",
+			           dir, strrchr(found, '/') + 1, e->d_name, name);
+			free(found);
+			found = NULL;
+			break;
+		}
+		found = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (!found && !err->msg[0])
+		sc_err_set(err,
+		           "%s/%s: no such file or folder (is %s the root of an offline Windows "
+		           "installation?)",
+		           dir, name, dir);
+	return found;
 }
 
 bool platform_random(void *buf, size_t n)

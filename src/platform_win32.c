@@ -455,6 +455,24 @@ int platform_check_folder_trust(const char *dir, struct sc_err *err)
 	return check_object(dir, FORBIDDEN_WRITE, err);
 }
 
+/* NTFS folds case itself: the path is the name, if it exists. */
+char *platform_find_ci(const char *dir, const char *name, struct sc_err *err)
+{
+	char *path = xasprintf("%s\\%s", dir, name);
+	wchar_t *w = wide_of(path, err);
+	DWORD attributes = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+
+	free(w);
+	if (attributes != INVALID_FILE_ATTRIBUTES)
+		return path;
+	sc_err_set(err,
+	           "%s: no such file or folder (is %s the root of an offline Windows "
+	           "installation?)",
+	           path, dir);
+	free(path);
+	return NULL;
+}
+
 static char *machine_folder(void)
 {
 	char *snapshots = platform_default_snapshot_dir();
@@ -497,9 +515,10 @@ static int make_key_file(const char *path, uint8_t key[32], struct sc_err *err)
 	return rc;
 }
 
-int platform_snapshot_key(bool create, uint8_t key[32], struct sc_err *err)
+int platform_snapshot_key(const char *folder, bool create, uint8_t key[32], struct sc_err *err)
 {
-	char *dir = machine_folder(), *path = xasprintf("%s\\machine.key", dir);
+	char *dir = folder ? xstrdup(folder) : machine_folder();
+	char *path = xasprintf("%s\\machine.key", dir);
 	int rc = platform_check_folder_trust(dir, err);
 
 	if (rc == SC_NOT_FOUND && create) {

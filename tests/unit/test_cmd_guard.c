@@ -26,34 +26,41 @@ static bool always_yes(void)
 	return true;
 }
 
-static void test_elevation(void **state)
+static const struct cmd_target live = {NULL, NULL};
+
+static void test_elevation(void **unused)
 {
+	const struct cmd_target state = {"x.reg", NULL}, image = {NULL, "/mnt/image"};
 	struct cmd_guard g;
 	struct sc_err err = {{0}};
 
-	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", NULL, always_no, &g, &err),
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", &live, always_no, &g, &err),
 	                 EXIT_REFUSED);
 	assert_non_null(strstr(err.msg, "schannelcfg apply: refused"));
 	assert_non_null(strstr(err.msg, "must run elevated"));
 	assert_null(g.lock);
 	cmd_guard_leave(&g);
 	/* No check function at all is a refusal too, never a pass. */
-	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", NULL, NULL, &g, &err),
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", &live, NULL, &g, &err),
 	                 EXIT_REFUSED);
-	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", NULL, always_yes, &g, &err),
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", &live, always_yes, &g, &err),
 	                 EXIT_OK);
 	cmd_guard_leave(&g);
 	/* A state file needs no elevation: it is the user's own file. */
-	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", "x.reg", always_no, &g, &err),
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", &state, always_no, &g, &err),
+	                 EXIT_OK);
+	cmd_guard_leave(&g);
+	/* Natively an image is files, guarded by their permissions. */
+	assert_int_equal(cmd_guard_enter(CMD_NEEDS_ADMIN, "apply", &image, always_no, &g, &err),
 	                 EXIT_OK);
 	cmd_guard_leave(&g);
 	/* A read-only command needs nothing. */
-	assert_int_equal(cmd_guard_enter(0, "diff", NULL, always_no, &g, &err), EXIT_OK);
+	assert_int_equal(cmd_guard_enter(0, "diff", &live, always_no, &g, &err), EXIT_OK);
 	assert_null(g.lock);
 	cmd_guard_leave(&g);
 }
 
-static void test_state_file_lock(void **state)
+static void test_state_file_lock(void **unused)
 {
 	char *dir = t_tmpdir("guard"), *file = xasprintf("%s/state.reg", dir);
 	struct platform_lock *held = NULL;
@@ -63,15 +70,19 @@ static void test_state_file_lock(void **state)
 
 	t_write_file(file, "Windows Registry Editor Version 5.00\r\n", 38);
 	assert_int_equal(platform_lock_acquire(file, true, &held, &err), SC_OK);
-	assert_int_equal(cmd_guard_enter(flags, "rollback", file, always_no, &g, &err),
+	assert_int_equal(cmd_guard_enter(flags, "rollback", &(struct cmd_target){file, NULL},
+	                                 always_no, &g, &err),
 	                 EXIT_REFUSED);
 	assert_non_null(strstr(err.msg, "another schannelcfg apply or rollback is running"));
 	cmd_guard_leave(&g);
 	platform_lock_release(held);
 	/* Free: taken; held by the guard, nobody else gets it. */
-	assert_int_equal(cmd_guard_enter(flags, "apply", file, always_no, &g, &err), EXIT_OK);
+	assert_int_equal(
+	    cmd_guard_enter(flags, "apply", &(struct cmd_target){file, NULL}, always_no, &g, &err),
+	    EXIT_OK);
 	assert_non_null(g.lock);
-	assert_int_equal(cmd_guard_enter(flags, "apply", file, always_no, &again, &err),
+	assert_int_equal(cmd_guard_enter(flags, "apply", &(struct cmd_target){file, NULL},
+	                                 always_no, &again, &err),
 	                 EXIT_REFUSED);
 	cmd_guard_leave(&again);
 	cmd_guard_leave(&g);
@@ -81,10 +92,45 @@ static void test_state_file_lock(void **state)
 	/* A state file that is not there: an input error, named. */
 	free(file);
 	file = xasprintf("%s/missing.reg", dir);
-	assert_int_equal(cmd_guard_enter(flags, "apply", file, always_no, &g, &err), EXIT_USAGE);
+	assert_int_equal(
+	    cmd_guard_enter(flags, "apply", &(struct cmd_target){file, NULL}, always_no, &g, &err),
+	    EXIT_USAGE);
 	assert_non_null(strstr(err.msg, "missing.reg"));
 	cmd_guard_leave(&g);
 	free(file);
+	t_remove_tree(dir);
+	free(dir);
+}
+
+/* An image's lock is its SYSTEM hive file's, found as Windows would find
+ * it (case-insensitively); an image without one is an input error. */
+static void test_image_lock(void **unused)
+{
+	char *dir = t_tmpdir("guard-image"), *config = xasprintf("%s/windows/SYSTEM32/Config", dir);
+	char *hive = xasprintf("%s/system", config);
+	const struct cmd_target image = {NULL, dir};
+	struct platform_lock *held = NULL;
+	struct cmd_guard g;
+	struct sc_err err = {{0}};
+	unsigned flags = CMD_NEEDS_ADMIN | CMD_MUTATES;
+
+	assert_int_equal(cmd_guard_enter(flags, "apply", &image, always_no, &g, &err), EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "Windows"));
+	cmd_guard_leave(&g);
+	assert_int_equal(platform_mkdir(config, false, &err), SC_OK);
+	t_write_file(hive, "regf", 4);
+	assert_int_equal(platform_lock_acquire(hive, true, &held, &err), SC_OK);
+	assert_int_equal(cmd_guard_enter(flags, "apply", &image, always_no, &g, &err),
+	                 EXIT_REFUSED);
+	assert_non_null(strstr(err.msg, "running on the image"));
+	cmd_guard_leave(&g);
+	platform_lock_release(held);
+	assert_int_equal(cmd_guard_enter(flags, "apply", &image, always_no, &g, &err), EXIT_OK);
+	assert_non_null(g.lock);
+	assert_int_equal(platform_lock_acquire(hive, true, &held, &err), SC_NOT_FOUND);
+	cmd_guard_leave(&g);
+	free(hive);
+	free(config);
 	t_remove_tree(dir);
 	free(dir);
 }
@@ -94,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_elevation),
 	    cmocka_unit_test(test_state_file_lock),
+	    cmocka_unit_test(test_image_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -595,8 +595,8 @@ static void test_snapshot_key(void **state)
 	struct sc_err err = {{0}};
 
 	(void)state;
-	assert_int_equal(platform_snapshot_key(true, k1, &err), SC_OK);
-	assert_int_equal(platform_snapshot_key(false, k2, &err), SC_OK);
+	assert_int_equal(platform_snapshot_key(NULL, true, k1, &err), SC_OK);
+	assert_int_equal(platform_snapshot_key(NULL, false, k2, &err), SC_OK);
 	assert_memory_equal(k1, k2, 32);
 	assert_memory_not_equal(k1, zero, 32);
 	assert_true(platform_random(k2, sizeof(k2)));
