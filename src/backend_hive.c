@@ -27,7 +27,8 @@ enum { HIVE_SYSTEM, HIVE_SOFTWARE, NHIVES };
 struct hive_file {
 	const char *live; /* the key it is below HKLM: "SYSTEM", "SOFTWARE" */
 	char *path;
-	hive_h *h; /* HIVEX_OPEN_WRITE: the whole file in memory */
+	hive_h *h;      /* read-only (mapped); a commit opens the file to write */
+	struct stat st; /* the file as opened: a commit refuses a file changed since */
 };
 
 struct hive_store {
@@ -43,7 +44,51 @@ struct hive_store {
 	 * deleted since the last commit: the commit compares only there. */
 	char **touched;
 	size_t ntouched, captouched;
+	/* Physical paths whose whole subtree is in mem. The hives are loaded
+	 * on demand, a key's subtree when the key is first opened, created or
+	 * deleted (the TLS keys are a few hundred of a SOFTWARE hive's
+	 * hundreds of thousands); the keys above them are in mem with their
+	 * values only ("stubs"). Nothing outside these is ever changed. */
+	char **loaded;
+	size_t nloaded, caploaded;
 };
+
+/* Appends p (taken) to a path list; SC_ERROR (p freed) when out of memory. */
+static int path_list_add(char ***list, size_t *n, size_t *cap, char *p, struct sc_err *err)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		char **l = realloc(*list, c * sizeof(*l));
+
+		if (!l) {
+			free(p);
+			return sc_err_set(err, "out of memory");
+		}
+		*list = l;
+		*cap = c;
+	}
+	(*list)[(*n)++] = p;
+	return SC_OK;
+}
+
+static void path_list_free(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static bool is_loaded(const struct hive_store *s, const char *physical)
+{
+	size_t i;
+
+	for (i = 0; i < s->nloaded; i++)
+		if (reg_path_within(physical, s->loaded[i]))
+			return true;
+	return false;
+}
 
 static struct hive_store *store_of(const struct reg_backend *b)
 {
@@ -108,16 +153,34 @@ static int check_base_block(const char *path, struct sc_err *err)
 	return SC_OK;
 }
 
-/* Opens one hive for writing, after its base block passed. */
+/* Opens one hive (to read: mapped; to write: read whole into memory),
+ * after its base block passed. */
+static hive_h *open_hive_file(struct hive_file *hf, bool writable, struct stat *st,
+                              struct sc_err *err)
+{
+	hive_h *h;
+
+	if (check_base_block(hf->path, err) != SC_OK)
+		return NULL;
+	if (lstat(hf->path, st) != 0) {
+		sc_err_set(err, "%s: %s", hf->path, strerror(errno));
+		return NULL;
+	}
+	if (!(h = hivex_open(hf->path, writable ? HIVEX_OPEN_WRITE : 0)))
+		sc_err_set(err, "%s: libhivex cannot open it: %s", hf->path, strerror(errno));
+	return h;
+}
+
 static int open_hive(struct hive_file *hf, struct sc_err *err)
 {
-	if (check_base_block(hf->path, err) != SC_OK)
-		return SC_ERROR;
-	hf->h = hivex_open(hf->path, HIVEX_OPEN_WRITE);
-	if (!hf->h)
-		return sc_err_set(err, "%s: libhivex cannot open it: %s", hf->path,
-		                  strerror(errno));
-	return SC_OK;
+	hf->h = open_hive_file(hf, false, &hf->st, err);
+	return hf->h ? SC_OK : SC_ERROR;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
 /* ---- opening: the keys ------------------------------------------------- */
@@ -188,19 +251,35 @@ static int load_values(struct loader *l, hive_node_h node, struct reg_key *key)
 	return rc;
 }
 
-static int load_node(struct loader *l, hive_node_h node, bool is_root)
+/* The key at l->path in mem: created with the node's values, or left as it
+ * is when mem has it already (a stub's values are the hive's; a loaded
+ * key's may have been changed since). */
+static int load_key(struct loader *l, hive_node_h node)
 {
 	struct reg_key *key = NULL;
+	bool created = false;
+	int rc;
+
+	rc = mem_op_create_key(l->s->base.mem, REG_VIEW_64, sb_str(&l->path), &key, &created,
+	                       l->err);
+	if (rc != SC_OK)
+		return rc;
+	if (created)
+		rc = load_values(l, node, key);
+	mem_op_close_key(l->s->base.mem, key);
+	return rc;
+}
+
+/* The node's subtree, but for subtrees mem holds already (is_loaded). */
+static int load_node(struct loader *l, hive_node_h node, bool is_root)
+{
 	hive_node_h *children;
 	size_t base = l->path.len, i;
 	int rc;
 
-	rc = mem_op_create_key(l->s->base.mem, REG_VIEW_64, sb_str(&l->path), &key, NULL, l->err);
-	if (rc != SC_OK)
-		return rc;
-	rc = load_values(l, node, key);
-	mem_op_close_key(l->s->base.mem, key);
-	if (rc != SC_OK)
+	if (!is_root && is_loaded(l->s, sb_str(&l->path)))
+		return SC_OK;
+	if ((rc = load_key(l, node)) != SC_OK)
 		return rc;
 	if (!(children = hivex_node_children(l->hf->h, node)))
 		return sc_err_set(l->err, "%s: HKLM\\%s: subkeys cannot be read: %s", l->hf->path,
@@ -258,6 +337,12 @@ static int find_control_set(struct hive_store *s, struct sc_err *err)
 	}
 	s->control_set = le32((const unsigned char *)data);
 	free(data);
+	if (hivex_node_get_child(hf->h, root, "CurrentControlSet"))
+		return sc_err_set(err,
+		                  "%s: the hive has a CurrentControlSet key, which an offline "
+		                  "SYSTEM hive never has (it exists only in a running Windows); "
+		                  "not opened",
+		                  hf->path);
 	if (s->control_set < 1 || s->control_set > 999)
 		return sc_err_set(err, "%s: Select\\Current is %u, no control set number", hf->path,
 		                  s->control_set);
@@ -268,16 +353,80 @@ static int find_control_set(struct hive_store *s, struct sc_err *err)
 	return SC_OK;
 }
 
-static int load_hive(struct hive_store *s, struct hive_file *hf, struct sc_err *err)
+static struct hive_file *hive_of(struct hive_store *s, const char *physical)
 {
-	struct loader l = {s, hf, STRBUF_INIT, err};
-	hive_node_h root = hivex_root(hf->h);
-	int rc;
+	size_t i;
 
-	if (!root)
-		return sc_err_set(err, "%s: the hive has no root key", hf->path);
-	sb_adds(&l.path, hf->live);
-	rc = load_node(&l, root, true);
+	for (i = 0; i < NHIVES; i++)
+		if (reg_path_within(physical, s->hives[i].live))
+			return &s->hives[i];
+	return NULL;
+}
+
+/* The hive's child of node called as mem component comp (n bytes) names
+ * it: the current control set is CurrentControlSet in mem. */
+static hive_node_h hive_child(struct loader *l, hive_node_h node, const char *comp, size_t n)
+{
+	char *name = xstrndup(comp, n);
+	hive_node_h child;
+
+	if (l->hf == &l->s->hives[HIVE_SYSTEM] && streq_ci(sb_str(&l->path), "SYSTEM") &&
+	    streq_ci(name, "CurrentControlSet"))
+		child = hivex_node_get_child(l->hf->h, node, l->s->cs_name);
+	else
+		child = hivex_node_get_child(l->hf->h, node, name);
+	free(name);
+	return child;
+}
+
+/*
+ * Brings what the hive holds at mem path physical into mem: the keys on
+ * the way as stubs (with their values), and with subtree the key's whole
+ * subtree, after which physical is loaded (complete in mem, whether or
+ * not the hive has such a key). Names are the hive's, as stored.
+ */
+static int load_path(struct hive_store *s, const char *physical, bool subtree, struct sc_err *err)
+{
+	struct loader l = {s, hive_of(s, physical), STRBUF_INIT, err};
+	const char *p;
+	hive_node_h node;
+	int rc = SC_OK;
+
+	if (!l.hf || is_loaded(s, physical))
+		return SC_OK;
+	if (!(node = hivex_root(l.hf->h)))
+		return sc_err_set(err, "%s: the hive has no root key", l.hf->path);
+	sb_adds(&l.path, l.hf->live);
+	for (p = physical + strlen(l.hf->live); node && *p; p += strcspn(p, "\\")) {
+		size_t n = strcspn(++p, "\\");
+		hive_node_h child;
+		bool at_root;
+		char *name;
+
+		if ((rc = load_key(&l, node)) != SC_OK)
+			break;
+		if (!(child = hive_child(&l, node, p, n))) {
+			node = 0; /* not in the hive: nothing below either */
+			break;
+		}
+		if (!(name = node_name(&l, child))) {
+			rc = SC_ERROR;
+			break;
+		}
+		at_root = streq_ci(sb_str(&l.path), l.hf->live);
+		sb_addc(&l.path, '\\');
+		sb_adds(&l.path,
+		        at_root && l.hf == &s->hives[HIVE_SYSTEM] && streq_ci(name, s->cs_name)
+		            ? "CurrentControlSet"
+		            : name);
+		free(name);
+		node = child;
+	}
+	if (rc == SC_OK && node)
+		rc = subtree ? load_node(&l, node, streq_ci(sb_str(&l.path), l.hf->live))
+		             : load_key(&l, node);
+	if (rc == SC_OK && subtree)
+		rc = path_list_add(&s->loaded, &s->nloaded, &s->caploaded, xstrdup(physical), err);
 	sb_free(&l.path);
 	return rc;
 }
@@ -285,22 +434,27 @@ static int load_hive(struct hive_store *s, struct hive_file *hf, struct sc_err *
 /* PROCESSOR_ARCHITECTURE where the image keeps it; without it, a
  * Wow6432Node key says 64-bit (docs/offline-images.md: UNCONFIRMED which
  * Windows reads). */
-static void find_architecture(struct hive_store *s)
+static int find_architecture(struct hive_store *s, struct sc_err *err)
 {
+	static const char env[] =
+	    "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment";
 	struct reg_value v = {0};
-	struct sc_err err = {{0}};
 
-	if (reg_read_value_at(s->base.mem, REG_VIEW_64,
-	                      "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment",
-	                      "PROCESSOR_ARCHITECTURE", &v, &err) == SC_OK &&
+	if (load_path(s, env, false, err) != SC_OK ||
+	    load_path(s, "SOFTWARE\\Wow6432Node", false, err) != SC_OK)
+		return SC_ERROR;
+	if (reg_read_value_at(s->base.mem, REG_VIEW_64, env, "PROCESSOR_ARCHITECTURE", &v, err) ==
+	        SC_OK &&
 	    (v.type == RV_SZ || v.type == RV_EXPAND_SZ))
 		s->architecture = regvalue_get_string(&v);
 	regvalue_free(&v);
 	if (s->architecture)
 		s->wow64 = !streq_ci(s->architecture, "x86");
 	else
-		s->wow64 = reg_key_exists(s->base.mem, REG_VIEW_64, "SOFTWARE\\Wow6432Node",
-		                          &err) == SC_OK;
+		s->wow64 =
+		    reg_key_exists(s->base.mem, REG_VIEW_64, "SOFTWARE\\Wow6432Node", err) == SC_OK;
+	memset(err, 0, sizeof(*err));
+	return SC_OK;
 }
 
 /* A REG_SZ holding a decimal number (CurrentBuildNumber), or "M.N". */
@@ -326,13 +480,15 @@ static bool string_number(const struct reg_value *v, uint32_t *a, uint32_t *b)
 	return ok;
 }
 
-static void find_os(struct hive_store *s)
+static int find_os(struct hive_store *s, struct sc_err *load_err)
 {
 	static const char cv[] = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
 	struct reg_value major = {0}, minor = {0}, version = {0}, build = {0};
 	struct sc_err err = {{0}};
 	uint32_t m, n;
 
+	if (load_path(s, cv, false, load_err) != SC_OK)
+		return SC_ERROR;
 	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentBuildNumber", &build, &err) !=
 	        SC_OK ||
 	    !string_number(&build, &s->build, NULL))
@@ -357,6 +513,7 @@ out:
 	regvalue_free(&minor);
 	regvalue_free(&version);
 	regvalue_free(&build);
+	return SC_OK;
 }
 
 /* ---- the store's operations -------------------------------------------- */
@@ -411,19 +568,21 @@ static int touch(struct hive_store *s, enum reg_view view, const char *path, str
 			return SC_OK;
 		}
 	}
-	if (s->ntouched == s->captouched) {
-		size_t cap = s->captouched ? 2 * s->captouched : 16;
-		char **t = realloc(s->touched, cap * sizeof(*t));
+	return path_list_add(&s->touched, &s->ntouched, &s->captouched, physical, err);
+}
 
-		if (!t) {
-			free(physical);
-			return sc_err_set(err, "HKLM\\%s: out of memory", path);
-		}
-		s->touched = t;
-		s->captouched = cap;
-	}
-	s->touched[s->ntouched++] = physical;
-	return SC_OK;
+/* Before a key is opened, created or deleted: its subtree into mem. */
+static int ensure_loaded(struct hive_store *s, enum reg_view view, const char *path,
+                         struct sc_err *err)
+{
+	char *physical = physical_path(view, path);
+	int rc;
+
+	if (!physical)
+		return sc_err_set(err, "HKLM\\%s: out of memory", path);
+	rc = load_path(s, physical, true, err);
+	free(physical);
+	return rc;
 }
 
 static bool in_hives(const char *path)
@@ -440,7 +599,9 @@ static int hive_open_key(const struct reg_backend *b, enum reg_view view, const 
 
 	if (!c)
 		return sc_err_set(err, "HKLM\\%s: out of memory opening the key", path);
-	rc = mem_op_open_key(b, view, c, access, key, err);
+	rc = ensure_loaded(s, view, c, err);
+	if (rc == SC_OK)
+		rc = mem_op_open_key(b, view, c, access, key, err);
 	if (rc == SC_OK && access == REG_ACCESS_WRITE && touch(s, view, c, err) != SC_OK) {
 		mem_op_close_key(b, *key);
 		rc = SC_ERROR;
@@ -464,7 +625,9 @@ static int hive_create_key(const struct reg_backend *b, enum reg_view view, cons
 		                  path);
 	if (!(c = canonical(s, &view, path)))
 		return sc_err_set(err, "HKLM\\%s: out of memory creating the key", path);
-	rc = mem_op_create_key(b, view, c, key, created, err);
+	rc = ensure_loaded(s, view, c, err);
+	if (rc == SC_OK)
+		rc = mem_op_create_key(b, view, c, key, created, err);
 	if (rc == SC_OK && touch(s, view, c, err) != SC_OK) {
 		mem_op_close_key(b, *key);
 		rc = SC_ERROR;
@@ -487,7 +650,7 @@ static int hive_delete_key_if_empty(const struct reg_backend *b, enum reg_view v
 	if (streq_ci(c, "SYSTEM") || streq_ci(c, "SOFTWARE") ||
 	    streq_ci(c, "SYSTEM\\CurrentControlSet"))
 		rc = SC_OK; /* a hive's root is never deleted */
-	else
+	else if ((rc = ensure_loaded(s, view, c, err)) == SC_OK)
 		rc = mem_op_delete_key_if_empty(b, view, c, deleted, err);
 	if (rc == SC_OK && *deleted)
 		rc = touch(s, view, c, err);
@@ -658,6 +821,24 @@ static int set_values(const struct syncer *y, hive_node_h node, const struct nam
 
 static int sync_node(struct syncer *y, hive_node_h node, const char *path, bool full);
 
+/* A subkey the hive has and mem does not: deleted, if mem had it (its
+ * path is loaded); else a key never loaded, left as it is. */
+static int sync_missing(struct syncer *y, hive_node_h child, const char *path, const char *live)
+{
+	char *child_path = xasprintf("%s\\%s", path, live);
+	bool deleted = is_loaded(y->s, child_path);
+	int rc = SC_OK;
+
+	free(child_path);
+	if (!deleted)
+		return SC_OK;
+	y->changes++;
+	if (!y->dry && hivex_node_delete_child(y->hf->h, child) != 0)
+		rc = sc_err_set(y->err, "%s: HKLM\\%s\\%s: libhivex cannot delete it: %s",
+		                y->hf->path, path, live, strerror(errno));
+	return rc;
+}
+
 /* The subkeys of node against the mem key's: deleted ones go, new ones
  * are added (and filled in wholly), common ones are compared where
  * something below them was touched (or everywhere when full). */
@@ -711,12 +892,8 @@ static int sync_children(struct syncer *y, hive_node_h node, struct reg_key *key
 		live = live_name(y, path, hname);
 		for (j = 0; j < nnames && !streq_ci(names[j], live); j++)
 			;
-		if (j == nnames) { /* deleted from the store */
-			y->changes++;
-			if (!y->dry && hivex_node_delete_child(y->hf->h, children[i]) != 0)
-				rc = sc_err_set(y->err,
-				                "%s: HKLM\\%s\\%s: libhivex cannot delete it: %s",
-				                y->hf->path, path, live, strerror(errno));
+		if (j == nnames) { /* deleted from the store, or never loaded */
+			rc = sync_missing(y, children[i], path, live);
 			free(hname);
 			continue;
 		}
@@ -906,6 +1083,37 @@ static void reload_hive(struct hive_file *hf)
 	open_hive(hf, &ignored);
 }
 
+/* The changes y counted, made to the file: opened again to write (the
+ * same file as read, or refused), changed through libhivex, written
+ * (write_hive), and opened again to read, as it now is. */
+static int commit_hive(struct syncer *y, struct sc_err *err)
+{
+	struct hive_file *hf = y->hf;
+	hive_h *reader = hf->h;
+	struct stat now;
+	int rc;
+
+	if (lstat(hf->path, &now) != 0 || !same_file(&now, &hf->st))
+		return sc_err_set(err,
+		                  "%s: the hive file changed since it was read (another tool "
+		                  "wrote it?); nothing was written to it",
+		                  hf->path);
+	if (!(hf->h = open_hive_file(hf, true, &now, err))) {
+		hf->h = reader;
+		return SC_ERROR;
+	}
+	hivex_close(reader);
+	y->dry = false;
+	y->changes = 0;
+	rc = sync_node(y, hivex_root(hf->h), hf->live, false);
+	if (rc == SC_OK)
+		rc = write_hive(hf, err);
+	reload_hive(hf);
+	if (rc == SC_OK && !hf->h)
+		rc = sc_err_set(err, "%s: written, but it does not open again", hf->path);
+	return rc;
+}
+
 static int hive_commit(const struct reg_backend *b, struct sc_err *err)
 {
 	struct hive_store *s = store_of(b);
@@ -931,12 +1139,8 @@ static int hive_commit(const struct reg_backend *b, struct sc_err *err)
 			return SC_ERROR;
 		if (!y.changes)
 			continue; /* written back as it was: the file stays byte for byte */
-		y.dry = false;
-		y.changes = 0;
-		if (sync_node(&y, root, hf->live, false) != SC_OK || write_hive(hf, err) != SC_OK) {
-			reload_hive(hf);
+		if (commit_hive(&y, err) != SC_OK)
 			return SC_ERROR;
-		}
 	}
 	for (i = 0; i < s->ntouched; i++)
 		free(s->touched[i]);
@@ -954,9 +1158,8 @@ static void hive_destroy(struct reg_backend *b)
 			hivex_close(s->hives[i].h);
 		free(s->hives[i].path);
 	}
-	for (i = 0; i < s->ntouched; i++)
-		free(s->touched[i]);
-	free(s->touched);
+	path_list_free(s->touched, s->ntouched);
+	path_list_free(s->loaded, s->nloaded);
 	free(s->architecture);
 	reg_backend_free(s->base.mem);
 	free(s);
@@ -1027,14 +1230,9 @@ struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err)
 		if (!s->hives[i].path || open_hive(&s->hives[i], err) != SC_OK)
 			goto fail;
 	}
-	if (find_control_set(s, err) != SC_OK)
+	if (find_control_set(s, err) != SC_OK || find_architecture(s, err) != SC_OK ||
+	    find_os(s, err) != SC_OK)
 		goto fail;
-	for (i = 0; i < NHIVES; i++) {
-		if (load_hive(s, &s->hives[i], err) != SC_OK)
-			goto fail;
-	}
-	find_architecture(s);
-	find_os(s);
 	free(config);
 	return &s->base.backend;
 fail:

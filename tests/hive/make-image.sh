@@ -67,7 +67,18 @@ S='HKEY_LOCAL_MACHINE\SYSTEM'
         printf '"PROCESSOR_ARCHITECTURE"="%s"\n' "$arch"
         key "$S\\$cs\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client"
         [ "$n" = "$current" ] && echo '"Enabled"=dword:00000001' || echo '"Enabled"=dword:00000000'
+        # Keys schannelcfg never manages, beside and above the ones it does (a
+        # store that loads only what it uses must leave them exactly as they are).
+        key "$S\\$cs\\Control\\SecurityProviders"
+        echo '"SecurityProviders"="credssp.dll"'
+        key "$S\\$cs\\Control\\SecurityProviders\\WDigest"
+        echo '"UseLogonCredential"=dword:00000000'
+        key "$S\\$cs\\Control\\Lsa"
+        echo '"LmCompatibilityLevel"=dword:00000005'
+        key "$S\\$cs\\Services\\Tcpip\\Parameters"
+        echo '"Hostname"="golden"'
     done
+    key "$S\\MountedDevices"
 } >"$work/system.reg"
 
 W='HKEY_LOCAL_MACHINE\SOFTWARE'
@@ -84,7 +95,14 @@ W='HKEY_LOCAL_MACHINE\SOFTWARE'
         printf '"CurrentBuildNumber"="7601"\n"CSDVersion"="Service Pack 1"\n' ;;
     *) echo "make-image.sh: --os 2022 or 2008r2" >&2; exit 2 ;;
     esac
+    key "$W\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon"
+    echo '"Shell"="explorer.exe"'
+    key "$W\\Microsoft\\Cryptography"
+    echo '"MachineGuid"="6f1c1b7e-2a43-4d8e-9f0b-1d2c3b4a5e6f"'
+    key "$W\\Classes\\.txt"
+    echo '@="txtfile"'
     key "$W\\Microsoft\\.NETFramework\\v4.0.30319"
+    echo '"InstallRoot"="C:\\Windows\\Microsoft.NET\\Framework64\\"'
     if [ "$arch" != x86 ]; then
         key "$W\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319"
         echo '"SchUseStrongCrypto"=dword:00000001'
