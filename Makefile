@@ -72,7 +72,7 @@ bench: $(BENCH_BINS)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(EXTRA_LIBS)
 
 # ---- formatting: the committed .clang-format over every C file of ours
 # (fetched third-party sources under build/ are not ours to format).

@@ -44,13 +44,16 @@ struct hive_store {
 	 * deleted since the last commit: the commit compares only there. */
 	char **touched;
 	size_t ntouched, captouched;
-	/* Physical paths whose whole subtree is in mem. The hives are loaded
-	 * on demand, a key's subtree when the key is first opened, created or
-	 * deleted (the TLS keys are a few hundred of a SOFTWARE hive's
-	 * hundreds of thousands); the keys above them are in mem with their
-	 * values only ("stubs"). Nothing outside these is ever changed. */
-	char **loaded;
-	size_t nloaded, caploaded;
+	/* The hives are loaded on demand (the TLS keys are a few hundred of a
+	 * SOFTWARE hive's hundreds of thousands): opening, creating or
+	 * deleting a key brings it and the keys on its path into mem, each
+	 * with its values, and lists it (its subkeys, with their values).
+	 * Every key mem has from a hive has its values; these are the
+	 * physical paths of the keys whose subkeys are all in mem too. A
+	 * commit deletes from a hive only keys deleted in mem (touched), so
+	 * what was never loaded is never changed. */
+	char **listed;
+	size_t nlisted, caplisted;
 };
 
 /* Appends p (taken) to a path list; SC_ERROR (p freed) when out of memory. */
@@ -80,12 +83,12 @@ static void path_list_free(char **list, size_t n)
 	free(list);
 }
 
-static bool is_loaded(const struct hive_store *s, const char *physical)
+static bool is_listed(const struct hive_store *s, const char *physical)
 {
 	size_t i;
 
-	for (i = 0; i < s->nloaded; i++)
-		if (reg_path_within(physical, s->loaded[i]))
+	for (i = 0; i < s->nlisted; i++)
+		if (streq_ci(physical, s->listed[i]))
 			return true;
 	return false;
 }
@@ -270,48 +273,69 @@ static int load_key(struct loader *l, hive_node_h node)
 	return rc;
 }
 
-/* The node's subtree, but for subtrees mem holds already (is_loaded). */
-static int load_node(struct loader *l, hive_node_h node, bool is_root)
+static bool key_in_mem(struct hive_store *s, const char *path)
+{
+	struct sc_err ignored = {{0}};
+
+	return reg_key_exists(s->base.mem, REG_VIEW_64, path, &ignored) == SC_OK;
+}
+
+/* Was the key at mem path deleted from mem (touched, and not there)? The
+ * hive's copy must then not come back. */
+static bool deleted_in_mem(struct hive_store *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntouched; i++)
+		if (streq_ci(s->touched[i], path))
+			return !key_in_mem(s, path);
+	return false;
+}
+
+/* The mem name of a subkey of the hive node at mem path parent. */
+static const char *mem_name(const struct loader *l, const char *parent, const char *name)
+{
+	if (l->hf == &l->s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM") &&
+	    streq_ci(name, l->s->cs_name))
+		return "CurrentControlSet";
+	return name;
+}
+
+/* Every subkey of node (the key at l->path) into mem with its values, but
+ * for those mem has (or had, and deleted): then l->path is listed, and
+ * enumerating it or deleting it if empty sees what the hive has. */
+static int list_children(struct loader *l, hive_node_h node)
 {
 	hive_node_h *children;
 	size_t base = l->path.len, i;
-	int rc;
+	char *parent;
+	int rc = SC_OK;
 
-	if (!is_root && is_loaded(l->s, sb_str(&l->path)))
+	if (is_listed(l->s, sb_str(&l->path)))
 		return SC_OK;
-	if ((rc = load_key(l, node)) != SC_OK)
-		return rc;
 	if (!(children = hivex_node_children(l->hf->h, node)))
 		return sc_err_set(l->err, "%s: HKLM\\%s: subkeys cannot be read: %s", l->hf->path,
 		                  sb_str(&l->path), strerror(errno));
+	parent = xstrdup(sb_str(&l->path));
 	for (i = 0; rc == SC_OK && children[i]; i++) {
 		char *name = node_name(l, children[i]);
-		const char *live = name;
 
 		if (!name) {
 			rc = SC_ERROR;
 			break;
 		}
-		if (is_root && l->hf == &l->s->hives[HIVE_SYSTEM]) {
-			if (streq_ci(name, "CurrentControlSet"))
-				rc =
-				    sc_err_set(l->err,
-				               "%s: the hive has a CurrentControlSet key, which an "
-				               "offline SYSTEM hive never has (it exists only in a "
-				               "running Windows); not opened",
-				               l->hf->path);
-			else if (streq_ci(name, l->s->cs_name))
-				live = "CurrentControlSet";
-		}
-		if (rc == SC_OK) {
-			sb_addc(&l->path, '\\');
-			sb_adds(&l->path, live);
-			rc = load_node(l, children[i], false);
-			l->path.len = base;
-			l->path.buf[base] = '\0';
-		}
+		sb_addc(&l->path, '\\');
+		sb_adds(&l->path, mem_name(l, parent, name));
+		if (!deleted_in_mem(l->s, sb_str(&l->path)))
+			rc = load_key(l, children[i]);
+		l->path.len = base;
+		l->path.buf[base] = '\0';
 		free(name);
 	}
+	if (rc == SC_OK)
+		rc = path_list_add(&l->s->listed, &l->s->nlisted, &l->s->caplisted, parent, l->err);
+	else
+		free(parent);
 	free(children);
 	return rc;
 }
@@ -381,52 +405,45 @@ static hive_node_h hive_child(struct loader *l, hive_node_h node, const char *co
 
 /*
  * Brings what the hive holds at mem path physical into mem: the keys on
- * the way as stubs (with their values), and with subtree the key's whole
- * subtree, after which physical is loaded (complete in mem, whether or
- * not the hive has such a key). Names are the hive's, as stored.
+ * the way and the key itself, with their values, as far as the hive has
+ * them (a key deleted in mem stays deleted); with list, the key's subkeys
+ * too (list_children). Names are the hive's, as stored.
  */
-static int load_path(struct hive_store *s, const char *physical, bool subtree, struct sc_err *err)
+static int load_path(struct hive_store *s, const char *physical, bool list, struct sc_err *err)
 {
 	struct loader l = {s, hive_of(s, physical), STRBUF_INIT, err};
 	const char *p;
 	hive_node_h node;
 	int rc = SC_OK;
 
-	if (!l.hf || is_loaded(s, physical))
-		return SC_OK;
+	if (!l.hf || (list ? is_listed(s, physical) : key_in_mem(s, physical)))
+		return SC_OK; /* loaded before */
 	if (!(node = hivex_root(l.hf->h)))
 		return sc_err_set(err, "%s: the hive has no root key", l.hf->path);
 	sb_adds(&l.path, l.hf->live);
-	for (p = physical + strlen(l.hf->live); node && *p; p += strcspn(p, "\\")) {
-		size_t n = strcspn(++p, "\\");
-		hive_node_h child;
-		bool at_root;
-		char *name;
+	for (p = physical + strlen(l.hf->live);; p += strcspn(p, "\\")) {
+		size_t n;
+		char *name, *parent;
 
-		if ((rc = load_key(&l, node)) != SC_OK)
+		if (deleted_in_mem(s, sb_str(&l.path)))
 			break;
-		if (!(child = hive_child(&l, node, p, n))) {
-			node = 0; /* not in the hive: nothing below either */
+		if ((rc = load_key(&l, node)) != SC_OK || !*p)
 			break;
-		}
-		if (!(name = node_name(&l, child))) {
+		n = strcspn(++p, "\\");
+		if (!(node = hive_child(&l, node, p, n)))
+			break; /* not in the hive: nothing below either */
+		if (!(name = node_name(&l, node))) {
 			rc = SC_ERROR;
 			break;
 		}
-		at_root = streq_ci(sb_str(&l.path), l.hf->live);
+		parent = xstrdup(sb_str(&l.path));
 		sb_addc(&l.path, '\\');
-		sb_adds(&l.path,
-		        at_root && l.hf == &s->hives[HIVE_SYSTEM] && streq_ci(name, s->cs_name)
-		            ? "CurrentControlSet"
-		            : name);
+		sb_adds(&l.path, mem_name(&l, parent, name));
+		free(parent);
 		free(name);
-		node = child;
 	}
-	if (rc == SC_OK && node)
-		rc = subtree ? load_node(&l, node, streq_ci(sb_str(&l.path), l.hf->live))
-		             : load_key(&l, node);
-	if (rc == SC_OK && subtree)
-		rc = path_list_add(&s->loaded, &s->nloaded, &s->caploaded, xstrdup(physical), err);
+	if (rc == SC_OK && node && list && !*p && !deleted_in_mem(s, sb_str(&l.path)))
+		rc = list_children(&l, node);
 	sb_free(&l.path);
 	return rc;
 }
@@ -571,7 +588,8 @@ static int touch(struct hive_store *s, enum reg_view view, const char *path, str
 	return path_list_add(&s->touched, &s->ntouched, &s->captouched, physical, err);
 }
 
-/* Before a key is opened, created or deleted: its subtree into mem. */
+/* Before a key is opened, created or deleted: it, its path and its
+ * subkeys into mem. */
 static int ensure_loaded(struct hive_store *s, enum reg_view view, const char *path,
                          struct sc_err *err)
 {
@@ -821,12 +839,12 @@ static int set_values(const struct syncer *y, hive_node_h node, const struct nam
 
 static int sync_node(struct syncer *y, hive_node_h node, const char *path, bool full);
 
-/* A subkey the hive has and mem does not: deleted, if mem had it (its
- * path is loaded); else a key never loaded, left as it is. */
+/* A subkey the hive has and mem does not: deleted, if it was deleted in
+ * mem (touched); else a key never loaded, left as it is. */
 static int sync_missing(struct syncer *y, hive_node_h child, const char *path, const char *live)
 {
 	char *child_path = xasprintf("%s\\%s", path, live);
-	bool deleted = is_loaded(y->s, child_path);
+	bool below, deleted = touched_at(y->s, child_path, &below);
 	int rc = SC_OK;
 
 	free(child_path);
@@ -1159,7 +1177,7 @@ static void hive_destroy(struct reg_backend *b)
 		free(s->hives[i].path);
 	}
 	path_list_free(s->touched, s->ntouched);
-	path_list_free(s->loaded, s->nloaded);
+	path_list_free(s->listed, s->nlisted);
 	free(s->architecture);
 	reg_backend_free(s->base.mem);
 	free(s);

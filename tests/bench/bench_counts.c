@@ -80,9 +80,11 @@ static int run_apply(const struct plan *plan, struct reg_backend *w, const char 
 	struct apply_options o = {
 	    .backend = w,
 	    .snapshot_dir = dir,
-	    .profile_name = plan->profile,
-	    .target = target,
-	    .now = time(NULL),
+	    .label = {.kind = SNAP_APPLY,
+	              .profile = plan->profile,
+	              .target = target,
+	              .machine = "-",
+	              .now = time(NULL)},
 	};
 
 	apply_plan(plan, &o, r);
