@@ -448,93 +448,6 @@ static int load_path(struct hive_store *s, const char *physical, bool list, stru
 	return rc;
 }
 
-/* PROCESSOR_ARCHITECTURE where the image keeps it; without it, a
- * Wow6432Node key says 64-bit (docs/offline-images.md: UNCONFIRMED which
- * Windows reads). */
-static int find_architecture(struct hive_store *s, struct sc_err *err)
-{
-	static const char env[] =
-	    "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment";
-	struct reg_value v = {0};
-
-	if (load_path(s, env, false, err) != SC_OK ||
-	    load_path(s, "SOFTWARE\\Wow6432Node", false, err) != SC_OK)
-		return SC_ERROR;
-	if (reg_read_value_at(s->base.mem, REG_VIEW_64, env, "PROCESSOR_ARCHITECTURE", &v, err) ==
-	        SC_OK &&
-	    (v.type == RV_SZ || v.type == RV_EXPAND_SZ))
-		s->architecture = regvalue_get_string(&v);
-	regvalue_free(&v);
-	if (s->architecture)
-		s->wow64 = !streq_ci(s->architecture, "x86");
-	else
-		s->wow64 =
-		    reg_key_exists(s->base.mem, REG_VIEW_64, "SOFTWARE\\Wow6432Node", err) == SC_OK;
-	memset(err, 0, sizeof(*err));
-	return SC_OK;
-}
-
-/* A REG_SZ holding a decimal number (CurrentBuildNumber), or "M.N". */
-static bool string_number(const struct reg_value *v, uint32_t *a, uint32_t *b)
-{
-	char *s, *dot;
-	uint64_t x, y = 0;
-	bool ok;
-
-	if (v->type != RV_SZ)
-		return false;
-	s = regvalue_get_string(v);
-	dot = b ? strchr(s, '.') : NULL;
-	if (dot)
-		*dot = '\0';
-	ok = parse_u64(s, UINT32_MAX, &x) && (!b || (dot && parse_u64(dot + 1, UINT32_MAX, &y)));
-	free(s);
-	if (ok) {
-		*a = (uint32_t)x;
-		if (b)
-			*b = (uint32_t)y;
-	}
-	return ok;
-}
-
-static int find_os(struct hive_store *s, struct sc_err *load_err)
-{
-	static const char cv[] = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
-	struct reg_value major = {0}, minor = {0}, version = {0}, build = {0};
-	struct sc_err err = {{0}};
-	uint32_t m, n;
-
-	if (load_path(s, cv, false, load_err) != SC_OK)
-		return SC_ERROR;
-	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentBuildNumber", &build, &err) !=
-	        SC_OK ||
-	    !string_number(&build, &s->build, NULL))
-		goto out;
-	if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentMajorVersionNumber", &major,
-	                      &err) == SC_OK &&
-	    reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentMinorVersionNumber", &minor,
-	                      &err) == SC_OK &&
-	    regvalue_get_dword(&major, &m) && regvalue_get_dword(&minor, &n)) {
-		s->major = m;
-		s->minor = n;
-		s->have_os = true;
-	} else if (reg_read_value_at(s->base.mem, REG_VIEW_64, cv, "CurrentVersion", &version,
-	                             &err) == SC_OK &&
-	           string_number(&version, &m, &n)) {
-		s->major = m;
-		s->minor = n;
-		s->have_os = true;
-	}
-out:
-	regvalue_free(&major);
-	regvalue_free(&minor);
-	regvalue_free(&version);
-	regvalue_free(&build);
-	return SC_OK;
-}
-
-/* ---- the store's operations -------------------------------------------- */
-
 /* The mem path a (view, path) names: one view on a 32-bit image, and the
  * current control set by number is CurrentControlSet. *canon is path or a
  * malloc'd string (free it when it is not path); NULL when out of memory. */
@@ -1183,6 +1096,25 @@ static void hive_destroy(struct reg_backend *b)
 	free(s);
 }
 
+static const struct reg_backend_ops hive_ops;
+
+/* The image's architecture and version, read through the store itself (so
+ * in live names, loading what it reads). */
+static int read_info(struct hive_store *s, struct sc_err *err)
+{
+	struct hive_image_info info;
+
+	if (image_read_info(&s->base.backend, &info, err) != SC_OK)
+		return SC_ERROR;
+	s->architecture = (char *)info.architecture;
+	s->wow64 = info.wow64;
+	s->have_os = info.have_os;
+	s->major = info.major;
+	s->minor = info.minor;
+	s->build = info.build;
+	return SC_OK;
+}
+
 static const struct reg_backend_ops hive_ops = {
     .name = "hive",
     .base = &mem_backend_ops,
@@ -1248,8 +1180,7 @@ struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err)
 		if (!s->hives[i].path || open_hive(&s->hives[i], err) != SC_OK)
 			goto fail;
 	}
-	if (find_control_set(s, err) != SC_OK || find_architecture(s, err) != SC_OK ||
-	    find_os(s, err) != SC_OK)
+	if (find_control_set(s, err) != SC_OK || read_info(s, err) != SC_OK)
 		goto fail;
 	free(config);
 	return &s->base.backend;

@@ -36,11 +36,12 @@ static bool parse_os(const char *s, uint32_t *major, uint32_t *minor, uint32_t *
  * to compile the profile, before the command opens the registry
  * (cli_open_registry hands it over; cli_close_image frees what is left). */
 static struct reg_backend *opened_image;
+static bool image_refused; /* the open was refused (exit 5), not bad input */
 
 static struct reg_backend *open_image(const struct cli *cli, struct sc_err *err)
 {
 	if (!opened_image)
-		opened_image = image_store_open(cli->image_dir, err);
+		opened_image = image_store_open(cli->image_dir, &image_refused, err);
 	return opened_image;
 }
 
@@ -60,8 +61,9 @@ static int image_os_version(const struct cli *cli, struct compile_options *os)
 	struct reg_backend *b = open_image(cli, &err);
 
 	if (!b || image_store_info(b, &info, &err) != SC_OK) {
-		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
-		return EXIT_USAGE;
+		cli_errf("schannelcfg %s: %s%s\n", cli->command, image_refused ? "refused: " : "",
+		         err.msg);
+		return image_refused ? EXIT_REFUSED : EXIT_USAGE;
 	}
 	if (info.have_os) {
 		os->have_os = true;
@@ -168,8 +170,11 @@ int cli_open_registry(const struct cli *cli, struct reg_backend **b)
 		                     : platform_live_backend(&err);
 	}
 	if (!*b) {
-		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
-		return EXIT_USAGE;
+		bool refused = cli->image_dir && image_refused;
+
+		cli_errf("schannelcfg %s: %s%s\n", cli->command, refused ? "refused: " : "",
+		         err.msg);
+		return refused ? EXIT_REFUSED : EXIT_USAGE;
 	}
 	if (cli->state_file) {
 		size_t i, n;

@@ -43,9 +43,16 @@ char *image_hive_path(const char *image_dir, const char *hive, struct sc_err *er
 char *image_machine_folder(const char *image_dir);
 char *image_snapshot_dir(const char *image_dir);
 
+/* Reads the architecture (wow64, architecture malloc'd: the caller's) and
+ * the Windows version into *info (the other fields zero) through a store
+ * in live names. What the image does not say is left unknown (have_os
+ * false; architecture NULL and wow64 from the Wow6432Node key). */
+int image_read_info(const struct reg_backend *b, struct hive_image_info *info, struct sc_err *err);
+
 /* The image's registry in live names (backend_hive.h natively; the hives
- * loaded with RegLoadKeyW on Windows): NULL with err set. */
-struct reg_backend *image_store_open(const char *image_dir, struct sc_err *err);
+ * loaded with RegLoadKeyW on Windows): NULL with err set, and *refused
+ * when it is a refusal (exit 5: privileges missing) rather than bad input. */
+struct reg_backend *image_store_open(const char *image_dir, bool *refused, struct sc_err *err);
 int image_store_info(const struct reg_backend *b, struct hive_image_info *info, struct sc_err *err);
 
 #endif
