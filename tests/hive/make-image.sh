@@ -39,16 +39,17 @@ mkdir -p "$config"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Emits [KEY] sections for KEY and every ancestor not yet emitted (hivexregedit
-# cannot create a key whose parent is missing), each after a blank line (it
-# needs one before every section).
+# Emits [KEY] sections for every ancestor of KEY not yet emitted (hivexregedit
+# cannot create a key whose parent is missing), then for KEY itself, always
+# (the values that follow are KEY's), each after a blank line (it needs one
+# before every section).
 declare -A seen=()
 key() {
     local path=$1 prefix="" part
     local IFS='\'
     for part in $path; do
         prefix=${prefix:+$prefix\\}$part
-        if [ -z "${seen[$prefix]:-}" ]; then
+        if [ -z "${seen[$prefix]:-}" ] || [ "$prefix" = "$path" ]; then
             seen[$prefix]=1
             printf '\n[%s]\n' "$prefix"
         fi
