@@ -141,6 +141,17 @@ expect_rc "azure-mma on the 2008 R2 image" "$rc" 194
 expect_eq "TLS 1.2 client on in ControlSet001" \
     "$(hget "$r2" SYSTEM "ControlSet001\\$SCHK\\TLS 1.2\\Client" DisabledByDefault)" 0
 
+echo "== M8 the Linux pipeline example on a test image"
+pipe=$TMP/pipeline
+"$MAKE_IMAGE" "$pipe" >/dev/null
+rc=0; out=$(SCHANNELCFG=$HOSTBIN APPLY_JSON=$TMP/pipe.json \
+    "$ROOT/examples/pipelines/image/offline-linux.sh" --dir "$pipe" tls12-strict 2>&1) || rc=$?
+expect_rc "offline-linux.sh --dir (3010 passed through)" "$rc" 194
+expect_contains "it checks the result" "$out" "image complies with tls12-strict"
+expect_contains "its JSON says applied" "$(cat "$TMP/pipe.json")" '"status": "applied"'
+rc=0; SCHANNELCFG=$HOSTBIN "$ROOT/examples/pipelines/image/offline-linux.sh" --dir "$pipe" tls12-strict >/dev/null 2>&1 || rc=$?
+expect_rc "again: nothing to do" "$rc" 0
+
 echo "== W1 Wine: a regf image is refused by RegLoadKeyW, nothing stays loaded"
 new_prefix
 mounted() { winreg query 'HKLM' | grep -ci 'schannelcfg-image' || true; }
