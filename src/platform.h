@@ -148,6 +148,9 @@ char *platform_user_name(void);
  * POSIX. xmalloc'd, or NULL when it cannot be read. */
 char *platform_computer_name(void);
 
+/* True if path names an existing folder (a link to one counts). */
+bool platform_is_dir(const char *path);
+
 /* Writes one Application-log event (source "schannelcfg"). Failures are
  * ignored by design: logging must never fail an apply. */
 void platform_event_log(bool error, const char *message);

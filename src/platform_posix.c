@@ -347,6 +347,13 @@ char *platform_user_name(void)
 	return xstrdup(pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 
+bool platform_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 char *platform_computer_name(void)
 {
 	char name[256];

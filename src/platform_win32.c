@@ -920,6 +920,15 @@ char *platform_user_name(void)
 	return result ? result : xstrdup("unknown");
 }
 
+bool platform_is_dir(const char *path)
+{
+	wchar_t *w = wide_of(path, NULL);
+	DWORD attr = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+
+	free(w);
+	return attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY);
+}
+
 /* One GetComputerNameExW format, sized by the first call's answer
  * (ERROR_MORE_DATA). */
 static char *computer_name_as(COMPUTER_NAME_FORMAT format)
