@@ -328,6 +328,9 @@ static int read_identity(const struct jr_value *doc, struct fleet_machine *m,
 	const char *s;
 	const struct jr_value *pv = jr_get(doc, "profile_version");
 
+	if (!jr_get(doc, "machine"))
+		return sc_err_set(err, "no \"machine\": written by a schannelcfg without machine "
+		                       "identity; run check --format json again with this version");
 	if (!(s = text_field(doc, "machine", 256, err)))
 		return SC_ERROR;
 	m->machine = xstrdup(s);
@@ -405,6 +408,28 @@ static void keep(struct fleet *f, struct fleet_machine *m)
 	}
 }
 
+/* Windows PowerShell 5.1 writes UTF-16LE with a byte-order mark when
+ * output is redirected with '>': such a collected document is read as the
+ * same text in UTF-8. */
+static int add_utf16(struct fleet *f, const char *file, const char *text, size_t len,
+                     struct sc_err *err)
+{
+	size_t n = 0;
+	char *utf8 = utf16le_bytes_to_utf8((const uint8_t *)text + 2, len - 2, &n);
+	int rc;
+
+	f->read--; /* counted again by fleet_add */
+	if (!utf8) {
+		f->read++;
+		sc_err_set(err, "a UTF-16 file that cannot be converted");
+		problem(f, file, err->msg);
+		return SC_ERROR;
+	}
+	rc = fleet_add(f, file, utf8, n, err);
+	free(utf8);
+	return rc;
+}
+
 int fleet_add(struct fleet *f, const char *file, const char *text, size_t len,
               struct sc_err *err)
 {
@@ -413,6 +438,8 @@ int fleet_add(struct fleet *f, const char *file, const char *text, size_t len,
 
 	memset(&m, 0, sizeof(m));
 	f->read++;
+	if (len >= 2 && (unsigned char)text[0] == 0xFF && (unsigned char)text[1] == 0xFE)
+		return add_utf16(f, file, text, len, err);
 	if (jr_parse(text, len, &doc, err) != SC_OK) {
 		sc_err_prefix(err, "not JSON");
 		problem(f, file, err->msg);
