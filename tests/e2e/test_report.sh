@@ -9,7 +9,7 @@
 # tests/fixtures/report/bad skipped with its message. Under Wine, the exe's
 # live check names the computer.
 # REPORT_SCREENSHOT=FILE keeps the screenshot (scripts/report-screenshot.sh).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wine.sh"
 
 PY=/usr/bin/python3
 STATES=$ROOT/examples/states
@@ -194,15 +194,23 @@ expect_eq "DOM: counts, one bar pair per group, script ran, sorted by #sort=drif
     "$got" "6 2 4 1 8 1 1 [3, 3, 3, 3] ready True"
 if [ -n "${REPORT_SCREENSHOT:-}" ]; then cp "$TMP/report.png" "$REPORT_SCREENSHOT"; fi
 
-# ---- the exe under Wine: a live check names the computer
+# ---- the exe under Wine: examples/pipelines/ansible/report.yml's check
+# command line, as the host runs it (cmd, C:\Tools); its document names
+# the computer and is read by report like the others.
 
-if [ -x "$(command -v wine || true)" ] && [ -f "$EXE" ] && [ -d "${WINE_BASE:-$ROOT/build/wine/base}" ]; then
-    source "$ROOT/tests/e2e/lib_wine.sh"
-    new_prefix
-    wine_run "$EXE" check azure-mma --format json >"$TMP/live.json" 2>/dev/null || true
-    want=$(wine_run cmd /c echo %COMPUTERNAME% 2>/dev/null | tr -d '\r\n')
-    got=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["machine"].upper(), d["os"]["assumed"], d["target"])' "$TMP/live.json" 2>&1)
-    expect_eq "exe: a live check's machine is the computer name" "$got" "${want^^} False live"
-fi
+new_prefix
+mkdir -p "$WINEPREFIX/drive_c/Tools"
+cp "$EXE" "$WINEPREFIX/drive_c/Tools/schannelcfg.exe"
+line=$(sed -n 's/^ *ansible.windows.win_shell: //p' "$ROOT/examples/pipelines/ansible/report.yml" |
+    sed 's/{{ profile }}/tls12-strict/')
+wine_run cmd /c "$line" >/dev/null 2>&1 && rc=0 || rc=$?
+expect_rc "the playbook's check command (drift on a fresh Wine)" "$rc" 1
+doc=$WINEPREFIX/drive_c/windows/temp/schannelcfg-check.json
+want=$(wine_run cmd /c echo %COMPUTERNAME% 2>/dev/null | tr -d '\r\n')
+got=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["machine"].upper(), d["os"]["assumed"], d["target"])' "$doc" 2>&1)
+expect_eq "exe: a live check's machine is the computer name" "$got" "${want^^} False live"
+mkdir -p "$TMP/results" && cp "$doc" "$TMP/results/host1.json"
+out=$("$HOSTBIN" report "$TMP/results" --format csv 2>/dev/null) && rc=0 || rc=$?
+expect_contains "report reads the fetched document" "${out,,}" "\"${want,,}\","
 
 finish
