@@ -11,12 +11,45 @@
 #define JR_MAX_NODES 500000
 #define JR_MAX_NUMBER 64
 
+/* Every string of a tree (keys, values, numbers) lives in its root's
+ * arena: one allocation per 64 KiB instead of one per string, and one
+ * free for them all. */
+struct jr_chunk {
+	struct jr_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define JR_CHUNK 65536
+
 struct parser {
 	const char *s;
 	size_t len, pos;
 	size_t nodes;
 	struct sc_err *err;
+	struct jr_chunk *arena;
 };
+
+static char *arena_strndup(struct parser *p, const char *s, size_t n)
+{
+	struct jr_chunk *c = p->arena;
+	char *out;
+
+	if (!c || c->cap - c->used < n + 1) {
+		size_t cap = n + 1 > JR_CHUNK ? n + 1 : JR_CHUNK;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->next = p->arena;
+		c->used = 0;
+		c->cap = cap;
+		p->arena = c;
+	}
+	out = c->data + c->used;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	c->used += n + 1;
+	return out;
+}
 
 /* "line L, column C" of the current position, counted in bytes. */
 static int fail(struct parser *p, const char *what)
@@ -44,6 +77,11 @@ static void skip_ws(struct parser *p)
 static int peek(const struct parser *p)
 {
 	return p->pos < p->len ? (unsigned char)p->s[p->pos] : -1;
+}
+
+static int peek_at(const struct parser *p, size_t at)
+{
+	return at < p->len ? (unsigned char)p->s[at] : -1;
 }
 
 static int parse_value(struct parser *p, struct jr_value *out, int depth);
@@ -127,16 +165,45 @@ static int escape(struct parser *p, struct strbuf *sb)
 	return SC_OK;
 }
 
+/* The bytes up to the next quote, backslash or control character; *high
+ * is set when one of them is not ASCII (then UTF-8 is checked). */
+static size_t plain_run(const struct parser *p, bool *high)
+{
+	size_t i = p->pos;
+
+	while (i < p->len) {
+		unsigned char c = (unsigned char)p->s[i];
+
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+		*high |= c >= 0x80;
+		i++;
+	}
+	return i - p->pos;
+}
+
 static int parse_string(struct parser *p, char **out)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t start = p->pos;
+	size_t start = p->pos, run;
+	bool high = false;
 	int rc = SC_OK;
 
 	p->pos++; /* the opening quote */
+	run = plain_run(p, &high);
+	if (peek_at(p, p->pos + run) == '"' && !high) {
+		/* no escape, all ASCII: the common case, one allocation */
+		*out = arena_strndup(p, p->s + p->pos, run);
+		p->pos += run + 1;
+		return SC_OK;
+	}
 	while (rc == SC_OK) {
-		int c = peek(p);
+		int c;
 
+		run = plain_run(p, &high);
+		sb_add(&sb, p->s + p->pos, run);
+		p->pos += run;
+		c = peek(p);
 		if (c < 0) {
 			p->pos = start;
 			rc = fail(p, "this string is not closed");
@@ -145,15 +212,12 @@ static int parse_string(struct parser *p, char **out)
 			break;
 		} else if (c < 0x20) {
 			rc = fail(p, "a control character inside a string (escape it)");
-		} else if (c == '\\') {
+		} else {
 			p->pos++;
 			rc = escape(p, &sb);
-		} else {
-			sb_addc(&sb, (char)c);
-			p->pos++;
 		}
 	}
-	if (rc == SC_OK && !utf8_valid(sb_str(&sb), sb.len)) {
+	if (rc == SC_OK && high && !utf8_valid(sb_str(&sb), sb.len)) {
 		p->pos = start;
 		rc = fail(p, "this string is not valid UTF-8");
 	}
@@ -161,7 +225,8 @@ static int parse_string(struct parser *p, char **out)
 		sb_free(&sb);
 		return rc;
 	}
-	*out = sb.buf ? sb_detach(&sb) : xstrdup("");
+	*out = arena_strndup(p, sb_str(&sb), sb.len);
+	sb_free(&sb);
 	return SC_OK;
 }
 
@@ -207,7 +272,7 @@ static int parse_number(struct parser *p, struct jr_value *out)
 		return fail(p, "a number longer than 64 characters");
 	}
 	out->type = JR_NUMBER;
-	out->str = xstrndup(p->s + start, p->pos - start);
+	out->str = arena_strndup(p, p->s + start, p->pos - start);
 	return SC_OK;
 }
 
@@ -240,7 +305,30 @@ static int compare_keys(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted, so a hostile object with many keys costs n log n. */
+static int duplicate(struct parser *p, const char *key, size_t start)
+{
+	char *msg = xasprintf("the key \"%.100s\" appears twice in this object", key);
+	int rc;
+
+	p->pos = start;
+	rc = fail(p, msg);
+	free(msg);
+	return rc;
+}
+
+/* The objects of real documents are small: compared pairwise. */
+static int check_duplicates_small(struct parser *p, const struct jr_value *obj, size_t start)
+{
+	size_t i, j;
+
+	for (i = 1; i < obj->n; i++)
+		for (j = 0; j < i; j++)
+			if (obj->keys[i][0] == obj->keys[j][0] && !strcmp(obj->keys[i], obj->keys[j]))
+				return duplicate(p, obj->keys[i], start);
+	return SC_OK;
+}
+
+/* Otherwise sorted, so a hostile object with many keys costs n log n. */
 static int check_duplicates(struct parser *p, const struct jr_value *obj, size_t start)
 {
 	char **sorted;
@@ -249,19 +337,14 @@ static int check_duplicates(struct parser *p, const struct jr_value *obj, size_t
 
 	if (obj->n < 2)
 		return SC_OK;
+	if (obj->n <= 16)
+		return check_duplicates_small(p, obj, start);
 	sorted = xmalloc(obj->n * sizeof(*sorted));
 	memcpy(sorted, obj->keys, obj->n * sizeof(*sorted));
 	qsort(sorted, obj->n, sizeof(*sorted), compare_keys);
-	for (i = 1; i < obj->n && rc == SC_OK; i++) {
-		if (!strcmp(sorted[i - 1], sorted[i])) {
-			char *msg = xasprintf("the key \"%.100s\" appears twice in this object",
-			                      sorted[i]);
-
-			p->pos = start;
-			rc = fail(p, msg);
-			free(msg);
-		}
-	}
+	for (i = 1; i < obj->n && rc == SC_OK; i++)
+		if (!strcmp(sorted[i - 1], sorted[i]))
+			rc = duplicate(p, sorted[i], start);
 	free(sorted);
 	return rc;
 }
@@ -350,35 +433,44 @@ static int parse_value(struct parser *p, struct jr_value *out, int depth)
 
 int jr_parse(const char *text, size_t len, struct jr_value *out, struct sc_err *err)
 {
-	struct parser p = {text, len, 0, 0, err};
+	struct parser p = {text, len, 0, 0, err, NULL};
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		p.pos = 3;
-	if (parse_value(&p, out, 0) == SC_OK) {
-		skip_ws(&p);
-		if (p.pos == p.len)
-			return SC_OK;
+	rc = parse_value(&p, out, 0);
+	out->arena = p.arena; /* the root owns every string */
+	skip_ws(&p);
+	if (rc == SC_OK && p.pos == p.len)
+		return SC_OK;
+	if (rc == SC_OK)
 		fail(&p, "text after the end of the document");
-	}
 	jr_free(out);
 	return SC_ERROR;
 }
 
-void jr_free(struct jr_value *v)
+static void free_tree(struct jr_value *v)
 {
 	size_t i;
 
-	if (!v)
-		return;
-	for (i = 0; i < v->n; i++) {
-		jr_free(&v->items[i]);
-		if (v->keys)
-			free(v->keys[i]);
-	}
+	for (i = 0; i < v->n; i++)
+		free_tree(&v->items[i]);
 	free(v->items);
 	free(v->keys);
-	free(v->str);
+}
+
+void jr_free(struct jr_value *v)
+{
+	struct jr_chunk *c, *next;
+
+	if (!v)
+		return;
+	free_tree(v);
+	for (c = v->arena; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	memset(v, 0, sizeof(*v));
 }
 

@@ -9,8 +9,9 @@
  * (comments, trailing commas, single quotes, NaN, leading zeros, a second
  * value after the first).
  *
- * jr_parse builds a tree the caller owns (jr_free); lookups return
- * borrowed pointers into it, valid until jr_free.
+ * jr_parse builds a tree the caller owns (jr_free on the root, never on
+ * a part of it); lookups return borrowed pointers into it, valid until
+ * jr_free.
  */
 #ifndef SCHANNELCFG_JSONREAD_H
 #define SCHANNELCFG_JSONREAD_H
@@ -36,6 +37,7 @@ struct jr_value {
 	struct jr_value *items;
 	char **keys;
 	size_t n, cap;
+	struct jr_chunk *arena; /* the root's: where every string of the tree is */
 };
 
 /*

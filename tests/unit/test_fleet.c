@@ -182,6 +182,9 @@ static void test_broken_documents(void **state)
 	    {"{\"schema\": 1, \"kind\": \"check\", \"tool_version\": \"9\", \"changes\": -1}",
 	     "\"changes\": a number"},
 	    {"{\"schema\": 1, \"kind\": \"check\", \"tool_version\": \"9\", \"changes\": 0}",
+	     "no \"machine\": written by a schannelcfg without machine identity"},
+	    {"{\"schema\": 1, \"kind\": \"check\", \"tool_version\": \"9\", \"changes\": 0, "
+	     "\"machine\": \"\"}",
 	     "\"machine\": a non-empty string"},
 	    {"{\"schema\": 1, \"kind\": \"check\", \"tool_version\": \"9\", \"changes\": 0, "
 	     "\"machine\": \"a\\nb\"}",
