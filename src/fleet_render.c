@@ -10,8 +10,10 @@
 #include "sha256.h"
 #include "version.h"
 
-/* Charts and the drift table show this many rows; the JSON has all. */
+/* Charts show this many groups, the drift table this many settings; the
+ * JSON has all. */
 #define TOP_ROWS 25
+#define TOP_SETTINGS 12
 
 /* ---- CSV */
 
@@ -335,7 +337,7 @@ static void chart(struct strbuf *sb, const char *id, const char *title,
 
 static void drift_table(struct strbuf *sb, const struct fleet *f)
 {
-	size_t i, shown = f->nsettings < TOP_ROWS ? f->nsettings : TOP_ROWS;
+	size_t i, shown = f->nsettings < TOP_SETTINGS ? f->nsettings : TOP_SETTINGS;
 
 	sb_adds(sb, "<h2>Settings that drift most</h2>\n");
 	if (!f->nsettings) {
