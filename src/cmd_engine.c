@@ -76,9 +76,8 @@ static void out_reg(const struct strbuf *sb)
 
 /* Who the JSON document is about (docid.h): the registry b shows after
  * the command, so an apply's own reboot need is added by the caller. */
-static void identity_of(const struct cli *cli, const struct reg_backend *b,
-                        const struct profile *p, const struct compile_options *os,
-                        struct doc_identity *id)
+static void identity_of(const struct cli *cli, const struct reg_backend *b, const struct profile *p,
+                        const struct compile_options *os, struct doc_identity *id)
 {
 	char *target = target_of(cli);
 	char *name = cli->state_file ? NULL : platform_computer_name();

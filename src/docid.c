@@ -109,8 +109,8 @@ void docid_add_reason(struct doc_identity *id, const char *reason)
 static const struct {
 	const char *path, *value, *reason;
 } markers[] = {
-    {"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending",
-     NULL, "cbs-reboot-pending"},
+    {"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending", NULL,
+     "cbs-reboot-pending"},
     {"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
      NULL, "windows-update-reboot-required"},
     {"SYSTEM\\CurrentControlSet\\Control\\Session Manager", "PendingFileRenameOperations",

@@ -206,7 +206,8 @@ static int read_reboot(const struct jr_value *doc, struct fleet_machine *m, stru
 		const char *r = jr_str(&why->items[i]);
 
 		if (!r || strlen(r) > 64 || strpbrk(r, "\r\n\t"))
-			return sc_err_set(err, "\"reboot_pending_reasons\"[%zu]: a name expected", i);
+			return sc_err_set(err, "\"reboot_pending_reasons\"[%zu]: a name expected",
+			                  i);
 		m->reasons[m->nreasons++] = xstrdup(r);
 	}
 	return SC_OK;
@@ -307,8 +308,9 @@ static int read_entries(struct fleet *f, const struct jr_value *doc, struct flee
 		opt_str(e, "value", &ok);
 		if (e->type != JR_OBJECT || !jr_is_bool(jr_get(e, "changed")) ||
 		    !jr_str(jr_get(e, "key")) || !ok)
-			return sc_err_set(err, "\"entries\"[%zu]: an operation with \"changed\" and "
-			                       "\"key\" expected",
+			return sc_err_set(err,
+			                  "\"entries\"[%zu]: an operation with \"changed\" and "
+			                  "\"key\" expected",
 			                  i);
 		if (!jr_true(jr_get(e, "changed")))
 			continue;
@@ -322,8 +324,7 @@ static int read_entries(struct fleet *f, const struct jr_value *doc, struct flee
 	return SC_OK;
 }
 
-static int read_identity(const struct jr_value *doc, struct fleet_machine *m,
-                         struct sc_err *err)
+static int read_identity(const struct jr_value *doc, struct fleet_machine *m, struct sc_err *err)
 {
 	const char *s;
 	const struct jr_value *pv = jr_get(doc, "profile_version");
@@ -365,8 +366,8 @@ static int read_document(struct fleet *f, const struct jr_value *doc, struct fle
 		return sc_err_set(err, "schema %llu: this schannelcfg reads schema 1",
 		                  (unsigned long long)schema);
 	if (strcmp(kind, "check") && strcmp(kind, "apply"))
-		return sc_err_set(err, "a \"%.40s\" document: report reads check and apply documents",
-		                  kind);
+		return sc_err_set(
+		    err, "a \"%.40s\" document: report reads check and apply documents", kind);
 	m->kind = xstrdup(kind);
 	if (!jr_u64(jr_get(doc, "changes"), SIZE_MAX / 2, &changes))
 		return sc_err_set(err, "\"changes\": a number expected");
@@ -430,8 +431,7 @@ static int add_utf16(struct fleet *f, const char *file, const char *text, size_t
 	return rc;
 }
 
-int fleet_add(struct fleet *f, const char *file, const char *text, size_t len,
-              struct sc_err *err)
+int fleet_add(struct fleet *f, const char *file, const char *text, size_t len, struct sc_err *err)
 {
 	struct jr_value doc;
 	struct fleet_machine m;
@@ -527,8 +527,8 @@ static void sort_settings(struct fleet *f)
 	free(new_of);
 }
 
-static struct fleet_group *group_of(struct fleet_group **groups, size_t *n,
-                                    struct fleet_index *ix, const char *name)
+static struct fleet_group *group_of(struct fleet_group **groups, size_t *n, struct fleet_index *ix,
+                                    const char *name)
 {
 	bool found;
 	size_t *slot = index_slot(ix, name, &found);
@@ -581,7 +581,8 @@ static void make_groups(struct fleet *f)
 		const struct fleet_machine *m = &f->machines[i];
 		char *release = xasprintf("%s (%s%s)", m->release, m->release_name,
 		                          m->os_assumed ? ", assumed" : "");
-		struct fleet_group *p = group_of(&f->profiles, &f->nprofiles, &profiles, m->profile);
+		struct fleet_group *p =
+		    group_of(&f->profiles, &f->nprofiles, &profiles, m->profile);
 
 		count_in(p, m);
 		count_version(p, m->profile_version);

@@ -87,8 +87,7 @@ void fleet_init(struct fleet *f);
  * than the one kept: both count as duplicates); SC_ERROR when it was
  * skipped: the reason is in err and recorded in f->problems.
  */
-int fleet_add(struct fleet *f, const char *file, const char *text, size_t len,
-              struct sc_err *err);
+int fleet_add(struct fleet *f, const char *file, const char *text, size_t len, struct sc_err *err);
 
 /* Records a file that could not be read at all (counted as skipped). */
 void fleet_skip(struct fleet *f, const char *file, const char *error);

@@ -12,7 +12,7 @@
 
 /* Charts show this many groups, the drift table this many settings; the
  * JSON has all. */
-#define TOP_ROWS 25
+#define TOP_ROWS     25
 #define TOP_SETTINGS 12
 
 /* ---- CSV */
@@ -299,8 +299,8 @@ static void summary(struct strbuf *sb, const struct fleet *f)
 }
 
 /* Stacked bars: compliant (green) then drifting (red), one row a group. */
-static void chart(struct strbuf *sb, const char *id, const char *title,
-                  const struct fleet_group *g, size_t n)
+static void chart(struct strbuf *sb, const char *id, const char *title, const struct fleet_group *g,
+                  size_t n)
 {
 	size_t i, shown = n < TOP_ROWS ? n : TOP_ROWS, max = 1;
 	const unsigned label_w = 330, bar_w = 420, row_h = 26;
@@ -321,11 +321,13 @@ static void chart(struct strbuf *sb, const char *id, const char *title,
 
 		sb_addf(sb, "<g class=\"row\"><text x=\"0\" y=\"%u\">", y + 15);
 		esc(sb, g[i].name);
-		sb_addf(sb, "</text><rect class=\"ok\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\">"
-		            "<title>%zu compliant</title></rect>",
+		sb_addf(sb,
+		        "</text><rect class=\"ok\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\">"
+		        "<title>%zu compliant</title></rect>",
 		        label_w, y, ok, g[i].compliant);
-		sb_addf(sb, "<rect class=\"drift\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\">"
-		            "<title>%zu drifting</title></rect>",
+		sb_addf(sb,
+		        "<rect class=\"drift\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\">"
+		        "<title>%zu drifting</title></rect>",
 		        label_w + ok, y, bad, g[i].machines - g[i].compliant);
 		sb_addf(sb, "<text x=\"%u\" y=\"%u\">%zu/%zu</text></g>\n", label_w + ok + bad + 6,
 		        y + 15, g[i].compliant, g[i].machines);
@@ -489,8 +491,9 @@ void fleet_html(const struct fleet *f, const char *generated, struct strbuf *sb)
 	        f->n == 1 ? "" : "s");
 	sb_adds(sb, "<p class=\"meta\">schannelcfg " SCHANNELCFG_VERSION " report, generated ");
 	esc(sb, generated);
-	sb_addf(sb, " UTC from %zu document%s (%zu skipped, %zu duplicate%s: the newest of each "
-	            "machine is kept).</p>\n",
+	sb_addf(sb,
+	        " UTC from %zu document%s (%zu skipped, %zu duplicate%s: the newest of each "
+	        "machine is kept).</p>\n",
 	        f->read, f->read == 1 ? "" : "s", f->skipped, f->duplicates,
 	        f->duplicates == 1 ? "" : "s");
 	summary(sb, f);

@@ -8,7 +8,7 @@
 
 /* A hostile document cannot make the tree much larger than its text:
  * every value costs one node, and nodes are capped. */
-#define JR_MAX_NODES 500000
+#define JR_MAX_NODES  500000
 #define JR_MAX_NUMBER 64
 
 /* Every string of a tree (keys, values, numbers) lives in its root's
@@ -276,8 +276,7 @@ static int parse_number(struct parser *p, struct jr_value *out)
 	return SC_OK;
 }
 
-static int literal(struct parser *p, const char *word, struct jr_value *out, enum jr_type t,
-                   bool b)
+static int literal(struct parser *p, const char *word, struct jr_value *out, enum jr_type t, bool b)
 {
 	size_t n = strlen(word);
 
@@ -323,7 +322,8 @@ static int check_duplicates_small(struct parser *p, const struct jr_value *obj, 
 
 	for (i = 1; i < obj->n; i++)
 		for (j = 0; j < i; j++)
-			if (obj->keys[i][0] == obj->keys[j][0] && !strcmp(obj->keys[i], obj->keys[j]))
+			if (obj->keys[i][0] == obj->keys[j][0] &&
+			    !strcmp(obj->keys[i], obj->keys[j]))
 				return duplicate(p, obj->keys[i], start);
 	return SC_OK;
 }
@@ -390,8 +390,8 @@ static int parse_container(struct parser *p, struct jr_value *out, int depth)
 		return SC_OK;
 	}
 	for (;;) {
-		int rc = object ? parse_member(p, out, depth)
-		                : parse_value(p, new_item(out), depth + 1);
+		int rc =
+		    object ? parse_member(p, out, depth) : parse_value(p, new_item(out), depth + 1);
 
 		if (rc != SC_OK)
 			return rc;

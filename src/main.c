@@ -353,7 +353,8 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_FORMAT:
 		if (set_format(cli, c, value)) {
 			cli_errf("schannelcfg %s: --format must be %s%s, not '%s'\n", c->name,
-			         (c->options & OPT_FORMAT_REPORT) ? "html, csv or json" : "text or json",
+			         (c->options & OPT_FORMAT_REPORT) ? "html, csv or json"
+			                                          : "text or json",
 			         (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
 			return EXIT_USAGE;
 		}

@@ -73,7 +73,8 @@ static void test_reboot_markers(void **state)
 	struct reg_backend *all = t_state(
 	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
 	    "Servicing\\RebootPending]\n"
-	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto "
+	    "[HKEY_LOCAL_"
+	    "MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto "
 	    "Update\\RebootRequired]\n"
 	    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Session Manager]\n"
 	    "\"PendingFileRenameOperations\"=hex(7):00,00\n");
@@ -96,8 +97,8 @@ static void test_reboot_markers(void **state)
 
 static void test_json_fields(void **state)
 {
-	struct compile_options os = {.have_os = true, .os_assumed = true, .major = 6, .minor = 1,
-	                             .build = 7601};
+	struct compile_options os = {
+	    .have_os = true, .os_assumed = true, .major = 6, .minor = 1, .build = 7601};
 	struct doc_identity id;
 	struct strbuf sb = STRBUF_INIT;
 	struct json j;

@@ -78,21 +78,25 @@ static void test_aggregate(void **state)
 	struct fleet f;
 	char *e1 = entry("A", "Enabled", NULL, true), *e2 = entry("B", "Enabled", "tls-rule", true);
 	char *e3 = entry("C", "Other", "tls-rule", true), *e4 = entry("D", "X", NULL, false);
-	char *two = xasprintf("%s, %s", e1, e2), *three = xasprintf("%s, %s, %s, %s", e1, e2, e3, e4);
+	char *two = xasprintf("%s, %s", e1, e2),
+	     *three = xasprintf("%s, %s, %s, %s", e1, e2, e3, e4);
 
 	fleet_init(&f);
-	assert_int_equal(add(&f, "a.json",
-	                     &(struct doc_spec){.machine = "web2", .os = OS2022, .entries = two,
-	                                        .changes = 2}),
-	                 SC_OK);
+	assert_int_equal(
+	    add(&f, "a.json",
+	        &(struct doc_spec){.machine = "web2", .os = OS2022, .entries = two, .changes = 2}),
+	    SC_OK);
 	assert_int_equal(add(&f, "b.json",
-	                     &(struct doc_spec){.machine = "web1", .os = OS2022, .entries = three,
-	                                        .changes = 3, .reboot = true}),
+	                     &(struct doc_spec){.machine = "web1",
+	                                        .os = OS2022,
+	                                        .entries = three,
+	                                        .changes = 3,
+	                                        .reboot = true}),
 	                 SC_OK);
-	assert_int_equal(add(&f, "c.json",
-	                     &(struct doc_spec){.machine = "sql1", .os = OS7, .profile = "p2",
-	                                        .entries = e4}),
-	                 SC_OK);
+	assert_int_equal(
+	    add(&f, "c.json",
+	        &(struct doc_spec){.machine = "sql1", .os = OS7, .profile = "p2", .entries = e4}),
+	    SC_OK);
 	fleet_finish(&f);
 
 	assert_int_equal(f.read, 3);
@@ -148,14 +152,20 @@ static void test_apply_documents(void **state)
 
 	fleet_init(&f);
 	add(&f, "a",
-	    &(struct doc_spec){.machine = "m1", .kind = "apply", .status = "applied", .entries = e,
-	                       .changes = 1});
+	    &(struct doc_spec){
+	        .machine = "m1", .kind = "apply", .status = "applied", .entries = e, .changes = 1});
 	add(&f, "b",
-	    &(struct doc_spec){.machine = "m2", .kind = "apply", .status = "rolled_back",
-	                       .entries = e, .changes = 1});
+	    &(struct doc_spec){.machine = "m2",
+	                       .kind = "apply",
+	                       .status = "rolled_back",
+	                       .entries = e,
+	                       .changes = 1});
 	add(&f, "c",
-	    &(struct doc_spec){.machine = "m3", .kind = "apply", .status = "exploded",
-	                       .entries = e, .changes = 1});
+	    &(struct doc_spec){.machine = "m3",
+	                       .kind = "apply",
+	                       .status = "exploded",
+	                       .entries = e,
+	                       .changes = 1});
 	fleet_finish(&f);
 	assert_int_equal(f.n, 2);
 	assert_true(machine(&f, "m1")->compliant);
@@ -218,9 +228,11 @@ static void test_broken_documents(void **state)
 		struct sc_err err = {{0}};
 
 		assert_int_equal(
-		    fleet_add(&f, "bad.json", cases[i].text, strlen(cases[i].text), &err), SC_ERROR);
+		    fleet_add(&f, "bad.json", cases[i].text, strlen(cases[i].text), &err),
+		    SC_ERROR);
 		if (!strstr(err.msg, cases[i].want))
-			fail_msg("case %zu: got \"%s\", expected \"%s\"", i, err.msg, cases[i].want);
+			fail_msg("case %zu: got \"%s\", expected \"%s\"", i, err.msg,
+			         cases[i].want);
 		assert_string_equal(f.problems[i].error, err.msg);
 	}
 	fleet_finish(&f);
@@ -241,12 +253,11 @@ static void test_csv_escapes(void **state)
 	fleet_finish(&f);
 	fleet_csv(&f, &sb);
 	assert_string_equal(
-	    sb_str(&sb),
-	    "machine,release,profile,compliant,values_drifting,reboot_pending,time\r\n"
-	    "\"'=HYPERLINK(\"\"x\"\")\",\"10.0.20348\",\"p1\",\"yes\",\"0\",\"no\","
-	    "\"2026-12-01T10:00:00Z\"\r\n"
-	    "\"plain, with comma\",\"unknown\",\"p1\",\"yes\",\"0\",\"no\","
-	    "\"2026-12-01T10:00:00Z\"\r\n");
+	    sb_str(&sb), "machine,release,profile,compliant,values_drifting,reboot_pending,time\r\n"
+	                 "\"'=HYPERLINK(\"\"x\"\")\",\"10.0.20348\",\"p1\",\"yes\",\"0\",\"no\","
+	                 "\"2026-12-01T10:00:00Z\"\r\n"
+	                 "\"plain, with comma\",\"unknown\",\"p1\",\"yes\",\"0\",\"no\","
+	                 "\"2026-12-01T10:00:00Z\"\r\n");
 	sb_free(&sb);
 	fleet_free(&f);
 }
@@ -264,7 +275,8 @@ static void test_html_escapes(void **state)
 	assert_non_null(strstr(sb_str(&sb), "&lt;script&gt;alert(1)&lt;/script&gt;"));
 	assert_non_null(strstr(sb_str(&sb), "Content-Security-Policy"));
 	assert_non_null(strstr(sb_str(&sb), "script-src 'sha256-"));
-	assert_non_null(strstr(sb_str(&sb), "<div class=\"card warn\" id=\"count-reboot\"><b>1</b>"));
+	assert_non_null(
+	    strstr(sb_str(&sb), "<div class=\"card warn\" id=\"count-reboot\"><b>1</b>"));
 	/* self-contained: nothing fetched from anywhere */
 	assert_null(strstr(sb_str(&sb), "src=\"http"));
 	assert_null(strstr(sb_str(&sb), "href=\"http"));
@@ -276,9 +288,9 @@ static void test_html_escapes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_aggregate),        cmocka_unit_test(test_duplicates_keep_newest),
-	    cmocka_unit_test(test_apply_documents),  cmocka_unit_test(test_broken_documents),
-	    cmocka_unit_test(test_csv_escapes),      cmocka_unit_test(test_html_escapes),
+	    cmocka_unit_test(test_aggregate),       cmocka_unit_test(test_duplicates_keep_newest),
+	    cmocka_unit_test(test_apply_documents), cmocka_unit_test(test_broken_documents),
+	    cmocka_unit_test(test_csv_escapes),     cmocka_unit_test(test_html_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
