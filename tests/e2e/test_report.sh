@@ -145,8 +145,12 @@ expect_rc "--format text is not a report format" "$rc" 2
 expect_eq "no external resource in the page" \
     "$(grep -Eic '(src|href)="(https?:)?//|@import|url\(' "$TMP/fleet.html")" 0
 
+# No network: the page is a local file, and the browser's own background
+# services (updates, metrics, safe browsing) are off.
 browser() { # OUTPUT-ARGS... URL: headless chromium, bounded in time
     timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --disable-domain-reliability --no-pings --disable-extensions \
         --user-data-dir="$TMP/chromium" --enable-logging=stderr --v=0 "$@"
 }
 
