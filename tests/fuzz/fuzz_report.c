@@ -1,10 +1,14 @@
-/* libFuzzer harness: bytes -> jr_parse -> compact JSON text -> parsed
- * again. What the reader accepts must write out to a text it accepts
- * again, and that must write out the same (no value changes on the way). */
+/* libFuzzer harness for `schannelcfg report`'s input: bytes -> jr_parse ->
+ * compact JSON text -> parsed again: what the reader accepts must write
+ * out to a text it accepts again, and that must write out the same (no
+ * value changes on the way). Then the same bytes as a fleet document
+ * (twice, as a duplicate), aggregated and rendered in every format. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
+#include "fleet_render.h"
 #include "jsonread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -50,12 +54,32 @@ static void write_value(struct strbuf *sb, const struct jr_value *v)
 	sb_addc(sb, v->type == JR_OBJECT ? '}' : ']');
 }
 
+static void as_fleet(const uint8_t *data, size_t size)
+{
+	struct sc_err err = {{0}};
+	struct strbuf sb = STRBUF_INIT;
+	struct fleet f;
+
+	fleet_init(&f);
+	fleet_add(&f, "a.json", (const char *)data, size, &err);
+	fleet_add(&f, "b.json", (const char *)data, size, &err);
+	fleet_finish(&f);
+	if (f.read != 2 || f.n + f.skipped + f.duplicates != 2)
+		abort(); /* every document is counted once */
+	fleet_csv(&f, &sb);
+	fleet_json(&f, "2026-12-03T00:00:00Z", &sb);
+	fleet_html(&f, "2026-12-03T00:00:00Z", &sb);
+	sb_free(&sb);
+	fleet_free(&f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sc_err err = {{0}};
 	struct strbuf one = STRBUF_INIT, two = STRBUF_INIT;
 	struct jr_value v, again;
 
+	as_fleet(data, size);
 	if (jr_parse((const char *)data, size, &v, &err) != SC_OK)
 		return 0;
 	write_value(&one, &v);
