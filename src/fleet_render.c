@@ -4,6 +4,7 @@
 #include "fleet_render.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -298,6 +299,25 @@ static void summary(struct strbuf *sb, const struct fleet *f)
 	sb_adds(sb, "</section>\n");
 }
 
+/* A group's name as it fits left of the bars (the whole in its title):
+ * cut at a character boundary, never inside a UTF-8 sequence. */
+static void label(struct strbuf *sb, const char *name)
+{
+	size_t n = strlen(name), cut = 46;
+	char *part;
+
+	if (n <= 50) {
+		esc(sb, name);
+		return;
+	}
+	while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+		cut--;
+	part = xstrndup(name, cut);
+	esc(sb, part);
+	sb_adds(sb, "&hellip;");
+	free(part);
+}
+
 /* Stacked bars: compliant (green) then drifting (red), one row a group. */
 static void chart(struct strbuf *sb, const char *id, const char *title, const struct fleet_group *g,
                   size_t n)
@@ -319,8 +339,10 @@ static void chart(struct strbuf *sb, const char *id, const char *title, const st
 		unsigned ok = (unsigned)(g[i].compliant * bar_w / max);
 		unsigned bad = (unsigned)((g[i].machines - g[i].compliant) * bar_w / max);
 
-		sb_addf(sb, "<g class=\"row\"><text x=\"0\" y=\"%u\">", y + 15);
+		sb_addf(sb, "<g class=\"row\"><text x=\"0\" y=\"%u\"><title>", y + 15);
 		esc(sb, g[i].name);
+		sb_adds(sb, "</title>");
+		label(sb, g[i].name);
 		sb_addf(sb,
 		        "</text><rect class=\"ok\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\">"
 		        "<title>%zu compliant</title></rect>",

@@ -216,5 +216,14 @@ expect_eq "exe: a live check's machine is the computer name" "$got" "${want^^} F
 mkdir -p "$TMP/results" && cp "$doc" "$TMP/results/host1.json"
 out=$("$HOSTBIN" report "$TMP/results" --format csv 2>/dev/null) && rc=0 || rc=$?
 expect_contains "report reads the fetched document" "${out,,}" "\"${want,,}\","
+# and the exe's own report of a folder (C:\results), as a Windows control
+# node (SCCM, a file share) would run it
+mkdir -p "$WINEPREFIX/drive_c/results"
+cp "$doc" "$WINEPREFIX/drive_c/results/host1.json"
+cp "$BAD/05-schema-2.json" "$WINEPREFIX/drive_c/results/"
+out=$(wine_run "$EXE" report 'C:\results' --format csv 2>"$TMP/exe-report.err") && rc=0 || rc=$?
+expect_rc "exe: report of a folder" "$rc" 0
+expect_contains "exe: its row" "${out,,}" "\"${want,,}\","
+expect_contains "exe: the bad one named" "$(cat "$TMP/exe-report.err")" 'C:\results\05-schema-2.json: skipped: schema 2'
 
 finish

@@ -269,8 +269,17 @@ static void test_html_escapes(void **state)
 
 	fleet_init(&f);
 	add(&f, "a", &(struct doc_spec){.machine = "<script>alert(1)</script>", .reboot = true});
+	/* a long profile name is cut in the chart, between characters: 45
+	 * ASCII bytes, then a two-byte e-acute across the cut */
+	add(&f, "b",
+	    &(struct doc_spec){.machine = "m2",
+	                       .profile = "ppppppppppppppppppppppppppppppppppppppppppppp\u00e9"
+	                                  "xxxxxxxxxxxxxxxx"});
 	fleet_finish(&f);
 	fleet_html(&f, "2026-12-03T00:00:00Z", &sb);
+	assert_true(utf8_valid(sb_str(&sb), sb.len));
+	assert_non_null(
+	    strstr(sb_str(&sb), "</title>ppppppppppppppppppppppppppppppppppppppppppppp&hellip;"));
 	assert_null(strstr(sb_str(&sb), "<script>alert"));
 	assert_non_null(strstr(sb_str(&sb), "&lt;script&gt;alert(1)&lt;/script&gt;"));
 	assert_non_null(strstr(sb_str(&sb), "Content-Security-Policy"));
