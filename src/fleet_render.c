@@ -359,6 +359,36 @@ static void chart(struct strbuf *sb, const char *id, const char *title, const st
 		sb_addf(sb, "<p class=\"muted\">and %zu more (see --format json)</p>\n", n - shown);
 }
 
+/* Machines checked against different copies of one profile: which copy
+ * (profile_version) how many use. Shown only when some profile has two. */
+static void versions_table(struct strbuf *sb, const struct fleet *f)
+{
+	size_t i, v;
+	bool any = false;
+
+	for (i = 0; i < f->nprofiles; i++)
+		any |= f->profiles[i].nversions > 1;
+	if (!any)
+		return;
+	sb_adds(sb, "<p class=\"muted\">Machines checked against different copies of a profile "
+	            "(profile_version):</p>\n");
+	sb_adds(sb, "<table id=\"versions\"><thead><tr><th>Profile</th><th>Version</th>"
+	            "<th class=\"n\">Machines</th></tr></thead><tbody>\n");
+	for (i = 0; i < f->nprofiles && i < TOP_ROWS; i++) {
+		const struct fleet_group *g = &f->profiles[i];
+
+		for (v = 0; g->nversions > 1 && v < g->nversions && v < TOP_ROWS; v++) {
+			sb_adds(sb, "<tr><td>");
+			esc(sb, g->name);
+			sb_adds(sb, "</td><td><code>");
+			esc(sb, g->versions[v]);
+			sb_addf(sb, "</code></td><td class=\"n\">%zu</td></tr>\n",
+			        g->version_machines[v]);
+		}
+	}
+	sb_adds(sb, "</tbody></table>\n");
+}
+
 static void drift_table(struct strbuf *sb, const struct fleet *f)
 {
 	size_t i, shown = f->nsettings < TOP_SETTINGS ? f->nsettings : TOP_SETTINGS;
@@ -522,6 +552,7 @@ void fleet_html(const struct fleet *f, const char *generated, struct strbuf *sb)
 	sb_adds(sb, "<h2>Compliance per profile</h2>\n");
 	chart(sb, "chart-profiles", "compliant and drifting machines per profile", f->profiles,
 	      f->nprofiles);
+	versions_table(sb, f);
 	sb_adds(sb, "<h2>Compliance per release</h2>\n");
 	chart(sb, "chart-releases", "compliant and drifting machines per Windows release",
 	      f->releases, f->nreleases);

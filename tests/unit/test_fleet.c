@@ -24,7 +24,7 @@ static char *entry(const char *key, const char *value, const char *rule, bool ch
 }
 
 struct doc_spec {
-	const char *machine, *time, *profile, *kind, *status;
+	const char *machine, *time, *profile, *kind, *status, *version;
 	const char *os; /* JSON for "os" */
 	const char *entries;
 	unsigned changes;
@@ -37,12 +37,12 @@ static char *doc(const struct doc_spec *d)
 	char *text = xasprintf(
 	    "{\"schema\": 1, \"kind\": \"%s\", \"tool_version\": \"0.1.0\", \"profile\": \"%s\", "
 	    "\"target\": \"live\", \"changes\": %u, %s\"entries\": [%s], \"machine\": \"%s\", "
-	    "\"os\": %s, \"time\": \"%s\", \"profile_version\": \"sha256:ab\", "
+	    "\"os\": %s, \"time\": \"%s\", \"profile_version\": \"%s\", "
 	    "\"reboot_pending\": %s, \"reboot_pending_reasons\": [%s]}",
 	    d->kind ? d->kind : "check", d->profile ? d->profile : "p1", d->changes, status,
 	    d->entries ? d->entries : "", d->machine, d->os ? d->os : "null",
-	    d->time ? d->time : "2026-12-01T10:00:00Z", d->reboot ? "true" : "false",
-	    d->reboot ? "\"cbs-reboot-pending\"" : "");
+	    d->time ? d->time : "2026-12-01T10:00:00Z", d->version ? d->version : "sha256:ab",
+	    d->reboot ? "true" : "false", d->reboot ? "\"cbs-reboot-pending\"" : "");
 
 	free(status);
 	return text;
@@ -242,6 +242,27 @@ static void test_broken_documents(void **state)
 	fleet_free(&f);
 }
 
+static void test_profile_versions(void **state)
+{
+	struct fleet f;
+	struct strbuf sb = STRBUF_INIT;
+
+	fleet_init(&f);
+	add(&f, "a", &(struct doc_spec){.machine = "m1", .version = "sha256:old"});
+	add(&f, "b", &(struct doc_spec){.machine = "m2", .version = "sha256:new"});
+	add(&f, "c", &(struct doc_spec){.machine = "m3", .version = "sha256:new"});
+	fleet_finish(&f);
+	assert_int_equal(f.nprofiles, 1);
+	assert_int_equal(f.profiles[0].nversions, 2);
+	assert_string_equal(f.profiles[0].versions[0], "sha256:old");
+	assert_int_equal(f.profiles[0].version_machines[0], 1);
+	assert_int_equal(f.profiles[0].version_machines[1], 2);
+	fleet_html(&f, "2026-12-03T00:00:00Z", &sb);
+	assert_non_null(strstr(sb_str(&sb), "<code>sha256:new</code></td><td class=\"n\">2</td>"));
+	sb_free(&sb);
+	fleet_free(&f);
+}
+
 static void test_csv_escapes(void **state)
 {
 	struct fleet f;
@@ -278,6 +299,7 @@ static void test_html_escapes(void **state)
 	fleet_finish(&f);
 	fleet_html(&f, "2026-12-03T00:00:00Z", &sb);
 	assert_true(utf8_valid(sb_str(&sb), sb.len));
+	assert_null(strstr(sb_str(&sb), "id=\"versions\"")); /* one version each */
 	assert_non_null(
 	    strstr(sb_str(&sb), "</title>ppppppppppppppppppppppppppppppppppppppppppppp&hellip;"));
 	assert_null(strstr(sb_str(&sb), "<script>alert"));
@@ -297,9 +319,10 @@ static void test_html_escapes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_aggregate),       cmocka_unit_test(test_duplicates_keep_newest),
-	    cmocka_unit_test(test_apply_documents), cmocka_unit_test(test_broken_documents),
-	    cmocka_unit_test(test_csv_escapes),     cmocka_unit_test(test_html_escapes),
+	    cmocka_unit_test(test_aggregate),        cmocka_unit_test(test_duplicates_keep_newest),
+	    cmocka_unit_test(test_apply_documents),  cmocka_unit_test(test_broken_documents),
+	    cmocka_unit_test(test_profile_versions), cmocka_unit_test(test_csv_escapes),
+	    cmocka_unit_test(test_html_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
