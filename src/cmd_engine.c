@@ -387,7 +387,7 @@ static void report(const struct txn *t, const struct apply_result *r, const char
 
 		identity_of(cli, t->b, t->profile, t->os, &id);
 		if (r->status == APPLY_DONE && r->reboot)
-			docid_add_reason(&id, "schannelcfg-apply");
+			docid_add_reason(&id, "schannelcfg-change");
 		apply_result_json(r, cli->command, profile, target, exit_code_of(r), &id, &sb);
 		docid_free(&id);
 		free(target);

@@ -104,7 +104,7 @@ static void test_json_fields(void **state)
 	struct json j;
 
 	docid_init(&id, "state:/x/web9.reg", NULL, &os, NULL, 1764763200);
-	docid_add_reason(&id, "schannelcfg-apply");
+	docid_add_reason(&id, "schannelcfg-change");
 	json_init(&j, &sb);
 	json_obj_begin(&j);
 	docid_json_fields(&j, &id);
@@ -121,7 +121,7 @@ static void test_json_fields(void **state)
 	                                 "  \"profile_version\": null,\n"
 	                                 "  \"reboot_pending\": true,\n"
 	                                 "  \"reboot_pending_reasons\": [\n"
-	                                 "    \"schannelcfg-apply\"\n"
+	                                 "    \"schannelcfg-change\"\n"
 	                                 "  ]\n"
 	                                 "}");
 	sb_free(&sb);
