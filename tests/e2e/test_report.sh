@@ -141,7 +141,9 @@ expect_rc "--format text is not a report format" "$rc" 2
 
 # ---- HTML in a real browser
 
-"$HOSTBIN" report "$FLEET" "$BAD/05-schema-2.json" >"$TMP/fleet.html" 2>/dev/null
+# (the skipped file named as a user would, relative: the page shows it)
+(cd "$ROOT" && "$HOSTBIN" report "$FLEET" tests/fixtures/report/bad/05-schema-2.json) \
+    >"$TMP/fleet.html" 2>/dev/null
 expect_eq "no external resource in the page" \
     "$(grep -Eic '(src|href)="(https?:)?//|@import|url\(' "$TMP/fleet.html")" 0
 
