@@ -38,6 +38,7 @@ make_snapshots() {
 
 seed fuzz_profile profiles/*.ini tests/profiles/*.ini tests/bad-profiles/*.ini
 seed fuzz_regfile examples/states/*.reg tests/fixtures/*/*.reg tests/fixtures/*.reg
+seed fuzz_report tests/fixtures/report/*.json tests/fixtures/report/bad/*
 make_snapshots
 
 status=0

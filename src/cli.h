@@ -24,7 +24,7 @@ enum sc_exit {
 	EXIT_REBOOT = 3010,       /* applied; a reboot is required */
 };
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_REG };
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_REG, FORMAT_HTML, FORMAT_CSV };
 
 /* Options shared by the commands; which ones a command accepts is declared
  * in its table entry (OPT_* bits). */
@@ -38,6 +38,7 @@ enum {
 	OPT_FORMAT_REG = 1 << 6, /* --format reg is meaningful */
 	OPT_NO_COLOR = 1 << 7,
 	OPT_IMAGE = 1 << 8,
+	OPT_FORMAT_REPORT = 1 << 12, /* report: --format html|csv|json only */
 };
 
 struct cli {

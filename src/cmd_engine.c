@@ -13,6 +13,7 @@
 #include "impacts.h"
 #include "commands.h"
 #include "diff.h"
+#include "docid.h"
 #include "platform.h"
 #include "regfile.h"
 #include "render_engine.h"
@@ -97,13 +98,30 @@ static void out_reg(const struct strbuf *sb)
 	free(bytes);
 }
 
+/* Who the JSON document is about (docid.h): the registry b shows after
+ * the command, so an apply's own reboot need is added by the caller. */
+static void identity_of(const struct cli *cli, const struct reg_backend *b, const struct profile *p,
+                        const struct compile_options *os, struct doc_identity *id)
+{
+	char *target = target_of(cli);
+	char *name = cli->state_file ? NULL : platform_computer_name();
+
+	docid_init(id, target, name, os, p, platform_now());
+	docid_reboot_markers(id, b);
+	free(name);
+	free(target);
+}
+
+/* id: the machine identity for JSON (NULL: none). */
 static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
-                       const char *profile)
+                       const char *profile, const struct doc_identity *id)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *target = target_of(cli);
 
-	if (cli->format == FORMAT_JSON) {
+	if (cli->format == FORMAT_JSON && id) {
+		docid_diff_json(d, cli->command, profile, target, id, &sb);
+	} else if (cli->format == FORMAT_JSON) {
 		diff_format_json(d, cli->command, profile, target, &sb);
 	} else if (cli->format == FORMAT_REG) {
 		diff_format_reg(d, &sb);
@@ -153,11 +171,15 @@ static int diff_or_check(struct cli *cli, bool check)
 	struct loaded l;
 	struct reg_backend *b = NULL;
 	struct diff d;
+	struct doc_identity id = {0};
 	int rc = compute(cli, &l, &b, &d);
 
 	if (rc != EXIT_OK)
 		return rc;
-	print_diff(cli, &d, cli->command, l.profile->name);
+	if (cli->format == FORMAT_JSON)
+		identity_of(cli, b, l.profile, &l.os, &id);
+	print_diff(cli, &d, cli->command, l.profile->name, &id);
+	docid_free(&id);
 	rc = check && d.nchanged ? EXIT_DRIFT : EXIT_OK;
 	diff_free(&d);
 	reg_backend_free(b);
@@ -186,6 +208,9 @@ struct txn {
 	char *dir, *target, *machine;
 	struct snap_auth auth; /* keyed for the live registry */
 	enum snap_kind kind;   /* of the transaction running */
+	/* For the JSON document's identity (docid.h); NULL for a rollback. */
+	const struct profile *profile;
+	const struct compile_options *os;
 };
 
 /* MachineGuid of the live registry or the image ("-" for a state file or
@@ -382,8 +407,9 @@ static void report_failure(const struct cli *cli, const struct apply_result *r)
 	}
 }
 
-static void report(const struct cli *cli, const struct apply_result *r, const char *profile)
+static void report(const struct txn *t, const struct apply_result *r, const char *profile)
 {
+	const struct cli *cli = t->cli;
 	struct strbuf sb = STRBUF_INIT;
 
 	if (r->status == APPLY_INPUT_ERROR || r->status == APPLY_REFUSED ||
@@ -393,12 +419,17 @@ static void report(const struct cli *cli, const struct apply_result *r, const ch
 	}
 	if (cli->format == FORMAT_JSON) {
 		char *target = target_of(cli);
+		struct doc_identity id;
 
-		apply_result_json(r, cli->command, profile, target, exit_code_of(r), &sb);
+		identity_of(cli, t->b, t->profile, t->os, &id);
+		if (r->status == APPLY_DONE && r->reboot)
+			docid_add_reason(&id, "schannelcfg-change");
+		apply_result_json(r, cli->command, profile, target, exit_code_of(r), &id, &sb);
+		docid_free(&id);
 		free(target);
 		cli_out(sb_str(&sb));
 	} else {
-		print_diff(cli, &r->diff, cli->command, profile);
+		print_diff(cli, &r->diff, cli->command, profile, NULL);
 		if (r->status == APPLY_DONE)
 			cli_outf("Snapshot %s written before the change:\n  %s\n"
 			         "Applied %zu change%s%s.\n",
@@ -438,7 +469,7 @@ static int run_transaction(struct txn *t, const struct plan *plan, const char *p
 
 	t->kind = kind;
 	apply_plan(plan, &o, &r);
-	report(cli, &r, profile);
+	report(t, &r, profile);
 	log_event(cli, profile, &r);
 	rc = exit_code_of(&r);
 	apply_result_free(&r);
@@ -455,6 +486,8 @@ int cmd_apply(struct cli *cli)
 		return rc;
 	rc = txn_begin(cli, &t);
 	if (rc == EXIT_OK) {
+		t.profile = l.profile;
+		t.os = &l.os;
 		rc = run_transaction(&t, &l.plan, l.profile->name, l.profile->name, SNAP_APPLY);
 		txn_end(&t);
 	}

@@ -5,6 +5,7 @@
  * anything when it would write the live registry and the process is not
  * elevated. MUST: usage errors exit 2 before anything is opened.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,15 @@ static const struct command commands[] = {
      "removal. Applying the result to any registry gives it exactly the captured values;\n"
      "applying it to its source changes nothing. --os names the source's Windows (the live\n"
      "one by default) in the header. Example: schannelcfg capture > site.ini\n"},
+    {"report", cmd_report, 0, OPT_FORMAT | OPT_FORMAT_REPORT, 1, INT_MAX,
+     "FILE.json...|DIR [--format html|csv|json]",
+     "One report of many machines' 'check --format json' (or apply) documents.",
+     "Reads the files named, or every *.json in DIR; never the registry. html (default): one\n"
+     "self-contained page (summary, compliance per profile and per release, the settings\n"
+     "that drift most, machines, reboots pending); csv: one row a machine; json: the\n"
+     "aggregate (docs/json.md). A file that is not such a document is named on stderr\n"
+     "and skipped; the same machine twice keeps the newest. Exit 2 when no document is\n"
+     "usable. Example: schannelcfg report results/ > fleet.html\n"},
     {"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
      "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
     {"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},
@@ -311,8 +321,23 @@ static const struct {
     {"--no-color", OPT_NO_COLOR, false},
 };
 
+static int set_report_format(struct cli *cli, const char *value)
+{
+	if (!strcmp(value, "html"))
+		cli->format = FORMAT_HTML;
+	else if (!strcmp(value, "csv"))
+		cli->format = FORMAT_CSV;
+	else if (!strcmp(value, "json"))
+		cli->format = FORMAT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
 static int set_format(struct cli *cli, const struct command *c, const char *value)
 {
+	if (c->options & OPT_FORMAT_REPORT)
+		return set_report_format(cli, value);
 	if (!strcmp(value, "text"))
 		cli->format = FORMAT_TEXT;
 	else if (!strcmp(value, "json"))
@@ -336,8 +361,10 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_NO_COLOR: cli->color = false; break;
 	case OPT_FORMAT:
 		if (set_format(cli, c, value)) {
-			cli_errf("schannelcfg %s: --format must be text or json%s, not '%s'\n",
-			         c->name, (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
+			cli_errf("schannelcfg %s: --format must be %s%s, not '%s'\n", c->name,
+			         (c->options & OPT_FORMAT_REPORT) ? "html, csv or json"
+			                                          : "text or json",
+			         (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
 			return EXIT_USAGE;
 		}
 		break;

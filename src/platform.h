@@ -151,6 +151,15 @@ time_t platform_now(void);
 /* "DOMAIN\user" (Windows) or the login name; xmalloc'd, never NULL. */
 char *platform_user_name(void);
 
+/* The computer's name, for reports (docs/json.md "machine"): the physical
+ * DNS host name (GetComputerNameExW, ComputerNamePhysicalDnsHostname, not
+ * a cluster's virtual name), else the NetBIOS name; gethostname() on
+ * POSIX. xmalloc'd, or NULL when it cannot be read. */
+char *platform_computer_name(void);
+
+/* True if path names an existing folder (a link to one counts). */
+bool platform_is_dir(const char *path);
+
 /* Writes one Application-log event (source "schannelcfg"). Failures are
  * ignored by design: logging must never fail an apply. */
 void platform_event_log(bool error, const char *message);

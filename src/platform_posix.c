@@ -437,6 +437,24 @@ char *platform_user_name(void)
 	return xstrdup(pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 
+bool platform_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *platform_computer_name(void)
+{
+	char name[256];
+
+	/* gethostname may leave a truncated name unterminated. */
+	if (gethostname(name, sizeof(name) - 1))
+		return NULL;
+	name[sizeof(name) - 1] = '\0';
+	return name[0] ? xstrdup(name) : NULL;
+}
+
 void platform_event_log(bool error, const char *message)
 {
 	(void)error;

@@ -939,6 +939,40 @@ char *platform_user_name(void)
 	return result ? result : xstrdup("unknown");
 }
 
+bool platform_is_dir(const char *path)
+{
+	wchar_t *w = wide_of(path, NULL);
+	DWORD attr = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+
+	free(w);
+	return attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+/* One GetComputerNameExW format, sized by the first call's answer
+ * (ERROR_MORE_DATA). */
+static char *computer_name_as(COMPUTER_NAME_FORMAT format)
+{
+	DWORD size = 0;
+	wchar_t *buf;
+	char *name = NULL;
+
+	if (GetComputerNameExW(format, NULL, &size) || GetLastError() != ERROR_MORE_DATA ||
+	    size == 0 || size > 4096)
+		return NULL;
+	buf = xcalloc((size_t)size + 1, sizeof(*buf));
+	if (GetComputerNameExW(format, buf, &size) && size > 0)
+		name = utf8_of(buf);
+	free(buf);
+	return name;
+}
+
+char *platform_computer_name(void)
+{
+	char *name = computer_name_as(ComputerNamePhysicalDnsHostname);
+
+	return name ? name : computer_name_as(ComputerNamePhysicalNetBIOS);
+}
+
 void platform_event_log(bool error, const char *message)
 {
 	HANDLE source = RegisterEventSourceW(NULL, L"schannelcfg");

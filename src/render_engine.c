@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docid.h"
 #include "json.h"
 #include "render.h"
 #include "snapshot.h"
@@ -18,7 +19,8 @@ static const char *status_name(enum apply_status s)
 }
 
 void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
-                       const char *target, int exit_code, struct strbuf *sb)
+                       const char *target, int exit_code, const struct doc_identity *id,
+                       struct strbuf *sb)
 {
 	struct json j;
 
@@ -33,6 +35,8 @@ void apply_result_json(const struct apply_result *r, const char *kind, const cha
 	json_key_u64(&j, "executed", r->executed);
 	json_key_str(&j, "error", r->err.msg[0] ? r->err.msg : NULL);
 	json_key_str(&j, "restore_error", r->restore_err.msg[0] ? r->restore_err.msg : NULL);
+	if (id)
+		docid_json_fields(&j, id);
 	json_obj_end(&j);
 	json_finish(&j);
 }

@@ -11,9 +11,12 @@
 #include "snapshot.h"
 #include "util.h"
 
-/* The diff document of diff_format_json plus status, exit code and snapshot. */
+/* The diff document of diff_format_json plus status, exit code and
+ * snapshot, and the machine identity (docid.h) when id is not NULL. */
+struct doc_identity;
 void apply_result_json(const struct apply_result *r, const char *kind, const char *profile,
-                       const char *target, int exit_code, struct strbuf *sb);
+                       const char *target, int exit_code, const struct doc_identity *id,
+                       struct strbuf *sb);
 
 /* The path of the file `name` in the snapshot folder dir, joined with the
  * platform's separator (as snapshot_write names the files it writes), so
