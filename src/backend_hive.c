@@ -909,7 +909,8 @@ static int step(const char *name, const char *tmp, struct sc_err *err)
 }
 
 /* hivex_commit to a new file beside the hive, flushed and checked, renamed
- * over it (backend_hive.h). */
+ * over it (backend_hive.h). Closes hf->h once it is written: the caller
+ * opens the hive again, as the file then is. */
 static int write_hive(struct hive_file *hf, struct sc_err *err)
 {
 	const char *slash = strrchr(hf->path, '/');
@@ -951,6 +952,11 @@ static int write_hive(struct hive_file *hf, struct sc_err *err)
 		sc_err_set(err, "%s: libhivex cannot write the hive: %s", tmp, strerror(errno));
 		goto out;
 	}
+	/* Written: the in-memory copy is not needed again (the caller opens the
+	 * file as it now is), and freeing it halves the peak while the copy
+	 * is checked. */
+	hivex_close(hf->h);
+	hf->h = NULL;
 	if (step("committed", tmp, err) != SC_OK)
 		goto out;
 	fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -1022,6 +1028,7 @@ static int commit_hive(struct syncer *y, struct sc_err *err)
 	struct hive_file *hf = y->hf;
 	hive_h *reader = hf->h;
 	struct stat now;
+
 	int rc;
 
 	if (lstat(hf->path, &now) != 0 || !same_file(&now, &hf->st))
@@ -1029,11 +1036,13 @@ static int commit_hive(struct syncer *y, struct sc_err *err)
 		                  "%s: the hive file changed since it was read (another tool "
 		                  "wrote it?); nothing was written to it",
 		                  hf->path);
+	/* The mapping goes first: the writable copy is the whole file in
+	 * memory, and both at once would double the peak. */
+	hivex_close(reader);
 	if (!(hf->h = open_hive_file(hf, true, &now, err))) {
-		hf->h = reader;
+		reload_hive(hf);
 		return SC_ERROR;
 	}
-	hivex_close(reader);
 	y->dry = false;
 	y->changes = 0;
 	rc = sync_node(y, hivex_root(hf->h), hf->live, false);

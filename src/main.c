@@ -112,7 +112,8 @@ static const char exit_code_help[] =
     "  3     apply failed and was rolled back automatically\n"
     "  4     rollback failed: registry state uncertain (see the snapshot path)\n"
     "  5     refused: not elevated, another apply running, a weak snapshot folder, or a\n"
-    "        snapshot that does not verify (or is another registry's or machine's)\n"
+    "        snapshot that does not verify (or is another registry's or machine's);\n"
+    "        --image on Windows without the backup and restore privileges\n"
     "  6     the registry could not be read (access denied, I/O); nothing was touched\n"
     "  3010  applied; a reboot is required for the change to take effect\n";
 
