@@ -51,6 +51,19 @@ void cli_close_image(void)
 	opened_image = NULL;
 }
 
+/* The oldest Windows schannelcfg supports, on which the version checks are
+ * strictest (README: "--os"): what a registry that does not say is taken
+ * to be. */
+static int assume_oldest(struct compile_options *os)
+{
+	os->have_os = true;
+	os->os_assumed = true;
+	os->major = DEFAULT_OS_MAJOR;
+	os->minor = DEFAULT_OS_MINOR;
+	os->build = DEFAULT_OS_BUILD;
+	return EXIT_OK;
+}
+
 /* An image's own version: SC_OK (have_os false when the image does not
  * say, and the oldest supported version is then assumed, as for a state
  * file), or EXIT_USAGE when the image cannot be opened. */
@@ -77,12 +90,7 @@ static int image_os_version(const struct cli *cli, struct compile_options *os)
 	         "%u.%u.%u: pass --os to say\n",
 	         cli->command, cli->image_dir, DEFAULT_OS_MAJOR, DEFAULT_OS_MINOR,
 	         DEFAULT_OS_BUILD);
-	os->have_os = true;
-	os->os_assumed = true;
-	os->major = DEFAULT_OS_MAJOR;
-	os->minor = DEFAULT_OS_MINOR;
-	os->build = DEFAULT_OS_BUILD;
-	return EXIT_OK;
+	return assume_oldest(os);
 }
 
 int cli_os_version(const struct cli *cli, struct compile_options *os)
@@ -106,15 +114,8 @@ int cli_os_version(const struct cli *cli, struct compile_options *os)
 		os->have_os = platform_os_version(&os->major, &os->minor, &os->build);
 		return EXIT_OK;
 	}
-	/* A .reg state says nothing about its Windows: assume the oldest one
-	 * schannelcfg supports, on which the version checks are strictest
-	 * (README: "--os"). */
-	os->have_os = true;
-	os->os_assumed = true;
-	os->major = DEFAULT_OS_MAJOR;
-	os->minor = DEFAULT_OS_MINOR;
-	os->build = DEFAULT_OS_BUILD;
-	return EXIT_OK;
+	/* A .reg state says nothing about its Windows. */
+	return assume_oldest(os);
 }
 
 static void print_diags(const struct cli *cli, const struct diag *d)

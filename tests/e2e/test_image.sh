@@ -201,6 +201,9 @@ expect_rc "apply --image through the loaded hives" "$rc" 194
 expect_contains "its snapshot in the image" "$out" "ProgramData\\schannelcfg\\snapshots\\"
 expect_eq "unloaded after apply" "$(mounted)" 0
 expect_eq "the host's own registry untouched" "$(reg_value "$PROTOS\\TLS 1.0\\Server" Enabled)" ABSENT
+rc=0; out=$(sc apply tls12-strict --image "$wimg" --os 6.1.7601 2>&1) || rc=$?
+expect_rc "a refused apply (the Remote Desktop guard, 6.1)" "$rc" 5
+expect_eq "unloaded after the refusal" "$(mounted)" 0
 rm "$(cfg "$wimg")/SOFTWARE"
 rc=0; out=$(sc diff tls12-strict --image "$wimg" 2>&1) || rc=$?
 expect_rc "a missing hive under Wine" "$rc" 2
