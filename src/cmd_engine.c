@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "cli_common.h"
+#include "cmd_probe.h"
 #include "impacts.h"
 #include "commands.h"
 #include "diff.h"
@@ -73,8 +74,9 @@ static void out_reg(const struct strbuf *sb)
 	free(bytes);
 }
 
-static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
-                       const char *profile)
+/* print_diff, into sb: check --live appends to it before it is printed. */
+static void format_diff(const struct cli *cli, const struct diff *d, const char *verb,
+                        const char *profile, struct strbuf *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *target = target_of(cli);
@@ -91,12 +93,22 @@ static void print_diff(const struct cli *cli, const struct diff *d, const char *
 		free(heading);
 		free(where);
 	}
+	sb_add(out, sb.buf ? sb.buf : "", sb.len);
+	sb_free(&sb);
+	free(target);
+}
+
+static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
+                       const char *profile)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	format_diff(cli, d, verb, profile, &sb);
 	if (cli->format == FORMAT_REG)
 		out_reg(&sb);
 	else
 		cli_out(sb_str(&sb));
 	sb_free(&sb);
-	free(target);
 }
 
 /* Loads, compiles and diffs; prints nothing on success. */
@@ -133,8 +145,17 @@ static int diff_or_check(struct cli *cli, bool check)
 
 	if (rc != EXIT_OK)
 		return rc;
-	print_diff(cli, &d, cli->command, l.profile->name);
 	rc = check && d.nchanged ? EXIT_DRIFT : EXIT_OK;
+	if (check && cli->live) { /* check --live: the offer on the wire too */
+		struct strbuf sb = STRBUF_INIT;
+
+		format_diff(cli, &d, cli->command, l.profile->name, &sb);
+		rc = probe_check_live(cli, &sb, rc);
+		cli_out(sb_str(&sb));
+		sb_free(&sb);
+	} else {
+		print_diff(cli, &d, cli->command, l.profile->name);
+	}
 	diff_free(&d);
 	reg_backend_free(b);
 	cli_loaded_free(&l);

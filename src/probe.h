@@ -49,6 +49,7 @@ struct probe_proto_result {
 	char error[PROBE_TEXT];  /* a failure in words (network errors included) */
 	char api[24];            /* "SCH_CREDENTIALS" or "SCHANNEL_CRED" */
 	char cipher_suite[64];   /* IANA name, or 0xXXXX, or "" */
+	char negotiated[16];     /* the protocol SChannel reports ("TLS 1.2") */
 	char cipher[24];         /* "AES", "3DES", ... */
 	unsigned cipher_bits;
 	char hash[24];           /* "SHA256", or "AEAD" */
@@ -70,6 +71,7 @@ struct probe_report {
 	char address[64]; /* the address connected to */
 	struct probe_proto_result protos[PP_COUNT];
 	char runtime[64]; /* "Wine 8.0" when under Wine, else "" */
+	char api_note[PROBE_TEXT]; /* why SCHANNEL_CRED was used where SCH_CREDENTIALS worked */
 };
 
 /* One older version tried with a ServerHello (probe_offer). */

@@ -66,6 +66,7 @@ static const struct {
     {SEC_E_BUFFER_TOO_SMALL, "SEC_E_BUFFER_TOO_SMALL"},
     {SEC_I_CONTEXT_EXPIRED, "SEC_I_CONTEXT_EXPIRED"},
     {SEC_E_INSUFFICIENT_MEMORY, "SEC_E_INSUFFICIENT_MEMORY"},
+    {SEC_E_NO_AUTHENTICATING_AUTHORITY, "SEC_E_NO_AUTHENTICATING_AUTHORITY"},
 };
 
 static void set_status(struct probe_proto_result *pr, SECURITY_STATUS st)
@@ -213,7 +214,7 @@ static SECURITY_STATUS acquire(const struct cred_req *q, CredHandle *cred, char 
 
 /* ---- the client handshake ---- */
 
-enum hs_result { HS_OK, HS_REFUSED, HS_NETWORK };
+enum hs_result { HS_OK, HS_REFUSED, HS_NETWORK, HS_IGNORED };
 
 struct hs {
 	SOCKET s;
@@ -372,6 +373,39 @@ static void cert_info(CtxtHandle *ctx, struct probe_proto_result *pr)
 	CertFreeCertificateContext(cert);
 }
 
+static const char *proto_of_bits(DWORD p)
+{
+	int i;
+
+	for (i = 0; i < PP_COUNT; i++)
+		if (p & proto_bits[i])
+			return probe_proto_name((enum probe_proto)i);
+	return "";
+}
+
+/* SChannel's own suite name, where it gives no IANA code. Wine's names the
+ * MAC of an AEAD suite "<unknown>": IANA names such a suite after its
+ * hash, which the connection info has; a result that is not an IANA name
+ * is kept as SChannel wrote it. */
+static void suite_from_name(const WCHAR *w, const char *hash, char *out, size_t n)
+{
+	char name[64], *u;
+	uint16_t code;
+
+	wide_to(name, sizeof(name), w);
+	u = strstr(name, "<unknown>");
+	if (u && hash[0]) {
+		char fixed[64];
+
+		snprintf(fixed, sizeof(fixed), "%.*s%s", (int)(u - name), name, hash);
+		if (tls_suite_code(fixed, &code)) {
+			snprintf(out, n, "%s", fixed);
+			return;
+		}
+	}
+	snprintf(out, n, "%s", name);
+}
+
 /* Fills what was negotiated; the suite's IANA name where SChannel says its
  * code (SECPKG_ATTR_CIPHER_INFO, Vista and later), else its own name. */
 static void negotiated(CtxtHandle *ctx, struct probe_proto_result *pr)
@@ -381,9 +415,10 @@ static void negotiated(CtxtHandle *ctx, struct probe_proto_result *pr)
 	char hex[TLS_HEX_SIZE];
 
 	if (QueryContextAttributesW(ctx, SECPKG_ATTR_CONNECTION_INFO, &ci) == SEC_E_OK) {
+		snprintf(pr->negotiated, sizeof(pr->negotiated), "%s", proto_of_bits(ci.dwProtocol));
 		snprintf(pr->cipher, sizeof(pr->cipher), "%s", alg_name(ci.aiCipher));
 		pr->cipher_bits = ci.dwCipherStrength;
-		snprintf(pr->hash, sizeof(pr->hash), "%s", ci.aiHash ? alg_name(ci.aiHash) : "AEAD");
+		snprintf(pr->hash, sizeof(pr->hash), "%s", ci.aiHash ? alg_name(ci.aiHash) : "");
 		snprintf(pr->key_exchange, sizeof(pr->key_exchange), "%s", alg_name(ci.aiExch));
 		pr->key_exchange_bits = ci.dwExchStrength;
 	}
@@ -396,7 +431,8 @@ static void negotiated(CtxtHandle *ctx, struct probe_proto_result *pr)
 			snprintf(pr->cipher_suite, sizeof(pr->cipher_suite), "%s",
 			         tls_name_or_hex(tls_suite_name(code), code, hex));
 		else
-			wide_to(pr->cipher_suite, sizeof(pr->cipher_suite), cinfo.szCipherSuite);
+			suite_from_name(cinfo.szCipherSuite, pr->hash, pr->cipher_suite,
+			                sizeof(pr->cipher_suite));
 	}
 	cert_info(ctx, pr);
 }
@@ -420,7 +456,18 @@ static void hs_end(struct hs *h)
 	h->s = INVALID_SOCKET;
 }
 
-/* One handshake with credentials q. HS_OK fills pr's negotiated fields. */
+static DWORD proto_bits_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < PP_COUNT; i++)
+		if (!strcmp(name, probe_proto_name((enum probe_proto)i)))
+			return proto_bits[i];
+	return 0;
+}
+
+/* One handshake with credentials q. HS_OK fills pr's negotiated fields;
+ * HS_IGNORED: it completed, but at a protocol q did not allow. */
 static enum hs_result try_once(const struct target *t, const struct cred_req *q,
                                struct probe_proto_result *pr, bool *connected)
 {
@@ -444,8 +491,15 @@ static enum hs_result try_once(const struct target *t, const struct cred_req *q,
 	}
 	*connected = true;
 	rc = handshake(&h, &cred, t->name);
-	if (rc == HS_OK)
+	if (rc == HS_OK) {
 		negotiated(&h.ctx, pr);
+		if (!(q->protocols & proto_bits_of(pr->negotiated))) {
+			snprintf(pr->error, sizeof(pr->error),
+			         "SChannel negotiated %s instead: the protocol restriction was ignored",
+			         pr->negotiated[0] ? pr->negotiated : "another protocol");
+			rc = HS_IGNORED;
+		}
+	}
 	else if (rc == HS_REFUSED) {
 		set_status(pr, h.st);
 		pr->client_refused = !h.sent;
@@ -605,6 +659,7 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 	struct probe_proto_result cur = *pr;
 	size_t n = 0;
 	bool connected;
+	enum hs_result hr;
 
 	snprintf(pr->enum_method, sizeof(pr->enum_method), "%s",
 	         modern ? "SCH_CREDENTIALS CRYPTO_SETTINGS" : "SCHANNEL_CRED palgSupportedAlgs");
@@ -632,8 +687,13 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 		}
 		memset(&cur, 0, sizeof(cur));
 		connected = false;
-		if (try_once(t, &q, &cur, &connected) != HS_OK) {
+		hr = try_once(t, &q, &cur, &connected);
+		if (hr == HS_REFUSED) {
 			pr->enumerated = true; /* refused: every cipher it takes was seen */
+			return;
+		}
+		if (hr != HS_OK) {
+			snprintf(pr->enum_note, sizeof(pr->enum_note), "stopped: %s", cur.error);
 			return;
 		}
 		e = (struct excluded){cipher_alg(&cur), cur.cipher_bits, ""};
@@ -652,6 +712,36 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 	}
 	pr->enumerated = true;
 	snprintf(pr->enum_note, sizeof(pr->enum_note), "stopped after %d ciphers", ENUM_MAX);
+}
+
+/* One handshake per protocol. *ignored names the first protocol whose
+ * restriction SChannel ignored (a static string), or stays NULL. */
+static int probe_pass(const struct target *t, struct probe_report *r, bool legacy,
+                      const char **ignored, struct sc_err *err)
+{
+	bool connected = false;
+	int i;
+
+	*ignored = NULL;
+	for (i = 0; i < PP_COUNT; i++) {
+		struct probe_proto_result *pr = &r->protos[i];
+		struct cred_req q = {.protocols = proto_bits[i], .legacy_only = legacy};
+		enum hs_result hr = try_once(t, &q, pr, &connected);
+
+		pr->tried = true;
+		pr->accepted = hr == HS_OK;
+		if (hr == HS_NETWORK && !connected)
+			/* Not one connection made yet: a network failure before any
+			 * handshake, not a refusal. */
+			return sc_err_set(err, "%s", pr->error), PROBE_NETWORK;
+		if (hr == HS_IGNORED && !*ignored && !legacy) {
+			*ignored = probe_proto_name((enum probe_proto)i);
+			return SC_OK;
+		}
+		if (pr->accepted)
+			enumerate(t, (enum probe_proto)i, pr);
+	}
+	return SC_OK;
 }
 
 static int resolve(const char *host, unsigned port, struct target *t, char *address,
@@ -682,7 +772,7 @@ int probe_host(const char *host, unsigned port, unsigned timeout_ms, struct prob
 {
 	struct target t = {.ms = timeout_ms};
 	WSADATA wsa;
-	bool connected = false;
+	const char *ignored = NULL;
 	int i, rc = SC_OK;
 
 	memset(r, 0, sizeof(*r));
@@ -694,23 +784,21 @@ int probe_host(const char *host, unsigned port, unsigned timeout_ms, struct prob
 		return SC_ERROR;
 	}
 	t.name = (wchar_t *)utf8_to_utf16(host, strlen(host), NULL);
-	for (i = 0; i < PP_COUNT; i++) {
-		struct probe_proto_result *pr = &r->protos[i];
-		struct cred_req q = {.protocols = proto_bits[i]};
-		enum hs_result hr = try_once(&t, &q, pr, &connected);
-
-		pr->tried = true;
-		pr->accepted = hr == HS_OK;
-		if (hr == HS_NETWORK && !connected) {
-			/* Not one connection made yet: a network failure before any
-			 * handshake, not a refusal. */
-			sc_err_set(err, "%s:%u: %s", host, port, pr->error);
-			rc = PROBE_NETWORK;
-			break;
-		}
-		if (pr->accepted)
-			enumerate(&t, (enum probe_proto)i, pr);
+	rc = probe_pass(&t, r, false, &ignored, err);
+	if (rc == SC_OK && ignored) {
+		/* Wine 8 takes SCH_CREDENTIALS and ignores grbitDisabledProtocols:
+		 * then every protocol is asked again through SCHANNEL_CRED. */
+		snprintf(r->api_note, sizeof(r->api_note),
+		         "SCH_CREDENTIALS was accepted but its protocol restriction ignored (%s): "
+		         "SCHANNEL_CRED used instead",
+		         ignored);
+		for (i = 0; i < PP_COUNT; i++)
+			free(r->protos[i].suites);
+		memset(r->protos, 0, sizeof(r->protos));
+		rc = probe_pass(&t, r, true, &ignored, err);
 	}
+	if (rc == PROBE_NETWORK)
+		sc_err_prefix(err, "%s:%u", host, port);
 	free(t.name);
 	WSACleanup();
 	if (rc != SC_OK)
@@ -865,7 +953,7 @@ static int test_versions(struct loop *l, struct offer_report *r, struct sc_err *
 		v->tested = true;
 		v->offered = ok;
 		v->status = ok ? 0 : (uint32_t)st;
-		snprintf(v->note, sizeof(v->note), "a %s ServerHello: %s", probe_proto_name(i),
+		snprintf(v->note, sizeof(v->note), "ServerHello at %s: %s", probe_proto_name(i),
 		         ok ? "the client went on" : "the client refused it");
 	}
 	return SC_OK;
