@@ -97,8 +97,6 @@ static void host_text(const char *target, const struct probe_report *r, struct s
 		proto_text(&r->protos[i], probe_proto_name((enum probe_proto)i), sb);
 		n += r->protos[i].accepted;
 	}
-	if (r->api_note[0])
-		sb_addf(sb, "\nNote: %s.\n", r->api_note);
 	sb_addf(sb, "\n%d of %d protocols accepted.\n", n, PP_COUNT);
 }
 
@@ -165,7 +163,6 @@ static void host_json(const char *target, const char *host, unsigned port,
 	json_key_u64(&j, "port", port);
 	json_key_str(&j, "address", r->address);
 	key_str_or_null(&j, "runtime", r->runtime);
-	key_str_or_null(&j, "api_note", r->api_note);
 	json_key(&j, "protocols");
 	json_arr_begin(&j);
 	for (i = 0; i < PP_COUNT; i++)

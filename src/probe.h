@@ -71,7 +71,6 @@ struct probe_report {
 	char address[64]; /* the address connected to */
 	struct probe_proto_result protos[PP_COUNT];
 	char runtime[64]; /* "Wine 8.0" when under Wine, else "" */
-	char api_note[PROBE_TEXT]; /* why SCHANNEL_CRED was used where SCH_CREDENTIALS worked */
 };
 
 /* One older version tried with a ServerHello (probe_offer). */

@@ -392,18 +392,25 @@ static void suite_from_name(const WCHAR *w, const char *hash, char *out, size_t 
 	char name[64], *u;
 	uint16_t code;
 
-	wide_to(name, sizeof(name), w);
-	u = strstr(name, "<unknown>");
-	if (u && hash[0]) {
-		char fixed[64];
+	char fixed[64];
+	size_t k = 0;
+	const char *p;
 
-		snprintf(fixed, sizeof(fixed), "%.*s%s", (int)(u - name), name, hash);
-		if (tls_suite_code(fixed, &code)) {
-			snprintf(out, n, "%s", fixed);
-			return;
+	wide_to(name, sizeof(name), w);
+	/* "TLS_<unknown>_RSA_WITH_": RSA key exchange has no exchange name */
+	for (p = name; *p && k + 1 < sizeof(fixed);) {
+		if (!strncmp(p, "<unknown>_", 10)) {
+			p += 10;
+		} else if (!strcmp(p, "<unknown>") && hash[0]) {
+			k += (size_t)snprintf(fixed + k, sizeof(fixed) - k, "%s", hash);
+			break;
+		} else {
+			fixed[k++] = *p++;
 		}
 	}
-	snprintf(out, n, "%s", name);
+	fixed[k < sizeof(fixed) ? k : sizeof(fixed) - 1] = '\0';
+	u = strstr(name, "<unknown>");
+	snprintf(out, n, "%s", u && tls_suite_code(fixed, &code) ? fixed : name);
 }
 
 /* Fills what was negotiated; the suite's IANA name where SChannel says its
@@ -456,6 +463,35 @@ static void hs_end(struct hs *h)
 	h->s = INVALID_SOCKET;
 }
 
+/* Whether a credential's first ClientHello (made, parsed and dropped: no
+ * byte is sent) lists `version` in supported_versions. */
+static bool hello_offers(CredHandle *cred, const wchar_t *target, uint16_t version)
+{
+	SecBuffer outb[1] = {{0, SECBUFFER_TOKEN, NULL}};
+	SecBufferDesc od = {SECBUFFER_VERSION, 1, outb};
+	struct sc_err err = {{0}};
+	struct clienthello ch;
+	CtxtHandle ctx;
+	DWORD attrs = 0;
+	bool found = false;
+	size_t i;
+	SECURITY_STATUS st = InitializeSecurityContextW(cred, NULL, (SEC_WCHAR *)target, ISC_FLAGS,
+	                                                0, 0, NULL, 0, &ctx, &od, &attrs, NULL);
+
+	if (st != SEC_I_CONTINUE_NEEDED && st != SEC_E_OK)
+		return false;
+	if (outb[0].pvBuffer &&
+	    clienthello_parse(outb[0].pvBuffer, outb[0].cbBuffer, &ch, &err) == CH_OK) {
+		for (i = 0; ch.has_versions && i < ch.versions.n; i++)
+			found |= ch.versions.v[i] == version;
+		clienthello_free(&ch);
+	}
+	if (outb[0].pvBuffer)
+		FreeContextBuffer(outb[0].pvBuffer);
+	DeleteSecurityContext(&ctx);
+	return found;
+}
+
 static DWORD proto_bits_of(const char *name)
 {
 	int i;
@@ -483,6 +519,15 @@ static enum hs_result try_once(const struct target *t, const struct cred_req *q,
 		         "this machine's SChannel refused the credentials (0x%08lx)", (long)st);
 		return HS_REFUSED;
 	}
+	if ((q->protocols & SP_PROT_TLS1_3_CLIENT) && !hello_offers(&cred, t->name, 0x0304)) {
+		pr->client_refused = true;
+		snprintf(pr->error, sizeof(pr->error),
+		         "this machine's SChannel does not offer TLS 1.3 (%s: its ClientHello has "
+		         "no TLS 1.3 in supported_versions)",
+		         pr->api);
+		FreeCredentialsHandle(&cred);
+		return HS_REFUSED;
+	}
 	h.s = net_connect((const struct sockaddr *)&t->sa, t->salen, t->ms, pr->error,
 	                  sizeof(pr->error));
 	if (h.s == INVALID_SOCKET) {
@@ -495,8 +540,10 @@ static enum hs_result try_once(const struct target *t, const struct cred_req *q,
 		negotiated(&h.ctx, pr);
 		if (!(q->protocols & proto_bits_of(pr->negotiated))) {
 			snprintf(pr->error, sizeof(pr->error),
-			         "SChannel negotiated %s instead: the protocol restriction was ignored",
+			         "this machine's SChannel negotiated %s instead: it ignored the "
+			         "protocol restriction",
 			         pr->negotiated[0] ? pr->negotiated : "another protocol");
+			pr->client_refused = true;
 			rc = HS_IGNORED;
 		}
 	}
@@ -714,18 +761,18 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 	snprintf(pr->enum_note, sizeof(pr->enum_note), "stopped after %d ciphers", ENUM_MAX);
 }
 
-/* One handshake per protocol. *ignored names the first protocol whose
- * restriction SChannel ignored (a static string), or stays NULL. */
-static int probe_pass(const struct target *t, struct probe_report *r, bool legacy,
-                      const char **ignored, struct sc_err *err)
+/* One handshake per protocol: SCHANNEL_CRED up to TLS 1.2 (every release
+ * has it, and it is what Wine 8 honours: it takes SCH_CREDENTIALS but
+ * ignores grbitDisabledProtocols), SCH_CREDENTIALS for TLS 1.3 (Microsoft:
+ * TLS 1.3 needs it), whose ClientHello is checked first (hello_offers). */
+static int probe_pass(const struct target *t, struct probe_report *r, struct sc_err *err)
 {
 	bool connected = false;
 	int i;
 
-	*ignored = NULL;
 	for (i = 0; i < PP_COUNT; i++) {
 		struct probe_proto_result *pr = &r->protos[i];
-		struct cred_req q = {.protocols = proto_bits[i], .legacy_only = legacy};
+		struct cred_req q = {.protocols = proto_bits[i], .legacy_only = i != PP_TLS13};
 		enum hs_result hr = try_once(t, &q, pr, &connected);
 
 		pr->tried = true;
@@ -734,10 +781,6 @@ static int probe_pass(const struct target *t, struct probe_report *r, bool legac
 			/* Not one connection made yet: a network failure before any
 			 * handshake, not a refusal. */
 			return sc_err_set(err, "%s", pr->error), PROBE_NETWORK;
-		if (hr == HS_IGNORED && !*ignored && !legacy) {
-			*ignored = probe_proto_name((enum probe_proto)i);
-			return SC_OK;
-		}
 		if (pr->accepted)
 			enumerate(t, (enum probe_proto)i, pr);
 	}
@@ -772,8 +815,7 @@ int probe_host(const char *host, unsigned port, unsigned timeout_ms, struct prob
 {
 	struct target t = {.ms = timeout_ms};
 	WSADATA wsa;
-	const char *ignored = NULL;
-	int i, rc = SC_OK;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	runtime_of(r->runtime, sizeof(r->runtime));
@@ -784,19 +826,7 @@ int probe_host(const char *host, unsigned port, unsigned timeout_ms, struct prob
 		return SC_ERROR;
 	}
 	t.name = (wchar_t *)utf8_to_utf16(host, strlen(host), NULL);
-	rc = probe_pass(&t, r, false, &ignored, err);
-	if (rc == SC_OK && ignored) {
-		/* Wine 8 takes SCH_CREDENTIALS and ignores grbitDisabledProtocols:
-		 * then every protocol is asked again through SCHANNEL_CRED. */
-		snprintf(r->api_note, sizeof(r->api_note),
-		         "SCH_CREDENTIALS was accepted but its protocol restriction ignored (%s): "
-		         "SCHANNEL_CRED used instead",
-		         ignored);
-		for (i = 0; i < PP_COUNT; i++)
-			free(r->protos[i].suites);
-		memset(r->protos, 0, sizeof(r->protos));
-		rc = probe_pass(&t, r, true, &ignored, err);
-	}
+	rc = probe_pass(&t, r, err);
 	if (rc == PROBE_NETWORK)
 		sc_err_prefix(err, "%s:%u", host, port);
 	free(t.name);
