@@ -16,6 +16,7 @@
 #define EXT_GROUPS        10
 #define EXT_SIGALGS       13
 #define EXT_VERSIONS      43
+#define EXT_RENEGOTIATION 0xff01
 #define SSL2_CLIENT_HELLO 1
 
 struct cursor {
@@ -110,6 +111,7 @@ static int one_extension(struct clienthello *ch, uint16_t type, struct cursor *d
 		ch->has_sigalgs = true;
 		return ext_codes(data, 2, 2, &ch->sigalgs,
 		                 "signature_algorithms: expected an even, non-empty list", err);
+	case EXT_RENEGOTIATION: ch->has_renegotiation_info = true; return CH_OK;
 	default: return CH_OK;
 	}
 }

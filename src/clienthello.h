@@ -50,6 +50,7 @@ struct clienthello {
 	/* Extensions: has_* says whether the extension was present at all
 	 * (absent is not the same as empty). */
 	bool has_versions, has_groups, has_sigalgs;
+	bool has_renegotiation_info; /* extension 0xff01 (RFC 5746) */
 	struct ch_list versions; /* supported_versions (43) */
 	struct ch_list groups;   /* supported_groups (10) */
 	struct ch_list sigalgs;  /* signature_algorithms (13) */

@@ -146,7 +146,7 @@ size_t probe_server_hello(const struct clienthello *ch, uint16_t version, uint8_
 {
 	/* renegotiation_info, empty (RFC 5746 3.6), when the client signalled it */
 	static const uint8_t reneg[] = {0xff, 0x01, 0x00, 0x01, 0x00};
-	bool ext = version > 0x0300 && offers(ch, 0x00FF);
+	bool ext = version > 0x0300 && (offers(ch, 0x00FF) || ch->has_renegotiation_info);
 	size_t body = 2 + 32 + 1 + 2 + 1 + (ext ? 2 + sizeof(reneg) : 0), o = 0, i;
 	uint16_t suite;
 

@@ -28,7 +28,7 @@ int probe_parse_target(const char *arg, char *host, size_t host_size, unsigned *
  * A ServerHello record for `version` (0x0300 .. 0x0303) answering ch: one
  * of the suites ch offers that works at that version (RSA key exchange
  * first), no session id, null compression, an empty renegotiation_info
- * when ch signalled it. Returns its length, or 0 when ch offers no usable
+ * when ch signalled it (SCSV or extension). Returns its length, or 0 when ch offers no usable
  * suite or cap is too small.
  */
 size_t probe_server_hello(const struct clienthello *ch, uint16_t version, uint8_t *out,
