@@ -18,7 +18,9 @@
 #include "probe.h"
 #include "probe_config.h"
 #include "probe_util.h"
+#include "render.h"
 #include "tls_names.h"
+#include "version.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define MAX_TIMEOUT_MS     600000
@@ -100,6 +102,14 @@ static void host_text(const char *target, const struct probe_report *r, struct s
 	sb_addf(sb, "\n%d of %d protocols accepted.\n", n, PP_COUNT);
 }
 
+/* What every document starts with (docs/json.md). */
+static void json_head(struct json *j, const char *kind)
+{
+	json_key_u64(j, "schema", JSON_SCHEMA_VERSION);
+	json_key_str(j, "kind", kind);
+	json_key_str(j, "tool_version", SCHANNELCFG_VERSION);
+}
+
 static void key_str_or_null(struct json *j, const char *key, const char *s)
 {
 	json_key_str(j, key, s && s[0] ? s : NULL);
@@ -158,6 +168,7 @@ static void host_json(const char *target, const char *host, unsigned port,
 
 	json_init(&j, sb);
 	json_obj_begin(&j);
+	json_head(&j, "probe");
 	json_key_str(&j, "target", target);
 	json_key_str(&j, "host", host);
 	json_key_u64(&j, "port", port);
@@ -427,6 +438,7 @@ static int run_offer(struct cli *cli, unsigned ms)
 
 		json_init(&j, &sb);
 		json_obj_begin(&j);
+		json_head(&j, "probe-offer");
 		live_json(&j, &l);
 		json_obj_end(&j);
 		json_finish(&j);
@@ -476,11 +488,20 @@ int probe_check_live(struct cli *cli, struct strbuf *sb, int rc)
 		struct strbuf doc = STRBUF_INIT;
 		struct json j;
 
+		struct strbuf head = STRBUF_INIT;
+
 		while (sb->len && (sb->buf[sb->len - 1] == '\n'))
 			sb->buf[--sb->len] = '\0';
-		sb_addf(&doc, "{\n\"check\": %s,\n\"live\": ", sb_str(sb));
+		json_init(&j, &head);
+		json_obj_begin(&j);
+		json_head(&j, "check-live");
+		/* head is "{\n  ...fields": the check document and the live one
+		 * follow as two more keys. */
+		sb_addf(&doc, "%s,\n  \"check\": %s,\n  \"live\": ", sb_str(&head), sb_str(sb));
+		sb_free(&head);
 		json_init(&j, &doc);
 		json_obj_begin(&j);
+		json_head(&j, "probe-offer");
 		live_json(&j, &l);
 		json_obj_end(&j);
 		sb_adds(&doc, "\n}\n");
