@@ -85,8 +85,8 @@ static bool rd_codes(struct cursor *c, size_t min_bytes, struct ch_list *out)
 }
 
 /* The extension's data is exactly one vector of codes. */
-static int ext_codes(struct cursor *data, unsigned lenbytes, size_t min_bytes,
-                     struct ch_list *out, const char *name, struct sc_err *err)
+static int ext_codes(struct cursor *data, unsigned lenbytes, size_t min_bytes, struct ch_list *out,
+                     const char *name, struct sc_err *err)
 {
 	struct cursor v;
 
@@ -122,8 +122,9 @@ static int extensions(struct clienthello *ch, struct cursor *c, struct sc_err *e
 	struct cursor all;
 
 	if (!rd_vec(c, 2, &all) || c->left)
-		return bad(err, c, "the extensions' length is not what follows the compression "
-		                   "methods");
+		return bad(err, c,
+		           "the extensions' length is not what follows the compression "
+		           "methods");
 	while (all.left) {
 		struct cursor data;
 		uint16_t type;
@@ -132,8 +133,8 @@ static int extensions(struct clienthello *ch, struct cursor *c, struct sc_err *e
 		if (!rd_u16(&all, &type) || !rd_vec(&all, 2, &data))
 			return bad(err, &all, "an extension overruns the extensions block");
 		if (seen[type >> 3] & (1u << (type & 7))) {
-			sc_err_set(err, "ClientHello offset %zu: extension %u appears twice", all.off,
-			           type);
+			sc_err_set(err, "ClientHello offset %zu: extension %u appears twice",
+			           all.off, type);
 			return CH_MALFORMED;
 		}
 		seen[type >> 3] |= (uint8_t)(1u << (type & 7));
@@ -156,11 +157,13 @@ static int body(struct clienthello *ch, struct cursor *c, struct sc_err *err)
 	if (!rd_vec(c, 1, &sid) || sid.left > 32)
 		return bad(err, c, "session id: expected at most 32 bytes, within the message");
 	if (!rd_vec(c, 2, &suites) || !rd_codes(&suites, 2, &ch->suites))
-		return bad(err, c, "cipher suites: expected an even, non-empty list within the "
-		                   "message");
+		return bad(err, c,
+		           "cipher suites: expected an even, non-empty list within the "
+		           "message");
 	if (!rd_vec(c, 1, &comp) || !comp.left)
-		return bad(err, c, "compression methods: expected a non-empty list within the "
-		                   "message");
+		return bad(err, c,
+		           "compression methods: expected a non-empty list within the "
+		           "message");
 	if (!c->left)
 		return CH_OK; /* no extensions at all (RFC 5246 7.4.1.2) */
 	return extensions(ch, c, err);
@@ -176,8 +179,10 @@ static int sslv2(const uint8_t *d, size_t len, struct clienthello *ch, struct sc
 		return CH_INCOMPLETE;
 	rlen = (size_t)((d[0] & 0x7f) << 8 | d[1]);
 	if (rlen < 9)
-		return sc_err_set(err, "SSL 2.0 record: %zu bytes is too short for a "
-		                       "CLIENT-HELLO", rlen),
+		return sc_err_set(err,
+		                  "SSL 2.0 record: %zu bytes is too short for a "
+		                  "CLIENT-HELLO",
+		                  rlen),
 		       CH_MALFORMED;
 	if (len < 2 + rlen)
 		return CH_INCOMPLETE;
@@ -213,8 +218,9 @@ static int header(const uint8_t *msg, size_t *want, struct sc_err *err)
 	size_t mlen = (size_t)msg[1] << 16 | (size_t)msg[2] << 8 | msg[3];
 
 	if (msg[0] != HS_CLIENT_HELLO || mlen > CLIENTHELLO_MAX)
-		return sc_err_set(err, "handshake message: expected a ClientHello (type 1) of at "
-		                       "most %u bytes, got type %u of %zu bytes",
+		return sc_err_set(err,
+		                  "handshake message: expected a ClientHello (type 1) of at "
+		                  "most %u bytes, got type %u of %zu bytes",
 		                  CLIENTHELLO_MAX, msg[0], mlen),
 		       CH_MALFORMED;
 	*want = 4 + mlen;
@@ -236,10 +242,12 @@ static int join_records(const uint8_t *d, size_t len, uint8_t *msg, size_t *have
 			return CH_INCOMPLETE;
 		rlen = (size_t)(d[pos + 3] << 8 | d[pos + 4]);
 		if (d[pos] != TLS_HANDSHAKE || d[pos + 1] != 3 || !rlen || rlen > TLS_RECORD_MAX)
-			return sc_err_set(err, "record %zu (offset %zu): expected a handshake record "
-			                       "(type 22, version 3.x, 1..16384 bytes), got type %u, "
-			                       "version %u.%u, %zu bytes",
-			                  ch->records + 1, pos, d[pos], d[pos + 1], d[pos + 2], rlen),
+			return sc_err_set(err,
+			                  "record %zu (offset %zu): expected a handshake record "
+			                  "(type 22, version 3.x, 1..16384 bytes), got type %u, "
+			                  "version %u.%u, %zu bytes",
+			                  ch->records + 1, pos, d[pos], d[pos + 1], d[pos + 2],
+			                  rlen),
 			       CH_MALFORMED;
 		if (!ch->records)
 			ch->record_version = (uint16_t)(d[pos + 1] << 8 | d[pos + 2]);

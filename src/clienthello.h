@@ -29,9 +29,9 @@
 #define TLS_RECORD_MAX 16384u
 
 enum ch_status {
-	CH_OK = 0,          /* a whole ClientHello was parsed */
-	CH_INCOMPLETE = 1,  /* well-formed so far: more bytes are needed */
-	CH_MALFORMED = -1,  /* not a ClientHello, or a broken one: message in err */
+	CH_OK = 0,         /* a whole ClientHello was parsed */
+	CH_INCOMPLETE = 1, /* well-formed so far: more bytes are needed */
+	CH_MALFORMED = -1, /* not a ClientHello, or a broken one: message in err */
 };
 
 /* A list of 16-bit codes, in wire order. */
@@ -51,11 +51,11 @@ struct clienthello {
 	 * (absent is not the same as empty). */
 	bool has_versions, has_groups, has_sigalgs;
 	bool has_renegotiation_info; /* extension 0xff01 (RFC 5746) */
-	struct ch_list versions; /* supported_versions (43) */
-	struct ch_list groups;   /* supported_groups (10) */
-	struct ch_list sigalgs;  /* signature_algorithms (13) */
-	size_t extensions;       /* how many extensions */
-	size_t consumed;         /* bytes of input the message (and its records) took */
+	struct ch_list versions;     /* supported_versions (43) */
+	struct ch_list groups;       /* supported_groups (10) */
+	struct ch_list sigalgs;      /* signature_algorithms (13) */
+	size_t extensions;           /* how many extensions */
+	size_t consumed;             /* bytes of input the message (and its records) took */
 };
 
 /*

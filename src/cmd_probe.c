@@ -30,8 +30,9 @@ static int timeout_of(const struct cli *cli, unsigned *ms)
 	uint64_t v = DEFAULT_TIMEOUT_MS;
 
 	if (cli->timeout && (!parse_u64(cli->timeout, MAX_TIMEOUT_MS, &v) || v < 100)) {
-		cli_errf("schannelcfg %s: --timeout expects milliseconds from 100 to %u, not '%s'\n",
-		         cli->command, MAX_TIMEOUT_MS, cli->timeout);
+		cli_errf(
+		    "schannelcfg %s: --timeout expects milliseconds from 100 to %u, not '%s'\n",
+		    cli->command, MAX_TIMEOUT_MS, cli->timeout);
 		return EXIT_USAGE;
 	}
 	*ms = (unsigned)v;
@@ -75,8 +76,7 @@ static void proto_text(const struct probe_proto_result *p, const char *name, str
 	sb_addf(sb, "  %-8s accepted  %s\n", name, p->cipher_suite[0] ? p->cipher_suite : "?");
 	sb_addf(sb, "           key exchange %s (%u bits), cipher %s %u bits, hash %s; %s\n",
 	        p->key_exchange[0] ? p->key_exchange : "?", p->key_exchange_bits,
-	        p->cipher[0] ? p->cipher : "?", p->cipher_bits, p->hash[0] ? p->hash : "?",
-	        p->api);
+	        p->cipher[0] ? p->cipher : "?", p->cipher_bits, p->hash[0] ? p->hash : "?", p->api);
 	if (p->cert_subject[0] || p->cert_expiry[0])
 		sb_addf(sb, "           certificate %s, expires %s, signed %s\n", p->cert_subject,
 		        p->cert_expiry, p->cert_signature);
@@ -199,8 +199,8 @@ static int run_host(struct cli *cli, unsigned ms)
 	rc = probe_host(host, port, ms, &r, &err);
 	if (rc != SC_OK)
 		return exit_of(rc, cli, &err);
-	target = strchr(host, ':') ? xasprintf("[%s]:%u", host, port)
-	                           : xasprintf("%s:%u", host, port);
+	target =
+	    strchr(host, ':') ? xasprintf("[%s]:%u", host, port) : xasprintf("%s:%u", host, port);
 	if (cli->format == FORMAT_JSON)
 		host_json(target, host, port, &r, &sb);
 	else
@@ -308,8 +308,9 @@ static void live_text(const struct live *l, struct strbuf *sb)
 
 	groups = names_of(&l->offer.ch.groups, tls_group_name, &ng);
 	sigalgs = names_of(&l->offer.ch.sigalgs, tls_sigalg_name, &ns);
-	sb_addf(sb, "What this machine's SChannel offers now (a ClientHello read on 127.0.0.1; "
-	            "%s%s%s):\n  versions: ",
+	sb_addf(sb,
+	        "What this machine's SChannel offers now (a ClientHello read on 127.0.0.1; "
+	        "%s%s%s):\n  versions: ",
 	        l->offer.api, l->offer.runtime[0] ? ", " : "", l->offer.runtime);
 	versions_text(sb, l->offered);
 	sb_adds(sb, "\n");
@@ -326,14 +327,16 @@ static void live_text(const struct live *l, struct strbuf *sb)
 	sb_addf(sb, "\n  cipher suites: %s%s\n", l->conf.suites_source,
 	        l->conf.suites ? " list" : " (not compared)");
 	if (l->offer.runtime[0])
-		sb_addf(sb, "  (%s: its SChannel's defaults are its own, not those of the Windows "
-		            "release it reports, %u.%u.%u)\n",
+		sb_addf(sb,
+		        "  (%s: its SChannel's defaults are its own, not those of the Windows "
+		        "release it reports, %u.%u.%u)\n",
 		        l->offer.runtime, l->os.major, l->os.minor, l->os.build);
 	if (!l->ndiffs)
 		sb_adds(sb, "Live: what is offered is what the registry says.\n");
 	else
-		sb_addf(sb, "Pending a reboot: %zu difference(s) (SChannel reads its settings when "
-		            "the process or LSASS starts; or this SChannel does not honour them):\n",
+		sb_addf(sb,
+		        "Pending a reboot: %zu difference(s) (SChannel reads its settings when "
+		        "the process or LSASS starts; or this SChannel does not honour them):\n",
 		        l->ndiffs);
 	for (i = 0; i < l->ndiffs; i++)
 		sb_addf(sb, "  %s %s: offered %s, the registry says %s\n", l->diffs[i].what,

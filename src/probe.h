@@ -43,17 +43,17 @@ enum {
 struct probe_proto_result {
 	bool tried;
 	bool accepted;
-	bool client_refused;     /* SChannel would not start it: nothing reached the server */
-	uint32_t status;         /* the SSPI status of the failure (0 when accepted) */
-	char status_name[48];    /* "SEC_E_ALGORITHM_MISMATCH", or "" */
-	char error[PROBE_TEXT];  /* a failure in words (network errors included) */
-	char api[24];            /* "SCH_CREDENTIALS" or "SCHANNEL_CRED" */
-	char cipher_suite[64];   /* IANA name, or 0xXXXX, or "" */
-	char negotiated[16];     /* the protocol SChannel reports ("TLS 1.2") */
-	char cipher[24];         /* "AES", "3DES", ... */
+	bool client_refused;    /* SChannel would not start it: nothing reached the server */
+	uint32_t status;        /* the SSPI status of the failure (0 when accepted) */
+	char status_name[48];   /* "SEC_E_ALGORITHM_MISMATCH", or "" */
+	char error[PROBE_TEXT]; /* a failure in words (network errors included) */
+	char api[24];           /* "SCH_CREDENTIALS" or "SCHANNEL_CRED" */
+	char cipher_suite[64];  /* IANA name, or 0xXXXX, or "" */
+	char negotiated[16];    /* the protocol SChannel reports ("TLS 1.2") */
+	char cipher[24];        /* "AES", "3DES", ... */
 	unsigned cipher_bits;
-	char hash[24];           /* "SHA256", or "AEAD" */
-	char key_exchange[24];   /* "ECDHE", "DHE", "RSA" */
+	char hash[24];         /* "SHA256", or "AEAD" */
+	char key_exchange[24]; /* "ECDHE", "DHE", "RSA" */
 	unsigned key_exchange_bits;
 	char cert_subject[PROBE_TEXT];
 	char cert_expiry[32];    /* ISO 8601 UTC */
@@ -77,8 +77,8 @@ struct probe_report {
 struct offer_version {
 	bool tested;
 	bool offered;
-	uint32_t status;   /* the client's status when it refused */
-	char note[96];     /* how it was decided */
+	uint32_t status; /* the client's status when it refused */
+	char note[96];   /* how it was decided */
 };
 
 struct offer_report {

@@ -23,8 +23,8 @@
 
 /* A DWORD value: SC_OK with *has (a value of another type counts as
  * absent, as SChannel ignores it), or SC_ERROR. */
-static int read_dword(const struct reg_backend *b, const char *path, const char *name,
-                      bool *has, uint32_t *v, struct sc_err *err)
+static int read_dword(const struct reg_backend *b, const char *path, const char *name, bool *has,
+                      uint32_t *v, struct sc_err *err)
 {
 	struct reg_value val = {0};
 	int rc = reg_read_value_at(b, REG_VIEW_64, path, name, &val, err);
@@ -72,8 +72,7 @@ static char **split_commas(const char *s, size_t *n)
 	return out;
 }
 
-static int read_suites(const struct reg_backend *b, struct probe_configured *c,
-                       struct sc_err *err)
+static int read_suites(const struct reg_backend *b, struct probe_configured *c, struct sc_err *err)
 {
 	struct reg_value v = {0};
 	int rc = reg_read_value_at(b, REG_VIEW_64, POLICY_SSL, "Functions", &v, err);
@@ -126,12 +125,35 @@ void probe_configured_free(struct probe_configured *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* The length of a suite's name without the curve Windows 7 to 8.1 append
+ * to ECDHE names ("..._SHA384_P384"): the curve is not part of the IANA
+ * suite, so TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256 and _P384 are both
+ * TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 on the wire. */
+static size_t base_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 5 && name[n - 5] == '_' && name[n - 4] == 'P' &&
+	    (!strcmp(name + n - 3, "256") || !strcmp(name + n - 3, "384") ||
+	     !strcmp(name + n - 3, "521")))
+		return n - 5;
+	return n;
+}
+
+static bool same_suite(const char *a, const char *b)
+{
+	size_t n = base_len(a);
+
+	return n == base_len(b) && !strncmp(a, b, n);
+}
+
+/* Whether list[0..n) holds name (curve suffixes aside). */
 static bool in(char *const *list, size_t n, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], name))
+		if (same_suite(list[i], name))
 			return true;
 	return false;
 }
@@ -172,8 +194,8 @@ size_t probe_compare(const bool offered[PP_COUNT], char *const *suites, size_t n
 	for (i = 0; i < nsuites; i++)
 		if (!signalling(suites[i]) && !in(c->suites, c->nsuites, suites[i]))
 			add(out, &n, &cap, "cipher_suite", suites[i], true);
-	for (i = 0; i < c->nsuites; i++)
-		if (!in(suites, nsuites, c->suites[i]))
+	for (i = 0; i < c->nsuites; i++) /* once per suite: _P256 and _P384 are one */
+		if (!in(suites, nsuites, c->suites[i]) && !in(c->suites, i, c->suites[i]))
 			add(out, &n, &cap, "cipher_suite", c->suites[i], false);
 	return n;
 }

@@ -47,7 +47,8 @@ struct probe_difference {
  * The differences between offered (versions[i] offered, suite names) and
  * configured: each version, and, where the registry names a suite list,
  * each suite in one set and not the other (signalling values such as
- * TLS_EMPTY_RENEGOTIATION_INFO_SCSV are left out). Returns the count; *out
+ * TLS_EMPTY_RENEGOTIATION_INFO_SCSV are left out; the curve suffix Windows
+ * 7 to 8.1 give ECDHE names, _P256/_P384/_P521, is not part of a suite). Returns the count; *out
  * is xmalloc'd (free it), NULL when there are none.
  */
 size_t probe_compare(const bool offered[PP_COUNT], char *const *suites, size_t nsuites,

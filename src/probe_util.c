@@ -70,29 +70,32 @@ int probe_parse_target(const char *arg, char *host, size_t host_size, unsigned *
 	if (arg[0] == '[') { /* [IPv6]:port */
 		end = strchr(arg, ']');
 		if (!end || (end[1] && end[1] != ':'))
-			return sc_err_set(err, "'%s': expected [IPv6-ADDRESS] or [IPv6-ADDRESS]:PORT",
-			                  arg);
+			return sc_err_set(
+			    err, "'%s': expected [IPv6-ADDRESS] or [IPv6-ADDRESS]:PORT", arg);
 		colon = end[1] ? end + 1 : NULL;
 		arg++;
 	} else {
 		colon = strrchr(arg, ':');
 		if (colon && strchr(arg, ':') != colon)
-			return sc_err_set(err, "'%s': an IPv6 address needs brackets: [ADDRESS]:PORT",
-			                  arg);
+			return sc_err_set(
+			    err, "'%s': an IPv6 address needs brackets: [ADDRESS]:PORT", arg);
 		end = colon ? colon : arg + strlen(arg);
 	}
 	n = (size_t)(end - arg);
 	if (!n || n >= host_size)
-		return sc_err_set(err, "'%s': expected HOST[:PORT] with a host name of 1..%zu "
-		                       "characters",
+		return sc_err_set(err,
+		                  "'%s': expected HOST[:PORT] with a host name of 1..%zu "
+		                  "characters",
 		                  arg, host_size - 1);
 	for (i = 0; i < n; i++)
 		if (!host_char_ok(arg[i]))
-			return sc_err_set(err, "'%.*s': a host name has letters, digits, '-', '.' "
-			                       "and '_' only",
+			return sc_err_set(err,
+			                  "'%.*s': a host name has letters, digits, '-', '.' "
+			                  "and '_' only",
 			                  (int)n, arg);
 	if (colon && (!parse_u64(colon + 1, 65535, &v) || v == 0 || colon[1] == '0'))
-		return sc_err_set(err, "'%s': the port must be a number from 1 to 65535", colon + 1);
+		return sc_err_set(err, "'%s': the port must be a number from 1 to 65535",
+		                  colon + 1);
 	memcpy(host, arg, n);
 	host[n] = '\0';
 	*port = (unsigned)v;
@@ -141,8 +144,7 @@ static void put16(uint8_t *p, size_t v)
 	p[1] = (uint8_t)v;
 }
 
-size_t probe_server_hello(const struct clienthello *ch, uint16_t version, uint8_t *out,
-                          size_t cap)
+size_t probe_server_hello(const struct clienthello *ch, uint16_t version, uint8_t *out, size_t cap)
 {
 	/* renegotiation_info, empty (RFC 5746 3.6), when the client signalled it */
 	static const uint8_t reneg[] = {0xff, 0x01, 0x00, 0x01, 0x00};
@@ -198,8 +200,9 @@ bool probe_configured_on(enum probe_proto p, const struct proto_values *v, uint3
 {
 	bool exists = p != PP_TLS13 || (major >= 10 && build >= 20348);
 	bool enabled = !v->has_enabled || v->enabled != 0;
-	bool off_by_default = v->has_disabled_by_default ? v->disabled_by_default != 0
-	                                                 : !probe_default_on(p, major, minor, build);
+	bool off_by_default = v->has_disabled_by_default
+	                          ? v->disabled_by_default != 0
+	                          : !probe_default_on(p, major, minor, build);
 
 	return exists && enabled && !off_by_default;
 }

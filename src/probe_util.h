@@ -31,8 +31,7 @@ int probe_parse_target(const char *arg, char *host, size_t host_size, unsigned *
  * when ch signalled it (SCSV or extension). Returns its length, or 0 when ch offers no usable
  * suite or cap is too small.
  */
-size_t probe_server_hello(const struct clienthello *ch, uint16_t version, uint8_t *out,
-                          size_t cap);
+size_t probe_server_hello(const struct clienthello *ch, uint16_t version, uint8_t *out, size_t cap);
 
 /* Whether Windows major.minor.build offers protocol p by default when the
  * registry says nothing (Microsoft's "Protocols in TLS/SSL" table). */

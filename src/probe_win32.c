@@ -103,8 +103,7 @@ static void set_timeouts(SOCKET s, unsigned ms)
 }
 
 /* A connected socket, or INVALID_SOCKET with why filled. */
-static SOCKET net_connect(const struct sockaddr *sa, int salen, unsigned ms, char *why,
-                          size_t n)
+static SOCKET net_connect(const struct sockaddr *sa, int salen, unsigned ms, char *why, size_t n)
 {
 	SOCKET s = socket(sa->sa_family, SOCK_STREAM, IPPROTO_TCP);
 	u_long nb = 1;
@@ -126,7 +125,8 @@ static SOCKET net_connect(const struct sockaddr *sa, int salen, unsigned ms, cha
 		FD_SET(s, &ex);
 		if (select(0, NULL, &wr, &ex, &tv) <= 0)
 			e = WSAETIMEDOUT;
-		else if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&e, &elen) || !FD_ISSET(s, &wr))
+		else if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&e, &elen) ||
+		         !FD_ISSET(s, &wr))
 			e = e ? e : WSAECONNREFUSED;
 	}
 	if (e) {
@@ -190,9 +190,9 @@ static SECURITY_STATUS acquire(const struct cred_req *q, CredHandle *cred, char 
 			sc.cTlsParameters = 1;
 			sc.pTlsParameters = &tp;
 		}
-		st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W,
-		                               SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, cred,
-		                               NULL);
+		st =
+		    AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND,
+		                              NULL, &sc, NULL, NULL, cred, NULL);
 		if (st == SEC_E_OK) {
 			snprintf(api, 24, "SCH_CREDENTIALS");
 			return st;
@@ -220,7 +220,7 @@ struct hs {
 	SOCKET s;
 	CtxtHandle ctx;
 	bool have_ctx;
-	bool sent;        /* a ClientHello went out */
+	bool sent; /* a ClientHello went out */
 	SECURITY_STATUS st;
 	char why[PROBE_TEXT];
 };
@@ -231,8 +231,8 @@ struct hs {
 
 /* One InitializeSecurityContext step over in[0..*have); sends what it
  * produced (the next flight or an alert) and keeps unconsumed bytes. */
-static SECURITY_STATUS isc_step(struct hs *h, CredHandle *cred, const wchar_t *target,
-                                char *in, DWORD *have)
+static SECURITY_STATUS isc_step(struct hs *h, CredHandle *cred, const wchar_t *target, char *in,
+                                DWORD *have)
 {
 	SecBuffer outb[1] = {{0, SECBUFFER_TOKEN, NULL}};
 	SecBuffer inb[2] = {{*have, SECBUFFER_TOKEN, in}, {0, SECBUFFER_EMPTY, NULL}};
@@ -276,11 +276,12 @@ static enum hs_result handshake(struct hs *h, CredHandle *cred, const wchar_t *t
 			int k = have < IN_MAX ? recv(h->s, in + have, (int)(IN_MAX - have), 0) : -1;
 
 			if (k <= 0) {
-				snprintf(h->why, sizeof(h->why), "%s",
-				         k == 0 ? "the server closed the connection"
-				         : have >= IN_MAX
-				             ? "the server's handshake is too large"
-				             : "no answer from the server in time (or a network error)");
+				snprintf(
+				    h->why, sizeof(h->why), "%s",
+				    k == 0 ? "the server closed the connection"
+				    : have >= IN_MAX
+				        ? "the server's handshake is too large"
+				        : "no answer from the server in time (or a network error)");
 				/* A refused version is often an alert and a close. */
 				rc = k == 0 || have >= IN_MAX ? HS_REFUSED : HS_NETWORK;
 				break;
@@ -338,11 +339,16 @@ static const char *sig_name(const char *oid)
 	static const struct {
 		const char *oid, *name;
 	} t[] = {
-	    {"1.2.840.113549.1.1.4", "md5RSA"},        {"1.2.840.113549.1.1.5", "sha1RSA"},
-	    {"1.2.840.113549.1.1.11", "sha256RSA"},    {"1.2.840.113549.1.1.12", "sha384RSA"},
-	    {"1.2.840.113549.1.1.13", "sha512RSA"},    {"1.2.840.113549.1.1.10", "RSASSA-PSS"},
-	    {"1.2.840.10045.4.1", "sha1ECDSA"},        {"1.2.840.10045.4.3.2", "sha256ECDSA"},
-	    {"1.2.840.10045.4.3.3", "sha384ECDSA"},    {"1.2.840.10045.4.3.4", "sha512ECDSA"},
+	    {"1.2.840.113549.1.1.4", "md5RSA"},
+	    {"1.2.840.113549.1.1.5", "sha1RSA"},
+	    {"1.2.840.113549.1.1.11", "sha256RSA"},
+	    {"1.2.840.113549.1.1.12", "sha384RSA"},
+	    {"1.2.840.113549.1.1.13", "sha512RSA"},
+	    {"1.2.840.113549.1.1.10", "RSASSA-PSS"},
+	    {"1.2.840.10045.4.1", "sha1ECDSA"},
+	    {"1.2.840.10045.4.3.2", "sha256ECDSA"},
+	    {"1.2.840.10045.4.3.3", "sha384ECDSA"},
+	    {"1.2.840.10045.4.3.4", "sha512ECDSA"},
 	    {"1.3.101.112", "Ed25519"},
 	};
 	size_t i;
@@ -422,7 +428,8 @@ static void negotiated(CtxtHandle *ctx, struct probe_proto_result *pr)
 	char hex[TLS_HEX_SIZE];
 
 	if (QueryContextAttributesW(ctx, SECPKG_ATTR_CONNECTION_INFO, &ci) == SEC_E_OK) {
-		snprintf(pr->negotiated, sizeof(pr->negotiated), "%s", proto_of_bits(ci.dwProtocol));
+		snprintf(pr->negotiated, sizeof(pr->negotiated), "%s",
+		         proto_of_bits(ci.dwProtocol));
 		snprintf(pr->cipher, sizeof(pr->cipher), "%s", alg_name(ci.aiCipher));
 		pr->cipher_bits = ci.dwCipherStrength;
 		snprintf(pr->hash, sizeof(pr->hash), "%s", ci.aiHash ? alg_name(ci.aiHash) : "");
@@ -546,12 +553,11 @@ static enum hs_result try_once(const struct target *t, const struct cred_req *q,
 			pr->client_refused = true;
 			rc = HS_IGNORED;
 		}
-	}
-	else if (rc == HS_REFUSED) {
+	} else if (rc == HS_REFUSED) {
 		set_status(pr, h.st);
 		pr->client_refused = !h.sent;
 		snprintf(pr->error, sizeof(pr->error), "%s",
-		         h.why[0] ? h.why
+		         h.why[0]  ? h.why
 		         : !h.sent ? "this machine's SChannel would not start the handshake"
 		                   : "the handshake failed");
 	} else {
@@ -582,10 +588,10 @@ struct excluded {
 };
 
 static const ALG_ID legacy_algs[] = {CALG_RSA_KEYX, CALG_DH_EPHEM, CALG_ECDH_EPHEM, CALG_ECDH,
-                                     CALG_ECDSA, CALG_RSA_SIGN, CALG_DSS_SIGN, CALG_SHA1,
-                                     CALG_SHA_256, CALG_SHA_384, CALG_SHA_512, CALG_MD5};
-static const ALG_ID legacy_ciphers[] = {CALG_AES_128, CALG_AES_256, CALG_3DES, CALG_RC4,
-                                        CALG_DES, CALG_RC2};
+                                     CALG_ECDSA,    CALG_RSA_SIGN, CALG_DSS_SIGN,   CALG_SHA1,
+                                     CALG_SHA_256,  CALG_SHA_384,  CALG_SHA_512,    CALG_MD5};
+static const ALG_ID legacy_ciphers[] = {CALG_AES_128, CALG_AES_256, CALG_3DES,
+                                        CALG_RC4,     CALG_DES,     CALG_RC2};
 
 static const WCHAR *cng_name(ALG_ID a)
 {
@@ -678,8 +684,7 @@ static ALG_ID cipher_alg(const struct probe_proto_result *r)
 	return 0;
 }
 
-static bool is_excluded(const struct excluded *ex, size_t n, const struct excluded *e,
-                        bool by_mode)
+static bool is_excluded(const struct excluded *ex, size_t n, const struct excluded *e, bool by_mode)
 {
 	size_t i;
 
@@ -717,9 +722,10 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 
 		mode_of(cur.cipher_suite, e.mode);
 		if (!e.alg || !cng_name(e.alg)) {
-			snprintf(pr->enum_note, sizeof(pr->enum_note),
-			         "stopped at %s: its cipher (%s) cannot be turned off by the client",
-			         cur.cipher_suite, cur.cipher[0] ? cur.cipher : "unknown");
+			snprintf(
+			    pr->enum_note, sizeof(pr->enum_note),
+			    "stopped at %s: its cipher (%s) cannot be turned off by the client",
+			    cur.cipher_suite, cur.cipher[0] ? cur.cipher : "unknown");
 			return;
 		}
 		ex[n++] = e;
@@ -749,10 +755,11 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 			free(pr->suites);
 			pr->suites = NULL;
 			pr->nsuites = 0;
-			snprintf(pr->enum_note, sizeof(pr->enum_note),
-			         "not possible here: this SChannel ignored %s (it negotiated %s with "
-			         "that cipher turned off)",
-			         modern ? "CRYPTO_SETTINGS" : "palgSupportedAlgs", cur.cipher_suite);
+			snprintf(
+			    pr->enum_note, sizeof(pr->enum_note),
+			    "not possible here: this SChannel ignored %s (it negotiated %s with "
+			    "that cipher turned off)",
+			    modern ? "CRYPTO_SETTINGS" : "palgSupportedAlgs", cur.cipher_suite);
 			return;
 		}
 		add_suite(pr, cur.cipher_suite);
@@ -787,8 +794,8 @@ static int probe_pass(const struct target *t, struct probe_report *r, struct sc_
 	return SC_OK;
 }
 
-static int resolve(const char *host, unsigned port, struct target *t, char *address,
-                   size_t n, struct sc_err *err)
+static int resolve(const char *host, unsigned port, struct target *t, char *address, size_t n,
+                   struct sc_err *err)
 {
 	struct addrinfo hints = {0}, *ai = NULL;
 	char portstr[8];
@@ -872,7 +879,8 @@ static int read_hello(SOCKET s, struct clienthello *ch, struct sc_err *err)
 		int k = have < IN_MAX ? recv(s, (char *)buf + have, (int)(IN_MAX - have), 0) : -1;
 
 		if (k <= 0) {
-			sc_err_set(err, "the ClientHello did not arrive whole (%zu bytes read)", have);
+			sc_err_set(err, "the ClientHello did not arrive whole (%zu bytes read)",
+			           have);
 			break;
 		}
 		have += (size_t)k;
@@ -949,8 +957,7 @@ static int listen_loopback(struct loop *l, struct sc_err *err)
 	l->addr.sin_port = 0; /* an ephemeral port */
 	if (l->listener == INVALID_SOCKET ||
 	    bind(l->listener, (struct sockaddr *)&l->addr, sizeof(l->addr)) ||
-	    listen(l->listener, 4) ||
-	    getsockname(l->listener, (struct sockaddr *)&l->addr, &len))
+	    listen(l->listener, 4) || getsockname(l->listener, (struct sockaddr *)&l->addr, &len))
 		return sc_err_set(err, "cannot listen on 127.0.0.1: WSA error %d",
 		                  WSAGetLastError()),
 		       PROBE_NETWORK;

@@ -104,10 +104,10 @@ static void test_wine_schannel(void **state)
 	assert_int_equal(clienthello_versions(&ch, v, 4), 1);
 	assert_int_equal(v[0], 0x0303);
 	/* The cipher-suite vector's own length on the wire, 0x0032 bytes. */
-	assert_int_equal(ch.suites.n, (size_t)((b.p[5 + 4 + 2 + 32 + 1] << 8 |
-	                                         b.p[5 + 4 + 2 + 32 + 2]) /
-	                                        2));
-	assert_string_equal(tls_suite_name(ch.suites.v[0]), "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+	assert_int_equal(ch.suites.n,
+	                 (size_t)((b.p[5 + 4 + 2 + 32 + 1] << 8 | b.p[5 + 4 + 2 + 32 + 2]) / 2));
+	assert_string_equal(tls_suite_name(ch.suites.v[0]),
+	                    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
 	assert_true(has(&ch.suites, 0xC02F));
 	assert_true(ch.has_groups && has(&ch.groups, 0x001D) && has(&ch.groups, 0x0100));
 	assert_true(ch.has_sigalgs && has(&ch.sigalgs, 0x0804));
@@ -244,11 +244,11 @@ static size_t build(uint8_t *p, const uint8_t *ext, size_t n)
 	p[o++] = 1, p[o++] = 0, p[o++] = (uint8_t)(body >> 8), p[o++] = (uint8_t)body;
 	memcpy(p + o, head, 2), o += 2;
 	memset(p + o, 0x11, 32), o += 32;
-	p[o++] = 0;                                            /* session id */
-	p[o++] = 0, p[o++] = 4;                                /* suites: 2 */
+	p[o++] = 0;             /* session id */
+	p[o++] = 0, p[o++] = 4; /* suites: 2 */
 	p[o++] = 0xc0, p[o++] = 0x2f, p[o++] = 0x13, p[o++] = 0x01;
-	p[o++] = 1, p[o++] = 0;                                /* compression: null */
-	p[o++] = (uint8_t)(n >> 8), p[o++] = (uint8_t)n;       /* extensions */
+	p[o++] = 1, p[o++] = 0;                          /* compression: null */
+	p[o++] = (uint8_t)(n >> 8), p[o++] = (uint8_t)n; /* extensions */
 	if (n)
 		memcpy(p + o, ext, n);
 	return o + n;
@@ -261,8 +261,8 @@ static void test_extensions_forged(void **state)
 	struct clienthello ch;
 	uint16_t v[4];
 	/* supported_versions: GREASE, 1.3, 1.2 */
-	static const uint8_t good[] = {0x00, 0x2b, 0x00, 0x07, 0x06, 0x3a, 0x3a,
-	                               0x03, 0x04, 0x03, 0x03};
+	static const uint8_t good[] = {0x00, 0x2b, 0x00, 0x07, 0x06, 0x3a,
+	                               0x3a, 0x03, 0x04, 0x03, 0x03};
 	static const uint8_t twice[] = {0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d,
 	                                0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17};
 	static const uint8_t overrun[] = {0x00, 0x0d, 0x00, 0x09, 0x00, 0x02, 0x04, 0x01};

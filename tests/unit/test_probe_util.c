@@ -15,7 +15,9 @@
 #include "probe_config.h"
 #include "probe_util.h"
 
-#define PROTOS "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols"
+#define PROTOS                                                                                     \
+	"HKEY_LOCAL_"                                                                              \
+	"MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols"
 
 static int target(const char *arg, char *host, unsigned *port)
 {
@@ -30,8 +32,8 @@ static int target(const char *arg, char *host, unsigned *port)
 
 static void test_targets(void **state)
 {
-	static const char *const bad[] = {"", ":443", "h:", "h:0", "h:65536", "h:01", "h:x",
-	                                  "a b", "::1", "[::1", "[::1]x", "h/x", "h;rm"};
+	static const char *const bad[] = {"",    ":443", "h:",   "h:0",    "h:65536", "h:01", "h:x",
+	                                  "a b", "::1",  "[::1", "[::1]x", "h/x",     "h;rm"};
 	char host[256];
 	unsigned port = 0;
 	size_t i;
@@ -141,12 +143,18 @@ static void test_configured_on(void **state)
 }
 
 static const char strict_state[] =
-    "[" PROTOS "\\TLS 1.0\\Client]\n\"Enabled\"=dword:00000000\n\"DisabledByDefault\"=dword:00000001\n"
-    "[" PROTOS "\\TLS 1.1\\Client]\n\"Enabled\"=dword:00000000\n\"DisabledByDefault\"=dword:00000001\n"
-    "[" PROTOS "\\TLS 1.2\\Client]\n\"Enabled\"=dword:00000001\n\"DisabledByDefault\"=dword:00000000\n"
+    "[" PROTOS
+    "\\TLS 1.0\\Client]\n\"Enabled\"=dword:00000000\n\"DisabledByDefault\"=dword:00000001\n"
+    "[" PROTOS
+    "\\TLS 1.1\\Client]\n\"Enabled\"=dword:00000000\n\"DisabledByDefault\"=dword:00000001\n"
+    "[" PROTOS
+    "\\TLS 1.2\\Client]\n\"Enabled\"=dword:00000001\n\"DisabledByDefault\"=dword:00000000\n"
     "[" PROTOS "\\SSL 3.0\\Client]\n\"Enabled\"=\"not a dword\"\n"
-    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002]\n"
-    "\"Functions\"=hex(7):54,00,4c,00,53,00,5f,00,41,00,00,00,54,00,4c,00,53,00,5f,00,42,00,00,00,00,00\n";
+    "[HKEY_LOCAL_"
+    "MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
+    "]\n"
+    "\"Functions\"=hex(7):54,00,4c,00,53,00,5f,00,41,00,00,00,54,00,4c,00,53,00,5f,00,42,00,00,00,"
+    "00,00\n";
 
 static void test_configured_read(void **state)
 {
@@ -174,9 +182,12 @@ static void test_configured_read(void **state)
 static void test_policy_list_wins(void **state)
 {
 	struct reg_backend *b = t_state(
-	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\n"
+	    "[HKEY_LOCAL_"
+	    "MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\n"
 	    "\"Functions\"=\"TLS_X,,TLS_Y\"\n"
-	    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002]\n"
+	    "[HKEY_LOCAL_"
+	    "MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\"
+	    "00010002]\n"
 	    "\"Functions\"=hex(7):54,00,00,00,00,00\n");
 	struct reg_backend *empty = t_state("");
 	struct sc_err err = {{0}};
@@ -229,6 +240,24 @@ static void test_compare(void **state)
 	assert_null(d);
 	probe_configured_free(&c);
 	reg_backend_free(b);
+	/* Windows 7's names carry the curve: both spellings are one suite. */
+	b = t_state("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\"
+	            "Configuration\\Local\\SSL\\00010002]\n\"Functions\"=hex(7):"
+	            "54,00,5f,00,50,00,32,00,35,00,36,00,00,00,"          /* T_P256 */
+	            "54,00,5f,00,50,00,33,00,38,00,34,00,00,00,"          /* T_P384 */
+	            "55,00,5f,00,50,00,33,00,38,00,34,00,00,00,00,00\n"); /* U_P384 */
+	assert_int_equal(probe_configured_read(b, 6, 1, 7601, &c, &err), SC_OK);
+	{
+		char *wire[] = {"T"};
+		bool win7[PP_COUNT] = {true, true, false, false, false};
+
+		n = probe_compare(win7, wire, 1, &c, &d);
+	}
+	assert_int_equal(n, 1); /* U, once; T matches T_P256 and T_P384 */
+	assert_string_equal(d[0].name, "U_P384");
+	free(d);
+	probe_configured_free(&c);
+	reg_backend_free(b);
 }
 
 static void test_names(void **state)
@@ -245,7 +274,7 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_targets),         cmocka_unit_test(test_server_hello),
+	    cmocka_unit_test(test_targets),          cmocka_unit_test(test_server_hello),
 	    cmocka_unit_test(test_release_defaults), cmocka_unit_test(test_configured_on),
 	    cmocka_unit_test(test_configured_read),  cmocka_unit_test(test_policy_list_wins),
 	    cmocka_unit_test(test_compare),          cmocka_unit_test(test_names),
