@@ -144,6 +144,19 @@ static SOCKET net_connect(const struct sockaddr *sa, int salen, unsigned ms, cha
 	return s;
 }
 
+/* Bounds the next receive by what is left until deadline; false when
+ * nothing is left. A peer sending a byte at a time cannot stretch a
+ * handshake past its timeout. */
+static bool time_left(SOCKET s, ULONGLONG deadline)
+{
+	ULONGLONG now = GetTickCount64();
+
+	if (now >= deadline)
+		return false;
+	set_timeouts(s, (unsigned)(deadline - now));
+	return true;
+}
+
 static int send_all(SOCKET s, const void *data, size_t size)
 {
 	const char *p = data;
@@ -220,7 +233,8 @@ struct hs {
 	SOCKET s;
 	CtxtHandle ctx;
 	bool have_ctx;
-	bool sent; /* a ClientHello went out */
+	bool sent;          /* a ClientHello went out */
+	ULONGLONG deadline; /* GetTickCount64: the handshake ends by then */
 	SECURITY_STATUS st;
 	char why[PROBE_TEXT];
 };
@@ -273,7 +287,9 @@ static enum hs_result handshake(struct hs *h, CredHandle *cred, const wchar_t *t
 
 	for (;;) {
 		if (read_first) {
-			int k = have < IN_MAX ? recv(h->s, in + have, (int)(IN_MAX - have), 0) : -1;
+			int k = have < IN_MAX && time_left(h->s, h->deadline)
+			            ? recv(h->s, in + have, (int)(IN_MAX - have), 0)
+			            : -1;
 
 			if (k <= 0) {
 				snprintf(
@@ -542,6 +558,7 @@ static enum hs_result try_once(const struct target *t, const struct cred_req *q,
 		return HS_NETWORK;
 	}
 	*connected = true;
+	h.deadline = GetTickCount64() + t->ms;
 	rc = handshake(&h, &cred, t->name);
 	if (rc == HS_OK) {
 		negotiated(&h.ctx, pr);
@@ -869,14 +886,17 @@ static SOCKET accept_one(struct loop *l)
 }
 
 /* Reads one ClientHello from s: bounded by IN_MAX bytes and the timeout. */
-static int read_hello(SOCKET s, struct clienthello *ch, struct sc_err *err)
+static int read_hello(SOCKET s, unsigned ms, struct clienthello *ch, struct sc_err *err)
 {
 	uint8_t *buf = xmalloc(IN_MAX);
+	ULONGLONG deadline = GetTickCount64() + ms;
 	size_t have = 0;
 	int rc = CH_INCOMPLETE;
 
 	while (rc == CH_INCOMPLETE) {
-		int k = have < IN_MAX ? recv(s, (char *)buf + have, (int)(IN_MAX - have), 0) : -1;
+		int k = have < IN_MAX && time_left(s, deadline)
+		            ? recv(s, (char *)buf + have, (int)(IN_MAX - have), 0)
+		            : -1;
 
 		if (k <= 0) {
 			sc_err_set(err, "the ClientHello did not arrive whole (%zu bytes read)",
@@ -922,7 +942,7 @@ static int one_hello(struct loop *l, uint16_t version, struct clienthello *ch, b
 		rc = PROBE_NETWORK;
 		goto out;
 	}
-	if (read_hello(srv, ch, err) != SC_OK || !version) {
+	if (read_hello(srv, l->ms, ch, err) != SC_OK || !version) {
 		rc = version ? SC_ERROR : SC_OK;
 		goto out;
 	}
