@@ -15,6 +15,7 @@
 #include "probe_config.h"
 #include "probe_util.h"
 #include "regvalue.h"
+#include "suites.h"
 
 #define PROTOCOLS "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols"
 #define LOCAL_SSL                                                                                  \
@@ -125,35 +126,13 @@ void probe_configured_free(struct probe_configured *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The length of a suite's name without the curve Windows 7 to 8.1 append
- * to ECDHE names ("..._SHA384_P384"): the curve is not part of the IANA
- * suite, so TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256 and _P384 are both
- * TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 on the wire. */
-static size_t base_len(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n > 5 && name[n - 5] == '_' && name[n - 4] == 'P' &&
-	    (!strcmp(name + n - 3, "256") || !strcmp(name + n - 3, "384") ||
-	     !strcmp(name + n - 3, "521")))
-		return n - 5;
-	return n;
-}
-
-static bool same_suite(const char *a, const char *b)
-{
-	size_t n = base_len(a);
-
-	return n == base_len(b) && !strncmp(a, b, n);
-}
-
 /* Whether list[0..n) holds name (curve suffixes aside). */
 static bool in(char *const *list, size_t n, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (same_suite(list[i], name))
+		if (suite_same(list[i], name))
 			return true;
 	return false;
 }
