@@ -215,16 +215,6 @@ static void rule_dotnet(struct plan *p, const struct compile_options *o)
 	    REF_NET, &op, 1);
 }
 
-static bool in_list(char *const *list, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (suite_same(list[i], name))
-			return true;
-	return false;
-}
-
 /* True if release r's default suites include none of list. */
 static bool nothing_in_common(enum win_release r, char *const *list, size_t n)
 {
@@ -232,7 +222,7 @@ static bool nothing_in_common(enum win_release r, char *const *list, size_t n)
 	const char *const *defaults = suite_default_order(r, &count);
 
 	for (i = 0; defaults && i < count; i++)
-		if (in_list(list, n, defaults[i]))
+		if (suite_in(list, n, defaults[i]))
 			return false;
 	return defaults != NULL;
 }

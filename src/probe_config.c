@@ -126,17 +126,6 @@ void probe_configured_free(struct probe_configured *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Whether list[0..n) holds name (curve suffixes aside). */
-static bool in(char *const *list, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (suite_same(list[i], name))
-			return true;
-	return false;
-}
-
 /* Signalling values, not suites: never "configured". */
 static bool signalling(const char *name)
 {
@@ -171,10 +160,11 @@ size_t probe_compare(const bool offered[PP_COUNT], char *const *suites, size_t n
 	if (!c->suites)
 		return n;
 	for (i = 0; i < nsuites; i++)
-		if (!signalling(suites[i]) && !in(c->suites, c->nsuites, suites[i]))
+		if (!signalling(suites[i]) && !suite_in(c->suites, c->nsuites, suites[i]))
 			add(out, &n, &cap, "cipher_suite", suites[i], true);
 	for (i = 0; i < c->nsuites; i++) /* once per suite: _P256 and _P384 are one */
-		if (!in(suites, nsuites, c->suites[i]) && !in(c->suites, i, c->suites[i]))
+		if (!suite_in(suites, nsuites, c->suites[i]) &&
+		    !suite_in(c->suites, i, c->suites[i]))
 			add(out, &n, &cap, "cipher_suite", c->suites[i], false);
 	return n;
 }

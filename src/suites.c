@@ -724,6 +724,16 @@ bool suite_same(const char *a, const char *b)
 	return n == stem_len(b) && !strncmp_ci(a, b, n);
 }
 
+bool suite_in(char *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (suite_same(list[i], name))
+			return true;
+	return false;
+}
+
 bool curve_known(const char *name)
 {
 	size_t i;

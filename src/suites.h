@@ -69,6 +69,8 @@ const char *const *suite_default_order(enum win_release r, size_t *count);
  * aside ("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256" is the IANA
  * TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on the wire). */
 bool suite_same(const char *a, const char *b);
+/* Whether list[0..n) holds name, as suite_same compares. */
+bool suite_in(char *const *list, size_t n, const char *name);
 
 /* Maps a Windows version to the release whose suite list applies. */
 enum win_release win_release_of(uint32_t major, uint32_t minor, uint32_t build);
