@@ -142,19 +142,24 @@ static void test_configured_on(void **state)
 	assert_true(probe_configured_on(PP_TLS13, &on, 10, 0, 20348));
 }
 
-static const char strict_state[] =
-    "[" PROTOS
-    "\\TLS 1.0\\Client]\n\"Enabled\"=dword:00000000\n\"DisabledByDefault\"=dword:00000001\n"
-    "[" PROTOS
-    "\\TLS 1.1\\Client]\n\"Enabled\"=dword:00000000\n\"DisabledByDefault\"=dword:00000001\n"
-    "[" PROTOS
-    "\\TLS 1.2\\Client]\n\"Enabled\"=dword:00000001\n\"DisabledByDefault\"=dword:00000000\n"
-    "[" PROTOS "\\SSL 3.0\\Client]\n\"Enabled\"=\"not a dword\"\n"
-    "[HKEY_LOCAL_"
-    "MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
-    "]\n"
-    "\"Functions\"=hex(7):54,00,4c,00,53,00,5f,00,41,00,00,00,54,00,4c,00,53,00,5f,00,42,00,00,00,"
-    "00,00\n";
+/* .reg text: a protocol's Client key with both DWORDs, and the keys of
+ * the two suite lists. */
+#define CLIENT(p, en, dbd)                                                                         \
+	"[" PROTOS "\\" p "\\Client]\n\"Enabled\"=dword:0000000" en                                \
+	"\n\"DisabledByDefault\"=dword:0000000" dbd "\n"
+#define LOCAL_LIST                                                                                 \
+	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\"   \
+	"Local\\SSL\\00010002]\n\"Functions\"=hex(7):"
+#define POLICY_LIST                                                                                \
+	"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\"   \
+	"00010002]\n\"Functions\"="
+
+/* TLS 1.0 and 1.1 off, 1.2 on, SSL 3.0 with a string for Enabled, the
+ * local list "TLS_A", "TLS_B". */
+static const char strict_state[] = CLIENT("TLS 1.0", "0", "1") CLIENT("TLS 1.1", "0", "1")
+    CLIENT("TLS 1.2", "1",
+           "0") "[" PROTOS "\\SSL 3.0\\Client]\n\"Enabled\"=\"not a dword\"\n" LOCAL_LIST
+                "54,00,4c,00,53,00,5f,00,41,00,00,00,54,00,4c,00,53,00,5f,00,42,00,00,00,00,00\n";
 
 static void test_configured_read(void **state)
 {
@@ -181,14 +186,8 @@ static void test_configured_read(void **state)
 
 static void test_policy_list_wins(void **state)
 {
-	struct reg_backend *b = t_state(
-	    "[HKEY_LOCAL_"
-	    "MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]\n"
-	    "\"Functions\"=\"TLS_X,,TLS_Y\"\n"
-	    "[HKEY_LOCAL_"
-	    "MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\"
-	    "00010002]\n"
-	    "\"Functions\"=hex(7):54,00,00,00,00,00\n");
+	struct reg_backend *b =
+	    t_state(POLICY_LIST "\"TLS_X,,TLS_Y\"\n" LOCAL_LIST "54,00,00,00,00,00\n");
 	struct reg_backend *empty = t_state("");
 	struct sc_err err = {{0}};
 	struct probe_configured c;
@@ -241,11 +240,9 @@ static void test_compare(void **state)
 	probe_configured_free(&c);
 	reg_backend_free(b);
 	/* Windows 7's names carry the curve: both spellings are one suite. */
-	b = t_state("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\"
-	            "Configuration\\Local\\SSL\\00010002]\n\"Functions\"=hex(7):"
-	            "54,00,5f,00,50,00,32,00,35,00,36,00,00,00,"          /* T_P256 */
-	            "54,00,5f,00,50,00,33,00,38,00,34,00,00,00,"          /* T_P384 */
-	            "55,00,5f,00,50,00,33,00,38,00,34,00,00,00,00,00\n"); /* U_P384 */
+	b = t_state(LOCAL_LIST "54,00,5f,00,50,00,32,00,35,00,36,00,00,00,"          /* T_P256 */
+	                       "54,00,5f,00,50,00,33,00,38,00,34,00,00,00,"          /* T_P384 */
+	                       "55,00,5f,00,50,00,33,00,38,00,34,00,00,00,00,00\n"); /* U_P384 */
 	assert_int_equal(probe_configured_read(b, 6, 1, 7601, &c, &err), SC_OK);
 	{
 		char *wire[] = {"T"};
