@@ -141,6 +141,14 @@ rc=0
 wine "$EXE" probe 127.0.0.1:1 127.0.0.2:1 </dev/null >"$TMP/p3.out" 2>&1 || rc=$?
 expect_rc "probe of two hosts: one host a run" "$rc" 2
 
+rc=0
+out=$("$HOSTBIN" probe 127.0.0.1 2>&1) || rc=$?
+expect_rc "the native build: probe needs Windows" "$rc" 2
+expect_contains "and says so" "$out" "probe needs Windows (SChannel)"
+rc=0
+wine "$EXE" help probe </dev/null >"$TMP/help.out" 2>&1 || rc=$?
+expect_contains "help probe documents exit 7" "$(tr -d '\r' <"$TMP/help.out")" "7     probe: no connection"
+
 echo "P4 probe --offer before and after apply tls12-strict, and after rollback"
 # offer LABEL: one new process; the offered and configured versions.
 offer() {
