@@ -831,20 +831,51 @@ static void add_suite(struct probe_proto_result *pr, const char *name)
 	snprintf(pr->suites[pr->nsuites++], sizeof(*pr->suites), "%s", name);
 }
 
-static void enumerate(const struct target *t, enum probe_proto p, struct probe_proto_result *pr)
+static void clear_suites(struct probe_proto_result *pr)
 {
-	bool modern = !strcmp(pr->api, "SCH_CREDENTIALS");
-	struct excluded ex[ENUM_MAX];
+	free(pr->suites);
+	pr->suites = NULL;
+	pr->nsuites = 0;
+}
+
+/* Credentials for one enumeration step: the protocol, and ex[0..n) off. */
+struct enum_creds {
 	CRYPTO_SETTINGS cs[ENUM_MAX];
 	UNICODE_STRING modes[ENUM_MAX];
 	ALG_ID algs[ARRAY_SIZE(legacy_algs) + ARRAY_SIZE(legacy_ciphers)];
+};
+
+static bool enum_request(bool modern, const struct excluded *ex, size_t n, struct enum_creds *ec,
+                         struct cred_req *q)
+{
+	if (!modern) {
+		q->nalgs = build_algs(ex, n, ec->algs);
+		q->algs = ec->algs;
+		q->legacy_only = true;
+		return true;
+	}
+	q->disabled = ec->cs;
+	return build_crypto(ex, n, ec->cs, ec->modes, &q->ndisabled);
+}
+
+/*
+ * Enumerates with one method (modern: SCH_CREDENTIALS + CRYPTO_SETTINGS,
+ * "CRYPTO_SETTINGS structure", Windows 10 1809 and later; else
+ * SCHANNEL_CRED + palgSupportedAlgs). false, with why, when the method is
+ * not available or proves ignored: then nothing it saw is kept.
+ */
+static bool enumerate_with(const struct target *t, enum probe_proto p, bool modern,
+                           struct probe_proto_result *pr, char *why, size_t why_size)
+{
+	const char *name = modern ? "CRYPTO_SETTINGS" : "palgSupportedAlgs";
+	struct excluded ex[ENUM_MAX];
+	struct enum_creds ec;
 	struct probe_proto_result cur = *pr;
 	size_t n = 0;
 	bool connected;
 	enum hs_result hr;
 
-	snprintf(pr->enum_method, sizeof(pr->enum_method), "%s",
-	         modern ? "SCH_CREDENTIALS CRYPTO_SETTINGS" : "SCHANNEL_CRED palgSupportedAlgs");
+	clear_suites(pr);
 	add_suite(pr, pr->cipher_suite);
 	while (n < ENUM_MAX) {
 		struct cred_req q = {.protocols = proto_bits[p]};
@@ -856,46 +887,55 @@ static void enumerate(const struct target *t, enum probe_proto p, struct probe_p
 			    pr->enum_note, sizeof(pr->enum_note),
 			    "stopped at %s: its cipher (%s) cannot be turned off by the client",
 			    cur.cipher_suite, cur.cipher[0] ? cur.cipher : "unknown");
-			return;
+			return true;
 		}
 		ex[n++] = e;
-		if (modern) {
-			if (!build_crypto(ex, n, cs, modes, &q.ndisabled))
-				return;
-			q.disabled = cs;
-		} else {
-			q.nalgs = build_algs(ex, n, algs);
-			q.algs = algs;
-			q.legacy_only = true;
-		}
+		if (!enum_request(modern, ex, n, &ec, &q))
+			return true;
 		memset(&cur, 0, sizeof(cur));
 		connected = false;
 		hr = try_once(t, &q, &cur, &connected);
-		if (hr == HS_REFUSED) {
-			pr->enumerated = true; /* refused: every cipher it takes was seen */
-			return;
+		if (hr == HS_REFUSED && !cur.client_refused)
+			return pr->enumerated = true; /* every cipher it takes was seen */
+		if (hr == HS_REFUSED && n > 1) {
+			snprintf(pr->enum_note, sizeof(pr->enum_note),
+			         "the client has no other cipher to offer");
+			return pr->enumerated = true;
 		}
-		if (hr != HS_OK) {
+		if (hr == HS_NETWORK) {
 			snprintf(pr->enum_note, sizeof(pr->enum_note), "stopped: %s", cur.error);
-			return;
+			return true;
 		}
 		e = (struct excluded){cipher_alg(&cur), cur.cipher_bits, ""};
 		mode_of(cur.cipher_suite, e.mode);
-		if (is_excluded(ex, n, &e, modern)) {
-			free(pr->suites);
-			pr->suites = NULL;
-			pr->nsuites = 0;
-			snprintf(
-			    pr->enum_note, sizeof(pr->enum_note),
-			    "not possible here: this SChannel ignored %s (it negotiated %s with "
-			    "that cipher turned off)",
-			    modern ? "CRYPTO_SETTINGS" : "palgSupportedAlgs", cur.cipher_suite);
-			return;
+		if (hr != HS_OK || is_excluded(ex, n, &e, modern)) {
+			snprintf(why, why_size, "%s: %s", name,
+			         hr != HS_OK ? cur.error
+			                     : "ignored (a cipher turned off was negotiated)");
+			clear_suites(pr);
+			return false;
 		}
 		add_suite(pr, cur.cipher_suite);
 	}
-	pr->enumerated = true;
 	snprintf(pr->enum_note, sizeof(pr->enum_note), "stopped after %d ciphers", ENUM_MAX);
+	return pr->enumerated = true;
+}
+
+/* CRYPTO_SETTINGS first (newer Windows), palgSupportedAlgs next (older);
+ * where neither works, the note says why. */
+static void enumerate(const struct target *t, enum probe_proto p, struct probe_proto_result *pr)
+{
+	char why1[PROBE_TEXT / 2] = "", why2[PROBE_TEXT / 2] = "";
+
+	snprintf(pr->enum_method, sizeof(pr->enum_method), "SCH_CREDENTIALS CRYPTO_SETTINGS");
+	if (enumerate_with(t, p, true, pr, why1, sizeof(why1)))
+		return;
+	snprintf(pr->enum_method, sizeof(pr->enum_method), "SCHANNEL_CRED palgSupportedAlgs");
+	if (enumerate_with(t, p, false, pr, why2, sizeof(why2)))
+		return;
+	pr->enum_method[0] = '\0';
+	snprintf(pr->enum_note, sizeof(pr->enum_note),
+	         "not possible with this SChannel: %.100s; %.100s", why1, why2);
 }
 
 /* One handshake per protocol: SCHANNEL_CRED up to TLS 1.2 (every release
