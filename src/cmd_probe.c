@@ -74,9 +74,11 @@ static void proto_text(const struct probe_proto_result *p, const char *name, str
 		return;
 	}
 	sb_addf(sb, "  %-8s accepted  %s\n", name, p->cipher_suite[0] ? p->cipher_suite : "?");
-	sb_addf(sb, "           key exchange %s (%u bits), cipher %s %u bits, hash %s; %s\n",
-	        p->key_exchange[0] ? p->key_exchange : "?", p->key_exchange_bits,
-	        p->cipher[0] ? p->cipher : "?", p->cipher_bits, p->hash[0] ? p->hash : "?", p->api);
+	sb_addf(sb, "           key exchange %s", p->key_exchange[0] ? p->key_exchange : "?");
+	if (p->key_exchange_bits) /* Wine reports 0: say nothing rather than "0 bits" */
+		sb_addf(sb, " (%u bits)", p->key_exchange_bits);
+	sb_addf(sb, ", cipher %s %u bits, hash %s; %s\n", p->cipher[0] ? p->cipher : "?",
+	        p->cipher_bits, p->hash[0] ? p->hash : "?", p->api);
 	if (p->cert_subject[0] || p->cert_expiry[0])
 		sb_addf(sb, "           certificate %s, expires %s, signed %s\n", p->cert_subject,
 		        p->cert_expiry, p->cert_signature);
