@@ -987,19 +987,28 @@ static int resolve(const char *host, unsigned port, struct target *t, char *addr
 	return SC_OK;
 }
 
-int probe_host(const char *host, unsigned port, unsigned timeout_ms, struct probe_report *r,
-               struct sc_err *err)
+/* What both probes do first: the DLLs, Winsock, and where they run. */
+static int start(char runtime[64], struct sc_err *err)
 {
-	struct target t = {.ms = timeout_ms};
 	WSADATA wsa;
-	int rc;
 
-	memset(r, 0, sizeof(*r));
-	runtime_of(r->runtime, sizeof(r->runtime));
+	runtime_of(runtime, 64);
 	if (load_api(err) != SC_OK)
 		return PROBE_UNAVAILABLE;
 	if (WSAStartup(MAKEWORD(2, 2), &wsa))
 		return sc_err_set(err, "Winsock failed to start"), PROBE_NETWORK;
+	return SC_OK;
+}
+
+int probe_host(const char *host, unsigned port, unsigned timeout_ms, struct probe_report *r,
+               struct sc_err *err)
+{
+	struct target t = {.ms = timeout_ms};
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = start(r->runtime, err)) != SC_OK)
+		return rc;
 	if (resolve(host, port, &t, r->address, sizeof(r->address), err) != SC_OK) {
 		WSACleanup();
 		return SC_ERROR;
@@ -1176,16 +1185,12 @@ int probe_offer(unsigned timeout_ms, struct offer_report *r, struct sc_err *err)
 	struct loop l = {.listener = INVALID_SOCKET, .ms = timeout_ms};
 	struct cred_req q = {0};
 	SECURITY_STATUS st;
-	WSADATA wsa;
 	bool ignored;
 	int rc, i;
 
 	memset(r, 0, sizeof(*r));
-	runtime_of(r->runtime, sizeof(r->runtime));
-	if (load_api(err) != SC_OK)
-		return PROBE_UNAVAILABLE;
-	if (WSAStartup(MAKEWORD(2, 2), &wsa))
-		return sc_err_set(err, "Winsock failed to start"), PROBE_NETWORK;
+	if ((rc = start(r->runtime, err)) != SC_OK)
+		return rc;
 	rc = listen_loopback(&l, err);
 	if (rc == SC_OK && (st = acquire(&q, &l.cred, r->api)) != SEC_E_OK)
 		rc = sc_err_set(err, "SChannel refused its default client credentials (0x%08lx)",
