@@ -222,6 +222,8 @@ struct live {
 	bool offered[PP_COUNT];
 	char **suites; /* offered suite names (IANA, or 0xXXXX) */
 	size_t nsuites;
+	char **groups; /* offered group names */
+	size_t ngroups;
 	struct probe_difference *diffs;
 	size_t ndiffs;
 	struct compile_options os;
@@ -232,6 +234,7 @@ static void live_free(struct live *l)
 	offer_report_free(&l->offer);
 	probe_configured_free(&l->conf);
 	strlist_free(l->suites, l->nsuites);
+	strlist_free(l->groups, l->ngroups);
 	free(l->diffs);
 }
 
@@ -277,7 +280,9 @@ static int live_collect(struct cli *cli, unsigned ms, struct live *l)
 	for (i = 0; i < PP_COUNT; i++)
 		l->offered[i] = l->offer.versions[i].offered;
 	l->suites = names_of(&l->offer.ch.suites, tls_suite_name, &l->nsuites);
+	l->groups = names_of(&l->offer.ch.groups, tls_group_name, &l->ngroups);
 	l->ndiffs = probe_compare(l->offered, l->suites, l->nsuites, &l->conf, &l->diffs);
+	l->ndiffs = probe_compare_groups(l->groups, l->ngroups, &l->conf, &l->diffs, l->ndiffs);
 	return EXIT_OK;
 }
 
@@ -304,11 +309,10 @@ static void versions_text(struct strbuf *sb, const bool on[PP_COUNT])
 
 static void live_text(const struct live *l, struct strbuf *sb)
 {
-	char **groups, **sigalgs;
-	size_t ng, ns, i;
+	char **sigalgs;
+	size_t ns, i;
 	int k;
 
-	groups = names_of(&l->offer.ch.groups, tls_group_name, &ng);
 	sigalgs = names_of(&l->offer.ch.sigalgs, tls_sigalg_name, &ns);
 	sb_addf(sb,
 	        "What this machine's SChannel offers now (a ClientHello read on 127.0.0.1; "
@@ -321,13 +325,15 @@ static void live_text(const struct live *l, struct strbuf *sb)
 			sb_addf(sb, "    %s: %s\n", probe_proto_name((enum probe_proto)k),
 			        l->offer.versions[k].note);
 	list_text(sb, "cipher suites", l->suites, l->nsuites);
-	list_text(sb, "groups", groups, ng);
+	list_text(sb, "groups", l->groups, l->ngroups);
 	list_text(sb, "signature algorithms", sigalgs, ns);
 	sb_adds(sb, "What the registry says (Protocols\\<P>\\Client, else the release's "
 	            "defaults):\n  versions: ");
 	versions_text(sb, l->conf.on);
 	sb_addf(sb, "\n  cipher suites: %s%s\n", l->conf.suites_source,
 	        l->conf.suites ? " list" : " (not compared)");
+	sb_addf(sb, "  groups: %s\n",
+	        l->conf.groups ? "the policy's EccCurves list" : "release default (not compared)");
 	if (l->offer.runtime[0])
 		sb_addf(sb,
 		        "  (%s: its SChannel's defaults are its own, not those of the Windows "
@@ -344,7 +350,6 @@ static void live_text(const struct live *l, struct strbuf *sb)
 		sb_addf(sb, "  %s %s: offered %s, the registry says %s\n", l->diffs[i].what,
 		        l->diffs[i].name, l->diffs[i].offered ? "yes" : "no",
 		        l->diffs[i].configured ? "yes" : "no");
-	strlist_free(groups, ng);
 	strlist_free(sigalgs, ns);
 }
 
@@ -362,17 +367,16 @@ static void versions_json(struct json *j, const char *key, const bool on[PP_COUN
 
 static void offered_json(struct json *j, const struct live *l)
 {
-	char **groups, **sigalgs, hex[16];
-	size_t ng, ns;
+	char **sigalgs, hex[16];
+	size_t ns;
 	int i;
 
-	groups = names_of(&l->offer.ch.groups, tls_group_name, &ng);
 	sigalgs = names_of(&l->offer.ch.sigalgs, tls_sigalg_name, &ns);
 	json_key(j, "offered");
 	json_obj_begin(j);
 	versions_json(j, "versions", l->offered);
 	json_key_strings(j, "cipher_suites", l->suites, l->nsuites);
-	json_key_strings(j, "groups", groups, ng);
+	json_key_strings(j, "groups", l->groups, l->ngroups);
 	json_key_strings(j, "signature_algorithms", sigalgs, ns);
 	json_key_str(j, "legacy_version",
 	             tls_name_or_hex(tls_version_name(l->offer.ch.legacy_version),
@@ -395,7 +399,6 @@ static void offered_json(struct json *j, const struct live *l)
 	}
 	json_arr_end(j);
 	json_obj_end(j);
-	strlist_free(groups, ng);
 	strlist_free(sigalgs, ns);
 }
 
@@ -414,6 +417,12 @@ static void live_json(struct json *j, const struct live *l)
 		json_null(j);
 	}
 	json_key_str(j, "cipher_suites_source", l->conf.suites_source);
+	if (l->conf.groups) {
+		json_key_strings(j, "groups", l->conf.groups, l->conf.ngroups);
+	} else {
+		json_key(j, "groups");
+		json_null(j);
+	}
 	json_obj_end(j);
 	json_key(j, "differences");
 	json_arr_begin(j);

@@ -97,6 +97,17 @@ static int read_suites(const struct reg_backend *b, struct probe_configured *c, 
 	return rc == SC_ERROR ? SC_ERROR : SC_OK;
 }
 
+static int read_groups(const struct reg_backend *b, struct probe_configured *c, struct sc_err *err)
+{
+	struct reg_value v = {0};
+	int rc = reg_read_value_at(b, REG_VIEW_64, POLICY_SSL, "EccCurves", &v, err);
+
+	if (rc == SC_OK && v.type == RV_MULTI_SZ)
+		c->groups = regvalue_get_multi_sz(&v, &c->ngroups);
+	regvalue_free(&v);
+	return rc == SC_ERROR ? SC_ERROR : SC_OK;
+}
+
 int probe_configured_read(const struct reg_backend *b, uint32_t major, uint32_t minor,
                           uint32_t build, struct probe_configured *c, struct sc_err *err)
 {
@@ -113,7 +124,7 @@ int probe_configured_read(const struct reg_backend *b, uint32_t major, uint32_t 
 		c->on[i] = probe_configured_on((enum probe_proto)i, &v, major, minor, build);
 		c->from_registry[i] = v.has_enabled || v.has_disabled_by_default;
 	}
-	if (read_suites(b, c, err) != SC_OK) {
+	if (read_suites(b, c, err) != SC_OK || read_groups(b, c, err) != SC_OK) {
 		probe_configured_free(c);
 		return SC_ERROR;
 	}
@@ -123,6 +134,7 @@ int probe_configured_read(const struct reg_backend *b, uint32_t major, uint32_t 
 void probe_configured_free(struct probe_configured *c)
 {
 	strlist_free(c->suites, c->nsuites);
+	strlist_free(c->groups, c->ngroups);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -166,5 +178,76 @@ size_t probe_compare(const bool offered[PP_COUNT], char *const *suites, size_t n
 		if (!suite_in(suites, nsuites, c->suites[i]) &&
 		    !suite_in(c->suites, i, c->suites[i]))
 			add(out, &n, &cap, "cipher_suite", c->suites[i], false);
+	return n;
+}
+
+static const struct {
+	const char *windows, *iana;
+} curve_alias[] = {
+    {"curve25519", "x25519"},
+    {"NistP256", "secp256r1"},
+    {"NistP384", "secp384r1"},
+    {"NistP521", "secp521r1"},
+};
+
+/* a and b without regard to ASCII case and underscores. */
+static bool loose_equal(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '_')
+			a++;
+		while (*b == '_')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+		a++, b++;
+	}
+}
+
+bool probe_group_same(const char *windows, const char *iana)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(curve_alias); i++)
+		if (streq_ci(windows, curve_alias[i].windows))
+			return !strcmp(iana, curve_alias[i].iana);
+	return loose_equal(windows, iana);
+}
+
+static bool group_in_registry(const struct probe_configured *c, const char *iana)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngroups; i++)
+		if (probe_group_same(c->groups[i], iana))
+			return true;
+	return false;
+}
+
+static bool group_offered(char *const *groups, size_t n, const char *windows)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (probe_group_same(windows, groups[i]))
+			return true;
+	return false;
+}
+
+size_t probe_compare_groups(char *const *groups, size_t ngroups, const struct probe_configured *c,
+                            struct probe_difference **out, size_t n)
+{
+	size_t cap = n, i;
+
+	if (!c->groups)
+		return n;
+	for (i = 0; i < ngroups; i++)
+		if (strncmp(groups[i], "0x", 2) && !group_in_registry(c, groups[i]))
+			add(out, &n, &cap, "group", groups[i], true);
+	for (i = 0; i < c->ngroups; i++)
+		if (!group_offered(groups, ngroups, c->groups[i]))
+			add(out, &n, &cap, "group", c->groups[i], false);
 	return n;
 }

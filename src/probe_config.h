@@ -24,6 +24,10 @@ struct probe_configured {
 	char **suites;
 	size_t nsuites;
 	const char *suites_source; /* "policy", "local" or "release default" */
+	/* The Group Policy EccCurves list (REG_MULTI_SZ, Windows' names:
+	 * curve25519, NistP256, ...), or NULL. */
+	char **groups;
+	size_t ngroups;
 };
 
 /*
@@ -38,7 +42,7 @@ void probe_configured_free(struct probe_configured *c);
 
 /* One difference between the wire and the registry. */
 struct probe_difference {
-	char what[16]; /* "version" or "cipher_suite" */
+	char what[16]; /* "version", "cipher_suite" or "group" */
 	char name[64];
 	bool offered, configured;
 };
@@ -53,5 +57,19 @@ struct probe_difference {
  */
 size_t probe_compare(const bool offered[PP_COUNT], char *const *suites, size_t nsuites,
                      const struct probe_configured *c, struct probe_difference **out);
+
+/*
+ * Appends to *out (n entries, xrealloc'd) the groups offered (IANA names)
+ * and not in the registry's EccCurves list, and the reverse, when the
+ * registry has the list (Windows' names: curve25519 is x25519, NistP256
+ * secp256r1, NistP384 secp384r1, NistP521 secp521r1; other names compare
+ * without case and underscores, x25519_mlkem768 = X25519MLKEM768).
+ * Returns the new count.
+ */
+size_t probe_compare_groups(char *const *groups, size_t ngroups, const struct probe_configured *c,
+                            struct probe_difference **out, size_t n);
+
+/* Whether a Windows EccCurves name and an IANA group name are one group. */
+bool probe_group_same(const char *windows, const char *iana);
 
 #endif

@@ -257,6 +257,51 @@ static void test_compare(void **state)
 	reg_backend_free(b);
 }
 
+/* EccCurves (Windows' names) against the hello's groups (IANA's). */
+static void test_groups(void **state)
+{
+	/* curve25519, NistP384, x25519_mlkem768 */
+	struct reg_backend *b =
+	    t_state(POLICY_LIST
+	            "\"TLS_X\"\n\"EccCurves\"=hex(7):63,00,75,00,72,00,76,00,65,00,32,00,35,00,"
+	            "35,00,31,00,39,00,00,00,4e,00,69,00,73,00,74,00,50,00,33,00,38,00,34,00,00,00,"
+	            "78,00,32,00,35,00,35,00,31,00,39,00,5f,00,6d,00,6c,00,6b,00,65,00,6d,00,37,"
+	            "00,36,00,38,00,00,00,00,00\n");
+	struct sc_err err = {{0}};
+	struct probe_configured c;
+	struct probe_difference *d = NULL;
+	char *wire[] = {"x25519", "secp256r1", "X25519MLKEM768", "0x1234"};
+	size_t n;
+
+	assert_true(probe_group_same("NistP256", "secp256r1"));
+	assert_true(probe_group_same("CURVE25519", "x25519"));
+	assert_false(probe_group_same("NistP256", "secp384r1"));
+	assert_true(probe_group_same("x25519_mlkem768", "X25519MLKEM768"));
+	assert_false(probe_group_same("x25519", "x448"));
+	assert_int_equal(probe_configured_read(b, 10, 0, 26100, &c, &err), SC_OK);
+	assert_int_equal(c.ngroups, 3);
+	n = probe_compare_groups(wire, ARRAY_SIZE(wire), &c, &d, 0);
+	/* secp256r1 offered, not listed; NistP384 listed, not offered; the
+	 * unnamed code is not compared. */
+	assert_int_equal(n, 2);
+	assert_string_equal(d[0].what, "group");
+	assert_string_equal(d[0].name, "secp256r1");
+	assert_true(d[0].offered);
+	assert_string_equal(d[1].name, "NistP384");
+	assert_true(d[1].configured);
+	free(d);
+	probe_configured_free(&c);
+	reg_backend_free(b);
+	/* No list: nothing compared. */
+	b = t_state("");
+	assert_int_equal(probe_configured_read(b, 10, 0, 26100, &c, &err), SC_OK);
+	d = NULL;
+	assert_int_equal(probe_compare_groups(wire, ARRAY_SIZE(wire), &c, &d, 0), 0);
+	assert_null(d);
+	probe_configured_free(&c);
+	reg_backend_free(b);
+}
+
 static void test_names(void **state)
 {
 	enum probe_proto p;
@@ -271,10 +316,15 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_targets),          cmocka_unit_test(test_server_hello),
-	    cmocka_unit_test(test_release_defaults), cmocka_unit_test(test_configured_on),
-	    cmocka_unit_test(test_configured_read),  cmocka_unit_test(test_policy_list_wins),
-	    cmocka_unit_test(test_compare),          cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_targets),
+	    cmocka_unit_test(test_server_hello),
+	    cmocka_unit_test(test_release_defaults),
+	    cmocka_unit_test(test_configured_on),
+	    cmocka_unit_test(test_configured_read),
+	    cmocka_unit_test(test_policy_list_wins),
+	    cmocka_unit_test(test_compare),
+	    cmocka_unit_test(test_groups),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
