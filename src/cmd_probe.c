@@ -402,6 +402,17 @@ static void offered_json(struct json *j, const struct live *l)
 	strlist_free(sigalgs, ns);
 }
 
+/* A list the registry may not have: null then, not []. */
+static void strings_or_null(struct json *j, const char *key, char *const *items, size_t n)
+{
+	if (items) {
+		json_key_strings(j, key, items, n);
+		return;
+	}
+	json_key(j, key);
+	json_null(j);
+}
+
 static void live_json(struct json *j, const struct live *l)
 {
 	size_t i;
@@ -410,19 +421,9 @@ static void live_json(struct json *j, const struct live *l)
 	json_key(j, "configured");
 	json_obj_begin(j);
 	versions_json(j, "versions", l->conf.on);
-	if (l->conf.suites) {
-		json_key_strings(j, "cipher_suites", l->conf.suites, l->conf.nsuites);
-	} else {
-		json_key(j, "cipher_suites");
-		json_null(j);
-	}
+	strings_or_null(j, "cipher_suites", l->conf.suites, l->conf.nsuites);
 	json_key_str(j, "cipher_suites_source", l->conf.suites_source);
-	if (l->conf.groups) {
-		json_key_strings(j, "groups", l->conf.groups, l->conf.ngroups);
-	} else {
-		json_key(j, "groups");
-		json_null(j);
-	}
+	strings_or_null(j, "groups", l->conf.groups, l->conf.ngroups);
 	json_obj_end(j);
 	json_key(j, "differences");
 	json_arr_begin(j);

@@ -181,14 +181,11 @@ size_t probe_compare(const bool offered[PP_COUNT], char *const *suites, size_t n
 	return n;
 }
 
-static const struct {
-	const char *windows, *iana;
-} curve_alias[] = {
-    {"curve25519", "x25519"},
-    {"NistP256", "secp256r1"},
-    {"NistP384", "secp384r1"},
-    {"NistP521", "secp521r1"},
-};
+/* Windows' EccCurves name, then IANA's, for the curves whose names differ. */
+static const char *const curve_alias[][2] = {{"curve25519", "x25519"},
+                                             {"NistP256", "secp256r1"},
+                                             {"NistP384", "secp384r1"},
+                                             {"NistP521", "secp521r1"}};
 
 /* a and b without regard to ASCII case and underscores. */
 static bool loose_equal(const char *a, const char *b)
@@ -211,27 +208,18 @@ bool probe_group_same(const char *windows, const char *iana)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(curve_alias); i++)
-		if (streq_ci(windows, curve_alias[i].windows))
-			return !strcmp(iana, curve_alias[i].iana);
+		if (streq_ci(windows, curve_alias[i][0]))
+			return !strcmp(iana, curve_alias[i][1]);
 	return loose_equal(windows, iana);
 }
 
-static bool group_in_registry(const struct probe_configured *c, const char *iana)
+/* Whether list[0..n) has name; windows_list: the list holds Windows'
+ * names (EccCurves) and name is IANA's, else the reverse. */
+static bool group_listed(char *const *list, size_t n, const char *name, bool windows_list)
 {
-	size_t i;
-
-	for (i = 0; i < c->ngroups; i++)
-		if (probe_group_same(c->groups[i], iana))
-			return true;
-	return false;
-}
-
-static bool group_offered(char *const *groups, size_t n, const char *windows)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (probe_group_same(windows, groups[i]))
+	while (n--)
+		if (windows_list ? probe_group_same(list[n], name)
+		                 : probe_group_same(name, list[n]))
 			return true;
 	return false;
 }
@@ -244,10 +232,11 @@ size_t probe_compare_groups(char *const *groups, size_t ngroups, const struct pr
 	if (!c->groups)
 		return n;
 	for (i = 0; i < ngroups; i++)
-		if (strncmp(groups[i], "0x", 2) && !group_in_registry(c, groups[i]))
+		if (strncmp(groups[i], "0x", 2) &&
+		    !group_listed(c->groups, c->ngroups, groups[i], true))
 			add(out, &n, &cap, "group", groups[i], true);
 	for (i = 0; i < c->ngroups; i++)
-		if (!group_offered(groups, ngroups, c->groups[i]))
+		if (!group_listed(groups, ngroups, c->groups[i], false))
 			add(out, &n, &cap, "group", c->groups[i], false);
 	return n;
 }
