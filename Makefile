@@ -61,7 +61,7 @@ fuzz:
 
 # Compiled and linked in one step: -MMD names the .d after the harness.
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libcore.a
-	clang $(ALL_CFLAGS) $(DEPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+	clang $(ALL_CFLAGS) $(DEPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(filter %.c %.a,$^)
 
 # ---- benchmarks (issue 8): native programs over the core (tests/bench/*.c),
 # run by scripts/bench.sh; not part of `all`.

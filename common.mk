@@ -36,12 +36,14 @@ CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem
             src/regfile.c src/backend_regfile.c src/lookalike.c src/impacts.c src/roots.c src/schema.c src/profile_diag.c src/profile_lex.c src/profile.c src/profile_load.c \
             src/plan.c src/compile.c src/suites.c src/json.c src/render.c \
             src/sha256.c src/diff.c src/diff_format.c src/snapshot.c src/apply.c src/render_engine.c src/capture.c \
-            src/backend_wrap.c src/ci_index.c src/cmd_guard.c src/image.c
+            src/backend_wrap.c src/ci_index.c src/cmd_guard.c src/image.c \
+            src/clienthello.c src/tls_names.c src/probe_util.c src/probe_config.c
 # issue 17 (fleet report): machine identity, JSON reader, aggregation, rendering
 CORE_SRCS += src/docid.c src/jsonread.c src/fleet.c src/fleet_render.c
-POSIX_SRCS = src/platform_posix.c
-WIN_SRCS   = src/backend_win32.c src/platform_win32.c src/backend_image_win32.c
-CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c src/cmd_capture.c
+POSIX_SRCS = src/platform_posix.c src/probe_posix.c
+WIN_SRCS   = src/backend_win32.c src/platform_win32.c src/backend_image_win32.c src/probe_win32.c
+CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c src/cmd_capture.c \
+             src/cmd_probe.c
 CLI_SRCS  += src/cmd_report.c
 
 # ---- the shared rules

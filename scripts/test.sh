@@ -86,7 +86,7 @@ suite_valgrind() {
 
 # Every libFuzzer harness for a fixed budget (FUZZ_SECONDS, default 30 each).
 suite_fuzz() {
-    scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+    scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 }
 
 # Windows-only unit tests (cmocka cross-built), run under Wine in a

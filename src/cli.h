@@ -21,6 +21,7 @@ enum sc_exit {
 	EXIT_ROLLBACK_FAILED = 4, /* rollback failed: registry state uncertain */
 	EXIT_REFUSED = 5,         /* not elevated, another apply running, bad snapshot */
 	EXIT_READ_FAILED = 6,     /* the registry could not be read; nothing was touched */
+	EXIT_NETWORK = 7,         /* probe: no connection could be made, no handshake tried */
 	EXIT_REBOOT = 3010,       /* applied; a reboot is required */
 };
 
@@ -38,6 +39,9 @@ enum {
 	OPT_FORMAT_REG = 1 << 6, /* --format reg is meaningful */
 	OPT_NO_COLOR = 1 << 7,
 	OPT_IMAGE = 1 << 8,
+	OPT_TIMEOUT = 1 << 9, /* probe, check --live: --timeout MS */
+	OPT_OFFER = 1 << 10,  /* probe --offer */
+	OPT_LIVE = 1 << 11,   /* check --live */
 	OPT_FORMAT_REPORT = 1 << 12, /* report: --format html|csv|json only */
 };
 
@@ -55,6 +59,9 @@ struct cli {
 	bool force;
 	bool allow_any_key;
 	bool color;
+	const char *timeout; /* --timeout MS (probe) */
+	bool offer;          /* probe --offer */
+	bool live;           /* check --live */
 };
 
 /* Prints to stdout / stderr (UTF-8; see platform_write). */

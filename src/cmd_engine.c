@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "cli_common.h"
+#include "cmd_probe.h"
 #include "image.h"
 #include "impacts.h"
 #include "commands.h"
@@ -112,9 +113,10 @@ static void identity_of(const struct cli *cli, const struct reg_backend *b, cons
 	free(target);
 }
 
-/* id: the machine identity for JSON (NULL: none). */
-static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
-                       const char *profile, const struct doc_identity *id)
+/* print_diff, into out: check --live appends to it before it is printed.
+ * id: the machine identity for JSON (NULL: none). */
+static void format_diff(const struct cli *cli, const struct diff *d, const char *verb,
+                        const char *profile, const struct doc_identity *id, struct strbuf *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *target = target_of(cli);
@@ -133,12 +135,22 @@ static void print_diff(const struct cli *cli, const struct diff *d, const char *
 		free(heading);
 		free(where);
 	}
+	sb_add(out, sb.buf ? sb.buf : "", sb.len);
+	sb_free(&sb);
+	free(target);
+}
+
+static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
+                       const char *profile, const struct doc_identity *id)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	format_diff(cli, d, verb, profile, id, &sb);
 	if (cli->format == FORMAT_REG)
 		out_reg(&sb);
 	else
 		cli_out(sb_str(&sb));
 	sb_free(&sb);
-	free(target);
 }
 
 /* Loads, compiles and diffs; prints nothing on success. */
@@ -178,9 +190,18 @@ static int diff_or_check(struct cli *cli, bool check)
 		return rc;
 	if (cli->format == FORMAT_JSON)
 		identity_of(cli, b, l.profile, &l.os, &id);
-	print_diff(cli, &d, cli->command, l.profile->name, &id);
-	docid_free(&id);
 	rc = check && d.nchanged ? EXIT_DRIFT : EXIT_OK;
+	if (check && cli->live) { /* check --live: the offer on the wire too */
+		struct strbuf sb = STRBUF_INIT;
+
+		format_diff(cli, &d, cli->command, l.profile->name, &id, &sb);
+		rc = probe_check_live(cli, &sb, rc);
+		cli_out(sb_str(&sb));
+		sb_free(&sb);
+	} else {
+		print_diff(cli, &d, cli->command, l.profile->name, &id);
+	}
+	docid_free(&id);
 	diff_free(&d);
 	reg_backend_free(b);
 	cli_loaded_free(&l);

@@ -16,5 +16,6 @@ int cmd_rollback(struct cli *cli);
 int cmd_snapshots(struct cli *cli);
 int cmd_capture(struct cli *cli);
 int cmd_report(struct cli *cli);
+int cmd_probe(struct cli *cli);
 
 #endif

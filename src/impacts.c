@@ -215,36 +215,6 @@ static void rule_dotnet(struct plan *p, const struct compile_options *o)
 	    REF_NET, &op, 1);
 }
 
-/* The length of a suite name without the curve suffix that Windows 8.1
- * and older append (_P256, _P384, _P521: the same suite, src/suites.c). */
-static size_t stem_len(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n > 5 && name[n - 5] == '_' && name[n - 4] == 'P' &&
-	    (!strcmp(name + n - 3, "256") || !strcmp(name + n - 3, "384") ||
-	     !strcmp(name + n - 3, "521")))
-		return n - 5;
-	return n;
-}
-
-static bool same_suite(const char *a, const char *b)
-{
-	size_t n = stem_len(a);
-
-	return n == stem_len(b) && !strncmp_ci(a, b, n);
-}
-
-static bool in_list(char *const *list, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (same_suite(list[i], name))
-			return true;
-	return false;
-}
-
 /* True if release r's default suites include none of list. */
 static bool nothing_in_common(enum win_release r, char *const *list, size_t n)
 {
@@ -252,7 +222,7 @@ static bool nothing_in_common(enum win_release r, char *const *list, size_t n)
 	const char *const *defaults = suite_default_order(r, &count);
 
 	for (i = 0; defaults && i < count; i++)
-		if (in_list(list, n, defaults[i]))
+		if (suite_in(list, n, defaults[i]))
 			return false;
 	return defaults != NULL;
 }

@@ -50,9 +50,12 @@ static const struct command commands[] = {
      "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
      "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
     {"check", cmd_check, 0,
-     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1,
-     1, "PROFILE [--state FILE.reg | --image DIR] [--format text|json]",
-     "Exit 0 if the registry complies with PROFILE, 1 (with the diff) if it drifted.", NULL},
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR |
+         OPT_LIVE | OPT_TIMEOUT,
+     1, 1, "PROFILE [--state FILE.reg | --image DIR] [--format text|json] [--live [--timeout MS]]",
+     "Exit 0 if the registry complies with PROFILE, 1 (with the diff) if it drifted.",
+     "--live (Windows, live registry) adds what SChannel offers now (probe --offer): exit 1\n"
+     "also when that differs from the registry (a change pending a reboot).\n"},
     {"apply", cmd_apply, CMD_NEEDS_ADMIN | CMD_MUTATES,
      OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_SNAPSHOT_DIR | OPT_OS | OPT_FORCE |
          OPT_ALLOW_ANY_KEY | OPT_NO_COLOR,
@@ -99,6 +102,21 @@ static const struct command commands[] = {
      "aggregate (docs/json.md). A file that is not such a document is named on stderr\n"
      "and skipped; the same machine twice keeps the newest. Exit 2 when no document is\n"
      "usable. Example: schannelcfg report results/ > fleet.html\n"},
+    {"probe", cmd_probe, 0, OPT_FORMAT | OPT_TIMEOUT | OPT_OFFER, 0, 1,
+     "HOST[:PORT] [--format text|json] [--timeout MS] | --offer [--format text|json]",
+     "Handshakes through this machine's SChannel: what a server accepts, or what this "
+     "machine offers now.",
+     "HOST[:PORT] (default port 443; [IPv6]:PORT): one handshake per protocol, SSL 3.0 to\n"
+     "TLS 1.3, each alone; for each: accepted or refused (by this client or by the server,\n"
+     "with the SSPI status), the negotiated suite, key exchange and strengths, the\n"
+     "certificate's subject, expiry and signature. Where this SChannel lets a client turn\n"
+     "ciphers off (CRYPTO_SETTINGS, palgSupportedAlgs) the suites the server accepts are\n"
+     "enumerated, one per cipher; where it does not, the output says so. One host a run.\n"
+     "--offer: SChannel's default ClientHello, read by a listener on 127.0.0.1: versions,\n"
+     "suites, groups, signature algorithms, compared with the registry (Protocols\\<P>\\Client\n"
+     "and the release's defaults; the suite list where one is set). A difference is\n"
+     "'pending a reboot'. --timeout bounds each connection (default 5000 ms). The\n"
+     "registry is never written. Exit 7: no connection could be made.\n"},
     {"help", cmd_help, 0, 0, 0, 1, "[COMMAND|profiles]",
      "Show usage, the help of one command, or the profile language ('help profiles').", NULL},
     {"version", cmd_version, 0, 0, 0, 0, "", "Print the version (same as --version).", NULL},
@@ -115,6 +133,7 @@ static const char exit_code_help[] =
     "        snapshot that does not verify (or is another registry's or machine's);\n"
     "        --image on Windows without the backup and restore privileges\n"
     "  6     the registry could not be read (access denied, I/O); nothing was touched\n"
+    "  7     probe: no connection could be made (network failure before any handshake)\n"
     "  3010  applied; a reboot is required for the change to take effect\n";
 
 static const char option_help[] =
@@ -128,7 +147,10 @@ static const char option_help[] =
     "  --os MAJOR.MINOR.BUILD Windows version to assume for --state files (and --image)\n"
     "  --force                allow what is refused by default (see the command's help)\n"
     "  --allow-any-key        allow raw keys outside the TLS-related roots\n"
-    "  --no-color             never colour the output\n";
+    "  --no-color             never colour the output\n"
+    "  --timeout MS           probe: bound on each connection (default 5000)\n"
+    "  --offer                probe: what this machine offers, not a server\n"
+    "  --live                 check: add what SChannel offers now (probe --offer)\n";
 
 /* An SGR colour sequence (ESC [ digits ; m), the only escape we print. */
 static size_t sgr_length(const char *s)
@@ -320,6 +342,9 @@ static const struct {
     {"--force", OPT_FORCE, false},
     {"--allow-any-key", OPT_ALLOW_ANY_KEY, false},
     {"--no-color", OPT_NO_COLOR, false},
+    {"--timeout", OPT_TIMEOUT, true},
+    {"--offer", OPT_OFFER, false},
+    {"--live", OPT_LIVE, false},
 };
 
 static int set_report_format(struct cli *cli, const char *value)
@@ -360,6 +385,9 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_FORCE: cli->force = true; break;
 	case OPT_ALLOW_ANY_KEY: cli->allow_any_key = true; break;
 	case OPT_NO_COLOR: cli->color = false; break;
+	case OPT_TIMEOUT: cli->timeout = value; break;
+	case OPT_OFFER: cli->offer = true; break;
+	case OPT_LIVE: cli->live = true; break;
 	case OPT_FORMAT:
 		if (set_format(cli, c, value)) {
 			cli_errf("schannelcfg %s: --format must be %s%s, not '%s'\n", c->name,

@@ -704,6 +704,36 @@ static const char *const ecc_curves[] = {
     "secp384r1_mlkem1024",
 };
 
+/* The length of a suite name without the curve suffix that Windows 8.1
+ * and older append (_P256, _P384, _P521: the same suite). */
+static size_t stem_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 5 && name[n - 5] == '_' && name[n - 4] == 'P' &&
+	    (!strcmp(name + n - 3, "256") || !strcmp(name + n - 3, "384") ||
+	     !strcmp(name + n - 3, "521")))
+		return n - 5;
+	return n;
+}
+
+bool suite_same(const char *a, const char *b)
+{
+	size_t n = stem_len(a);
+
+	return n == stem_len(b) && !strncmp_ci(a, b, n);
+}
+
+bool suite_in(char *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (suite_same(list[i], name))
+			return true;
+	return false;
+}
+
 bool curve_known(const char *name)
 {
 	size_t i;

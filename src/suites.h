@@ -64,6 +64,14 @@ const struct suite_info *suite_find(const char *name);
  * default priority order. */
 const char *const *suite_default_order(enum win_release r, size_t *count);
 
+/* Whether two suite names are one suite: the curve suffix Windows 8.1 and
+ * older append to ECDHE names (_P256, _P384, _P521) aside, ASCII case
+ * aside ("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256" is the IANA
+ * TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on the wire). */
+bool suite_same(const char *a, const char *b);
+/* Whether list[0..n) holds name, as suite_same compares. */
+bool suite_in(char *const *list, size_t n, const char *name);
+
 /* Maps a Windows version to the release whose suite list applies. */
 enum win_release win_release_of(uint32_t major, uint32_t minor, uint32_t build);
 /* "Windows Server 2012 R2 / 8.1" etc. */
