@@ -84,7 +84,7 @@ suite_valgrind() {
     return $rc
 }
 
-# Every libFuzzer harness for a fixed budget (FUZZ_SECONDS, default 30 each).
+# Every libFuzzer harness for a fixed budget (FUZZ_SECONDS, default 20 each).
 suite_fuzz() {
     scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 }

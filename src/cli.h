@@ -39,9 +39,9 @@ enum {
 	OPT_FORMAT_REG = 1 << 6, /* --format reg is meaningful */
 	OPT_NO_COLOR = 1 << 7,
 	OPT_IMAGE = 1 << 8,
-	OPT_TIMEOUT = 1 << 9, /* probe, check --live: --timeout MS */
-	OPT_OFFER = 1 << 10,  /* probe --offer */
-	OPT_LIVE = 1 << 11,   /* check --live */
+	OPT_TIMEOUT = 1 << 9,        /* probe, check --live: --timeout MS */
+	OPT_OFFER = 1 << 10,         /* probe --offer */
+	OPT_LIVE = 1 << 11,          /* check --live */
 	OPT_FORMAT_REPORT = 1 << 12, /* report: --format html|csv|json only */
 };
 
