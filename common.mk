@@ -37,6 +37,7 @@ CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem
             src/plan.c src/compile.c src/suites.c src/json.c src/render.c \
             src/sha256.c src/diff.c src/diff_format.c src/snapshot.c src/apply.c src/render_engine.c src/capture.c \
             src/backend_wrap.c src/ci_index.c src/cmd_guard.c
+CORE_SRCS += src/baseline.c src/regpol.c
 POSIX_SRCS = src/platform_posix.c
 WIN_SRCS   = src/backend_win32.c src/platform_win32.c
 CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c src/cmd_capture.c

@@ -24,7 +24,7 @@ enum sc_exit {
 	EXIT_REBOOT = 3010,       /* applied; a reboot is required */
 };
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_REG };
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_REG, FORMAT_POL };
 
 /* Options shared by the commands; which ones a command accepts is declared
  * in its table entry (OPT_* bits). */
@@ -37,6 +37,7 @@ enum {
 	OPT_ALLOW_ANY_KEY = 1 << 5,
 	OPT_FORMAT_REG = 1 << 6, /* --format reg is meaningful */
 	OPT_NO_COLOR = 1 << 7,
+	OPT_FORMAT_POL = 1 << 8, /* --format pol (a Registry.pol) is meaningful */
 };
 
 struct cli {

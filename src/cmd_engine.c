@@ -14,6 +14,7 @@
 #include "diff.h"
 #include "platform.h"
 #include "regfile.h"
+#include "regpol.h"
 #include "render_engine.h"
 #include "snapshot.h"
 
@@ -71,6 +72,30 @@ static void out_reg(const struct strbuf *sb)
 	bytes = regfile_encode(sb_str(sb), sb->len, REGFILE_UTF16LE, &size);
 	platform_write(1, (const char *)bytes, size);
 	free(bytes);
+}
+
+/* Writes a --format pol document (regpol.h): binary, so never to a
+ * console, where it would be garbage; platform_write writes bytes as they
+ * are (no text-mode translation). */
+static int out_pol(const struct cli *cli, const struct diff *d)
+{
+	struct sc_err err = {{0}};
+	uint8_t *bytes;
+	size_t size;
+
+	if (platform_isatty(1)) {
+		cli_errf("schannelcfg %s: --format pol writes a binary Registry.pol; redirect it "
+		         "to a file (> Registry.pol)\n",
+		         cli->command);
+		return EXIT_USAGE;
+	}
+	if (regpol_from_diff(d, &bytes, &size, &err) != SC_OK) {
+		cli_errf("schannelcfg %s: cannot write a Registry.pol: %s\n", cli->command, err.msg);
+		return EXIT_USAGE;
+	}
+	platform_write(1, (const char *)bytes, size);
+	free(bytes);
+	return EXIT_OK;
 }
 
 static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
@@ -133,8 +158,12 @@ static int diff_or_check(struct cli *cli, bool check)
 
 	if (rc != EXIT_OK)
 		return rc;
-	print_diff(cli, &d, cli->command, l.profile->name);
-	rc = check && d.nchanged ? EXIT_DRIFT : EXIT_OK;
+	if (cli->format == FORMAT_POL)
+		rc = out_pol(cli, &d);
+	else
+		print_diff(cli, &d, cli->command, l.profile->name);
+	if (rc == EXIT_OK)
+		rc = check && d.nchanged ? EXIT_DRIFT : EXIT_OK;
 	diff_free(&d);
 	reg_backend_free(b);
 	cli_loaded_free(&l);

@@ -44,6 +44,7 @@ static struct plan_op *emit(struct cc *c, enum op_kind kind, enum area area, enu
 
 	op->source = source_of(c->s);
 	op->reason = xasprintf("%s: %s - %s", c->s->subject, c->s->value_text, what);
+	op->rule = c->s->rule ? xstrdup(c->s->rule) : NULL;
 	op->reboot = reboot;
 	return op;
 }
@@ -718,6 +719,7 @@ int compile_profile(const struct profile *p, const struct compile_options *o, st
 	size_t errors = diags->errors, i, n = 0;
 
 	plan_init(plan, p->name);
+	plan->baseline = p->baseline ? xstrdup(p->baseline) : NULL;
 	check_applies(p, c.o, plan, diags);
 	for (i = 0; i < p->nsettings; i++)
 		if (setting_active(p, &p->settings[i], c.o, plan, diags))

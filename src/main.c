@@ -40,13 +40,15 @@ static const struct command commands[] = {
      "Nothing is read from or written to the registry.\n"},
 
     {"diff", cmd_diff, 0,
-     OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
-         OPT_NO_COLOR,
-     1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json]",
+     OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_FORMAT_POL | OPT_OS | OPT_FORCE |
+         OPT_ALLOW_ANY_KEY | OPT_NO_COLOR,
+     1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json|pol]",
      "Show what applying PROFILE would change. Reads only; never writes.",
      "Text: one line per changed value, before -> after with types; list edits element by\n"
      "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
-     "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
+     "making exactly the change; --format json the documented JSON (docs/json.md);\n"
+     "--format pol a Registry.pol (binary, to a file or pipe: > Registry.pol) for a GPO's\n"
+     "Machine folder or LGPO.exe /m, making the same value changes (empty keys stay).\n"},
     {"check", cmd_check, 0,
      OPT_STATE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1, 1,
      "PROFILE [--state FILE.reg] [--format text|json]",
@@ -311,6 +313,8 @@ static int set_format(struct cli *cli, const struct command *c, const char *valu
 		cli->format = FORMAT_JSON;
 	else if (!strcmp(value, "reg") && (c->options & OPT_FORMAT_REG))
 		cli->format = FORMAT_REG;
+	else if (!strcmp(value, "pol") && (c->options & OPT_FORMAT_POL))
+		cli->format = FORMAT_POL;
 	else
 		return -1;
 	return 0;
@@ -327,8 +331,9 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_NO_COLOR: cli->color = false; break;
 	case OPT_FORMAT:
 		if (set_format(cli, c, value)) {
-			cli_errf("schannelcfg %s: --format must be text or json%s, not '%s'\n",
-			         c->name, (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
+			cli_errf("schannelcfg %s: --format must be text or json%s%s, not '%s'\n",
+			         c->name, (c->options & OPT_FORMAT_REG) ? " or reg" : "",
+			         (c->options & OPT_FORMAT_POL) ? " or pol" : "", value);
 			return EXIT_USAGE;
 		}
 		break;
@@ -376,7 +381,7 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 			continue;
 		}
 		o = match_option(argv[i], &value);
-		if (o < 0 || !(c->options & option_table[o].bit & ~OPT_FORMAT_REG)) {
+		if (o < 0 || !(c->options & option_table[o].bit & ~(OPT_FORMAT_REG | OPT_FORMAT_POL))) {
 			cli_errf(
 			    "schannelcfg %s: unknown option '%s' (see 'schannelcfg help %s')\n",
 			    c->name, argv[i], c->name);

@@ -92,6 +92,7 @@ struct plan_op {
 	struct list_edit edit;  /* OP_LIST_EDIT */
 	char *source;           /* "file:line" */
 	char *reason;           /* one line, in words */
+	char *rule;             /* the baseline rule it implements, or NULL */
 	bool reboot;            /* a change here takes effect after a reboot */
 };
 
@@ -120,6 +121,8 @@ struct plan_impact {
 
 struct plan {
 	char *profile; /* profile name */
+	/* A baseline's document (the profile's "baseline ="), or NULL. */
+	char *baseline;
 	struct plan_op *ops;
 	size_t nops, cap;
 	struct plan_warning *warnings;
