@@ -246,12 +246,33 @@ static void set_builtin(struct list_edit *e, const struct compile_options *o)
 	e->builtin_for = win_release_name(r);
 }
 
+/* order = os-default: the release's default order (src/suites.c, from
+ * Microsoft's "TLS Cipher Suites in Windows ..." pages). */
+static void fill_os_default(struct suite_lists *l, const struct compile_options *o)
+{
+	size_t n;
+	const char *const *order =
+	    suite_default_order(win_release_of(o->major, o->minor, o->build), &n);
+
+	strlist_free(l->order, l->norder);
+	l->order = strlist_dup((char *const *)order, n);
+	l->norder = n;
+}
+
 static void compile_suites(struct cc *c)
 {
 	const struct suite_setting *s = &c->s->u.suites;
 	size_t i;
 	bool local = s->where != WHERE_POLICY, policy = s->where != WHERE_LOCAL;
 	char *src = source_of(c->s);
+
+	if (s->lists.os_default && !c->o->have_os) {
+		plan_warn(c->plan, src,
+		          "order = os-default: the Windows version is unknown here (pass --os), "
+		          "so the cipher-suite list is left out");
+		free(src);
+		return;
+	}
 
 	if (local) {
 		struct plan_op *op =
@@ -274,8 +295,11 @@ static void compile_suites(struct cc *c)
 		op->edit.create_if_absent = s->lists.has_order && s->where == WHERE_POLICY;
 	}
 	/* Each op owns its copy of the setting's lists. */
-	for (i = c->plan->nops - (size_t)local - (size_t)policy; i < c->plan->nops; i++)
+	for (i = c->plan->nops - (size_t)local - (size_t)policy; i < c->plan->nops; i++) {
 		suite_lists_copy(&c->plan->ops[i].edit.want, &s->lists);
+		if (s->lists.os_default)
+			fill_os_default(&c->plan->ops[i].edit.want, c->o);
+	}
 	if (local && s->lists.has_order)
 		plan_warn(c->plan, src,
 		          "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY

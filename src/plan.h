@@ -49,6 +49,9 @@ enum list_format {
  * and prefer words (profile.h keeps them as written, list_edit as asked). */
 struct suite_lists {
 	bool has_order;
+	/* order = os-default: the order is the target release's default one
+	 * (src/suites.c), filled in by compile.c; `order` is empty until then. */
+	bool os_default;
 	char **order;
 	size_t norder;
 	char **remove;

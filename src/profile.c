@@ -777,7 +777,9 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 
 		if (!e)
 			continue;
-		if (k == 0)
+		if (k == 0 && streq_ci(e->value, "os-default"))
+			tmp.has_order = tmp.os_default = true;
+		else if (k == 0)
 			ok &= (tmp.has_order = parse_suites(c, e, false, &tmp.order, &tmp.norder));
 		else if (k == 1)
 			ok &= parse_suites(c, e, true, &tmp.remove, &tmp.nremove);
