@@ -52,7 +52,8 @@ static bool seen_before(const struct diff *d, size_t i)
 	size_t k;
 
 	for (k = 0; k < i; k++)
-		if (d->entries[k].changed && same_rule(d->entries[k].op->rule, d->entries[i].op->rule))
+		if (d->entries[k].changed &&
+		    same_rule(d->entries[k].op->rule, d->entries[i].op->rule))
 			return true;
 	return false;
 }

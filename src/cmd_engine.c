@@ -90,7 +90,8 @@ static int out_pol(const struct cli *cli, const struct diff *d)
 		return EXIT_USAGE;
 	}
 	if (regpol_from_diff(d, &bytes, &size, &err) != SC_OK) {
-		cli_errf("schannelcfg %s: cannot write a Registry.pol: %s\n", cli->command, err.msg);
+		cli_errf("schannelcfg %s: cannot write a Registry.pol: %s\n", cli->command,
+		         err.msg);
 		return EXIT_USAGE;
 	}
 	platform_write(1, (const char *)bytes, size);

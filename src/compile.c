@@ -710,18 +710,8 @@ static bool setting_active(const struct profile *p, const struct setting *s,
 
 	if (!s->when.n)
 		return !replacement(p, s, o);
-	if (!o->have_os) {
-		if (first_of_section(p, s)) {
-			char *source = source_of(s);
-
-			plan_warn(plan, source,
-			          "the section \"if %s\" is left out: the Windows version is "
-			          "unknown here (pass --os)",
-			          s->when.text);
-			free(source);
-		}
-		return false;
-	}
+	if (!o->have_os)
+		return false; /* warn_left_out says so */
 	if (!condition_holds(s, o))
 		return false;
 	other = replacement(p, s, o);
@@ -732,6 +722,39 @@ static bool setting_active(const struct profile *p, const struct setting *s,
 		          other->file, other->line, other->subject, s->file, s->line, s->subject,
 		          o->major, o->minor, o->build);
 	return true;
+}
+
+static int cmp_conditions(const void *a, const void *b)
+{
+	const struct setting *x = *(const struct setting *const *)a;
+	const struct setting *y = *(const struct setting *const *)b;
+
+	return strcmp(x->when.text, y->when.text);
+}
+
+/* Without a Windows version, each conditional section is left out, and
+ * said so once, in the order of the conditions' text: the plan, warnings
+ * included, must not depend on the order of the profile's lines. */
+static void warn_left_out(const struct profile *p, const struct compile_options *o,
+                          struct plan *plan)
+{
+	const struct setting **left = xcalloc(p->nsettings + 1, sizeof(*left));
+	size_t i, n = 0;
+
+	for (i = 0; !o->have_os && i < p->nsettings; i++)
+		if (p->settings[i].when.n && first_of_section(p, &p->settings[i]))
+			left[n++] = &p->settings[i];
+	qsort(left, n, sizeof(*left), cmp_conditions);
+	for (i = 0; i < n; i++) {
+		char *source = source_of(left[i]);
+
+		plan_warn(plan, source,
+		          "the section \"if %s\" is left out: the Windows version is unknown here "
+		          "(pass --os)",
+		          left[i]->when.text);
+		free(source);
+	}
+	free(left);
 }
 
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
@@ -745,6 +768,7 @@ int compile_profile(const struct profile *p, const struct compile_options *o, st
 	plan_init(plan, p->name);
 	plan->baseline = p->baseline ? xstrdup(p->baseline) : NULL;
 	check_applies(p, c.o, plan, diags);
+	warn_left_out(p, c.o, plan);
 	for (i = 0; i < p->nsettings; i++)
 		if (setting_active(p, &p->settings[i], c.o, plan, diags))
 			order[n++] = &p->settings[i];

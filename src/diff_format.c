@@ -160,8 +160,8 @@ static void warnings_text(const struct diff *d, const struct colors *c, struct s
 }
 
 /* The changed entries of one area (or of one rule), under their keys. */
-static void entries_text(const struct diff *d, const size_t *idx, size_t n,
-                         const struct colors *c, struct strbuf *sb)
+static void entries_text(const struct diff *d, const size_t *idx, size_t n, const struct colors *c,
+                         struct strbuf *sb)
 {
 	const struct plan_op *last = NULL;
 	size_t i;
@@ -204,8 +204,8 @@ static void rule_text(const char *rule, const size_t *idx, size_t n, void *ctx)
 {
 	struct rules_ctx *r = ctx;
 
-	sb_addf(r->sb, "\n%srule %s%s (%zu finding%s)\n", r->c->bold,
-	        rule ? rule : "(none given)", r->c->reset, n, n == 1 ? "" : "s");
+	sb_addf(r->sb, "\n%srule %s%s (%zu finding%s)\n", r->c->bold, rule ? rule : "(none given)",
+	        r->c->reset, n, n == 1 ? "" : "s");
 	entries_text(r->d, idx, n, r->c, r->sb);
 }
 

@@ -381,7 +381,8 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 			continue;
 		}
 		o = match_option(argv[i], &value);
-		if (o < 0 || !(c->options & option_table[o].bit & ~(OPT_FORMAT_REG | OPT_FORMAT_POL))) {
+		if (o < 0 ||
+		    !(c->options & option_table[o].bit & ~(OPT_FORMAT_REG | OPT_FORMAT_POL))) {
 			cli_errf(
 			    "schannelcfg %s: unknown option '%s' (see 'schannelcfg help %s')\n",
 			    c->name, argv[i], c->name);

@@ -1185,8 +1185,8 @@ static bool parse_rule_id(struct ctx *c, const struct lex_entry *e)
 	size_t n = strlen(e->value);
 
 	if (n && n <= RULE_MAX &&
-	    strspn(e->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:()") ==
-	        n)
+	    strspn(e->value,
+	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:()") == n)
 		return true;
 	ERR(c, e->line,
 	    "rule: expected an id such as nist-800-52r2:3.1 (1-%d letters, digits, '-', '.', '_', "
@@ -1195,22 +1195,17 @@ static bool parse_rule_id(struct ctx *c, const struct lex_entry *e)
 	return false;
 }
 
-/* Each setting a section made (from `first` on) takes the rule of the last
- * "rule =" line above its own line (a gathered cipher-suite edit: above its
- * first line). */
+/* Each setting a section made (from `first` on) takes the section's rule
+ * (one "rule =" line, wherever it stands: plans do not depend on the order
+ * of lines). */
 static void attach_rules(struct ctx *c, const struct lex_section *sec, size_t first)
 {
-	size_t i, j;
+	const struct lex_entry *e = first_entry(sec, "rule");
+	size_t i;
 
-	for (i = first; i < c->p->nsettings; i++) {
-		struct setting *s = &c->p->settings[i];
-		const char *rule = NULL;
-
-		for (j = 0; j < sec->n; j++)
-			if (sec->entries[j].line < s->line && streq_ci(sec->entries[j].key, "rule"))
-				rule = sec->entries[j].value;
-		free(s->rule);
-		s->rule = rule ? xstrdup(rule) : NULL;
+	for (i = first; e && i < c->p->nsettings; i++) {
+		free(c->p->settings[i].rule);
+		c->p->settings[i].rule = xstrdup(e->value);
 	}
 }
 

@@ -106,8 +106,8 @@ struct setting {
 	char *canonical;
 	char *file; /* source file display name (owned) */
 	unsigned line;
-	/* The baseline rule ("nist-800-52r2:3.1") of the last "rule =" line
-	 * before this setting in its section, or NULL (owned). */
+	/* The baseline rule ("nist-800-52r2:3.1") of its section's "rule =",
+	 * or NULL (owned). */
 	char *rule;
 	/* Set when the section has an "if": the setting applies only where the
 	 * condition holds, and there it replaces the same target's setting

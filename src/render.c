@@ -61,8 +61,8 @@ static void show_settings(const struct profile *p, struct strbuf *sb)
 			if (!header)
 				sb_addf(sb, "  %s\n", area_name((enum area)a));
 			header = true;
-			sb_addf(sb, "    %-44s %-12s  %s:%u%s%s\n", s->subject, s->value_text, s->file,
-			        s->line, s->rule ? "  rule " : "", s->rule ? s->rule : "");
+			sb_addf(sb, "    %-44s %-12s  %s:%u%s%s\n", s->subject, s->value_text,
+			        s->file, s->line, s->rule ? "  rule " : "", s->rule ? s->rule : "");
 		}
 	}
 }

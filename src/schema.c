@@ -164,11 +164,12 @@ void vocab_list(const struct vocab *v, struct strbuf *sb)
 /* clang-format off */
 /* "rule = ID" in any section that sets something: the rule of the
  * document a baseline implements (e.g. "nist-800-52r2:3.1") that the
- * settings on the lines after it come from (profile.c). */
+ * section's settings come from (profile.c). One per section, wherever it
+ * stands: a plan does not depend on the order of lines (compile.h). */
 #define RULE_ROW                                                                             \
-	{"rule", NULL, VK_RULE, ST_NONE, KEY_REPEATABLE | KEY_OPTION,                          \
-	 "the baseline rule (DOC:SECTION, e.g. nist-800-52r2:3.1) of the settings on the lines "  \
-	 "after it, until the next rule line; repeatable; shown by show, carried into plans",   \
+	{"rule", NULL, VK_RULE, ST_NONE, KEY_OPTION,                                           \
+	 "the baseline rule (DOC:SECTION, e.g. nist-800-52r2:3.1) the section's settings "        \
+	 "implement; shown by show, carried into plans and check's findings",                   \
 	 {0}}
 
 static const struct key_def profile_keys[] = {

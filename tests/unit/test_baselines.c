@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,7 +160,8 @@ static void test_golden_per_release(void **state)
 	}
 	assert_int_equal(baselines, 6);
 	if (update)
-		fail_msg("SCHANNELCFG_UPDATE_GOLDEN is set: golden files rewritten, nothing compared");
+		fail_msg(
+		    "SCHANNELCFG_UPDATE_GOLDEN is set: golden files rewritten, nothing compared");
 	if (bad)
 		fail_msg("%zu golden plans differ", bad);
 }
@@ -188,10 +190,10 @@ static void test_every_baseline_setting_has_a_rule(void **state)
 				for (j = 0; j < plan.nops; j++)
 					if (!plan.ops[j].rule ||
 					    !starts_with(plan.ops[j].rule, p->name))
-						fail_msg("%s on %u: %s has rule %s", p->name,
-						         (unsigned)releases[r].build,
-						         plan.ops[j].reason,
-						         plan.ops[j].rule ? plan.ops[j].rule : "(none)");
+						fail_msg(
+						    "%s on %u: %s has rule %s", p->name,
+						    (unsigned)releases[r].build, plan.ops[j].reason,
+						    plan.ops[j].rule ? plan.ops[j].rule : "(none)");
 				plan_free(&plan);
 			}
 			free(errors);
@@ -199,6 +201,17 @@ static void test_every_baseline_setting_has_a_rule(void **state)
 		profile_free(p);
 		free(name);
 	}
+}
+
+static const char *diag_text_of(struct diag *d)
+{
+	static char buf[4096];
+	struct strbuf sb = STRBUF_INIT;
+
+	diag_format(d, &sb);
+	snprintf(buf, sizeof(buf), "%s", sb_str(&sb));
+	sb_free(&sb);
+	return buf;
 }
 
 static struct profile *parse_ok(const char *text)
@@ -225,36 +238,46 @@ static const struct setting *setting(const struct profile *p, const char *id)
 	return s;
 }
 
-/* A rule line covers the settings after it, up to the next rule line;
- * settings before the first have none; a gathered suite edit takes the rule
- * above its first line; per-view copies keep theirs. */
+/* A section's rule covers all its settings, wherever the line stands (a
+ * gathered suite edit and per-view copies too); a section without one
+ * gives none; a second rule line in a section is an error. */
 static void test_rule_lines(void **state)
 {
 	static const char text[] = "[profile]\nname = t\nsummary = t\nbaseline = Doc 1.0\n"
 	                           "[protocol \"TLS 1.0\"]\nclient = disabled\nrule = d:1\n"
 	                           "server = disabled\n"
-	                           "[ciphers]\nrule = d:2\nRC4 128/128 = disabled\nrule = d:2.1\n"
-	                           "NULL = disabled\n"
-	                           "[cipher-suites]\nrule = d:3\nremove = TLS_DHE_*\nrule = d:4\n"
-	                           "prefer = TLS_ECDHE_*\n"
+	                           "[ciphers]\nRC4 128/128 = disabled\n"
+	                           "[cipher-suites]\nremove = TLS_DHE_*\nprefer = TLS_ECDHE_*\n"
+	                           "rule = d:3\n"
 	                           "[dotnet]\nrule = d:5\nSchUseStrongCrypto = 1\n";
+	static const char twice_text[] = "[profile]\nname = t\nsummary = t\n[ciphers]\n"
+	                                 "rule = a:1\nNULL = disabled\nrule = a:2\n";
 	struct profile *p = parse_ok(text);
-	size_t i;
+	struct diag d = {0};
+	struct profile *twice = NULL;
+	size_t i, dotnet = 0;
 
 	(void)state;
 	assert_string_equal(p->baseline, "Doc 1.0");
-	assert_null(setting(p, "protocol TLS 1.0 client")->rule);
+	assert_string_equal(setting(p, "protocol TLS 1.0 client")->rule, "d:1");
 	assert_string_equal(setting(p, "protocol TLS 1.0 server")->rule, "d:1");
-	assert_string_equal(setting(p, "ciphers RC4 128/128")->rule, "d:2");
-	assert_string_equal(setting(p, "ciphers NULL")->rule, "d:2.1");
+	assert_null(setting(p, "ciphers RC4 128/128")->rule);
 	for (i = 0; i < p->nsettings; i++) {
 		if (p->settings[i].kind == ST_SUITES)
 			assert_string_equal(p->settings[i].rule, "d:3");
-		if (p->settings[i].kind == ST_DOTNET)
+		if (p->settings[i].kind == ST_DOTNET) {
 			assert_string_equal(p->settings[i].rule, "d:5");
+			dotnet++;
+		}
 	}
+	assert_int_equal(dotnet, 4); /* two versions, two views */
 	assert_string_equal(baseline_group(p), "baseline");
 	profile_free(p);
+	assert_int_equal(
+	    profile_parse_text("t.ini", twice_text, strlen(twice_text), NULL, &twice, &d),
+	    SC_ERROR);
+	assert_non_null(strstr(diag_text_of(&d), "\"rule\" is set twice"));
+	diag_free(&d);
 }
 
 static void test_bad_rule_is_an_error(void **state)
@@ -357,9 +380,10 @@ static void test_os_defaults_after_every_builtin(void **state)
 				assert_true(apply_builtin("os-defaults", r, b));
 				got = values_of(b);
 				if (strcmp(got, want))
-					fail_msg("%s then os-defaults on %u differs from os-defaults "
-					         "alone:\n--- alone\n%s\n--- after %s\n%s",
-					         name, (unsigned)releases[r].build, want, name, got);
+					fail_msg(
+					    "%s then os-defaults on %u differs from os-defaults "
+					    "alone:\n--- alone\n%s\n--- after %s\n%s",
+					    name, (unsigned)releases[r].build, want, name, got);
 				free(got);
 				cases++;
 			}
@@ -368,10 +392,11 @@ static void test_os_defaults_after_every_builtin(void **state)
 		}
 		/* and the default is the release's: the local list is its
 		 * default order, no Group Policy order is left */
-		assert_false(t_has_value(alone, REG_VIEW_64,
-		                         "SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\"
-		                         "SSL\\00010002",
-		                         "Functions"));
+		assert_false(
+		    t_has_value(alone, REG_VIEW_64,
+		                "SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\"
+		                "SSL\\00010002",
+		                "Functions"));
 		assert_true(t_has_value(alone, REG_VIEW_64,
 		                        "SYSTEM\\CurrentControlSet\\Control\\Cryptography\\"
 		                        "Configuration\\Local\\SSL\\00010002",
@@ -508,9 +533,10 @@ static void test_regpol_round_trip(void **state)
 				want = values_of(applied);
 				got = values_of(by_pol);
 				if (strcmp(want, got))
-					fail_msg("%s on %u: Registry.pol state differs from apply:\n"
-					         "--- apply\n%s\n--- Registry.pol\n%s",
-					         name, (unsigned)releases[r].build, want, got);
+					fail_msg(
+					    "%s on %u: Registry.pol state differs from apply:\n"
+					    "--- apply\n%s\n--- Registry.pol\n%s",
+					    name, (unsigned)releases[r].build, want, got);
 				free(want);
 				free(got);
 				free(bytes);
