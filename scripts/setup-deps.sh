@@ -11,7 +11,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 deps="$here/build/deps"
 packages=(gcc-mingw-w64-x86-64 wine64 wine libcmocka-dev libinih-dev pkg-config make gcc
           openssl python3 python3-jinja2 valgrind clang libclang-rt-14-dev dpkg-dev xz-utils
-          ca-certificates binutils)
+          ca-certificates binutils
+          python3-samba)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
