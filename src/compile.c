@@ -25,6 +25,7 @@
 #define ENABLED_ALL_BITS 0xFFFFFFFFu
 
 struct cc {
+	const struct profile *p;
 	const struct compile_options *o;
 	struct plan *plan;
 	struct diag *diags;
@@ -246,6 +247,18 @@ static void set_builtin(struct list_edit *e, const struct compile_options *o)
 	e->builtin_for = win_release_name(r);
 }
 
+/* policy-list = remove: then no Group Policy order is left to override
+ * the local one (its own warning says a GPO may write it again). */
+static bool removes_policy_list(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsettings; i++)
+		if (p->settings[i].kind == ST_POLICY_LIST)
+			return true;
+	return false;
+}
+
 /* order = os-default: the release's default order (src/suites.c, from
  * Microsoft's "TLS Cipher Suites in Windows ..." pages). */
 static void fill_os_default(struct suite_lists *l, const struct compile_options *o)
@@ -300,7 +313,7 @@ static void compile_suites(struct cc *c)
 		if (s->lists.os_default)
 			fill_os_default(&c->plan->ops[i].edit.want, c->o);
 	}
-	if (local && s->lists.has_order)
+	if (local && s->lists.has_order && !removes_policy_list(c->p))
 		plan_warn(c->plan, src,
 		          "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY
 		          " Functions), where one exists, overrides the local order; and Windows "
@@ -423,7 +436,8 @@ static void warn_unread(struct cc *c)
 	if (!c->o->have_os)
 		return;
 	src = source_of(s);
-	if (s->kind == ST_CIPHER &&
+	/* Removing it ("default") is what a reset of a stale value does. */
+	if (s->kind == ST_CIPHER && s->u.state != STATE_DEFAULT &&
 	    !strcmp(vocab_ciphers.entries[s->word].name, "Triple DES 168/168") && c->o->major >= 6)
 		plan_warn(
 		    c->plan, src,
@@ -761,7 +775,7 @@ int compile_profile(const struct profile *p, const struct compile_options *o, st
                     struct diag *diags)
 {
 	struct compile_options none = {0};
-	struct cc c = {.o = o ? o : &none, .plan = plan, .diags = diags};
+	struct cc c = {.p = p, .o = o ? o : &none, .plan = plan, .diags = diags};
 	const struct setting **order = xcalloc(p->nsettings + 1, sizeof(*order));
 	size_t errors = diags->errors, i, n = 0;
 
