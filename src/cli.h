@@ -38,6 +38,7 @@ enum {
 	OPT_FORMAT_REG = 1 << 6, /* --format reg is meaningful */
 	OPT_NO_COLOR = 1 << 7,
 	OPT_FORMAT_POL = 1 << 8, /* --format pol (a Registry.pol) is meaningful */
+	OPT_OUTPUT = 1 << 9,     /* --output FILE (the Registry.pol) */
 };
 
 struct cli {
@@ -49,6 +50,7 @@ struct cli {
 	const char *state_file;   /* --state: a .reg file is the registry */
 	const char *snapshot_dir; /* --snapshot-dir */
 	const char *os_version;   /* --os 6.1.7601 */
+	const char *output;       /* --output FILE: where --format pol goes */
 	enum output_format format;
 	bool force;
 	bool allow_any_key;

@@ -82,10 +82,11 @@ static int out_pol(const struct cli *cli, const struct diff *d)
 	struct sc_err err = {{0}};
 	uint8_t *bytes;
 	size_t size;
+	int rc = EXIT_OK;
 
-	if (platform_isatty(1)) {
+	if (!cli->output && platform_isatty(1)) {
 		cli_errf("schannelcfg %s: --format pol writes a binary Registry.pol; redirect it "
-		         "to a file (> Registry.pol)\n",
+		         "to a file (> Registry.pol) or give --output FILE\n",
 		         cli->command);
 		return EXIT_USAGE;
 	}
@@ -94,9 +95,14 @@ static int out_pol(const struct cli *cli, const struct diff *d)
 		         err.msg);
 		return EXIT_USAGE;
 	}
-	platform_write(1, (const char *)bytes, size);
+	if (!cli->output)
+		platform_write(1, (const char *)bytes, size);
+	else if (platform_write_file(cli->output, bytes, size, false, &err) != SC_OK) {
+		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
+		rc = EXIT_USAGE;
+	}
 	free(bytes);
-	return EXIT_OK;
+	return rc;
 }
 
 static void print_diff(const struct cli *cli, const struct diff *d, const char *verb,
@@ -155,7 +161,15 @@ static int diff_or_check(struct cli *cli, bool check)
 	struct loaded l;
 	struct reg_backend *b = NULL;
 	struct diff d;
-	int rc = compute(cli, &l, &b, &d);
+	int rc;
+
+	if (cli->output && cli->format != FORMAT_POL) {
+		cli_errf("schannelcfg %s: --output is for --format pol (the other formats go to "
+		         "stdout)\n",
+		         cli->command);
+		return EXIT_USAGE;
+	}
+	rc = compute(cli, &l, &b, &d);
 
 	if (rc != EXIT_OK)
 		return rc;

@@ -40,15 +40,16 @@ static const struct command commands[] = {
      "Nothing is read from or written to the registry.\n"},
 
     {"diff", cmd_diff, 0,
-     OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_FORMAT_POL | OPT_OS | OPT_FORCE |
+     OPT_STATE | OPT_FORMAT | OPT_FORMAT_REG | OPT_FORMAT_POL | OPT_OUTPUT | OPT_OS | OPT_FORCE |
          OPT_ALLOW_ANY_KEY | OPT_NO_COLOR,
-     1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json|pol]",
+     1, 1, "PROFILE [--state FILE.reg] [--format text|reg|json|pol] [--output FILE.pol]",
      "Show what applying PROFILE would change. Reads only; never writes.",
      "Text: one line per changed value, before -> after with types; list edits element by\n"
      "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
      "making exactly the change; --format json the documented JSON (docs/json.md);\n"
-     "--format pol a Registry.pol (binary, to a file or pipe: > Registry.pol) for a GPO's\n"
-     "Machine folder or LGPO.exe /m, making the same value changes (empty keys stay).\n"},
+     "--format pol a Registry.pol (binary: to a file or pipe, or --output FILE, which\n"
+     "PowerShell 5 needs: its > re-encodes output) for a GPO's Machine folder or\n"
+     "LGPO.exe /m, making the same value changes (empty keys stay).\n"},
     {"check", cmd_check, 0,
      OPT_STATE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR, 1, 1,
      "PROFILE [--state FILE.reg] [--format text|json]",
@@ -300,6 +301,7 @@ static const struct {
     {"--format", OPT_FORMAT, true},
     {"--snapshot-dir", OPT_SNAPSHOT_DIR, true},
     {"--os", OPT_OS, true},
+    {"--output", OPT_OUTPUT, true},
     {"--force", OPT_FORCE, false},
     {"--allow-any-key", OPT_ALLOW_ANY_KEY, false},
     {"--no-color", OPT_NO_COLOR, false},
@@ -326,6 +328,7 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_STATE: cli->state_file = value; break;
 	case OPT_SNAPSHOT_DIR: cli->snapshot_dir = value; break;
 	case OPT_OS: cli->os_version = value; break;
+	case OPT_OUTPUT: cli->output = value; break;
 	case OPT_FORCE: cli->force = true; break;
 	case OPT_ALLOW_ANY_KEY: cli->allow_any_key = true; break;
 	case OPT_NO_COLOR: cli->color = false; break;

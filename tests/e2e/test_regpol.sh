@@ -7,9 +7,10 @@
 #      produces (a value: same type and bytes; "**del.NAME": the value is
 #      gone), and every value apply changes has its entry (nothing missing,
 #      nothing extra).
-#   P2 the Windows exe under Wine writes the same bytes (binary stdout).
-#   P3 --format pol on check, and a profile that does not compile: exit 2,
-#      nothing on stdout.
+#   P2 the Windows exe under Wine writes the same bytes (binary stdout), and
+#      the same again with --output FILE.
+#   P3 --format pol on check, --output without --format pol, and a profile
+#      that does not compile: exit 2, nothing on stdout.
 . "$(dirname "$0")/lib_wine.sh"
 
 PY=/usr/bin/python3
@@ -115,7 +116,20 @@ else
     not_ok "P2 exe rc=$rc, bytes differ: $(cat "$TMP/exe.err")"
 fi
 
+rc=0
+sc diff nist-800-52r2 --state "$(winepath -w "$TMP/w.reg" 2>/dev/null)" --os 10.0.14393 \
+    --format pol --output "$(winepath -w "$TMP/exe-out.pol" 2>/dev/null)" >/dev/null 2>&1 || rc=$?
+if [ "$rc" = 0 ] && cmp -s "$TMP/native.pol" "$TMP/exe-out.pol"; then
+    ok "P2 ... and with --output FILE"
+else
+    not_ok "P2 exe --output: rc=$rc, or the bytes differ"
+fi
+
 # P3: refusals.
+rc=0
+"$HOSTBIN" diff nist-800-52r2 --state "$W16" --output "$TMP/x" >"$TMP/o" 2>"$TMP/e" || rc=$?
+expect_rc "P3 --output without --format pol" "$rc" 2
+expect_contains "P3 ... says what it is for" "$(cat "$TMP/e")" "--output is for --format pol"
 rc=0
 "$HOSTBIN" check nist-800-52r2 --state "$W16" --format pol >"$TMP/o" 2>"$TMP/e" || rc=$?
 expect_rc "P3 check --format pol is a usage error" "$rc" 2
