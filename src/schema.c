@@ -168,9 +168,7 @@ void vocab_list(const struct vocab *v, struct strbuf *sb)
  * stands: a plan does not depend on the order of lines (compile.h). */
 #define RULE_ROW                                                                             \
 	{"rule", NULL, VK_RULE, ST_NONE, KEY_OPTION,                                           \
-	 "the baseline rule (DOC:SECTION, e.g. nist-800-52r2:3.1) the section's settings "        \
-	 "implement; shown by show, carried into plans and check's findings",                   \
-	 {0}}
+	 "the baseline rule this section implements (shown by show and check)", {0}}
 
 static const struct key_def profile_keys[] = {
 	{"name", NULL, VK_WORDS, ST_NONE, KEY_REQUIRED,
@@ -573,7 +571,7 @@ static void kind_words(struct strbuf *sb, const struct key_def *k)
 	case VK_YESNO: sb_adds(sb, "yes | no"); return;
 	case VK_REG_PATH: sb_adds(sb, "HKLM\\..."); return;
 	case VK_APPLIES_TO: sb_adds(sb, "windows >= 6.1 | build >= 20348 ..."); return;
-	case VK_RULE: sb_adds(sb, "DOC:SECTION (letters, digits, - . : ( ))"); return;
+	case VK_RULE: sb_adds(sb, "DOC:SECTION, e.g. nist-800-52r2:3.1"); return;
 	}
 }
 
