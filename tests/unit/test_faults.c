@@ -880,7 +880,7 @@ static void print_tally(size_t combos)
 	size_t i;
 
 	print_message("fault matrix: %zu profiles, %zu (profile x state) pairs, %zu cases run "
-	              "(%zu skipped by SC_MATRIX_STRIDE=%zu, and the baselines' every %d-th):\n",
+	              "(%zu skipped by SC_MATRIX_STRIDE=%zu, and all but every %dth case of the baselines):\n",
 	              builtin_profile_count, combos, tally.cases, tally.skipped, tally.stride,
 	              BASELINE_STRIDE);
 	for (i = 0; i < OUT_N; i++)
