@@ -225,7 +225,7 @@ static char *builtin_name(size_t i)
 }
 
 /* Baselines ([profile] baseline =) run every BASELINE_STRIDE-th case. */
-#define BASELINE_STRIDE 8
+#define BASELINE_STRIDE 12
 
 static bool is_baseline(const char *name)
 {
@@ -880,7 +880,8 @@ static void print_tally(size_t combos)
 	size_t i;
 
 	print_message("fault matrix: %zu profiles, %zu (profile x state) pairs, %zu cases run "
-	              "(%zu skipped by SC_MATRIX_STRIDE=%zu, and all but every %dth case of the baselines):\n",
+	              "(%zu skipped by SC_MATRIX_STRIDE=%zu, and all but every %dth case of the "
+	              "baselines):\n",
 	              builtin_profile_count, combos, tally.cases, tally.skipped, tally.stride,
 	              BASELINE_STRIDE);
 	for (i = 0; i < OUT_N; i++)
