@@ -40,6 +40,8 @@ CORE_SRCS = src/util.c src/fileio.c src/regvalue.c src/backend.c src/backend_mem
             src/clienthello.c src/tls_names.c src/probe_util.c src/probe_config.c
 # issue 17 (fleet report): machine identity, JSON reader, aggregation, rendering
 CORE_SRCS += src/docid.c src/jsonread.c src/fleet.c src/fleet_render.c
+# issue 16 (baselines): rule ids and the Registry.pol writer
+CORE_SRCS += src/baseline.c src/regpol.c
 POSIX_SRCS = src/platform_posix.c src/probe_posix.c
 WIN_SRCS   = src/backend_win32.c src/platform_win32.c src/backend_image_win32.c src/probe_win32.c
 CLI_SRCS   = src/main.c src/cli_common.c src/cmd_profile.c src/cmd_engine.c src/cmd_capture.c \

@@ -13,7 +13,7 @@ packages=(gcc-mingw-w64-x86-64 wine64 wine libcmocka-dev libinih-dev pkg-config 
           openssl python3 python3-jinja2 valgrind clang libclang-rt-14-dev dpkg-dev xz-utils
           ca-certificates binutils
           libhivex-dev libhivex-bin libwin-hivex-perl
-          nmap
+          nmap python3-samba
           chromium)  # issue 17: the report's HTML checked in a real browser
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

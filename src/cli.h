@@ -25,7 +25,7 @@ enum sc_exit {
 	EXIT_REBOOT = 3010,       /* applied; a reboot is required */
 };
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_REG, FORMAT_HTML, FORMAT_CSV };
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_REG, FORMAT_HTML, FORMAT_CSV, FORMAT_POL };
 
 /* Options shared by the commands; which ones a command accepts is declared
  * in its table entry (OPT_* bits). */
@@ -43,6 +43,8 @@ enum {
 	OPT_OFFER = 1 << 10,         /* probe --offer */
 	OPT_LIVE = 1 << 11,          /* check --live */
 	OPT_FORMAT_REPORT = 1 << 12, /* report: --format html|csv|json only */
+	OPT_FORMAT_POL = 1 << 13,    /* --format pol (a Registry.pol) is meaningful */
+	OPT_OUTPUT = 1 << 14,        /* --output FILE (the Registry.pol) */
 };
 
 struct cli {
@@ -55,6 +57,7 @@ struct cli {
 	const char *image_dir;    /* --image: an offline Windows installation's hives are */
 	const char *snapshot_dir; /* --snapshot-dir */
 	const char *os_version;   /* --os 6.1.7601 */
+	const char *output;       /* --output FILE: where --format pol goes */
 	enum output_format format;
 	bool force;
 	bool allow_any_key;

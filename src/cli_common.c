@@ -70,7 +70,7 @@ static int assume_oldest(struct compile_options *os)
 static int image_os_version(const struct cli *cli, struct compile_options *os)
 {
 	struct sc_err err = {{0}};
-	struct hive_image_info info;
+	struct hive_image_info info = {0};
 	struct reg_backend *b = open_image(cli, &err);
 
 	if (!b || image_store_info(b, &info, &err) != SC_OK) {

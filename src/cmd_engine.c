@@ -17,6 +17,7 @@
 #include "docid.h"
 #include "platform.h"
 #include "regfile.h"
+#include "regpol.h"
 #include "render_engine.h"
 #include "snapshot.h"
 
@@ -97,6 +98,37 @@ static void out_reg(const struct strbuf *sb)
 	bytes = regfile_encode(sb_str(sb), sb->len, REGFILE_UTF16LE, &size);
 	platform_write(1, (const char *)bytes, size);
 	free(bytes);
+}
+
+/* Writes a --format pol document (regpol.h): binary, so never to a
+ * console, where it would be garbage; platform_write writes bytes as they
+ * are (no text-mode translation). */
+static int out_pol(const struct cli *cli, const struct diff *d)
+{
+	struct sc_err err = {{0}};
+	uint8_t *bytes;
+	size_t size;
+	int rc = EXIT_OK;
+
+	if (!cli->output && platform_isatty(1)) {
+		cli_errf("schannelcfg %s: --format pol writes a binary Registry.pol; redirect it "
+		         "to a file (> Registry.pol) or give --output FILE\n",
+		         cli->command);
+		return EXIT_USAGE;
+	}
+	if (regpol_from_diff(d, &bytes, &size, &err) != SC_OK) {
+		cli_errf("schannelcfg %s: cannot write a Registry.pol: %s\n", cli->command,
+		         err.msg);
+		return EXIT_USAGE;
+	}
+	if (!cli->output)
+		platform_write(1, (const char *)bytes, size);
+	else if (platform_write_file(cli->output, bytes, size, false, &err) != SC_OK) {
+		cli_errf("schannelcfg %s: %s\n", cli->command, err.msg);
+		rc = EXIT_USAGE;
+	}
+	free(bytes);
+	return rc;
 }
 
 /* Who the JSON document is about (docid.h): the registry b shows after
@@ -184,14 +216,25 @@ static int diff_or_check(struct cli *cli, bool check)
 	struct reg_backend *b = NULL;
 	struct diff d;
 	struct doc_identity id = {0};
-	int rc = compute(cli, &l, &b, &d);
+	int rc;
 
+	if (cli->output && cli->format != FORMAT_POL) {
+		cli_errf("schannelcfg %s: --output is for --format pol (the other formats go to "
+		         "stdout)\n",
+		         cli->command);
+		return EXIT_USAGE;
+	}
+	rc = compute(cli, &l, &b, &d);
 	if (rc != EXIT_OK)
 		return rc;
 	if (cli->format == FORMAT_JSON)
 		identity_of(cli, b, l.profile, &l.os, &id);
 	rc = check && d.nchanged ? EXIT_DRIFT : EXIT_OK;
-	if (check && cli->live) { /* check --live: the offer on the wire too */
+	if (cli->format == FORMAT_POL) {
+		int written = out_pol(cli, &d);
+
+		rc = written != EXIT_OK ? written : rc;
+	} else if (check && cli->live) { /* check --live: the offer on the wire too */
 		struct strbuf sb = STRBUF_INIT;
 
 		format_diff(cli, &d, cli->command, l.profile->name, &id, &sb);

@@ -191,7 +191,7 @@ static int run_host(struct cli *cli, unsigned ms)
 	struct probe_report r;
 	struct strbuf sb = STRBUF_INIT;
 	char host[256], *target;
-	unsigned port;
+	unsigned port = 0;
 	int rc;
 
 	if (probe_parse_target(cli->args[0], host, sizeof(host), &port, &err) != SC_OK) {

@@ -2,23 +2,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "compile.h"
 #include "render.h"
 
+/* Seeds (the reports the project started from), baselines (published
+ * documents), then the others, each in the built-in order. */
 static void print_list_text(struct profile **list, size_t n)
 {
+	static const struct {
+		const char *group, *title;
+	} groups[] = {{"seed", "Seeds"}, {"baseline", "Baselines"}, {"other", "Others"}};
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, j;
+	size_t g, i, j;
 
-	for (i = 0; i < n; i++) {
-		sb_addf(&sb, "%-18s", list[i]->name);
-		for (j = 0; j < list[i]->naliases; j++)
-			sb_addf(&sb, "%s%s", j ? ", " : " (alias ", list[i]->aliases[j]);
-		if (list[i]->naliases)
-			sb_adds(&sb, ")");
-		sb_addf(&sb, "\n    %s\n", list[i]->summary);
+	for (g = 0; g < ARRAY_SIZE(groups); g++) {
+		bool header = false;
+
+		for (i = 0; i < n; i++) {
+			if (strcmp(baseline_group(list[i]), groups[g].group))
+				continue;
+			if (!header)
+				sb_addf(&sb, "%s%s\n", sb.len ? "\n" : "", groups[g].title);
+			header = true;
+			sb_addf(&sb, "  %-18s", list[i]->name);
+			for (j = 0; j < list[i]->naliases; j++)
+				sb_addf(&sb, "%s%s", j ? ", " : " (alias ", list[i]->aliases[j]);
+			if (list[i]->naliases)
+				sb_adds(&sb, ")");
+			sb_addf(&sb, "\n      %s\n", list[i]->summary);
+		}
 	}
 	cli_out(sb_str(&sb));
 	sb_free(&sb);

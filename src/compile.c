@@ -25,6 +25,7 @@
 #define ENABLED_ALL_BITS 0xFFFFFFFFu
 
 struct cc {
+	const struct profile *p;
 	const struct compile_options *o;
 	struct plan *plan;
 	struct diag *diags;
@@ -44,6 +45,7 @@ static struct plan_op *emit(struct cc *c, enum op_kind kind, enum area area, enu
 
 	op->source = source_of(c->s);
 	op->reason = xasprintf("%s: %s - %s", c->s->subject, c->s->value_text, what);
+	op->rule = c->s->rule ? xstrdup(c->s->rule) : NULL;
 	op->reboot = reboot;
 	return op;
 }
@@ -245,12 +247,45 @@ static void set_builtin(struct list_edit *e, const struct compile_options *o)
 	e->builtin_for = win_release_name(r);
 }
 
+/* policy-list = remove: then no Group Policy order is left to override
+ * the local one (its own warning says a GPO may write it again). */
+static bool removes_policy_list(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsettings; i++)
+		if (p->settings[i].kind == ST_POLICY_LIST)
+			return true;
+	return false;
+}
+
+/* order = os-default: the release's default order (src/suites.c, from
+ * Microsoft's "TLS Cipher Suites in Windows ..." pages). */
+static void fill_os_default(struct suite_lists *l, const struct compile_options *o)
+{
+	size_t n;
+	const char *const *order =
+	    suite_default_order(win_release_of(o->major, o->minor, o->build), &n);
+
+	strlist_free(l->order, l->norder);
+	l->order = strlist_dup((char *const *)order, n);
+	l->norder = n;
+}
+
 static void compile_suites(struct cc *c)
 {
 	const struct suite_setting *s = &c->s->u.suites;
 	size_t i;
 	bool local = s->where != WHERE_POLICY, policy = s->where != WHERE_LOCAL;
 	char *src = source_of(c->s);
+
+	if (s->lists.os_default && !c->o->have_os) {
+		plan_warn(c->plan, src,
+		          "order = os-default: the Windows version is unknown here (pass --os), "
+		          "so the cipher-suite list is left out");
+		free(src);
+		return;
+	}
 
 	if (local) {
 		struct plan_op *op =
@@ -273,9 +308,12 @@ static void compile_suites(struct cc *c)
 		op->edit.create_if_absent = s->lists.has_order && s->where == WHERE_POLICY;
 	}
 	/* Each op owns its copy of the setting's lists. */
-	for (i = c->plan->nops - (size_t)local - (size_t)policy; i < c->plan->nops; i++)
+	for (i = c->plan->nops - (size_t)local - (size_t)policy; i < c->plan->nops; i++) {
 		suite_lists_copy(&c->plan->ops[i].edit.want, &s->lists);
-	if (local && s->lists.has_order)
+		if (s->lists.os_default)
+			fill_os_default(&c->plan->ops[i].edit.want, c->o);
+	}
+	if (local && s->lists.has_order && !removes_policy_list(c->p))
 		plan_warn(c->plan, src,
 		          "a Group Policy cipher-suite order (HKLM\\" SUITES_POLICY_KEY
 		          " Functions), where one exists, overrides the local order; and Windows "
@@ -398,7 +436,8 @@ static void warn_unread(struct cc *c)
 	if (!c->o->have_os)
 		return;
 	src = source_of(s);
-	if (s->kind == ST_CIPHER &&
+	/* Removing it ("default") is what a reset of a stale value does. */
+	if (s->kind == ST_CIPHER && s->u.state != STATE_DEFAULT &&
 	    !strcmp(vocab_ciphers.entries[s->word].name, "Triple DES 168/168") && c->o->major >= 6)
 		plan_warn(
 		    c->plan, src,
@@ -685,18 +724,8 @@ static bool setting_active(const struct profile *p, const struct setting *s,
 
 	if (!s->when.n)
 		return !replacement(p, s, o);
-	if (!o->have_os) {
-		if (first_of_section(p, s)) {
-			char *source = source_of(s);
-
-			plan_warn(plan, source,
-			          "the section \"if %s\" is left out: the Windows version is "
-			          "unknown here (pass --os)",
-			          s->when.text);
-			free(source);
-		}
-		return false;
-	}
+	if (!o->have_os)
+		return false; /* warn_left_out says so */
 	if (!condition_holds(s, o))
 		return false;
 	other = replacement(p, s, o);
@@ -709,16 +738,51 @@ static bool setting_active(const struct profile *p, const struct setting *s,
 	return true;
 }
 
+static int cmp_conditions(const void *a, const void *b)
+{
+	const struct setting *x = *(const struct setting *const *)a;
+	const struct setting *y = *(const struct setting *const *)b;
+
+	return strcmp(x->when.text, y->when.text);
+}
+
+/* Without a Windows version, each conditional section is left out, and
+ * said so once, in the order of the conditions' text: the plan, warnings
+ * included, must not depend on the order of the profile's lines. */
+static void warn_left_out(const struct profile *p, const struct compile_options *o,
+                          struct plan *plan)
+{
+	const struct setting **left = xcalloc(p->nsettings + 1, sizeof(*left));
+	size_t i, n = 0;
+
+	for (i = 0; !o->have_os && i < p->nsettings; i++)
+		if (p->settings[i].when.n && first_of_section(p, &p->settings[i]))
+			left[n++] = &p->settings[i];
+	qsort(left, n, sizeof(*left), cmp_conditions);
+	for (i = 0; i < n; i++) {
+		char *source = source_of(left[i]);
+
+		plan_warn(plan, source,
+		          "the section \"if %s\" is left out: the Windows version is unknown here "
+		          "(pass --os)",
+		          left[i]->when.text);
+		free(source);
+	}
+	free(left);
+}
+
 int compile_profile(const struct profile *p, const struct compile_options *o, struct plan *plan,
                     struct diag *diags)
 {
 	struct compile_options none = {0};
-	struct cc c = {.o = o ? o : &none, .plan = plan, .diags = diags};
+	struct cc c = {.p = p, .o = o ? o : &none, .plan = plan, .diags = diags};
 	const struct setting **order = xcalloc(p->nsettings + 1, sizeof(*order));
 	size_t errors = diags->errors, i, n = 0;
 
 	plan_init(plan, p->name);
+	plan->baseline = p->baseline ? xstrdup(p->baseline) : NULL;
 	check_applies(p, c.o, plan, diags);
+	warn_left_out(p, c.o, plan);
 	for (i = 0; i < p->nsettings; i++)
 		if (setting_active(p, &p->settings[i], c.o, plan, diags))
 			order[n++] = &p->settings[i];

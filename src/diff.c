@@ -672,6 +672,7 @@ int diff_compute(const struct plan *plan, const struct reg_backend *b, struct di
 	int rc = SC_OK;
 
 	memset(out, 0, sizeof(*out));
+	out->plan = plan;
 	out->entries = xcalloc(plan->nops + 1, sizeof(*out->entries));
 	out->n = plan->nops;
 	for (i = 0; i < plan->nops; i++)

@@ -36,6 +36,7 @@ struct diff_entry {
 };
 
 struct diff {
+	const struct plan *plan;    /* borrowed: the plan diffed (its baseline) */
 	struct diff_entry *entries; /* one per plan op, in plan order */
 	size_t n;
 	size_t nchanged;

@@ -4,6 +4,7 @@
 
 #include "diff.h"
 #include "impacts.h"
+#include "baseline.h"
 #include "json.h"
 #include "regfile.h"
 #include "render.h"
@@ -158,32 +159,71 @@ static void warnings_text(const struct diff *d, const struct colors *c, struct s
 		        *d->warnings[i].source ? ")" : "", c->reset);
 }
 
+/* The changed entries of one area (or of one rule), under their keys. */
+static void entries_text(const struct diff *d, const size_t *idx, size_t n, const struct colors *c,
+                         struct strbuf *sb)
+{
+	const struct plan_op *last = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct diff_entry *e = &d->entries[idx[i]];
+
+		if (!last || last->view != e->op->view || strcmp(last->path, e->op->path))
+			key_line(e->op, sb);
+		last = e->op;
+		entry_text(e, c, sb);
+	}
+}
+
+static void areas_text(const struct diff *d, const struct colors *c, struct strbuf *sb)
+{
+	size_t *idx = xcalloc(d->n + 1, sizeof(*idx));
+	size_t i, n;
+	int a;
+
+	for (a = 0; a < AREA_COUNT; a++) {
+		for (i = n = 0; i < d->n; i++)
+			if (d->entries[i].changed && d->entries[i].op->area == (enum area)a)
+				idx[n++] = i;
+		if (!n)
+			continue;
+		sb_addf(sb, "\n%s%s%s\n", c->bold, area_name((enum area)a), c->reset);
+		entries_text(d, idx, n, c, sb);
+	}
+	free(idx);
+}
+
+struct rules_ctx {
+	const struct diff *d;
+	const struct colors *c;
+	struct strbuf *sb;
+};
+
+static void rule_text(const char *rule, const size_t *idx, size_t n, void *ctx)
+{
+	struct rules_ctx *r = ctx;
+
+	sb_addf(r->sb, "\n%srule %s%s (%zu finding%s)\n", r->c->bold, rule ? rule : "(none given)",
+	        r->c->reset, n, n == 1 ? "" : "s");
+	entries_text(r->d, idx, n, r->c, r->sb);
+}
+
 void diff_format_text(const struct diff *d, const char *heading, bool color, struct strbuf *sb)
 {
 	struct colors c = colors_for(color);
-	const struct plan_op *last = NULL;
-	size_t i;
-	int a;
+	struct rules_ctx r = {d, &c, sb};
 
 	if (heading)
 		sb_addf(sb, "%s%s%s\n", c.bold, heading, c.reset);
-	for (a = 0; a < AREA_COUNT; a++) {
-		bool header = false;
-
-		for (i = 0; i < d->n; i++) {
-			const struct diff_entry *e = &d->entries[i];
-
-			if (!e->changed || e->op->area != (enum area)a)
-				continue;
-			if (!header)
-				sb_addf(sb, "\n%s%s%s\n", c.bold, area_name((enum area)a), c.reset);
-			header = true;
-			if (!last || last->view != e->op->view || strcmp(last->path, e->op->path))
-				key_line(e->op, sb);
-			last = e->op;
-			entry_text(e, &c, sb);
-		}
-	}
+	if (d->plan && d->plan->baseline)
+		sb_addf(sb, "baseline: %s\n", d->plan->baseline);
+	/* A baseline's findings go under the rules they break: what an
+	 * auditor asks for. Other profiles' changes go by area. */
+	if (baseline_diff_has_rules(d))
+		baseline_each_rule(d, rule_text, &r);
+	else
+		areas_text(d, &c, sb);
 	impacts_text(d->impacts, d->nimpacts, sb);
 	if (d->nwarnings)
 		sb_adds(sb, "\n");
@@ -258,6 +298,7 @@ void diff_json_fields(struct json *j, const struct diff *d, const char *kind, co
 	json_key_str(j, "tool_version", SCHANNELCFG_VERSION);
 	json_key_str(j, "profile", profile);
 	json_key_str(j, "target", target);
+	baseline_json(j, d->plan ? d->plan->profile : NULL, d->plan ? d->plan->baseline : NULL);
 	json_key_u64(j, "changes", d->nchanged);
 	json_key_bool(j, "reboot_required", reboot_required);
 	diff_summary(d, &summary);

@@ -42,13 +42,17 @@ static const struct command commands[] = {
      "Nothing is read from or written to the registry.\n"},
 
     {"diff", cmd_diff, 0,
-     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_FORMAT_REG | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY |
-         OPT_NO_COLOR,
-     1, 1, "PROFILE [--state FILE.reg | --image DIR] [--format text|reg|json]",
+     OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_FORMAT_REG | OPT_FORMAT_POL | OPT_OUTPUT | OPT_OS |
+         OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR,
+     1, 1,
+     "PROFILE [--state FILE.reg | --image DIR] [--format text|reg|json|pol] [--output FILE.pol]",
      "Show what applying PROFILE would change. Reads only; never writes.",
      "Text: one line per changed value, before -> after with types; list edits element by\n"
      "element; [reboot] marks changes that need a reboot. --format reg prints a .reg file\n"
-     "making exactly the change; --format json the documented JSON (docs/json.md).\n"},
+     "making exactly the change; --format json the documented JSON (docs/json.md);\n"
+     "--format pol a Registry.pol (binary: to a file or pipe, or --output FILE, which\n"
+     "PowerShell 5 needs: its > re-encodes output) for a GPO's Machine folder or\n"
+     "LGPO.exe /m, making the same value changes (empty keys stay).\n"},
     {"check", cmd_check, 0,
      OPT_STATE | OPT_IMAGE | OPT_FORMAT | OPT_OS | OPT_FORCE | OPT_ALLOW_ANY_KEY | OPT_NO_COLOR |
          OPT_LIVE | OPT_TIMEOUT,
@@ -339,6 +343,7 @@ static const struct {
     {"--format", OPT_FORMAT, true},
     {"--snapshot-dir", OPT_SNAPSHOT_DIR, true},
     {"--os", OPT_OS, true},
+    {"--output", OPT_OUTPUT, true},
     {"--force", OPT_FORCE, false},
     {"--allow-any-key", OPT_ALLOW_ANY_KEY, false},
     {"--no-color", OPT_NO_COLOR, false},
@@ -370,6 +375,8 @@ static int set_format(struct cli *cli, const struct command *c, const char *valu
 		cli->format = FORMAT_JSON;
 	else if (!strcmp(value, "reg") && (c->options & OPT_FORMAT_REG))
 		cli->format = FORMAT_REG;
+	else if (!strcmp(value, "pol") && (c->options & OPT_FORMAT_POL))
+		cli->format = FORMAT_POL;
 	else
 		return -1;
 	return 0;
@@ -382,6 +389,7 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_IMAGE: cli->image_dir = value; break;
 	case OPT_SNAPSHOT_DIR: cli->snapshot_dir = value; break;
 	case OPT_OS: cli->os_version = value; break;
+	case OPT_OUTPUT: cli->output = value; break;
 	case OPT_FORCE: cli->force = true; break;
 	case OPT_ALLOW_ANY_KEY: cli->allow_any_key = true; break;
 	case OPT_NO_COLOR: cli->color = false; break;
@@ -390,10 +398,11 @@ static int set_option(struct cli *cli, const struct command *c, unsigned bit, co
 	case OPT_LIVE: cli->live = true; break;
 	case OPT_FORMAT:
 		if (set_format(cli, c, value)) {
-			cli_errf("schannelcfg %s: --format must be %s%s, not '%s'\n", c->name,
+			cli_errf("schannelcfg %s: --format must be %s%s%s, not '%s'\n", c->name,
 			         (c->options & OPT_FORMAT_REPORT) ? "html, csv or json"
 			                                          : "text or json",
-			         (c->options & OPT_FORMAT_REG) ? " or reg" : "", value);
+			         (c->options & OPT_FORMAT_REG) ? " or reg" : "",
+			         (c->options & OPT_FORMAT_POL) ? " or pol" : "", value);
 			return EXIT_USAGE;
 		}
 		break;
@@ -441,7 +450,8 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 			continue;
 		}
 		o = match_option(argv[i], &value);
-		if (o < 0 || !(c->options & option_table[o].bit & ~OPT_FORMAT_REG)) {
+		if (o < 0 ||
+		    !(c->options & option_table[o].bit & ~(OPT_FORMAT_REG | OPT_FORMAT_POL))) {
 			cli_errf(
 			    "schannelcfg %s: unknown option '%s' (see 'schannelcfg help %s')\n",
 			    c->name, argv[i], c->name);

@@ -47,6 +47,7 @@ void plan_op_free(struct plan_op *op)
 	free(op->name);
 	free(op->source);
 	free(op->reason);
+	free(op->rule);
 	regvalue_free(&op->value);
 	list_edit_free(&op->edit);
 }
@@ -90,6 +91,7 @@ void plan_free(struct plan *p)
 	free(p->ops);
 	free(p->warnings);
 	free(p->profile);
+	free(p->baseline);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -305,6 +307,8 @@ void plan_format(const struct plan *p, struct strbuf *sb)
 		}
 		sb_addf(sb, "%s\n         <- %s: %s\n", op->reboot ? "  [reboot]" : "", op->source,
 		        op->reason);
+		if (op->rule)
+			sb_addf(sb, "         rule %s\n", op->rule);
 	}
 	for (i = 0; i < p->nwarnings; i++)
 		sb_addf(sb, "warning: %s%s%s\n", p->warnings[i].source,

@@ -49,6 +49,9 @@ enum list_format {
  * and prefer words (profile.h keeps them as written, list_edit as asked). */
 struct suite_lists {
 	bool has_order;
+	/* order = os-default: the order is the target release's default one
+	 * (src/suites.c), filled in by compile.c; `order` is empty until then. */
+	bool os_default;
 	char **order;
 	size_t norder;
 	char **remove;
@@ -92,6 +95,7 @@ struct plan_op {
 	struct list_edit edit;  /* OP_LIST_EDIT */
 	char *source;           /* "file:line" */
 	char *reason;           /* one line, in words */
+	char *rule;             /* the baseline rule it implements, or NULL */
 	bool reboot;            /* a change here takes effect after a reboot */
 };
 
@@ -120,6 +124,8 @@ struct plan_impact {
 
 struct plan {
 	char *profile; /* profile name */
+	/* A baseline's document (the profile's "baseline ="), or NULL. */
+	char *baseline;
 	struct plan_op *ops;
 	size_t nops, cap;
 	struct plan_warning *warnings;

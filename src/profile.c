@@ -644,6 +644,7 @@ void profile_setting_copy(struct setting *dst, const struct setting *src)
 	dst->value_text = xstrdup(src->value_text);
 	dst->canonical = xstrdup(src->canonical);
 	dst->file = xstrdup(src->file);
+	dst->rule = src->rule ? xstrdup(src->rule) : NULL;
 	condition_copy(&dst->when, &src->when);
 	copy_value(dst, src);
 }
@@ -776,7 +777,9 @@ static void add_suites(struct ctx *c, const struct lex_section *sec, const struc
 
 		if (!e)
 			continue;
-		if (k == 0)
+		if (k == 0 && streq_ci(e->value, "os-default"))
+			tmp.has_order = tmp.os_default = true;
+		else if (k == 0)
 			ok &= (tmp.has_order = parse_suites(c, e, false, &tmp.order, &tmp.norder));
 		else if (k == 1)
 			ok &= parse_suites(c, e, true, &tmp.remove, &tmp.nremove);
@@ -1121,6 +1124,16 @@ static void meta_note(struct ctx *c, const struct lex_entry *e)
 	append_line(&c->p->notes, &c->p->nnotes, &c->p->notes_cap, e->value);
 }
 
+static void meta_baseline(struct ctx *c, const struct lex_entry *e)
+{
+	if (!*e->value) {
+		ERR(c, e->line, "baseline: expected the document's name and version");
+		return;
+	}
+	free(c->p->baseline);
+	c->p->baseline = xstrdup(e->value);
+}
+
 /* The [profile] keys (schema.c's profile_keys), each with what it sets. */
 static const struct {
 	const char *key;
@@ -1128,7 +1141,7 @@ static const struct {
 } meta_keys[] = {
     {"name", meta_name},           {"summary", meta_summary},     {"aliases", meta_aliases},
     {"include", meta_include},     {"reference", meta_reference}, {"note", meta_note},
-    {"applies-to", parse_applies},
+    {"applies-to", parse_applies}, {"baseline", meta_baseline},
 };
 
 static void profile_meta(struct ctx *c, const struct lex_entry *e)
@@ -1162,6 +1175,40 @@ static bool *yesno_option(struct section_opts *o, const char *key)
 	return &o->reboot; /* unreachable: schema.c has no other yes/no key */
 }
 
+/* A baseline rule id names a section of a document: "nist-800-52r2:3.3.1",
+ * "pci-dss-4:4.2.1", "mozilla:intermediate(7)". A closed alphabet keeps it
+ * safe to print and to use as a JSON value or a grouping key. */
+#define RULE_MAX 64
+
+static bool parse_rule_id(struct ctx *c, const struct lex_entry *e)
+{
+	size_t n = strlen(e->value);
+
+	if (n && n <= RULE_MAX &&
+	    strspn(e->value,
+	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:()") == n)
+		return true;
+	ERR(c, e->line,
+	    "rule: expected an id such as nist-800-52r2:3.1 (1-%d letters, digits, '-', '.', '_', "
+	    "':', '(', ')'), not \"%s\"",
+	    RULE_MAX, e->value);
+	return false;
+}
+
+/* Each setting a section made (from `first` on) takes the section's rule
+ * (one "rule =" line, wherever it stands: plans do not depend on the order
+ * of lines). */
+static void attach_rules(struct ctx *c, const struct lex_section *sec, size_t first)
+{
+	const struct lex_entry *e = first_entry(sec, "rule");
+	size_t i;
+
+	for (i = first; e && i < c->p->nsettings; i++) {
+		free(c->p->settings[i].rule);
+		c->p->settings[i].rule = xstrdup(e->value);
+	}
+}
+
 /* Reads the options of a section (views, where, path, ...). */
 static bool section_options(struct ctx *c, const struct lex_section *sec,
                             const struct section_def *sd, struct section_opts *o)
@@ -1186,6 +1233,8 @@ static bool section_options(struct ctx *c, const struct lex_section *sec,
 			ok &= parse_versions(c, e, &o->versions);
 		} else if (k->kind == VK_YESNO) {
 			ok &= parse_yesno(c, e, yesno_option(o, k->name));
+		} else if (k->kind == VK_RULE) {
+			ok &= parse_rule_id(c, e);
 		} else if (k->kind == VK_REG_PATH) {
 			free(o->path); /* a repeated path = is reported as a duplicate */
 			o->path = NULL;
@@ -1354,6 +1403,7 @@ static void process_section(struct ctx *c, const struct lex_section *sec)
 		add_suites(c, sec, &o);
 	if ((sd->flags & SEC_RAW_VALUES) && o.path && o.exists)
 		add_key_exists(c, sec, &o);
+	attach_rules(c, sec, first);
 	if (sd->flags & (SEC_PER_VIEW | SEC_RAW_VALUES))
 		expand_views(c, first, &o, sd->flags & SEC_PER_DOTNET);
 	attach_condition(c, first, &when);
@@ -1466,6 +1516,7 @@ void profile_setting_free(struct setting *s)
 	free(s->value_text);
 	free(s->canonical);
 	free(s->file);
+	free(s->rule);
 	condition_free(&s->when);
 	switch (setting_form(s)) {
 	case FORM_SUITES: suite_lists_free(&s->u.suites.lists); break;
@@ -1497,6 +1548,7 @@ void profile_free(struct profile *p)
 	strlist_free(p->includes, p->nincludes);
 	free(p->applies_to);
 	free(p->applies_text);
+	free(p->baseline);
 	free(p->file);
 	free(p);
 }

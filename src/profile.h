@@ -106,6 +106,9 @@ struct setting {
 	char *canonical;
 	char *file; /* source file display name (owned) */
 	unsigned line;
+	/* The baseline rule ("nist-800-52r2:3.1") of its section's "rule =",
+	 * or NULL (owned). */
+	char *rule;
 	/* Set when the section has an "if": the setting applies only where the
 	 * condition holds, and there it replaces the same target's setting
 	 * without one (compile.c). */
@@ -137,6 +140,9 @@ struct profile {
 	struct version_rule *applies_to;
 	size_t napplies, applies_cap;
 	char *applies_text;
+	/* [profile] baseline: the document (name, version) a baseline
+	 * implements; NULL for other profiles. */
+	char *baseline;
 	char *file; /* display name: "builtin:NAME.ini" or the path */
 	bool builtin;
 	struct setting *settings;

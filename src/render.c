@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "impacts.h"
 #include "json.h"
 #include "version.h"
@@ -33,6 +34,8 @@ static void show_header(const struct profile *p, struct strbuf *sb)
 	sb_addf(sb, "%s\n  %s\n  source:     %s\n", p->naliases ? ")" : "", p->summary, p->file);
 	if (p->applies_text)
 		sb_addf(sb, "  applies to: %s\n", p->applies_text);
+	if (p->baseline)
+		sb_addf(sb, "  baseline:   %s\n", p->baseline);
 	for (i = 0; i < p->nincludes; i++)
 		sb_addf(sb, "  includes:   %s\n", p->includes[i]);
 	for (i = 0; i < p->nreferences; i++)
@@ -58,8 +61,8 @@ static void show_settings(const struct profile *p, struct strbuf *sb)
 			if (!header)
 				sb_addf(sb, "  %s\n", area_name((enum area)a));
 			header = true;
-			sb_addf(sb, "    %-44s %-12s  %s:%u\n", s->subject, s->value_text, s->file,
-			        s->line);
+			sb_addf(sb, "    %-44s %-12s  %s:%u%s%s\n", s->subject, s->value_text,
+			        s->file, s->line, s->rule ? "  rule " : "", s->rule ? s->rule : "");
 		}
 	}
 }
@@ -79,6 +82,8 @@ static void show_op(const struct plan_op *op, struct strbuf *sb)
 	}
 	sb_addf(sb, "%s\n      %s\n      (%s)\n", op->reboot ? "  [reboot]" : "", op->reason,
 	        op->source);
+	if (op->rule)
+		sb_addf(sb, "      rule %s\n", op->rule);
 	if (op->kind == OP_LIST_EDIT) {
 		const struct list_edit *e = &op->edit;
 		size_t i;
@@ -156,6 +161,8 @@ static void json_profile_meta(struct json *j, const struct profile *p)
 	json_key_str(j, "summary", p->summary);
 	json_key_str(j, "source", p->file);
 	json_key_str(j, "applies_to", p->applies_text);
+	json_key_str(j, "group", baseline_group(p));
+	baseline_json(j, p->name, p->baseline);
 	json_key_strings(j, "references", p->references, p->nreferences);
 	json_key_strings(j, "notes", p->notes, p->nnotes);
 }
@@ -238,6 +245,7 @@ void render_op_json(struct json *j, const struct plan_op *op)
 	json_key_bool(j, "reboot", op->reboot);
 	json_key_str(j, "source", op->source);
 	json_key_str(j, "reason", op->reason);
+	json_key_str(j, "rule", op->rule);
 }
 
 static void json_plan_ops(struct json *j, const struct plan *plan)
@@ -303,6 +311,7 @@ void render_show_json(const struct profile *p, const struct plan *plan, struct s
 		json_key_str(&j, "value", p->settings[i].value_text);
 		json_key_str(&j, "file", p->settings[i].file);
 		json_key_u64(&j, "line", p->settings[i].line);
+		json_key_str(&j, "rule", p->settings[i].rule);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

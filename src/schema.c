@@ -162,6 +162,14 @@ void vocab_list(const struct vocab *v, struct strbuf *sb)
 /* The rows are kept out of clang-format, which lines designated
  * initializers up badly. */
 /* clang-format off */
+/* "rule = ID" in any section that sets something: the rule of the
+ * document a baseline implements (e.g. "nist-800-52r2:3.1") that the
+ * section's settings come from (profile.c). One per section, wherever it
+ * stands: a plan does not depend on the order of lines (compile.h). */
+#define RULE_ROW                                                                             \
+	{"rule", NULL, VK_RULE, ST_NONE, KEY_OPTION,                                           \
+	 "the baseline rule this section implements (shown by show and check)", {0}}
+
 static const struct key_def profile_keys[] = {
 	{"name", NULL, VK_WORDS, ST_NONE, KEY_REQUIRED,
 	 "the profile's name: lower-case letters, digits, '-' and '.'", {0}},
@@ -178,6 +186,9 @@ static const struct key_def profile_keys[] = {
 	{"applies-to", NULL, VK_APPLIES_TO, ST_NONE, 0,
 	 "Windows versions the profile is meant for, e.g. \"windows >= 6.1\" or "
 	 "\"build >= 20348\"; apply refuses other versions unless --force", {0}},
+	{"baseline", NULL, VK_TEXT, ST_NONE, 0,
+	 "marks a baseline: the name and version of the document it implements (e.g. \"NIST SP "
+	 "800-52 Rev. 2 (2019-08)\"); check reports its findings by rule", {0}},
 };
 
 static const struct key_def protocol_keys[] = {
@@ -189,6 +200,7 @@ static const struct key_def protocol_keys[] = {
 	 "the protocol when this machine is the TLS server",
 	 {CODEC_STATE_PAIR, SCHANNEL_KEY "\\Protocols\\<ARG>\\Server", "Enabled",
 	  "DisabledByDefault", .area = AREA_PROTOCOLS, .rmkeys = 2, .ref = REF_TLS}},
+	RULE_ROW,
 };
 
 static const struct key_def cipher_keys[] = {
@@ -196,6 +208,7 @@ static const struct key_def cipher_keys[] = {
 	 "a bulk cipher: enabled (0xffffffff), disabled (0) or default (value removed)",
 	 {CODEC_ALL_BITS, SCHANNEL_KEY "\\Ciphers\\<WORD>", "Enabled", .area = AREA_CIPHERS,
 	  .rmkeys = 1, .ref = REF_KB245030}},
+	RULE_ROW,
 };
 
 static const struct key_def hash_keys[] = {
@@ -203,6 +216,7 @@ static const struct key_def hash_keys[] = {
 	 "a hash: enabled (0xffffffff), disabled (0) or default (value removed)",
 	 {CODEC_ALL_BITS, SCHANNEL_KEY "\\Hashes\\<WORD>", "Enabled", .area = AREA_HASHES,
 	  .rmkeys = 1, .ref = REF_KB245030}},
+	RULE_ROW,
 };
 
 #define KEY_BITS(key, value)                                                                 \
@@ -224,6 +238,7 @@ static const struct key_def kex_keys[] = {
 	{"pkcs-client-min-bits", NULL, VK_NUMBER, ST_KEX_BITS, 0,
 	 "smallest RSA key the client accepts",
 	 KEY_BITS("PKCS", "ClientMinKeyBitLength")},
+	RULE_ROW,
 };
 
 /* One DWORD of the SCHANNEL key (or its Messaging subkey). */
@@ -298,6 +313,7 @@ static const struct key_def schannel_keys[] = {
 	 SCHANNEL_DWORD(MSG_KEY, "MessageLimitServerClientAuth", 0, 0xFFFFFF, 1,
 	                "largest fragmented handshake message (server, client auth)",
 	                REF_TLS)},
+	RULE_ROW,
 };
 
 static const struct key_def suite_keys[] = {
@@ -323,6 +339,7 @@ static const struct key_def suite_keys[] = {
 	 "elliptic-curve order (Group Policy key), e.g. curve25519 NistP384 NistP256",
 	 {CODEC_CURVES, SUITES_POLICY_KEY, "EccCurves", .area = AREA_SUITES, .rmkeys = 1,
 	  .effect = "elliptic-curve order (Group Policy)", .ref = REF_ADMX}},
+	RULE_ROW,
 };
 
 #define DOTNET_FLAG(value)                                                                   \
@@ -340,6 +357,7 @@ static const struct key_def dotnet_keys[] = {
 	 "v2.0.50727, v4.0.30319 or both (default both)", {0}},
 	{"views", NULL, VK_VIEWS, ST_NONE, KEY_OPTION,
 	 "64, 32 or both registry views (default both: 32-bit apps read Wow6432Node)", {0}},
+	RULE_ROW,
 };
 
 static const struct key_def winhttp_keys[] = {
@@ -351,6 +369,7 @@ static const struct key_def winhttp_keys[] = {
 	  .effect = "protocols WinHTTP offers by default (KB3140245 on 7/2008 R2/2012)",
 	  .ref = REF_KB3140245}},
 	{"views", NULL, VK_VIEWS, ST_NONE, KEY_OPTION, "64, 32 or both (default both)", {0}},
+	RULE_ROW,
 };
 
 static const struct key_def eap_keys[] = {
@@ -361,6 +380,7 @@ static const struct key_def eap_keys[] = {
 	  .bits_what = "EAP-TLS", .area = AREA_EAP,
 	  .effect = "TLS versions EAP-TLS may use (KB2977292 on 7/8.1; or restart EapHost)",
 	  .ref = REF_KB2977292}},
+	RULE_ROW,
 };
 
 static const struct key_def fips_keys[] = {
@@ -368,6 +388,7 @@ static const struct key_def fips_keys[] = {
 	 "FIPS algorithm policy: enabled (1), disabled (0) or default (value removed)",
 	 {CODEC_STATE_01, FIPS_KEY, "Enabled", .area = AREA_FIPS,
 	  .effect = "FIPS-approved algorithms only when 1", .ref = REF_FIPS}},
+	RULE_ROW,
 };
 
 static const struct key_def raw_keys[] = {
@@ -381,6 +402,7 @@ static const struct key_def raw_keys[] = {
 	{"malformed", NULL, VK_YESNO, ST_NONE, KEY_OPTION,
 	 "yes: accept string-typed hex data that is not a well-formed string (an odd size, "
 	 "no terminator); capture uses it to reproduce such values exactly (default no)", {0}},
+	RULE_ROW,
 };
 
 const struct section_def schema_sections[] = {
@@ -549,6 +571,7 @@ static void kind_words(struct strbuf *sb, const struct key_def *k)
 	case VK_YESNO: sb_adds(sb, "yes | no"); return;
 	case VK_REG_PATH: sb_adds(sb, "HKLM\\..."); return;
 	case VK_APPLIES_TO: sb_adds(sb, "windows >= 6.1 | build >= 20348 ..."); return;
+	case VK_RULE: sb_adds(sb, "DOC:SECTION, e.g. nist-800-52r2:3.1"); return;
 	}
 }
 

@@ -67,6 +67,7 @@ enum value_kind {
 	VK_YESNO,          /* yes | no */
 	VK_REG_PATH,       /* HKLM\... */
 	VK_APPLIES_TO,     /* windows >= 6.1 ... */
+	VK_RULE,           /* a baseline rule id: nist-800-52r2:3.1 */
 };
 
 /* What a setting changes: its order in a plan (kind, then word, then id). */
