@@ -828,6 +828,81 @@ static void test_profiles_2008r2(void **state)
 	profiles_on(template_64_cs1, "hive-p2008", "ControlSet002");
 }
 
+/* Loaded on demand (backend_hive.h): a key deleted in the store stays
+ * deleted when its parent is listed afterwards; a key created under a
+ * parent never listed joins its siblings, which stay; the values of a key
+ * first seen on the way to another are the hive's; and every key the
+ * store never opened is as it was after the commit. */
+static void test_on_demand_loading(void **state)
+{
+	char *img = copy_image(template_64_cs2, "hive-lazy");
+	struct reg_backend *b = open_ok(img);
+	const char *tls12 = "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+	                    "Protocols\\TLS 1.2";
+	struct sc_err err = {{0}};
+	struct reg_key *k = NULL;
+	struct reg_value v = {0};
+	char *name = NULL;
+	bool deleted = false;
+	size_t i;
+
+	(void)state;
+	/* A deep key first: SecurityProviders is then a key on the way. */
+	assert_int_equal(t_dword(b, REG_VIEW_64, CLIENT, "Enabled"), 1);
+	assert_int_equal(reg_read_value_at(b, REG_VIEW_64,
+	                                   "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders",
+	                                   "SecurityProviders", &v, &err),
+	                 SC_OK);
+	expect_str(regvalue_get_string(&v), "credssp.dll");
+	regvalue_free(&v);
+	/* Delete TLS 1.2\Client, then list its parent: it does not come back. */
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, CLIENT, REG_ACCESS_WRITE, &k, &err),
+	                 SC_OK);
+	assert_int_equal(b->ops->delete_value(b, k, "Enabled", &err), SC_OK);
+	b->ops->close_key(b, k);
+	assert_int_equal(b->ops->delete_key_if_empty(b, REG_VIEW_64, CLIENT, &deleted, &err),
+	                 SC_OK);
+	assert_true(deleted);
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, tls12, REG_ACCESS_READ, &k, &err), SC_OK);
+	assert_int_equal(b->ops->enum_subkey(b, k, 0, &name, &err), SC_NOT_FOUND);
+	b->ops->close_key(b, k);
+	assert_int_equal(reg_key_exists(b, REG_VIEW_64, CLIENT, &err), SC_NOT_FOUND);
+	/* A new key below Winlogon, which was never listed. */
+	set_dword(b, REG_VIEW_64, "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Sc",
+	          "Test", 7);
+	/* The SYSTEM root, listed: its control sets as the booted machine names them. */
+	assert_int_equal(b->ops->open_key(b, REG_VIEW_64, "SYSTEM", REG_ACCESS_READ, &k, &err),
+	                 SC_OK);
+	for (i = 0; b->ops->enum_subkey(b, k, i, &name, &err) == SC_OK; i++) {
+		assert_false(streq_ci(name, "ControlSet002"));
+		free(name);
+	}
+	b->ops->close_key(b, k);
+	assert_true(i >= 4); /* ControlSet001, CurrentControlSet, MountedDevices, Select */
+	commit_ok(b);
+	reg_backend_free(b);
+	assert_false(hkey_exists(img, "SYSTEM", HCLIENT("2")));
+	assert_true(hkey_exists(img, "SYSTEM", HCLIENT("1")));
+	expect_str(
+	    hget(img, "SOFTWARE", "Microsoft\\Windows NT\\CurrentVersion\\Winlogon", "Shell"),
+	    "explorer.exe");
+	expect_str(
+	    hget(img, "SOFTWARE", "Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Sc", "Test"),
+	    "7");
+	expect_str(
+	    hget(img, "SYSTEM", "ControlSet002\\Control\\SecurityProviders", "SecurityProviders"),
+	    "credssp.dll");
+	expect_str(hget(img, "SYSTEM", "ControlSet002\\Control\\SecurityProviders\\WDigest",
+	                "UseLogonCredential"),
+	           "0");
+	expect_str(hget(img, "SYSTEM", "ControlSet002\\Services\\Tcpip\\Parameters", "Hostname"),
+	           "golden");
+	expect_str(hget(img, "SOFTWARE", "Classes\\.txt", ""), "txtfile");
+	assert_true(hkey_exists(img, "SYSTEM", "MountedDevices"));
+	t_remove_tree(img);
+	free(img);
+}
+
 int main(void)
 {
 	static struct image_ctx image = {NULL, NULL};
@@ -845,6 +920,7 @@ int main(void)
 	    cmocka_unit_test(test_mode_kept),
 	    cmocka_unit_test(test_profiles_2022),
 	    cmocka_unit_test(test_profiles_2008r2),
+	    cmocka_unit_test(test_on_demand_loading),
 	};
 	int failed;
 
