@@ -394,6 +394,12 @@ static void execute(const struct apply_options *o, struct apply_result *r,
 		close_all(&x);
 		x.b = o->backend;
 		rc = execute_restore(&x, restore, &r->restore_err);
+		/* A commit that replaced some of its files before failing: the
+		 * restore must reach them too. */
+		if (rc == SC_OK && reg_backend_commit_left_partial(o->backend)) {
+			close_all(&x);
+			rc = reg_backend_commit(o->backend, &r->restore_err);
+		}
 		r->status = rc == SC_OK ? APPLY_ROLLED_BACK : APPLY_ROLLBACK_FAILED;
 	}
 	close_all(&x);

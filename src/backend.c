@@ -114,6 +114,11 @@ int reg_backend_commit(const struct reg_backend *b, struct sc_err *err)
 	return b->ops->commit ? b->ops->commit(b, err) : SC_OK;
 }
 
+bool reg_backend_commit_left_partial(const struct reg_backend *b)
+{
+	return b->ops->commit_left_partial && b->ops->commit_left_partial(b);
+}
+
 bool reg_path_within(const char *path, const char *key)
 {
 	size_t n = strlen(key);

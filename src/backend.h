@@ -106,6 +106,11 @@ struct reg_backend_ops {
 	 * the lock must cover the store's first read. */
 	int (*commit)(const struct reg_backend *b, struct sc_err *err);
 
+	/* After a failed commit: whether it changed the target in part (a
+	 * store of several files that replaced some). The transaction then
+	 * commits its restore too. NULL: a failed commit changed nothing. */
+	bool (*commit_left_partial)(const struct reg_backend *b);
+
 	/* Releases the store. NULL for static stores (the live registry). */
 	void (*destroy)(struct reg_backend *b);
 };
@@ -170,6 +175,7 @@ const char *reg_backend_name(const struct reg_backend *b);
 
 /* b's commit, or SC_OK for stores whose writes are durable already. */
 int reg_backend_commit(const struct reg_backend *b, struct sc_err *err);
+bool reg_backend_commit_left_partial(const struct reg_backend *b);
 
 /* Releases a backend made by any *_backend_new function. NULL is fine. */
 void reg_backend_free(struct reg_backend *b);

@@ -54,6 +54,7 @@ struct hive_store {
 	 * what was never loaded is never changed. */
 	char **listed;
 	size_t nlisted, caplisted;
+	bool partial; /* the last commit failed after replacing a hive file */
 };
 
 /* Appends p (taken) to a path list; SC_ERROR (p freed) when out of memory. */
@@ -418,6 +419,12 @@ static int load_path(struct hive_store *s, const char *physical, bool list, stru
 
 	if (!l.hf || (list ? is_listed(s, physical) : key_in_mem(s, physical)))
 		return SC_OK; /* loaded before */
+	if (!l.hf->h)
+		return sc_err_set(
+		    err,
+		    "%s: the hive could not be opened again after an earlier failure; "
+		    "nothing more is read from it",
+		    l.hf->path);
 	if (!(node = hivex_root(l.hf->h)))
 		return sc_err_set(err, "%s: the hive has no root key", l.hf->path);
 	sb_adds(&l.path, l.hf->live);
@@ -908,102 +915,164 @@ static int step(const char *name, const char *tmp, struct sc_err *err)
 	return SC_OK;
 }
 
-/* hivex_commit to a new file beside the hive, flushed and checked, renamed
- * over it (backend_hive.h). Closes hf->h once it is written: the caller
- * opens the hive again, as the file then is. */
-static int write_hive(struct hive_file *hf, struct sc_err *err)
-{
-	const char *slash = strrchr(hf->path, '/');
-	size_t dirlen = slash ? (size_t)(slash - hf->path) : 1;
-	char *dir = NULL, *tmp = NULL;
-	struct stat st, made, now;
-	int fd = -1, rc = SC_ERROR;
-	hive_h *check;
+/* A hive written beside its file and not yet in place: the file, in a
+ * private folder (mkdtemp, mode 0700) beside the hive, so that nobody who
+ * may write the config folder can swap the name hivex_commit opens. */
+struct staged {
+	char *dir;
+	char *tmp;
+};
 
-	if (lstat(hf->path, &st) != 0 || !S_ISREG(st.st_mode))
-		return sc_err_set(err, "%s: no longer a regular file; not written", hf->path);
-	dir = malloc(dirlen + 1);
-	tmp = malloc(strlen(hf->path) + sizeof("./..schannelcfg-XXXXXX"));
-	if (!dir || !tmp) {
-		sc_err_set(err, "%s: out of memory", hf->path);
-		goto out;
+static void unstage(struct staged *sg)
+{
+	if (sg->tmp)
+		unlink(sg->tmp);
+	if (sg->dir)
+		rmdir(sg->dir);
+	free(sg->tmp);
+	free(sg->dir);
+	sg->tmp = sg->dir = NULL;
+}
+
+/* The folder of path (plain malloc: this runs inside a transaction). */
+static char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 1;
+	char *dir = malloc(n + 1);
+
+	if (dir) {
+		memcpy(dir, slash ? path : ".", n);
+		dir[n] = '\0';
 	}
-	memcpy(dir, slash ? hf->path : ".", dirlen);
-	dir[dirlen] = '\0';
-	sprintf(tmp, "%s/.%s.schannelcfg-XXXXXX", dir, slash ? slash + 1 : hf->path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		sc_err_set(err, "%s: cannot create a temporary file beside it: %s", hf->path,
-		           strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
+	return dir;
+}
+
+/* The private folder and the new file in it, with the hive's mode and,
+ * as root, its owner. */
+static int make_staging(const struct hive_file *hf, const struct stat *st, struct staged *sg,
+                        struct stat *made, struct sc_err *err)
+{
+	const char *base = strrchr(hf->path, '/');
+	char *parent = folder_of(hf->path);
+	int fd = -1;
+
+	base = base ? base + 1 : hf->path;
+	sg->dir = parent ? malloc(strlen(parent) + sizeof("/.schannelcfg-XXXXXX")) : NULL;
+	if (sg->dir)
+		sprintf(sg->dir, "%s/.schannelcfg-XXXXXX", parent);
+	free(parent);
+	if (!sg->dir || !mkdtemp(sg->dir)) {
+		free(sg->dir);
+		sg->dir = NULL;
+		return sc_err_set(err, "%s: cannot create a temporary folder beside it: %s",
+		                  hf->path, strerror(errno));
 	}
-	if (fstat(fd, &made) != 0 || fchmod(fd, st.st_mode & 07777) != 0 ||
-	    (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0)) {
-		sc_err_set(err, "%s: cannot give it the hive's mode and owner: %s", tmp,
+	if (!(sg->tmp = malloc(strlen(sg->dir) + strlen(base) + 2)))
+		return sc_err_set(err, "%s: out of memory", hf->path);
+	sprintf(sg->tmp, "%s/%s", sg->dir, base);
+	fd = open(sg->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fstat(fd, made) != 0 || fchmod(fd, st->st_mode & 07777) != 0 ||
+	    (geteuid() == 0 && fchown(fd, st->st_uid, st->st_gid) != 0)) {
+		sc_err_set(err, "%s: cannot create it with the hive's mode and owner: %s", sg->tmp,
 		           strerror(errno));
-		goto out;
+		if (fd >= 0)
+			close(fd);
+		return SC_ERROR;
 	}
 	close(fd);
-	fd = -1;
-	if (step("created", tmp, err) != SC_OK)
-		goto out;
-	if (hivex_commit(hf->h, tmp, 0) != 0) {
-		sc_err_set(err, "%s: libhivex cannot write the hive: %s", tmp, strerror(errno));
-		goto out;
-	}
-	/* Written: the in-memory copy is not needed again (the caller opens the
-	 * file as it now is), and freeing it halves the peak while the copy
-	 * is checked. */
-	hivex_close(hf->h);
-	hf->h = NULL;
-	if (step("committed", tmp, err) != SC_OK)
-		goto out;
-	fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &now) != 0 || now.st_dev != made.st_dev ||
-	    now.st_ino != made.st_ino) {
-		sc_err_set(err, "%s: replaced while it was written; not used", tmp);
-		goto out;
-	}
-	if (fsync(fd) != 0) {
-		sc_err_set(err, "%s: fsync failed: %s", tmp, strerror(errno));
-		goto out;
-	}
-	close(fd);
-	fd = -1;
-	if (step("flushed", tmp, err) != SC_OK)
-		goto out;
-	if (check_base_block(tmp, err) != SC_OK)
-		goto out;
-	if (!(check = hivex_open(tmp, 0))) {
-		sc_err_set(err, "%s: the written hive does not open again: %s", tmp,
-		           strerror(errno));
-		goto out;
-	}
-	hivex_close(check);
-	if (step("verified", tmp, err) != SC_OK)
-		goto out;
-	if (rename(tmp, hf->path) != 0) {
-		sc_err_set(err, "%s: rename failed: %s", hf->path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = SC_OK;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		if (fsync(fd) != 0)
-			rc = sc_err_set(err,
-			                "%s: the hive was replaced, but flushing its folder "
-			                "failed: %s",
-			                hf->path, strerror(errno));
-	}
-out:
+	return SC_OK;
+}
+
+/* The staged file, flushed and checked: the same file that was created,
+ * a clean base block, and libhivex opens it. */
+static int check_staged(const struct staged *sg, const struct stat *made, struct sc_err *err)
+{
+	struct stat now;
+	hive_h *check;
+	int fd = open(sg->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = SC_OK;
+
+	if (fd < 0 || fstat(fd, &now) != 0 || now.st_dev != made->st_dev ||
+	    now.st_ino != made->st_ino)
+		rc = sc_err_set(err, "%s: replaced while it was written; not used", sg->tmp);
+	else if (fsync(fd) != 0)
+		rc = sc_err_set(err, "%s: fsync failed: %s", sg->tmp, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
+	if (rc == SC_OK)
+		rc = step("flushed", sg->tmp, err);
+	if (rc == SC_OK)
+		rc = check_base_block(sg->tmp, err);
+	if (rc == SC_OK && !(check = hivex_open(sg->tmp, 0)))
+		rc = sc_err_set(err, "%s: the written hive does not open again: %s", sg->tmp,
+		                strerror(errno));
+	else if (rc == SC_OK)
+		hivex_close(check);
+	return rc == SC_OK ? step("verified", sg->tmp, err) : rc;
+}
+
+/* hf->h, written by hivex_commit into a staged file, flushed and checked
+ * (backend_hive.h). Closes hf->h once it is written: the in-memory copy is
+ * not needed again (the caller opens the hive as the file then is), and
+ * freeing it halves the peak while the copy is checked. On failure nothing
+ * is staged. */
+static int stage_hive(struct hive_file *hf, struct staged *sg, struct sc_err *err)
+{
+	struct stat st, made;
+	int rc;
+
+	memset(sg, 0, sizeof(*sg));
+	if (lstat(hf->path, &st) != 0 || !S_ISREG(st.st_mode))
+		return sc_err_set(err, "%s: no longer a regular file; not written", hf->path);
+	rc = make_staging(hf, &st, sg, &made, err);
+	if (rc == SC_OK)
+		rc = step("created", sg->tmp, err);
+	if (rc == SC_OK && hivex_commit(hf->h, sg->tmp, 0) != 0)
+		rc = sc_err_set(err, "%s: libhivex cannot write the hive: %s", sg->tmp,
+		                strerror(errno));
+	if (rc == SC_OK) {
+		hivex_close(hf->h);
+		hf->h = NULL;
+		rc = step("committed", sg->tmp, err);
 	}
+	if (rc == SC_OK)
+		rc = check_staged(sg, &made, err);
+	if (rc != SC_OK)
+		unstage(sg);
+	return rc;
+}
+
+/* Puts a staged hive in place: renamed over the hive, if the file is still
+ * the one read (else another tool wrote it meanwhile, and its change would
+ * be lost), then the folder flushed. *installed: the rename was done. */
+static int install_hive(struct hive_file *hf, struct staged *sg, bool *installed,
+                        struct sc_err *err)
+{
+	struct stat now;
+	char *dir;
+	int fd, rc = SC_OK;
+
+	*installed = false;
+	if (lstat(hf->path, &now) != 0 || !same_file(&now, &hf->st))
+		return sc_err_set(err,
+		                  "%s: the hive file changed while it was being written (another "
+		                  "tool wrote it?); not replaced",
+		                  hf->path);
+	if (rename(sg->tmp, hf->path) != 0)
+		return sc_err_set(err, "%s: rename failed: %s", hf->path, strerror(errno));
+	*installed = true;
+	free(sg->tmp);
+	sg->tmp = NULL;
+	if (step("installed", hf->path, err) != SC_OK)
+		return SC_ERROR;
+	dir = folder_of(hf->path);
+	fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd < 0 || fsync(fd) != 0)
+		rc =
+		    sc_err_set(err, "%s: the hive was replaced, but flushing its folder failed: %s",
+		               hf->path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
 	free(dir);
 	return rc;
 }
@@ -1020,15 +1089,14 @@ static void reload_hive(struct hive_file *hf)
 	open_hive(hf, &ignored);
 }
 
-/* The changes y counted, made to the file: opened again to write (the
- * same file as read, or refused), changed through libhivex, written
- * (write_hive), and opened again to read, as it now is. */
-static int commit_hive(struct syncer *y, struct sc_err *err)
+/* The changes y counted, made to a staged copy of the file: opened again
+ * to write (the same file as read, or refused), changed through libhivex
+ * and staged (stage_hive). On failure the hive is opened again as the file
+ * is. */
+static int prepare_hive(struct syncer *y, struct staged *sg, struct sc_err *err)
 {
 	struct hive_file *hf = y->hf;
-	hive_h *reader = hf->h;
 	struct stat now;
-
 	int rc;
 
 	if (lstat(hf->path, &now) != 0 || !same_file(&now, &hf->st))
@@ -1038,7 +1106,7 @@ static int commit_hive(struct syncer *y, struct sc_err *err)
 		                  hf->path);
 	/* The mapping goes first: the writable copy is the whole file in
 	 * memory, and both at once would double the peak. */
-	hivex_close(reader);
+	hivex_close(hf->h);
 	if (!(hf->h = open_hive_file(hf, true, &now, err))) {
 		reload_hive(hf);
 		return SC_ERROR;
@@ -1047,24 +1115,20 @@ static int commit_hive(struct syncer *y, struct sc_err *err)
 	y->changes = 0;
 	rc = sync_node(y, hivex_root(hf->h), hf->live, false);
 	if (rc == SC_OK)
-		rc = write_hive(hf, err);
-	reload_hive(hf);
-	if (rc == SC_OK && !hf->h)
-		rc = sc_err_set(err, "%s: written, but it does not open again", hf->path);
+		rc = stage_hive(hf, sg, err);
+	if (rc != SC_OK)
+		reload_hive(hf);
 	return rc;
 }
 
-static int hive_commit(const struct reg_backend *b, struct sc_err *err)
+/* Stages every hive that differs from its file; NHIVES when none does. */
+static int stage_changed(struct hive_store *s, struct staged *sg, bool *staged, struct sc_err *err)
 {
-	struct hive_store *s = store_of(b);
-	size_t i, k;
+	size_t k;
 
-	if (!s->ntouched)
-		return SC_OK;
 	for (k = 0; k < NHIVES; k++) {
 		struct hive_file *hf = &s->hives[k];
 		struct syncer y = {s, hf, true, 0, err};
-		hive_node_h root;
 		bool below;
 
 		if (!hf->h)
@@ -1074,18 +1138,65 @@ static int hive_commit(const struct reg_backend *b, struct sc_err *err)
 			                  hf->path);
 		if (!touched_at(s, hf->live, &below) && !below)
 			continue;
-		root = hivex_root(hf->h);
-		if (sync_node(&y, root, hf->live, false) != SC_OK)
+		if (sync_node(&y, hivex_root(hf->h), hf->live, false) != SC_OK)
 			return SC_ERROR;
 		if (!y.changes)
 			continue; /* written back as it was: the file stays byte for byte */
-		if (commit_hive(&y, err) != SC_OK)
+		if (prepare_hive(&y, &sg[k], err) != SC_OK)
 			return SC_ERROR;
+		staged[k] = true;
 	}
+	return SC_OK;
+}
+
+/*
+ * Two phases, so that a failure while writing leaves every hive file as it
+ * was: first each changed hive is written and checked beside its file,
+ * then the files are renamed into place. Only a failure between two
+ * renames (or flushing the folder after one) leaves the image part new:
+ * then s->partial says so, and the transaction commits its restore too
+ * (reg_backend_commit_left_partial).
+ */
+static int hive_commit(const struct reg_backend *b, struct sc_err *err)
+{
+	struct hive_store *s = store_of(b);
+	struct staged sg[NHIVES] = {{0}};
+	bool staged[NHIVES] = {false}, installed = false;
+	size_t i, k;
+	int rc;
+
+	if (!s->ntouched)
+		return SC_OK;
+	rc = stage_changed(s, sg, staged, err);
+	for (k = 0; rc == SC_OK && k < NHIVES; k++) {
+		bool done;
+
+		if (!staged[k])
+			continue;
+		rc = install_hive(&s->hives[k], &sg[k], &done, err);
+		installed = installed || done;
+	}
+	s->partial = rc != SC_OK && installed;
+	for (k = 0; k < NHIVES; k++) {
+		if (!staged[k])
+			continue;
+		unstage(&sg[k]);
+		reload_hive(&s->hives[k]);
+		if (rc == SC_OK && !s->hives[k].h)
+			rc = sc_err_set(err, "%s: written, but it does not open again",
+			                s->hives[k].path);
+	}
+	if (rc != SC_OK)
+		return rc;
 	for (i = 0; i < s->ntouched; i++)
 		free(s->touched[i]);
 	s->ntouched = 0;
 	return SC_OK;
+}
+
+static bool hive_commit_left_partial(const struct reg_backend *b)
+{
+	return store_of(b)->partial;
 }
 
 static void hive_destroy(struct reg_backend *b)
@@ -1139,6 +1250,7 @@ static const struct reg_backend_ops hive_ops = {
     .enum_value = mem_op_enum_value,
     .close_key = mem_op_close_key,
     .commit = hive_commit,
+    .commit_left_partial = hive_commit_left_partial,
     .destroy = hive_destroy,
 };
 

@@ -32,26 +32,34 @@
  * SOFTWARE fails ("not in the image's hives"). The hive roots themselves
  * are never deleted.
  *
+ * The hives are mapped read-only and loaded on demand: opening, creating
+ * or deleting a key brings it, the keys on its path and its subkeys (each
+ * with its values) into memory; nothing else of the hive is read.
+ *
  * Reads and writes work on memory. The commit (backend.h) writes each hive
- * whose content differs from its file, and only those: the changes are
- * applied to the hive through libhivex (new keys, deleted keys, the value
- * lists of changed keys), written by hivex_commit to a new file created
- * exclusively beside the hive (with the hive's mode, and as root its
- * owner), flushed, reopened and checked (a clean, valid base block), and
- * renamed over the hive; the folder is flushed. A failure at any step
- * removes the temporary file, leaves the hive file as it was, and reloads
- * the hive's libhivex image from it, so a retried commit starts from the
- * file. A commit that changes SYSTEM and SOFTWARE renames them one after
- * the other: a failure between the two leaves SYSTEM new and SOFTWARE old
- * (the transaction then restores through the same store).
+ * whose content differs from its file, and only those, in two phases:
+ * first each is opened again to write (refused if the file changed since
+ * it was read), changed through libhivex (new keys, keys deleted in
+ * memory, the value lists of changed keys), written by hivex_commit into a
+ * new file in a private folder made beside the hive (mkdtemp; the file
+ * with the hive's mode, and as root its owner), flushed, reopened and
+ * checked (a clean, valid base block); then each is renamed over its hive
+ * (if the hive is still the file read) and the folder flushed. A failure
+ * while writing removes what was staged and leaves every hive file as it
+ * was; the hives are opened again from their files, so a retried commit
+ * starts from them. Only a failure after a rename (the second rename, or
+ * flushing the folder) leaves the image partly new: the commit then says
+ * so (reg_backend_commit_left_partial), and the transaction commits its
+ * restore too.
  *
  * Refused at open ("PATH: ..." naming the hive file): a missing hive, a
  * hive that is not a regular file (a symlink too), not regf, major version
  * other than 1, not a primary file, dirty, a SYSTEM hive without a usable
  * Select\Current or its ControlSet00N, a SYSTEM hive with a literal
- * CurrentControlSet key, and key or value names that a store path cannot
- * hold exactly (an embedded NUL, a backslash in a key name, an empty or
- * over-long key name). Nothing is written by a refused open.
+ * CurrentControlSet key. Refused when loaded (the open, create or delete
+ * that needs them fails, naming the key): key or value names that a store
+ * path cannot hold exactly (an embedded NUL, a backslash in a key name, an
+ * empty or over-long key name). Nothing is written by a refusal.
  * Returns NULL with err set.
  */
 #ifndef SCHANNELCFG_BACKEND_HIVE_H
@@ -70,9 +78,9 @@ struct reg_backend *hive_store_open(const char *image_dir, struct sc_err *err);
 int hive_store_info(const struct reg_backend *b, struct hive_image_info *info, struct sc_err *err);
 
 /* Test hook: when set, called at each step of writing a hive file
- * ("created", "committed", "flushed", "verified"; with the temporary
- * file's path); a non-zero return fails the write there, as an I/O error
- * at that point would. */
+ * ("created", "committed", "flushed", "verified", with the staged file's
+ * path; "installed", after its rename, with the hive's path); a non-zero
+ * return fails the write there, as an I/O error at that point would. */
 extern int (*hive_store_write_hook)(const char *step, const char *tmp_path);
 
 #endif

@@ -254,6 +254,16 @@ static bool unload_hive(const char *mount)
 	return false;
 }
 
+/* Ctrl+C and Ctrl+Break while the hives are loaded: ignored, so that the
+ * process never ends with one of them left loaded (an apply's own guard,
+ * platform_guard_begin, handles them first while it changes anything: it
+ * stops the change and restores). Closing the console still ends the
+ * process (docs/offline-images.md). */
+static BOOL WINAPI defer_interrupt(DWORD event)
+{
+	return event == CTRL_C_EVENT || event == CTRL_BREAK_EVENT;
+}
+
 static void img_destroy(struct reg_backend *b)
 {
 	struct image_store *s = store_of(b);
@@ -265,6 +275,7 @@ static void img_destroy(struct reg_backend *b)
 		free(s->mount[i]);
 		free(s->path[i]);
 	}
+	SetConsoleCtrlHandler(defer_interrupt, FALSE);
 	free((char *)s->info.architecture);
 	free(s);
 }
@@ -420,6 +431,7 @@ struct reg_backend *image_store_open(const char *image_dir, bool *refused, struc
 	*refused = false;
 	s->backend.ops = &image_ops;
 	s->live = win32_backend_get();
+	SetConsoleCtrlHandler(defer_interrupt, TRUE);
 	for (i = 0; i < NHIVES; i++)
 		s->mount[i] = xasprintf("schannelcfg-image-%lu-%lu-%s",
 		                        (unsigned long)GetCurrentProcessId(), tick, hive_names[i]);

@@ -9,7 +9,8 @@
 #include "platform.h"
 
 /* The file whose lock is the registry's: the state file, an image's
- * SYSTEM hive (POSIX: a lock on the file itself; on Windows the machine's
+ * config folder (POSIX: a lock on the folder, which a commit never
+ * replaces, unlike the hive files it renames over; on Windows the machine's
  * one lock, since RegLoadKeyW opens the hive exclusively anyway), or NULL
  * for the machine's. */
 static char *lock_file_of(const struct cmd_target *t, struct sc_err *err, bool *failed)
@@ -23,10 +24,10 @@ static char *lock_file_of(const struct cmd_target *t, struct sc_err *err, bool *
 	if (!t->image_dir)
 		return NULL;
 	{
-		char *hive = image_hive_path(t->image_dir, "SYSTEM", err);
+		char *config = image_config_dir(t->image_dir, err);
 
-		*failed = hive == NULL;
-		return hive;
+		*failed = config == NULL;
+		return config;
 	}
 #endif
 }

@@ -40,6 +40,13 @@ static char *walk(const char *image_dir, const char *const *parts, size_t nparts
 	return dir;
 }
 
+char *image_config_dir(const char *image_dir, struct sc_err *err)
+{
+	static const char *const parts[] = {"Windows", "System32", "config"};
+
+	return walk(image_dir, parts, 3, false, err);
+}
+
 char *image_hive_path(const char *image_dir, const char *hive, struct sc_err *err)
 {
 	const char *parts[] = {"Windows", "System32", "config", hive};
@@ -130,8 +137,13 @@ static void find_architecture(const struct reg_backend *b, struct hive_image_inf
 	    (v.type == RV_SZ || v.type == RV_EXPAND_SZ))
 		info->architecture = regvalue_get_string(&v);
 	regvalue_free(&v);
-	if (info->architecture)
-		info->wow64 = !streq_ci(info->architecture, "x86");
+	if (info->architecture &&
+	    (streq_ci(info->architecture, "AMD64") || streq_ci(info->architecture, "ARM64") ||
+	     streq_ci(info->architecture, "IA64")))
+		info->wow64 = true; /* the 64-bit architectures, which have WOW64 */
+	else if (info->architecture &&
+	         (streq_ci(info->architecture, "x86") || streq_ci(info->architecture, "ARM")))
+		info->wow64 = false;
 	else
 		info->wow64 =
 		    reg_key_exists(b, REG_VIEW_64, "SOFTWARE\\Wow6432Node", &err) == SC_OK;

@@ -32,6 +32,9 @@ struct hive_image_info {
 	const char *software_path;
 };
 
+/* DIR\Windows\System32\config: NULL with err set when it is not there. */
+char *image_config_dir(const char *image_dir, struct sc_err *err);
+
 /* DIR\Windows\System32\config\HIVE ("SYSTEM", "SOFTWARE"): NULL with err
  * set when DIR is not a folder or the file is not there. */
 char *image_hive_path(const char *image_dir, const char *hive, struct sc_err *err);

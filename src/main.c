@@ -477,6 +477,12 @@ static int parse_options(struct cli *cli, const struct command *c, int argc, cha
 		         c->name);
 		return EXIT_USAGE;
 	}
+	if (cli->live && cli->image_dir) {
+		cli_errf("schannelcfg %s: --live asks this machine's SChannel; an offline image "
+		         "has none running: leave out --live or --image\n",
+		         c->name);
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 

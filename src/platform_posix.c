@@ -346,9 +346,11 @@ static int lock_state_file(const char *path, int *out, struct sc_err *err)
 		struct stat held, named;
 		int fd = open(real, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
-		if (fd < 0 || fstat(fd, &held) != 0 || !S_ISREG(held.st_mode)) {
-			rc = sc_err_set(err, "%s: cannot lock: %s", path,
-			                fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd < 0 || fstat(fd, &held) != 0 ||
+		    !(S_ISREG(held.st_mode) || S_ISDIR(held.st_mode))) {
+			rc =
+			    sc_err_set(err, "%s: cannot lock: %s", path,
+			               fd < 0 ? strerror(errno) : "not a regular file or a folder");
 			if (fd >= 0)
 				close(fd);
 			break;

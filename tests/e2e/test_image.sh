@@ -50,6 +50,9 @@ expect_contains "--os overrides the image's version (WinHTTP without TLS 1.3 bef
 rc=0; out=$(host diff tls12-strict --image "$img" --state x.reg) || rc=$?
 expect_rc "--image with --state" "$rc" 2
 expect_contains "says why" "$out" "--state and --image name two registries"
+rc=0; out=$(host check tls12-strict --image "$img" --live) || rc=$?
+expect_rc "--image with --live" "$rc" 2
+expect_contains "says why" "$out" "an offline image has none running"
 
 echo "== M2 apply: the control set Select names, Wow6432Node literal"
 rc=0; out=$(host apply tls12-strict --image "$img") || rc=$?
@@ -123,7 +126,7 @@ expect_rc "no such folder" "$rc" 2
 busy=$TMP/busy
 "$MAKE_IMAGE" "$busy" >/dev/null
 before=$(sums "$busy")
-rc=0; out=$(flock "$(cfg "$busy")/SYSTEM" "$HOSTBIN" apply tls12-strict --image "$busy" 2>&1) || rc=$?
+rc=0; out=$(flock "$(cfg "$busy")" "$HOSTBIN" apply tls12-strict --image "$busy" 2>&1) || rc=$?
 expect_rc "another apply holding the image: refused" "$rc" 5
 expect_contains "says so" "$out" "running on the image"
 expect_eq "nothing written" "$(sums "$busy")" "$before"

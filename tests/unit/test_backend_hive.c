@@ -903,6 +903,80 @@ static void test_on_demand_loading(void **state)
 	free(img);
 }
 
+/* The hive a step fails on ("SYSTEM" or "SOFTWARE"), once, for
+ * fail_in_hive (the restore's own commit then goes through). */
+static const char *fail_hive;
+static int fail_in_hive(const char *s, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	bool fail = fail_step && !strcmp(s, fail_step) && base && !strcmp(base + 1, fail_hive);
+
+	if (fail)
+		fail_step = NULL;
+	return fail;
+}
+
+/* tls12-strict (it changes both hives) applied with a write failing at
+ * step, in hive: the transaction rolls back, and both files hold what they
+ * held before, by hivexregedit's exports; bytes too when no rename was
+ * done. After a rename (SYSTEM "installed": in place, its folder flush
+ * failing) the restore has to reach the file as well. */
+static void rollback_after(const char *step, const char *hive, bool renamed)
+{
+	char *img = copy_image(template_64_cs2, "hive-partial"),
+	     *snaps = xasprintf("%s/snapshots", img);
+	char *sys0 = hexport(img, "SYSTEM"), *sw0 = hexport(img, "SOFTWARE"), *now;
+	char *sys = hive_file(img, "SYSTEM"), *sysbytes;
+	struct apply_options o = {
+	    .snapshot_dir = snaps,
+	    .label = {.profile = "tls12-strict", .target = "image:test", .now = 1767225600}};
+	struct reg_backend *b = open_ok(img);
+	struct plan p = {0};
+	struct apply_result r;
+	size_t i, size;
+
+	for (i = 0; strcmp(builtin_profiles[i].file_name, "tls12-strict.ini"); i++)
+		;
+	sysbytes = slurp(sys, &size);
+	assert_int_equal(mkdir(snaps, 0700), 0);
+	o.backend = b;
+	assert_true(compile_builtin(i, b, &p));
+	fail_step = step;
+	fail_hive = hive;
+	hive_store_write_hook = fail_in_hive;
+	apply_plan(&p, &o, &r);
+	hive_store_write_hook = NULL;
+	if (r.status != APPLY_ROLLED_BACK)
+		fail_msg("%s in %s: status %d (%s; restore: %s)", step, hive, (int)r.status,
+		         r.err.msg, r.restore_err.msg);
+	apply_result_free(&r);
+	reg_backend_free(b);
+	plan_free(&p);
+	now = hexport(img, "SYSTEM");
+	assert_string_equal(now, sys0);
+	free(now);
+	now = hexport(img, "SOFTWARE");
+	assert_string_equal(now, sw0);
+	free(now);
+	assert_true(renamed || same_bytes(sys, sysbytes, size));
+	assert_true(hive_clean(sys));
+	free(sysbytes);
+	free(sys);
+	free(sys0);
+	free(sw0);
+	free(snaps);
+	t_remove_tree(img);
+	free(img);
+}
+
+static void test_failed_commit_rolls_back_both_hives(void **state)
+{
+	(void)state;
+	rollback_after("created", "SOFTWARE", false);  /* staged SYSTEM is never renamed */
+	rollback_after("verified", "SOFTWARE", false); /* nor after SOFTWARE was written */
+	rollback_after("installed", "SYSTEM", true);   /* SYSTEM replaced: restored on disk */
+}
+
 int main(void)
 {
 	static struct image_ctx image = {NULL, NULL};
@@ -921,6 +995,7 @@ int main(void)
 	    cmocka_unit_test(test_profiles_2022),
 	    cmocka_unit_test(test_profiles_2008r2),
 	    cmocka_unit_test(test_on_demand_loading),
+	    cmocka_unit_test(test_failed_commit_rolls_back_both_hives),
 	};
 	int failed;
 

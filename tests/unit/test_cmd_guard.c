@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,15 +103,16 @@ static void test_state_file_lock(void **unused)
 	free(dir);
 }
 
-/* An image's lock is its SYSTEM hive file's, found as Windows would find
- * it (case-insensitively); an image without one is an input error. */
+/* An image's lock is its config folder's (which a commit never replaces),
+ * found as Windows would find it (case-insensitively); an image without
+ * one is an input error. */
 static void test_image_lock(void **unused)
 {
 	char *dir = t_tmpdir("guard-image"), *config = xasprintf("%s/windows/SYSTEM32/Config", dir);
-	char *hive = xasprintf("%s/system", config);
+	char *hive = xasprintf("%s/system", config), *staged = xasprintf("%s/.system.new", config);
 	const struct cmd_target image = {NULL, dir};
 	struct platform_lock *held = NULL;
-	struct cmd_guard g;
+	struct cmd_guard g, again;
 	struct sc_err err = {{0}};
 	unsigned flags = CMD_NEEDS_ADMIN | CMD_MUTATES;
 
@@ -119,7 +121,7 @@ static void test_image_lock(void **unused)
 	cmd_guard_leave(&g);
 	assert_int_equal(platform_mkdir(config, false, &err), SC_OK);
 	t_write_file(hive, "regf", 4);
-	assert_int_equal(platform_lock_acquire(hive, true, &held, &err), SC_OK);
+	assert_int_equal(platform_lock_acquire(config, true, &held, &err), SC_OK);
 	assert_int_equal(cmd_guard_enter(flags, "apply", &image, always_no, &g, &err),
 	                 EXIT_REFUSED);
 	assert_non_null(strstr(err.msg, "running on the image"));
@@ -127,8 +129,16 @@ static void test_image_lock(void **unused)
 	platform_lock_release(held);
 	assert_int_equal(cmd_guard_enter(flags, "apply", &image, always_no, &g, &err), EXIT_OK);
 	assert_non_null(g.lock);
-	assert_int_equal(platform_lock_acquire(hive, true, &held, &err), SC_NOT_FOUND);
+	assert_int_equal(platform_lock_acquire(config, true, &held, &err), SC_NOT_FOUND);
+	/* A new SYSTEM renamed over the old one, as a commit does: the lock
+	 * still holds (it was on the folder, not on the old file). */
+	t_write_file(staged, "regf", 4);
+	assert_int_equal(rename(staged, hive), 0);
+	assert_int_equal(cmd_guard_enter(flags, "apply", &image, always_no, &again, &err),
+	                 EXIT_REFUSED);
+	cmd_guard_leave(&again);
 	cmd_guard_leave(&g);
+	free(staged);
 	free(hive);
 	free(config);
 	t_remove_tree(dir);
