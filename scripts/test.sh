@@ -112,11 +112,13 @@ suite_win() {
 }
 
 suite_e2e() {
-    local t rc=0
+    local t rc=0 start
     for t in tests/e2e/test_*.sh; do
         [ -f "$t" ] || continue
         echo "== $t"
+        start=$SECONDS
         bash "$t" || rc=1
+        echo "== $t: $((SECONDS - start)) s"
     done
     return $rc
 }
