@@ -118,6 +118,18 @@ static char *hexport(const char *image, const char *hive)
 	return out;
 }
 
+/* Both hives' hivexregedit exports are sys0 and sw0. */
+static void assert_exports(const char *img, const char *sys0, const char *sw0)
+{
+	char *now = hexport(img, "SYSTEM");
+
+	assert_string_equal(now, sys0);
+	free(now);
+	now = hexport(img, "SOFTWARE");
+	assert_string_equal(now, sw0);
+	free(now);
+}
+
 static char *hexport_key(const char *image, const char *hive, const char *key)
 {
 	char *file = hive_file(image, hive), *out;
@@ -479,12 +491,7 @@ static void test_restore_gives_back_the_export(void **state)
 	assert_int_equal(b->ops->delete_value(b, k, "SystemDefaultTlsVersions", &err), SC_OK);
 	b->ops->close_key(b, k);
 	commit_ok(b);
-	now = hexport(img, "SYSTEM");
-	assert_string_equal(now, sys0);
-	free(now);
-	now = hexport(img, "SOFTWARE");
-	assert_string_equal(now, sw0);
-	free(now);
+	assert_exports(img, sys0, sw0);
 	reg_backend_free(b);
 	free(sys0);
 	free(sw0);
@@ -925,7 +932,7 @@ static void rollback_after(const char *step, const char *hive, bool renamed)
 {
 	char *img = copy_image(template_64_cs2, "hive-partial"),
 	     *snaps = xasprintf("%s/snapshots", img);
-	char *sys0 = hexport(img, "SYSTEM"), *sw0 = hexport(img, "SOFTWARE"), *now;
+	char *sys0 = hexport(img, "SYSTEM"), *sw0 = hexport(img, "SOFTWARE");
 	char *sys = hive_file(img, "SYSTEM"), *sysbytes;
 	struct apply_options o = {
 	    .snapshot_dir = snaps,
@@ -952,12 +959,7 @@ static void rollback_after(const char *step, const char *hive, bool renamed)
 	apply_result_free(&r);
 	reg_backend_free(b);
 	plan_free(&p);
-	now = hexport(img, "SYSTEM");
-	assert_string_equal(now, sys0);
-	free(now);
-	now = hexport(img, "SOFTWARE");
-	assert_string_equal(now, sw0);
-	free(now);
+	assert_exports(img, sys0, sw0);
 	assert_true(renamed || same_bytes(sys, sysbytes, size));
 	assert_true(hive_clean(sys));
 	free(sysbytes);
