@@ -1221,13 +1221,26 @@ static void format_quoted(struct strbuf *sb, const char *s)
 	sb_addc(sb, '"');
 }
 
+/* A value name, quoted: a CR or LF in it (a name may hold any character
+ * but NUL) as the \r and \n escapes the reader takes in a v5 file, as
+ * Wine's reg export writes them; written raw, the line would end there. */
 static void format_name(struct strbuf *sb, const char *name)
 {
-	if (!*name)
-		sb_addc(sb, '@');
-	else
-		format_quoted(sb, name);
-	sb_addc(sb, '=');
+	if (!*name) {
+		sb_adds(sb, "@=");
+		return;
+	}
+	sb_addc(sb, '"');
+	for (; *name; name++) {
+		if (*name == '\r' || *name == '\n') {
+			sb_adds(sb, *name == '\r' ? "\\r" : "\\n");
+			continue;
+		}
+		if (*name == '\\' || *name == '"')
+			sb_addc(sb, '\\');
+		sb_addc(sb, *name);
+	}
+	sb_adds(sb, "\"=");
 }
 
 static bool has_control_chars(const char *s)

@@ -546,6 +546,10 @@ static const struct parse_case parse_cases[] = {
     /* read as regedit reads them */
     {"escapes \\n and \\r", V5 X "\"a\"=\"x\\ny\\r\"\r\n",
      .result = V5 "\r\n" X "\"a\"=hex(1):78,00,0a,00,79,00,0d,00,00,00\r\n\r\n"},
+    /* a value name holding CR or LF is written back with the same escapes:
+     * raw, the line would end there (found by fuzz_regfile) */
+    {"escapes \\n and \\r in a value name", V5 X "\"a\\rb\\nc\"=dword:1\r\n",
+     .result = V5 "\r\n" X "\"a\\rb\\nc\"=dword:00000001\r\n\r\n"},
     {"trailing ',' in a hex list", V5 X "\"a\"=hex:01,\r\n",
      .result = V5 "\r\n" X "\"a\"=hex:01\r\n\r\n"},
     {"';' after a hex byte", V5 X "\"a\"=hex:01;02\r\n",
