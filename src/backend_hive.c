@@ -281,25 +281,55 @@ static bool key_in_mem(struct hive_store *s, const char *path)
 	return reg_key_exists(s->base.mem, REG_VIEW_64, path, &ignored) == SC_OK;
 }
 
+/* Is a touched path at path (exact) or strictly below it? */
+static bool touched_at(const struct hive_store *s, const char *path, bool *below)
+{
+	bool exact = false;
+	size_t i, n = strlen(path);
+
+	*below = false;
+	for (i = 0; i < s->ntouched; i++) {
+		if (!reg_path_within(s->touched[i], path))
+			continue;
+		if (s->touched[i][n] == '\0')
+			exact = true;
+		else
+			*below = true;
+	}
+	return exact;
+}
+
 /* Was the key at mem path deleted from mem (touched, and not there)? The
  * hive's copy must then not come back. */
 static bool deleted_in_mem(struct hive_store *s, const char *path)
 {
-	size_t i;
+	bool below;
 
-	for (i = 0; i < s->ntouched; i++)
-		if (streq_ci(s->touched[i], path))
-			return !key_in_mem(s, path);
-	return false;
+	return touched_at(s, path, &below) && !key_in_mem(s, path);
 }
 
-/* The mem name of a subkey of the hive node at mem path parent. */
-static const char *mem_name(const struct loader *l, const char *parent, const char *name)
+/* A subkey's names in mem and in the hive, below the key at mem path
+ * parent of hf: they differ only for the current control set, which is
+ * CurrentControlSet in mem and ControlSet00N in the SYSTEM hive. */
+static bool at_system_root(const struct hive_store *s, const struct hive_file *hf,
+                           const char *parent)
 {
-	if (l->hf == &l->s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM") &&
-	    streq_ci(name, l->s->cs_name))
-		return "CurrentControlSet";
-	return name;
+	return hf == &s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM");
+}
+
+static const char *mem_name(const struct hive_store *s, const struct hive_file *hf,
+                            const char *parent, const char *hive_name)
+{
+	return at_system_root(s, hf, parent) && streq_ci(hive_name, s->cs_name)
+	           ? "CurrentControlSet"
+	           : hive_name;
+}
+
+static const char *hive_name(const struct hive_store *s, const struct hive_file *hf,
+                             const char *parent, const char *mem_name)
+{
+	return at_system_root(s, hf, parent) && streq_ci(mem_name, "CurrentControlSet") ? s->cs_name
+	                                                                                : mem_name;
 }
 
 /* Every subkey of node (the key at l->path) into mem with its values, but
@@ -326,7 +356,7 @@ static int list_children(struct loader *l, hive_node_h node)
 			break;
 		}
 		sb_addc(&l->path, '\\');
-		sb_adds(&l->path, mem_name(l, parent, name));
+		sb_adds(&l->path, mem_name(l->s, l->hf, parent, name));
 		if (!deleted_in_mem(l->s, sb_str(&l->path)))
 			rc = load_key(l, children[i]);
 		l->path.len = base;
@@ -393,13 +423,9 @@ static struct hive_file *hive_of(struct hive_store *s, const char *physical)
 static hive_node_h hive_child(struct loader *l, hive_node_h node, const char *comp, size_t n)
 {
 	char *name = xstrndup(comp, n);
-	hive_node_h child;
+	hive_node_h child =
+	    hivex_node_get_child(l->hf->h, node, hive_name(l->s, l->hf, sb_str(&l->path), name));
 
-	if (l->hf == &l->s->hives[HIVE_SYSTEM] && streq_ci(sb_str(&l->path), "SYSTEM") &&
-	    streq_ci(name, "CurrentControlSet"))
-		child = hivex_node_get_child(l->hf->h, node, l->s->cs_name);
-	else
-		child = hivex_node_get_child(l->hf->h, node, name);
 	free(name);
 	return child;
 }
@@ -445,7 +471,7 @@ static int load_path(struct hive_store *s, const char *physical, bool list, stru
 		}
 		parent = xstrdup(sb_str(&l.path));
 		sb_addc(&l.path, '\\');
-		sb_adds(&l.path, mem_name(&l, parent, name));
+		sb_adds(&l.path, mem_name(s, l.hf, parent, name));
 		free(parent);
 		free(name);
 	}
@@ -606,41 +632,6 @@ struct syncer {
 	size_t changes; /* keys whose values, or whose list of subkeys, differ */
 	struct sc_err *err;
 };
-
-/* Is a touched path at path (exact) or strictly below it? */
-static bool touched_at(const struct hive_store *s, const char *path, bool *below)
-{
-	bool exact = false;
-	size_t i, n = strlen(path);
-
-	*below = false;
-	for (i = 0; i < s->ntouched; i++) {
-		if (!reg_path_within(s->touched[i], path))
-			continue;
-		if (s->touched[i][n] == '\0')
-			exact = true;
-		else
-			*below = true;
-	}
-	return exact;
-}
-
-/* The mem name of hive subkey `name` of the node at mem path `parent`. */
-static const char *live_name(const struct syncer *y, const char *parent, const char *name)
-{
-	if (y->hf == &y->s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM") &&
-	    streq_ci(name, y->s->cs_name))
-		return "CurrentControlSet";
-	return name;
-}
-
-static const char *hive_name(const struct syncer *y, const char *parent, const char *name)
-{
-	if (y->hf == &y->s->hives[HIVE_SYSTEM] && streq_ci(parent, "SYSTEM") &&
-	    streq_ci(name, "CurrentControlSet"))
-		return y->s->cs_name;
-	return name;
-}
 
 struct named_values {
 	char **names;
@@ -827,7 +818,7 @@ static int sync_children(struct syncer *y, hive_node_h node, struct reg_key *key
 			                y->hf->path, path);
 			break;
 		}
-		live = live_name(y, path, hname);
+		live = mem_name(y->s, y->hf, path, hname);
 		for (j = 0; j < nnames && !streq_ci(names[j], live); j++)
 			;
 		if (j == nnames) { /* deleted from the store, or never loaded */
@@ -857,7 +848,8 @@ static int sync_children(struct syncer *y, hive_node_h node, struct reg_key *key
 		y->changes++; /* new in the store */
 		if (y->dry)
 			continue;
-		added = hivex_node_add_child(y->hf->h, node, hive_name(y, path, names[j]));
+		added =
+		    hivex_node_add_child(y->hf->h, node, hive_name(y->s, y->hf, path, names[j]));
 		if (!added) {
 			rc = sc_err_set(y->err, "%s: HKLM\\%s\\%s: libhivex cannot add it: %s",
 			                y->hf->path, path, names[j], strerror(errno));
