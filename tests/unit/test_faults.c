@@ -227,18 +227,6 @@ static char *builtin_name(size_t i)
 /* Baselines ([profile] baseline =) run every BASELINE_STRIDE-th case. */
 #define BASELINE_STRIDE 12
 
-static bool is_baseline(const char *name)
-{
-	struct profile *p = NULL;
-	struct diag d = {0};
-	bool yes = profile_load(name, NULL, &p, &d) == SC_OK && p->baseline;
-
-	if (p)
-		profile_free(p);
-	diag_free(&d);
-	return yes;
-}
-
 static void compile_builtin(const char *name, struct plan *plan)
 {
 	struct profile *p = NULL;
@@ -914,7 +902,7 @@ static void test_fault_matrix(void **state)
 		/* The baselines compile to the same kinds of operations as the
 		 * others, with many more of them: every BASELINE_STRIDE-th case
 		 * keeps the matrix within CI's time (every case of the others). */
-		tally.stride = stride * (is_baseline(name) ? BASELINE_STRIDE : 1);
+		tally.stride = stride * (t_is_baseline(name) ? BASELINE_STRIDE : 1);
 		compile_builtin(name, &p);
 		texts[3] = half_applied(&p, texts[1]);
 		for (s = 0; s < nstates; s++) {

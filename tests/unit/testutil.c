@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backend_mem.h"
+#include "profile.h"
 #include "regfile.h"
 
 struct reg_backend *t_front_init(struct t_front *f, struct reg_backend *inner)
@@ -167,4 +168,16 @@ void t_write_file(const char *path, const void *data, size_t size)
 	if (!f || fwrite(data, 1, size, f) != size)
 		fail_msg("%s: cannot write", path);
 	fclose(f);
+}
+
+bool t_is_baseline(const char *name)
+{
+	struct profile *p = NULL;
+	struct diag d = {0};
+	bool yes = profile_load(name, NULL, &p, &d) == SC_OK && p->baseline;
+
+	if (p)
+		profile_free(p);
+	diag_free(&d);
+	return yes;
 }

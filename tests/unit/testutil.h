@@ -48,6 +48,10 @@ void t_remove_tree(const char *path);
  * Free with strlist_free. */
 char **t_list_files(const char *dir, const char *suffix, size_t *count);
 
+/* Whether the profile NAME loads and is a baseline ([profile] baseline =):
+ * the fault matrices sample the baselines, many more operations each. */
+bool t_is_baseline(const char *name);
+
 /* Path of a source-tree file (tests run from the repository root). */
 const char *t_src(const char *relative);
 /* Writes size bytes to path (created or truncated); fails the test on error. */
