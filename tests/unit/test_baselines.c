@@ -89,13 +89,6 @@ static int compile_for(const struct profile *p, size_t r, struct plan *plan, cha
 
 /* ---- golden plans per release ---- */
 
-static bool updating_golden(void)
-{
-	const char *v = getenv("SCHANNELCFG_UPDATE_GOLDEN");
-
-	return v && *v && strcmp(v, "0");
-}
-
 static char *golden_text(const struct profile *p, size_t r)
 {
 	struct plan plan;
@@ -114,27 +107,10 @@ static char *golden_text(const struct profile *p, size_t r)
 
 static bool golden_one(const struct profile *p, size_t r, bool update)
 {
-	struct sc_err err = {{0}};
 	char *path = xasprintf(GOLDEN_DIR "/%s@%u.plan", p->name, (unsigned)releases[r].build);
-	char *got = golden_text(p, r), *want;
-	size_t size;
-	bool ok = true;
+	char *got = golden_text(p, r);
+	bool ok = t_golden_file(path, got, update, "test_baselines");
 
-	if (update) {
-		if (write_file_atomic(path, got, strlen(got), &err) != SC_OK)
-			fail_msg("%s", err.msg);
-		print_error("wrote %s\n", path);
-	} else if (!(want = read_file(path, 1024 * 1024, &size, &err))) {
-		print_error("%s (create it with SCHANNELCFG_UPDATE_GOLDEN=1)\n", err.msg);
-		ok = false;
-	} else {
-		ok = size == strlen(got) && !memcmp(want, got, size);
-		if (!ok)
-			print_error("golden mismatch: %s; if intended: SCHANNELCFG_UPDATE_GOLDEN=1 "
-			            "build/host/tests/test_baselines, then review git diff\n",
-			            path);
-		free(want);
-	}
 	free(got);
 	free(path);
 	return ok;
@@ -142,7 +118,7 @@ static bool golden_one(const struct profile *p, size_t r, bool update)
 
 static void test_golden_per_release(void **state)
 {
-	bool update = updating_golden();
+	bool update = t_updating_golden();
 	size_t i, r, bad = 0, baselines = 0;
 
 	(void)state;

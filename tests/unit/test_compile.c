@@ -180,64 +180,6 @@ static bool list_has(char *const *items, size_t n, const char *s)
 /* ---- golden plans ---- */
 
 /* Line n (0-based) of text and its length, or NULL past the end. */
-static const char *nth_line(const char *text, size_t n, size_t *len)
-{
-	while (n-- && text) {
-		text = strchr(text, '\n');
-		if (text)
-			text++;
-	}
-	if (!text || !*text)
-		return NULL;
-	*len = strcspn(text, "\n");
-	return text;
-}
-
-static void print_line(char mark, const char *line, size_t len)
-{
-	if (line)
-		print_error("%c%.*s\n", mark, (int)len, line);
-}
-
-/* A unified-diff-like hint: context, then the first differing lines. */
-static void print_diff_hint(const char *path, const char *want, const char *got)
-{
-	size_t i = 0, la = 0, lb = 0, k;
-	const char *a, *b;
-
-	for (;; i++) {
-		a = nth_line(want, i, &la);
-		b = nth_line(got, i, &lb);
-		if (!a || !b || la != lb || memcmp(a, b, la))
-			break;
-	}
-	print_error("golden mismatch: %s\n--- %s (expected)\n+++ plan_format() output\n"
-	            "@@ line %zu @@\n",
-	            path, path, i + 1);
-	for (k = i > 3 ? i - 3 : 0; k < i; k++) {
-		a = nth_line(want, k, &la);
-		print_line(' ', a, la);
-	}
-	for (k = i; k < i + 4; k++) {
-		a = nth_line(want, k, &la);
-		print_line('-', a, la);
-	}
-	for (k = i; k < i + 4; k++) {
-		b = nth_line(got, k, &lb);
-		print_line('+', b, lb);
-	}
-	print_error("if the change is intended: SCHANNELCFG_UPDATE_GOLDEN=1 "
-	            "build/host/tests/test_compile, then review git diff %s\n",
-	            path);
-}
-
-static bool updating_golden(void)
-{
-	const char *v = getenv("SCHANNELCFG_UPDATE_GOLDEN");
-
-	return v && *v && strcmp(v, "0");
-}
-
 /* "azure-mma-tls12.ini" -> "azure-mma-tls12" */
 static char *stem(const char *file_name)
 {
@@ -249,28 +191,14 @@ static char *stem(const char *file_name)
 static bool golden_one(const char *name, bool update)
 {
 	struct plan plan;
-	struct sc_err err = {{0}};
 	char *path = xasprintf(GOLDEN_DIR "/%s.plan", name);
-	char *got, *want;
-	size_t size;
-	bool ok = true;
+	char *got;
+	bool ok;
 
 	compile_ok(name, &plan);
 	got = format_plan(&plan);
 	plan_free(&plan);
-	if (update) {
-		if (write_file_atomic(path, got, strlen(got), &err) != SC_OK)
-			fail_msg("%s", err.msg);
-		print_error("wrote %s\n", path);
-	} else if (!(want = read_file(path, 1024 * 1024, &size, &err))) {
-		print_error("%s (create it with SCHANNELCFG_UPDATE_GOLDEN=1)\n", err.msg);
-		ok = false;
-	} else {
-		ok = size == strlen(got) && !memcmp(want, got, size);
-		if (!ok)
-			print_diff_hint(path, want, got);
-		free(want);
-	}
+	ok = t_golden_file(path, got, update, "test_compile");
 	free(got);
 	free(path);
 	return ok;
@@ -369,7 +297,7 @@ static void test_schannel_words(void **state)
 
 static void test_golden_plans(void **state)
 {
-	bool update = updating_golden();
+	bool update = t_updating_golden();
 	size_t i, bad = 0;
 
 	(void)state;
@@ -1090,7 +1018,7 @@ static void check_reordering(const char *file, const char *text)
 
 		if (strcmp(want, got)) {
 			print_error("%s reordered (seed %u):\n%s\n", file, seed, moved);
-			print_diff_hint(file, want, got);
+			t_golden_diff(file, want, got, "test_compile");
 			fail_msg("%s: reordering its lines changed the plan", file);
 		}
 		free(moved);

@@ -181,3 +181,86 @@ bool t_is_baseline(const char *name)
 	diag_free(&d);
 	return yes;
 }
+
+/* ---- golden files ---- */
+
+bool t_updating_golden(void)
+{
+	const char *v = getenv("SCHANNELCFG_UPDATE_GOLDEN");
+
+	return v && *v && strcmp(v, "0");
+}
+
+static const char *nth_line(const char *text, size_t n, size_t *len)
+{
+	while (n-- && text) {
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	if (!text || !*text)
+		return NULL;
+	*len = strcspn(text, "\n");
+	return text;
+}
+
+static void print_line(char mark, const char *line, size_t len)
+{
+	if (line)
+		print_error("%c%.*s\n", mark, (int)len, line);
+}
+
+void t_golden_diff(const char *path, const char *want, const char *got, const char *test)
+{
+	size_t i = 0, la = 0, lb = 0, k;
+	const char *a, *b;
+
+	for (;; i++) {
+		a = nth_line(want, i, &la);
+		b = nth_line(got, i, &lb);
+		if (!a || !b || la != lb || memcmp(a, b, la))
+			break;
+	}
+	print_error("golden mismatch: %s\n--- %s (expected)\n+++ plan_format() output\n"
+	            "@@ line %zu @@\n",
+	            path, path, i + 1);
+	for (k = i > 3 ? i - 3 : 0; k < i; k++) {
+		a = nth_line(want, k, &la);
+		print_line(' ', a, la);
+	}
+	for (k = i; k < i + 4; k++) {
+		a = nth_line(want, k, &la);
+		print_line('-', a, la);
+	}
+	for (k = i; k < i + 4; k++) {
+		b = nth_line(got, k, &lb);
+		print_line('+', b, lb);
+	}
+	print_error("if the change is intended: SCHANNELCFG_UPDATE_GOLDEN=1 "
+	            "build/host/tests/%s, then review git diff %s\n",
+	            test, path);
+}
+
+bool t_golden_file(const char *path, const char *got, bool update, const char *test)
+{
+	struct sc_err err = {{0}};
+	size_t size;
+	char *want;
+	bool ok;
+
+	if (update) {
+		if (write_file_atomic(path, got, strlen(got), &err) != SC_OK)
+			fail_msg("%s", err.msg);
+		print_error("wrote %s\n", path);
+		return true;
+	}
+	if (!(want = read_file(path, 1024 * 1024, &size, &err))) {
+		print_error("%s (create it with SCHANNELCFG_UPDATE_GOLDEN=1)\n", err.msg);
+		return false;
+	}
+	ok = size == strlen(got) && !memcmp(want, got, size);
+	if (!ok)
+		t_golden_diff(path, want, got, test);
+	free(want);
+	return ok;
+}

@@ -52,6 +52,15 @@ char **t_list_files(const char *dir, const char *suffix, size_t *count);
  * the fault matrices sample the baselines, many more operations each. */
 bool t_is_baseline(const char *name);
 
+/* Golden files: SCHANNELCFG_UPDATE_GOLDEN set (and not "0") rewrites them.
+ * t_golden_file compares got with the file at path (or, updating, writes
+ * it) and on a mismatch prints a diff-like hint naming the test program
+ * that rewrites it; false on a mismatch or a missing file.
+ * t_golden_diff prints that hint alone. */
+bool t_updating_golden(void);
+bool t_golden_file(const char *path, const char *got, bool update, const char *test);
+void t_golden_diff(const char *path, const char *want, const char *got, const char *test);
+
 /* Path of a source-tree file (tests run from the repository root). */
 const char *t_src(const char *relative);
 /* Writes size bytes to path (created or truncated); fails the test on error. */
